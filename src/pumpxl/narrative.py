@@ -1,0 +1,123 @@
+"""Plain-language accounts of an XmR chart: a one-line status for the latest value and a short
+description of the chart's state, used in cells, on slides and on the terminal."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pumpxl.rules import Signal
+    from pumpxl.xmr import XmrResult
+
+__all__ = ["RULE_LABELS", "describe", "number_format", "status_line"]
+
+#: How each rule is named for people.
+RULE_LABELS: dict[str, tuple[str, str]] = {
+    "outlier": ("outlier", "outliers"),
+    "mr_outlier": ("large jump", "large jumps"),
+    "long_run": ("long run", "long runs"),
+    "short_run": ("short run", "short runs"),
+    "two_of_three": ("two-of-three", "two-of-three signals"),
+    "trend": ("trend", "trends"),
+    "runs_anhoej": ("non-random runs", "non-random runs"),
+}
+
+
+def decimals_for(spread: float) -> int:
+    """Decimal places that show a chart's numbers to about a tenth of its routine variation."""
+    if not math.isfinite(spread) or spread <= 0:
+        return 2
+    return max(0, min(6, 1 - math.floor(math.log10(spread))))
+
+
+def number_format(value: float | None, decimals: int) -> str:
+    """``value`` with ``decimals`` places and thousands separators; "-" for none."""
+    if value is None or not math.isfinite(value):
+        return "-"
+    return f"{value:,.{decimals}f}"
+
+
+def _where(s: Signal) -> str:
+    side = "above" if s.direction == "up" else "below"
+    if s.rule == "outlier":
+        return f"{side} the limits"
+    if s.rule == "mr_outlier":
+        return "a jump " + ("up" if s.direction == "up" else "down")
+    return f"{side} the central line"
+
+
+def _signal_words(s: Signal) -> str:
+    label = RULE_LABELS[s.rule][0]
+    tail = f" ({s.assessment})" if s.assessment != "neutral" else ""
+    return f"{label} {_where(s)}{tail}"
+
+
+def status_line(r: XmrResult) -> str:
+    """The latest value and whether it is part of a signal, in one line."""
+    i = r.latest_index
+    if i is None:
+        return "No values yet"
+    if not r.phases or not r.phases[-1].has_limits:
+        return "Too few values for limits"
+    sigs = r.latest_signals
+    if not sigs:
+        return "No signal: the latest value is routine variation"
+    return "Signal: " + "; ".join(_signal_words(s) for s in sigs)
+
+
+def describe(r: XmrResult) -> str:
+    """A few sentences: the latest phase's level and limits, its signals, the target."""
+    if r.latest_index is None:
+        return "No values yet."
+    last = r.phases[-1]
+    if not last.has_limits:
+        return (
+            f"Too few values for limits: {last.n_values} value(s) in the latest phase; "
+            f"limits need at least 2 (5 or more to be useful)."
+        )
+    d = decimals_for(r.mr_bar)
+
+    def f(v: float | None) -> str:
+        return number_format(v, d)
+
+    lo = f(r.lnpl) + (" (bound)" if last.lnpl_is_bound else "")
+    hi = f(r.unpl) + (" (bound)" if last.unpl_is_bound else "")
+    level = f"around {f(r.central_line)} (limits {lo} to {hi})"
+    in_phase = [s for s in r.signals if s.phase == len(r.phases) - 1]
+    if in_phase:
+        counts = Counter((s.rule, s.direction) for s in in_phase)
+        parts = []
+        for (rule, direction), k in counts.items():
+            label = RULE_LABELS[rule][0 if k == 1 else 1]
+            parts.append(f"{k} {label} {'up' if direction == 'up' else 'down'}")
+        sentences = [f"Signals: {', '.join(parts)}; the process runs {level}."]
+        latest = r.latest_signals
+        if latest:
+            sentences.append(
+                "The latest value is part of a signal: "
+                + "; ".join(_signal_words(s) for s in latest)
+                + "."
+            )
+    else:
+        sentences = [f"No signals: stable {level}."]
+    if len(r.phases) > 1:
+        sentences.append(f"Limits recalculated {len(r.phases) - 1} time(s).")
+    if last.trial:
+        sentences.append(f"Trial limits from {last.n_values} values.")
+    if r.suggested_phases:
+        sentences.append(
+            "A sustained shift starts at point "
+            + ", ".join(str(p + 1) for p in r.suggested_phases)
+            + "; recalculate there once its cause is known."
+        )
+    t, a = r.latest_target, r.assurance
+    if t is not None and a is not None:
+        text = {
+            "hit and miss": "is inside the limits and will be met only by chance",
+            "consistently fail": "is outside the limits: the process will consistently fail it",
+            "consistently pass": "is outside the limits: the process will consistently pass it",
+        }[a]
+        sentences.append(f"The target of {f(t)} {text}.")
+    return " ".join(sentences)

@@ -1,0 +1,1 @@
+"""Workbook adapters: reading PuMP workbooks and plain sheets, checking them, writing outputs."""
