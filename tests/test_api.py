@@ -10,7 +10,16 @@ import pumpxl
 SRC = Path(pumpxl.__file__).parent
 
 # The pure core must not import anything that touches Excel, PowerPoint or a terminal.
-CORE = ["errors.py", "xmr.py", "rules.py", "narrative.py", "model.py", "analysis.py"]
+CORE = [
+    "errors.py",
+    "xmr.py",
+    "rules.py",
+    "narrative.py",
+    "model.py",
+    "analysis.py",
+    "example.py",
+    "__init__.py",
+]
 ADAPTER_LIBS = {
     "openpyxl",
     "xlsxwriter",
@@ -36,22 +45,30 @@ def imports_of(path: Path) -> set[str]:
 
 
 def test_all_is_sorted_and_complete() -> None:
+    import inspect
+
     assert pumpxl.__all__ == sorted(pumpxl.__all__)
-    public = {n for n in dir(pumpxl) if not n.startswith("_")} - {
-        "errors",
-        "rules",
-        "xmr",
-        "narrative",
-        "model",
-        "analysis",
-        "workbook",
-        "excel",
-        "report",
-        "cli",
-    }
-    assert public - {"__version__"} <= set(pumpxl.__all__)
+    public = {
+        n for n, v in vars(pumpxl).items() if not n.startswith("_") and not inspect.ismodule(v)
+    } - {"Any"}
+    assert public <= set(pumpxl.__all__)
     for name in pumpxl.__all__:
-        assert hasattr(pumpxl, name)
+        assert getattr(pumpxl, name) is not None
+
+
+def test_importing_pumpxl_stays_light() -> None:
+    """xlwings Lite runs the Excel functions in the browser: no file-format libraries."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pumpxl; heavy = {'openpyxl', 'xlsxwriter', 'pptx', 'python_calamine'}"
+        " & set(sys.modules); print(sorted(heavy))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == "[]"
 
 
 def test_core_modules_import_no_adapter() -> None:

@@ -8,26 +8,77 @@ The engine is pure numpy::
     ['outlier']
 """
 
+from typing import Any
+
+from pumpxl.analysis import AnalysedMeasure, analyse, audit
 from pumpxl.errors import InputError, OutputError, Problem, PumpxlError, WorkbookError
+from pumpxl.example import example_model
+from pumpxl.model import (
+    Audience,
+    Commentary,
+    Measure,
+    PumpModel,
+    Recalculation,
+    Result,
+    Series,
+    Target,
+)
 from pumpxl.rules import PRESETS, RULE_NAMES, RuleSet, Signal, find_signals
 from pumpxl.xmr import CONSTANTS, Phase, XmrResult, xmr
 
 __version__ = "0.1.0"
 
+# Adapters load on first use, so that `import pumpxl` (and the Excel functions in xlwings
+# Lite's browser Python) never pull in openpyxl, XlsxWriter or python-pptx.
+_LAZY = {
+    "load_workbook": "pumpxl.workbook.reader",
+    "read_workbook": "pumpxl.workbook.reader",
+    "read_plain": "pumpxl.workbook.plain",
+    "write_calc_workbook": "pumpxl.workbook.writer",
+    "write_pump_workbook": "pumpxl.workbook.writer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pumpxl' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
 __all__ = [
+    "AnalysedMeasure",
+    "Audience",
     "CONSTANTS",
+    "Commentary",
     "InputError",
+    "Measure",
     "OutputError",
     "PRESETS",
     "Phase",
     "Problem",
+    "PumpModel",
     "PumpxlError",
     "RULE_NAMES",
+    "Recalculation",
+    "Result",
     "RuleSet",
+    "Series",
     "Signal",
+    "Target",
     "WorkbookError",
     "XmrResult",
     "__version__",
+    "analyse",
+    "audit",
+    "example_model",
     "find_signals",
+    "load_workbook",
+    "read_plain",
+    "read_workbook",
+    "write_calc_workbook",
+    "write_pump_workbook",
     "xmr",
 ]

@@ -1,27 +1,68 @@
 """The ``pumpxl`` command line: parse, call the library once, turn errors into messages and
-exit codes. Exit status: 0 success, 1 problems found in the input, 2 usage errors."""
+exit codes.
+
+Exit status: 0 success; 1 problems in the input (or an output that may not be written);
+2 usage errors; 130 interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from pumpxl.errors import PumpxlError, WorkbookError
+from pumpxl.errors import Problem, PumpxlError, WorkbookError
 
-EXAMPLE_SERIES = "example_series.csv"
+MAX_LISTED = 200  # problems printed in full; the rest are counted by kind
 
 
 def _print_table(out: TextIO, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(header)
-    ]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
     fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
     out.write(fmt.format(*header).rstrip() + "\n")
     out.writelines(fmt.format(*r).rstrip() + "\n" for r in rows)
+
+
+def _print_problems(out: TextIO, problems: Sequence[Problem], heading: str) -> None:
+    if not problems:
+        return
+    out.write(f"{heading} ({len(problems)}):\n")
+    for p in problems[:MAX_LISTED]:
+        out.write(f"  {p}\n")
+    if len(problems) > MAX_LISTED:
+        rest = Counter(p.code for p in problems[MAX_LISTED:])
+        kinds = ", ".join(f"{n} {code}" for code, n in rest.most_common())
+        out.write(f"  ... and {len(problems) - MAX_LISTED} more ({kinds})\n")
+
+
+def _load(args: argparse.Namespace) -> Any:
+    """The model from a PuMP workbook, a plain sheet or CSV (--plain), or the example."""
+    from pumpxl.example import example_model
+    from pumpxl.workbook.plain import read_plain
+    from pumpxl.workbook.reader import load_workbook
+
+    if getattr(args, "workbook", None) is None:
+        return example_model()
+    path = Path(args.workbook)
+    if getattr(args, "plain", None):
+        return read_plain(
+            path,
+            layout=args.plain,
+            sheet=args.sheet,
+            period=args.period_column,
+            measure=args.measure_column,
+            value=args.value_column,
+        )
+    if path.suffix.lower() in (".csv", ".txt"):
+        return read_plain(path, layout="wide")
+    return load_workbook(path)
+
+
+# ---------------------------------------------------------------------------------- commands
 
 
 def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
@@ -31,24 +72,43 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     from pumpxl.xmr import xmr
 
     if args.file is None:
-        source = resources.files("pumpxl") / "data" / EXAMPLE_SERIES
-        with resources.as_file(source) as path:
-            series = read_series(path, column=args.column)
+        from pumpxl.example import example_model
+
+        model = example_model()
+        m = model.measures["M03"]
+        s = model.series["M03"]
+        import pandas as pd
+
+        dates: pd.DatetimeIndex | None = pd.DatetimeIndex(s.dates)
+        assert dates is not None
+        name, labels, values = f"{m.name} ({m.unit})", list(dates.strftime("%Y-%m")), s.values
+        defaults: dict[str, Any] = {
+            "direction": m.direction,
+            "target": 75.0,
+            "lower_bound": 0.0,
+            "upper_bound": 100.0,
+        }
     else:
         series = read_series(Path(args.file), column=args.column)
+        name, labels, values, dates = series.name, series.labels, series.values, series.dates
+        defaults = {}
     r = xmr(
-        series.values,
-        dates=series.dates,
+        values,
+        dates=dates,
         rules=args.rules,
-        direction=args.direction,
-        target=args.target,
+        direction=args.direction or defaults.get("direction", "neutral"),
+        target=args.target if args.target is not None else defaults.get("target"),
         phases=args.phases or None,
         centre=args.centre,
         dispersion=args.dispersion,
         constants=args.constants,
         screen_mr=args.screen_mr,
-        lower_bound=args.lower_bound,
-        upper_bound=args.upper_bound,
+        lower_bound=args.lower_bound
+        if args.lower_bound is not None
+        else defaults.get("lower_bound"),
+        upper_bound=args.upper_bound
+        if args.upper_bound is not None
+        else defaults.get("upper_bound"),
     )
     d = decimals_for(r.mr_bar)
     frame = r.to_frame()
@@ -59,30 +119,115 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     signal = frame["signal"].tolist()
     rows = [
         [label, *(number_format(float(col[i]), d) for col in columns), str(signal[i])]
-        for i, label in enumerate(series.labels)
+        for i, label in enumerate(labels)
     ]
-    out.write(f"{series.name}\n\n")
+    out.write(f"{name}\n\n")
     _print_table(out, ["period", "value", "mR", "CL", "LNPL", "UNPL", "signal"], rows)
     out.write("\n" + r.description + "\n")
     if r.suggested_phases:
-        starts = ", ".join(series.labels[i] for i in r.suggested_phases)
+        starts = " ".join(labels[i] for i in r.suggested_phases)
         out.write(f"Suggested recalculation: --phases {starts}\n")
     return 0
+
+
+def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    """Write a fresh workbook from the template (or the filled example)."""
+    from pumpxl.example import example_model
+    from pumpxl.workbook.writer import write_pump_workbook
+
+    path = Path(args.path)
+    from pumpxl.workbook.build import formula_writer
+
+    write_pump_workbook(
+        path,
+        example_model() if args.example else None,
+        overwrite=args.force,
+        formulas=formula_writer(),
+    )
+    out.write(f"Wrote {path}\n")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    """List every problem in a workbook, then PuMP warnings; exit 1 on problems."""
+    from pumpxl.analysis import audit
+    from pumpxl.example import example_model
+    from pumpxl.workbook.reader import read_workbook
+
+    problems: list[Problem]
+    if args.workbook is None:
+        model, problems, name = example_model(), [], "the bundled example"
+    elif args.plain or Path(args.workbook).suffix.lower() in (".csv", ".txt"):
+        try:
+            model, problems = _load(args), []
+        except WorkbookError as exc:
+            model, problems = None, list(exc.problems)
+        name = Path(args.workbook).name
+    else:
+        result = read_workbook(args.workbook)
+        model, problems, name = result.model, result.problems, Path(args.workbook).name
+    if problems:
+        _print_problems(out, problems, f"{name}: problems")
+        out.write("Fix these and run pumpxl check again.\n")
+        return 1
+    assert model is not None
+    warnings = audit(model)
+    out.write(
+        f"{name}: no problems; {len(model.measures)} measures, "
+        f"{len(model.results)} results, {len(model.audiences)} audiences.\n"
+    )
+    _print_problems(out, warnings, "PuMP warnings")
+    return 0
+
+
+def cmd_calc(args: argparse.Namespace, out: TextIO) -> int:
+    """Write a new workbook with every measure's XmR table, signals and chart."""
+    from pumpxl.analysis import analyse
+    from pumpxl.workbook.writer import write_calc_workbook
+
+    model = _load(args)
+    analysed = analyse(model)
+    source = Path(args.workbook).name if args.workbook else "the bundled example"
+    write_calc_workbook(Path(args.output), model, analysed, overwrite=args.force, source=source)
+    signals = sum(a.xmr.signal_count for a in analysed.values())
+    out.write(f"Wrote {args.output}: {len(analysed)} measures, {signals} signals\n")
+    return 0
+
+
+# ------------------------------------------------------------------------------------ parser
+
+
+def _workbook_options(p: argparse.ArgumentParser, *, optional: bool = True) -> None:
+    p.add_argument(
+        "workbook",
+        nargs="?" if optional else None,
+        help="PuMP workbook (.xlsx), or a plain sheet/CSV with --plain "
+        "(default: the bundled example)",
+    )
+    p.add_argument(
+        "--plain",
+        choices=["wide", "long"],
+        help="read a plain sheet or CSV: wide (a column per measure) or long "
+        "(measure, period, value columns)",
+    )
+    p.add_argument("--sheet", help="with --plain: the sheet to read (default: the first)")
+    p.add_argument("--period-column", help="with --plain: the period column's header")
+    p.add_argument("--measure-column", help="with --plain long: the measure column's header")
+    p.add_argument("--value-column", help="with --plain: the value column's header")
 
 
 def _add_xmr(sub: Any) -> None:
     p = sub.add_parser(
         "xmr",
-        help="analyse one series from a CSV file and print its XmR table",
-        description="Analyse one series (a CSV with a period column and a value column) as an "
-        "XmR chart. Without FILE, the bundled example series is used.",
+        help="print one series' XmR table",
+        description="Analyse one series (a CSV with a period column and value "
+        "columns) as an XmR chart. Without FILE, the example's first-contact "
+        "resolution measure is used.",
     )
     p.add_argument("file", nargs="?", help="CSV file: first column periods, then values")
-    p.add_argument(
-        "--column", help="value column to analyse (default: the first after the periods)"
-    )
-    p.add_argument("--rules", default="pump", help="rule preset: pump, wheeler, nhs or anhoej")
-    p.add_argument("--direction", default="neutral", help="up (higher is better), down or neutral")
+    p.add_argument("--column", help="value column to analyse (default: the first)")
+    p.add_argument("--rules", default="pump", help="rule preset: pump, wheeler, nhs, anhoej")
+    p.add_argument("--direction", help="up (higher is better), down or neutral")
     p.add_argument("--target", type=float, help="target value, for assurance")
     p.add_argument("--phases", nargs="*", default=[], help="periods where new phases start")
     p.add_argument("--centre", default="mean", choices=["mean", "median"])
@@ -94,16 +239,55 @@ def _add_xmr(sub: Any) -> None:
     p.set_defaults(run=cmd_xmr)
 
 
-COMMANDS: list[Callable[[Any], None]] = [_add_xmr]
+def _add_new(sub: Any) -> None:
+    p = sub.add_parser(
+        "new",
+        help="create a workbook from the template",
+        description="Write a new PuMP workbook from the template.",
+    )
+    p.add_argument("path", help="where to write the .xlsx")
+    p.add_argument(
+        "--example", action="store_true", help="fill it with the Northwind IT Services example"
+    )
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
+    p.set_defaults(run=cmd_new)
+
+
+def _add_check(sub: Any) -> None:
+    p = sub.add_parser(
+        "check",
+        help="list every problem in a workbook, and PuMP warnings",
+        description="Check a workbook: every problem with its cell (exit 1), "
+        "then warnings about PuMP practice.",
+    )
+    _workbook_options(p)
+    p.set_defaults(run=cmd_check)
+
+
+def _add_calc(sub: Any) -> None:
+    p = sub.add_parser(
+        "calc",
+        help="write a workbook of XmR tables and charts",
+        description="Compute every measure's XmR chart into a new workbook "
+        "(summary, tables, signals, native charts). The input is never "
+        "modified.",
+    )
+    _workbook_options(p)
+    p.add_argument("-o", "--output", required=True, help="the new .xlsx to write")
+    p.add_argument("--force", action="store_true", help="replace the output if it exists")
+    p.set_defaults(run=cmd_calc)
+
+
+COMMANDS: list[Callable[[Any], None]] = [_add_xmr, _add_new, _add_check, _add_calc]
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from pumpxl import __version__
+
     parser = argparse.ArgumentParser(
         prog="pumpxl",
         description="PuMP performance measures and XmR charts: workbooks in, reports out.",
     )
-    from pumpxl import __version__
-
     parser.add_argument("--version", action="version", version=f"pumpxl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in COMMANDS:
@@ -122,7 +306,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         return int(args.run(args, out))
     except WorkbookError as exc:
-        sys.stderr.write(f"pumpxl: {exc}\n")
+        name = exc.source or "input"
+        _print_problems(sys.stderr, list(exc.problems), f"pumpxl: {name}: problems")
         return 1
     except PumpxlError as exc:
         sys.stderr.write(f"pumpxl: {exc}\n")
@@ -130,6 +315,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("pumpxl: interrupted; no output was left half-written\n")
         return 130
+    except BrokenPipeError:
+        # the reader went away (| head); say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

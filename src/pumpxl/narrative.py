@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from pumpxl.rules import Signal
     from pumpxl.xmr import XmrResult
 
-__all__ = ["RULE_LABELS", "describe", "number_format", "status_line"]
+__all__ = ["RULE_LABELS", "decimals_for", "describe", "number_format", "point_label", "status_line"]
 
 #: How each rule is named for people.
 RULE_LABELS: dict[str, tuple[str, str]] = {
@@ -23,6 +23,13 @@ RULE_LABELS: dict[str, tuple[str, str]] = {
     "trend": ("trend", "trends"),
     "runs_anhoej": ("non-random runs", "non-random runs"),
 }
+
+
+def point_label(r: XmrResult, i: int) -> str:
+    """How to name point ``i`` to a person: its date when there are dates, else its number."""
+    if r.dates is not None:
+        return str(r.dates[i].date())
+    return f"point {i + 1}"
 
 
 def decimals_for(spread: float) -> int:
@@ -103,14 +110,15 @@ def describe(r: XmrResult) -> str:
     else:
         sentences = [f"No signals: stable {level}."]
     if len(r.phases) > 1:
-        sentences.append(f"Limits recalculated {len(r.phases) - 1} time(s).")
+        times = {2: "once", 3: "twice"}.get(len(r.phases), f"{len(r.phases) - 1} times")
+        sentences.append(f"Limits recalculated {times}.")
     if last.trial:
         sentences.append(f"Trial limits from {last.n_values} values.")
     if r.suggested_phases:
+        where = [point_label(r, p) for p in r.suggested_phases]
+        starts = where[0] if len(where) == 1 else ", ".join(where[:-1]) + " and " + where[-1]
         sentences.append(
-            "A sustained shift starts at point "
-            + ", ".join(str(p + 1) for p in r.suggested_phases)
-            + "; recalculate there once its cause is known."
+            f"A sustained shift starts at {starts}; recalculate there once its cause is known."
         )
     t, a = r.latest_target, r.assurance
     if t is not None and a is not None:

@@ -1,0 +1,222 @@
+"""The PuMP workbook's domain model: plain dataclasses, no file formats.
+
+A :class:`PumpModel` holds a Results Map (results in four layers linked cause to effect),
+measures with their Measure Definitions, each measure's series, recalculation points, targets,
+commentary and the report audiences. Readers build it; analysis and reports consume it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "DIRECTIONS",
+    "FREQUENCIES",
+    "LAYERS",
+    "MEASURE_TYPES",
+    "STATUSES",
+    "TARGET_TYPES",
+    "Audience",
+    "Commentary",
+    "Measure",
+    "PumpModel",
+    "Recalculation",
+    "Result",
+    "Series",
+    "Target",
+    "find_cycle",
+]
+
+#: Results Map layers, from the centre out, with PuMP's colours.
+LAYERS: dict[str, str] = {
+    "purpose": "pink",
+    "strategic": "green",
+    "process": "blue",
+    "team": "orange",
+}
+#: Words in the workbook -> engine direction.
+DIRECTIONS: dict[str, str] = {
+    "higher is better": "up",
+    "lower is better": "down",
+    "neutral": "neutral",
+}
+MEASURE_TYPES = ("outcome", "output", "activity")
+FREQUENCIES: dict[str, str] = {
+    "daily": "D",
+    "weekly": "W",
+    "monthly": "MS",
+    "quarterly": "QS",
+    "yearly": "YS",
+}
+STATUSES = ("draft", "gallery reviewed", "live", "retired")
+TARGET_TYPES = ("central line", "trajectory", "predictability")
+
+
+@dataclass(frozen=True)
+class Result:
+    """A result on the Results Map: a present-tense outcome statement in one layer.
+    ``contributes_to`` lists the ids of the (inner) results this one drives."""
+
+    id: str
+    statement: str
+    layer: str
+    owner: str = ""
+    contributes_to: tuple[str, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A Measure Definition (DOMAIN.md section 1). ``direction`` is "up", "down" or
+    "neutral"; ``type`` is "outcome", "output" or "activity"."""
+
+    id: str
+    name: str
+    result: str
+    description: str = ""
+    formula: str = ""
+    scope: str = ""
+    data_items: str = ""
+    data_source: str = ""
+    frequency: str = "monthly"
+    unit: str = ""
+    direction: str = "neutral"
+    type: str = "outcome"
+    owner: str = ""
+    data_producer: str = ""
+    lower_bound: float | None = None
+    upper_bound: float | None = None
+    audiences: tuple[str, ...] = ()
+    decisions: str = ""
+    decision_makers: str = ""
+    rules: str = "pump"
+    status: str = "live"
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Series:
+    """One measure's values in time order; NaN marks a period with no value, ``exclude`` a
+    known special cause left out of the limits."""
+
+    dates: npt.NDArray[np.datetime64]
+    values: npt.NDArray[np.float64]
+    exclude: npt.NDArray[np.bool_]
+    notes: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return int(self.values.shape[0])
+
+
+@dataclass(frozen=True)
+class Recalculation:
+    measure: str
+    period: date
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target value from ``period`` on. Several dated rows of type "trajectory" make a
+    staged target; "predictability" targets the spread between the limits."""
+
+    measure: str
+    value: float
+    period: date | None = None
+    type: str = "central line"
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Commentary:
+    """The three questions for one measure and period."""
+
+    measure: str
+    period: date
+    happening: str = ""
+    why: str = ""
+    action: str = ""
+    who: str = ""
+    due: date | None = None
+
+
+@dataclass(frozen=True)
+class Audience:
+    name: str
+    description: str = ""
+    meets: str = ""
+
+
+@dataclass
+class PumpModel:
+    """Everything a PuMP workbook holds, keyed for lookup."""
+
+    organisation: str = ""
+    title: str = "Performance report"
+    results: dict[str, Result] = field(default_factory=dict)
+    measures: dict[str, Measure] = field(default_factory=dict)
+    series: dict[str, Series] = field(default_factory=dict)
+    recalculations: list[Recalculation] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    commentary: list[Commentary] = field(default_factory=list)
+    audiences: dict[str, Audience] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
+
+    def measures_of(self, result_id: str) -> list[Measure]:
+        return [m for m in self.measures.values() if m.result == result_id]
+
+    def result_order(self) -> list[str]:
+        """Result ids in Results Map order: purpose first, then strategic, process and team,
+        each layer in workbook order."""
+        rank = {layer: i for i, layer in enumerate(LAYERS)}
+        ids = list(self.results)
+        return sorted(ids, key=lambda r: (rank.get(self.results[r].layer, 9), ids.index(r)))
+
+    def measure_order(self, audience: str | None = None) -> list[Measure]:
+        """Measures in Results Map order (optionally only an audience's)."""
+        out = []
+        seen = set()
+        for rid in self.result_order():
+            for m in self.measures_of(rid):
+                if audience is None or audience in m.audiences:
+                    out.append(m)
+                    seen.add(m.id)
+        out += [
+            m
+            for m in self.measures.values()
+            if m.id not in seen and (audience is None or audience in m.audiences)
+        ]
+        return out
+
+
+def find_cycle(links: Mapping[str, Iterable[str]]) -> list[str] | None:
+    """A cycle in a directed graph given as {node: successors}, as a list of nodes with the
+    first repeated at the end, or None when the graph is acyclic."""
+    colour: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        colour[node] = 1
+        stack.append(node)
+        for nxt in links.get(node, ()):
+            if colour.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if colour.get(nxt) is None and nxt in links:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        colour[node] = 2
+        return None
+
+    for start in links:
+        if colour.get(start) is None:
+            found = visit(start)
+            if found:
+                return found
+    return None

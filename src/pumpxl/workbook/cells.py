@@ -1,0 +1,270 @@
+"""Reading cells safely and fast: the zip package checked before anything parses it, values
+through python-calamine, Excel error cells found in the sheet XML (calamine reports them as
+blanks, which would turn #DIV/0! into a silently missing value), and cell parsing helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import defusedxml.ElementTree as SafeET
+import python_calamine as pc
+
+from pumpxl.errors import Problem, WorkbookError
+
+__all__ = [
+    "MAX_UNCOMPRESSED",
+    "Grid",
+    "column_letter",
+    "open_grids",
+    "parse_date",
+    "parse_number",
+]
+
+#: Workbooks that unpack to more than this are refused (zip bombs; 2 GB of XML is far beyond
+#: any performance-measure workbook).
+MAX_UNCOMPRESSED = 1_500_000_000
+MAX_RATIO = 400  # compressed-to-uncompressed ratio beyond which a member is refused
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass
+class Grid:
+    """One sheet's cells as rows of Python values (row 0 is Excel row 1), with the Excel
+    error values found in it by address."""
+
+    name: str
+    rows: list[list[Any]]
+    errors: dict[str, str]
+    hidden: bool = False
+
+    def where(self, row: int, col: int) -> str:
+        return f"{self.name}!{column_letter(col)}{row + 1}"
+
+
+def _fail(path: Path, message: str, code: str) -> WorkbookError:
+    return WorkbookError([Problem(path.name, message, code)], source=path.name)
+
+
+def _check_package(path: Path) -> zipfile.ZipFile:
+    """The file as a zip of bounded size, or a WorkbookError that says what it is instead."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError:
+        raise _fail(path, "no such file", "missing_file") from None
+    except IsADirectoryError:
+        raise _fail(path, "is a folder, not a workbook", "not_a_file") from None
+    except OSError as exc:
+        raise _fail(path, f"cannot be read: {exc.strerror}", "unreadable") from None
+    if head.startswith(_OLE_MAGIC):
+        raise _fail(
+            path,
+            "is an encrypted (password-protected) workbook or an old .xls file; save it "
+            "unprotected as .xlsx",
+            "encrypted_or_xls",
+        )
+    if not head.startswith(b"PK"):
+        raise _fail(path, "is not an .xlsx workbook (not a zip package)", "not_xlsx")
+    try:
+        zf = zipfile.ZipFile(path)
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _fail(path, f"is damaged or truncated ({exc})", "bad_zip") from None
+    names = {i.filename for i in infos}
+    if "mimetype" in names and "[Content_Types].xml" not in names:
+        raise _fail(path, "is an OpenDocument (.ods) file; save it as .xlsx", "ods")
+    if "xl/workbook.xml" not in names:
+        raise _fail(path, "is a zip file but not an Excel workbook", "not_xlsx")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_UNCOMPRESSED or (info.file_size > 50_000_000 and ratio > MAX_RATIO):
+            zf.close()
+            raise _fail(
+                path,
+                f"unpacks to more than it plausibly could ({info.filename}: "
+                f"{info.file_size:,} bytes from {info.compress_size:,}); refused as a "
+                "possible zip bomb",
+                "zip_bomb",
+            )
+    return zf
+
+
+_ERR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
+_REF = re.compile(rb'\br="([A-Z]+[0-9]+)"')
+_VAL = re.compile(rb"<v>([^<]*)</v>")
+
+
+def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> its XML part, from workbook.xml and its relationships (parsed with
+    defusedxml: entity-expansion bombs are refused)."""
+    ns = {
+        "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+    }
+    book = SafeET.fromstring(zf.read("xl/workbook.xml"))
+    rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    target = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
+    out = {}
+    for sheet in book.findall("m:sheets/m:sheet", ns):
+        rid = sheet.get(f"{{{ns['r']}}}id")
+        part = target.get(rid, "")
+        part = part.lstrip("/")
+        if not part.startswith("xl/"):
+            part = "xl/" + part
+        out[sheet.get("name", "")] = part
+    return out
+
+
+_FORMULA_CELL = re.compile(rb"<c\b([^>]*)>(?:(?!</c>).)*?<f\b[^>]*(?:/>|>[^<]*</f>)(.*?)</c>", re.S)
+NO_RESULT = "#NO-RESULT"
+
+
+def _error_cells(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Cells holding an Excel error value, and formula cells with no saved result (which
+    calamine would read as blanks), by address."""
+    if part not in zf.namelist():
+        return {}
+    data = zf.read(part)
+    out: dict[str, str] = {}
+    if b't="e"' in data:
+        for m in _ERR_CELL.finditer(data):
+            ref = _REF.search(m.group(1))
+            val = _VAL.search(m.group(2))
+            if ref:
+                out[ref.group(1).decode()] = val.group(1).decode() if val else "#ERROR"
+    if b"<f>" in data or b"<f " in data:  # cell formulas (not <formula1> of validations)
+        for m in _FORMULA_CELL.finditer(data):
+            ref = _REF.search(m.group(1))
+            val = _VAL.search(m.group(2))
+            if ref and (val is None or not val.group(1)) and b't="str"' not in m.group(1):
+                out.setdefault(ref.group(1).decode(), NO_RESULT)
+    return out
+
+
+def open_grids(path: Path, wanted: set[str] | None = None) -> Iterator[Grid]:
+    """Each sheet (or each whose normalised name is in ``wanted``) as a :class:`Grid`."""
+    from pumpxl.workbook.layout import normalise
+
+    path = Path(path)
+    zf = _check_package(path)
+    try:
+        try:
+            parts = _sheet_parts(zf)
+        except (KeyError, SafeET.ParseError, ValueError) as exc:
+            raise _fail(path, f"has a damaged workbook part ({exc})", "bad_xml") from None
+        except Exception as exc:  # defusedxml's EntitiesForbidden and friends
+            raise _fail(path, f"contains unsafe XML ({type(exc).__name__})", "unsafe_xml") from None
+        try:
+            book = pc.CalamineWorkbook.from_path(str(path))
+        except pc.PasswordError:
+            raise _fail(path, "is password-protected; save it unprotected", "encrypted") from None
+        except Exception as exc:  # calamine raises several error types for damaged files
+            raise _fail(path, f"cannot be read as a workbook ({exc})", "unreadable") from None
+        hidden = {m.name for m in book.sheets_metadata if m.visible != pc.SheetVisibleEnum.Visible}
+        for name in book.sheet_names:
+            if wanted is not None and normalise(name) not in wanted:
+                continue
+            try:
+                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except Exception as exc:
+                raise _fail(path, f'sheet "{name}" cannot be read ({exc})', "bad_sheet") from None
+            yield Grid(name, rows, _error_cells(zf, parts.get(name, "")), name in hidden)
+    finally:
+        zf.close()
+
+
+# ------------------------------------------------------------------------------ cell values
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
+        start=1,
+    )
+}
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[T ]00:00(?::00)?)?$")
+_MON_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?[ -](\d{4})$")
+
+
+@lru_cache(maxsize=4096)
+def _parse_date_text(text: str) -> dt.date | None:
+    t = text.strip()
+    m = _ISO.match(t)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+        try:
+            return dt.date(y, mo, d)
+        except ValueError:
+            return None
+    m = _MON_YEAR.match(t)
+    if m and m.group(1).lower() in _MONTHS:
+        return dt.date(int(m.group(2)), _MONTHS[m.group(1).lower()], 1)
+    return None
+
+
+def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
+    """(date, None) for a date cell or unambiguous date text (2024-03-01, 2024-03, Mar 2024);
+    (None, None) for a blank; (None, reason) otherwise."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    if isinstance(value, str):
+        d = _parse_date_text(value)
+        if d is not None:
+            return d, None
+        return None, (
+            f"{value!r} is not a date; use a date cell or text like 2024-03-01 or "
+            "Mar 2024 (day/month order is ambiguous)"
+        )
+    if isinstance(value, bool):
+        return None, f"{value} is not a date"
+    if isinstance(value, (int, float)):
+        return None, (f"{value:g} is a number, not a date; format the cell as a date")
+    return None, f"{value!r} is not a date"
+
+
+def parse_number(value: Any) -> tuple[float | None, str | None]:
+    """(number, None); (None, None) for a blank; (None, reason) for text or booleans."""
+    if value is None or value == "":
+        return None, None
+    if isinstance(value, bool):
+        return None, f"{value} is a true/false value, not a number"
+    if isinstance(value, (int, float)):
+        f = float(value)
+        if f != f or f in (float("inf"), float("-inf")):
+            return None, "is not a finite number"
+        return f, None
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            float(text.replace(",", ""))
+        except ValueError:
+            return None, f"{value!r} is text, not a number"
+        return None, f"{value!r} is a number stored as text; enter it as a number"
+    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
+        return None, f"{value} is a date or time, not a number"
+    return None, f"{value!r} is not a number"

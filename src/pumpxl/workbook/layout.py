@@ -1,0 +1,195 @@
+"""The PuMP workbook's sheets and columns: one description that the template writer and the
+reader share. Columns are found by header text (case and spacing ignored), so users may
+reorder them or add their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["SHEETS", "Column", "Sheet", "normalise"]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    width: float = 14
+    required: bool = False
+    kind: str = "text"  # text | number | date | choice | list
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    table: str
+    columns: tuple[Column, ...]
+    purpose: str
+    required: bool = True
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+def normalise(text: object) -> str:
+    """Header text compared without case, spacing or punctuation."""
+    return "".join(ch for ch in str(text).lower() if ch.isalnum())
+
+
+LAYER_CHOICES = ("Purpose", "Strategic", "Process", "Team")
+DIRECTION_CHOICES = ("Higher is better", "Lower is better", "Neutral")
+TYPE_CHOICES = ("Outcome", "Output", "Activity")
+FREQUENCY_CHOICES = ("Daily", "Weekly", "Monthly", "Quarterly", "Yearly")
+RULE_CHOICES = ("pump", "wheeler", "nhs", "anhoej")
+STATUS_CHOICES = ("Draft", "Gallery reviewed", "Live", "Retired")
+TARGET_CHOICES = ("Central line", "Trajectory", "Predictability")
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet(
+        "Settings",
+        "SettingsTable",
+        (
+            Column("Setting", "setting", 24, True),
+            Column("Value", "value", 46),
+            Column("Notes", "notes", 70),
+        ),
+        "Report-wide settings: organisation, report title, firm-limit point count.",
+        required=False,
+    ),
+    Sheet(
+        "Results",
+        "ResultsTable",
+        (
+            Column("ID", "id", 8, True, help="Short unique code, e.g. R1"),
+            Column(
+                "Result",
+                "statement",
+                60,
+                True,
+                help="Present-tense outcome: 'Customers get their problems fixed first time'",
+            ),
+            Column(
+                "Layer",
+                "layer",
+                12,
+                True,
+                "choice",
+                LAYER_CHOICES,
+                "Purpose, Strategic, Process or Team",
+            ),
+            Column("Owner", "owner", 18),
+            Column(
+                "Contributes to",
+                "contributes_to",
+                16,
+                kind="list",
+                help="IDs of the results this one drives, comma-separated",
+            ),
+            Column("Notes", "notes", 40),
+        ),
+        "The Results Map: outcomes in four layers, linked cause to effect.",
+    ),
+    Sheet(
+        "Measures",
+        "MeasuresTable",
+        (
+            Column("ID", "id", 8, True),
+            Column("Measure", "name", 34, True),
+            Column("Result", "result", 9, True, help="ID of the result this measure evidences"),
+            Column("Description", "description", 40),
+            Column("Formula", "formula", 34),
+            Column("Scope", "scope", 24),
+            Column("Data items", "data_items", 24),
+            Column("Data source", "data_source", 22),
+            Column("Frequency", "frequency", 12, True, "choice", FREQUENCY_CHOICES),
+            Column("Unit", "unit", 10),
+            Column("Direction", "direction", 16, True, "choice", DIRECTION_CHOICES),
+            Column("Type", "type", 10, True, "choice", TYPE_CHOICES),
+            Column("Owner", "owner", 18),
+            Column("Data producer", "data_producer", 18),
+            Column("Lower bound", "lower_bound", 11, kind="number"),
+            Column("Upper bound", "upper_bound", 11, kind="number"),
+            Column(
+                "Audiences", "audiences", 30, kind="list", help="Audience names, comma-separated"
+            ),
+            Column("Decisions", "decisions", 36),
+            Column("Decision makers", "decision_makers", 22),
+            Column("Rules", "rules", 9, kind="choice", choices=RULE_CHOICES),
+            Column("Status", "status", 15, kind="choice", choices=STATUS_CHOICES),
+            Column("Notes", "notes", 30),
+        ),
+        "Measure Definitions: one row per measure.",
+    ),
+    Sheet(
+        "Data",
+        "DataTable",
+        (
+            Column("Measure", "measure", 10, True, help="Measure ID"),
+            Column("Period", "period", 12, True, "date", help="First day of the period"),
+            Column("Value", "value", 12, True, "number"),
+            Column(
+                "Exclude",
+                "exclude",
+                9,
+                kind="choice",
+                choices=("Yes",),
+                help="Yes: a known special cause, left out of the limits",
+            ),
+            Column("Note", "note", 40),
+        ),
+        "Measure values, one row per measure and period, in time order.",
+    ),
+    Sheet(
+        "Recalculations",
+        "RecalculationsTable",
+        (
+            Column("Measure", "measure", 10, True),
+            Column("First period", "period", 13, True, "date"),
+            Column("Reason", "reason", 70),
+        ),
+        "Where a measure's limits restart after a sustained signal with a known cause.",
+        required=False,
+    ),
+    Sheet(
+        "Targets",
+        "TargetsTable",
+        (
+            Column("Measure", "measure", 10, True),
+            Column("Target", "value", 10, True, "number"),
+            Column("From period", "period", 13, kind="date"),
+            Column("Type", "type", 15, kind="choice", choices=TARGET_CHOICES),
+            Column("Notes", "notes", 60),
+        ),
+        "Targets: a level for the central line, dated trajectory steps, or predictability.",
+        required=False,
+    ),
+    Sheet(
+        "Commentary",
+        "CommentaryTable",
+        (
+            Column("Measure", "measure", 10, True),
+            Column("Period", "period", 12, True, "date"),
+            Column("What is happening", "happening", 48),
+            Column("Why", "why", 48),
+            Column("What we are doing", "action", 48),
+            Column("Who", "who", 16),
+            Column("By when", "due", 12, kind="date"),
+        ),
+        "The three questions for each measure and period.",
+        required=False,
+    ),
+    Sheet(
+        "Audiences",
+        "AudiencesTable",
+        (
+            Column("Audience", "name", 24, True),
+            Column("Description", "description", 60),
+            Column("Meets", "meets", 16),
+        ),
+        "Who receives a report: each sees the measures whose decisions it makes.",
+        required=False,
+    ),
+)
+
+SHEET_BY_NAME = {normalise(s.name): s for s in SHEETS}
