@@ -211,7 +211,7 @@ def _write_cell(ws: Worksheet, r: int, c: int, value: Any, f: _Formats, col: Col
     elif isinstance(value, (int, float, np.integer, np.floating)):
         ws.write_number(r, c, float(value), f.top)
     else:
-        ws.write_string(r, c, str(value), f.wrap if col.width >= 30 else f.top)
+        ws.write_string(r, c, str(value), f.wrap if col.width >= 20 else f.top)
 
 
 def _table_sheet(
@@ -291,7 +291,7 @@ def _table_sheet(
             (
                 math.ceil(len(str(_cell_value(c, v) or "")) / max(c.width - 2, 4))
                 for c, v in zip(spec.columns, row, strict=True)
-                if c.width >= 30
+                if c.width >= 20
             ),
             default=1,
         )
