@@ -1,5 +1,13 @@
 from __future__ import annotations
 
+import os
+
+# xlwings reads these when first imported: the Excel-function tests exercise the Office.js
+# contract in-process (TOOLING.md), so set them before any test module imports xlwings.
+os.environ.setdefault("XLWINGS_ON_SERVER", "true")
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+os.environ.setdefault("XLWINGS_ENABLE_SOCKETIO", "false")
+
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
@@ -14,9 +22,7 @@ from pumpxl.workbook.writer import write_pump_workbook
 def example_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example workbook, built once per test session."""
     path = tmp_path_factory.mktemp("example") / "example.xlsx"
-    from pumpxl.workbook.build import formula_writer
-
-    write_pump_workbook(path, example_model(), formulas=formula_writer())
+    write_pump_workbook(path, example_model())
     return path
 
 

@@ -136,14 +136,7 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     from pumpxl.workbook.writer import write_pump_workbook
 
     path = Path(args.path)
-    from pumpxl.workbook.build import formula_writer
-
-    write_pump_workbook(
-        path,
-        example_model() if args.example else None,
-        overwrite=args.force,
-        formulas=formula_writer(),
-    )
+    write_pump_workbook(path, example_model() if args.example else None, overwrite=args.force)
     out.write(f"Wrote {path}\n")
     return 0
 

@@ -11,7 +11,15 @@ if TYPE_CHECKING:
     from pumpxl.rules import Signal
     from pumpxl.xmr import XmrResult
 
-__all__ = ["RULE_LABELS", "decimals_for", "describe", "number_format", "point_label", "status_line"]
+__all__ = [
+    "RULE_LABELS",
+    "decimals_for",
+    "describe",
+    "number_format",
+    "point_label",
+    "signal_labels",
+    "status_line",
+]
 
 #: How each rule is named for people.
 RULE_LABELS: dict[str, tuple[str, str]] = {
@@ -59,6 +67,20 @@ def _signal_words(s: Signal) -> str:
     label = RULE_LABELS[s.rule][0]
     tail = f" ({s.assessment})" if s.assessment != "neutral" else ""
     return f"{label} {_where(s)}{tail}"
+
+
+def signal_labels(r: XmrResult) -> list[str]:
+    """Per point, the signals it belongs to in words ("outlier (concern)"); "" if routine."""
+    out = [""] * len(r)
+    for s in r.signals:
+        word = RULE_LABELS[s.rule][0]
+        tag = word if s.assessment == "neutral" else f"{word} ({s.assessment})"
+        for p in s.points:
+            if not out[p]:
+                out[p] = tag
+            elif word not in out[p]:
+                out[p] = f"{out[p]}; {tag}"
+    return out
 
 
 def status_line(r: XmrResult) -> str:

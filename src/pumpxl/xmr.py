@@ -311,6 +311,11 @@ class XmrResult:
             )
         )
 
+    @property
+    def per_point(self) -> dict[str, FloatArray]:
+        """Per-point central_line, unpl, lnpl and url (each phase's values repeated)."""
+        return self._per_point
+
     @cached_property
     def _per_point(self) -> dict[str, FloatArray]:
         cols = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from pumpxl.analysis import AnalysedMeasure, analyse
 from pumpxl.files import atomic_output
 from pumpxl.model import PumpModel
-from pumpxl.narrative import RULE_LABELS, decimals_for
+from pumpxl.narrative import decimals_for, signal_labels
 from pumpxl.workbook.layout import SHEETS, Column, Sheet
 
 __all__ = ["XMR_COLUMNS", "XmrBlock", "write_calc_workbook", "write_pump_workbook"]
@@ -138,6 +138,7 @@ class _Formats:
         self.code = add({"font_name": "Consolas", "font_color": "#333333"})
         self.wrap = add({"text_wrap": True, "valign": "top"})
         self.top = add({"valign": "top"})
+        self.hidden_error = add({"font_color": "#FFFFFF"})
         self.date = add({"num_format": "yyyy-mm-dd", "valign": "top"})
         self.month = add({"num_format": "mmm yyyy", "align": "left"})
         self.number = add({"num_format": "#,##0.00", "valign": "top"})
@@ -177,6 +178,9 @@ def _new_workbook(path: Path) -> tuple[Workbook, _Formats]:
     )
     wb.set_properties({"created": FIXED_TIME, "author": "pumpxl", "title": "PuMP workbook"})
     wb.set_calc_mode("auto")
+    # Show the stored results on opening instead of recalculating everything: a user without
+    # the pumpxl add-in still sees every number and chart until the data change.
+    wb.calc_on_load = False
     return wb, _Formats(wb)
 
 
@@ -390,7 +394,48 @@ def _how_to(wb: Workbook, f: _Formats) -> None:
     ws.activate()
 
 
-CellWriter = Callable[[Worksheet, XmrBlock, AnalysedMeasure], None]
+@dataclass(frozen=True)
+class Source:
+    """Where a measure's rows sit in the workbook (1-based Excel rows), so that an XmR
+    block can refer to them with formulas."""
+
+    data_first: int
+    data_last: int
+    recalc_rows: tuple[int, ...] = ()
+
+
+def excel_serial(value: Any) -> float:
+    """An Excel date number (1900 date system) for a date."""
+    stamp = pd.Timestamp(value)
+    return float((stamp - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1))
+
+
+def _literal(v: float | None) -> str:
+    return "" if v is None else format(float(v), ".15g")
+
+
+def xmr_formulas(
+    a: AnalysedMeasure, src: Source, block: XmrBlock, firm_points: int = 20
+) -> tuple[str, str]:
+    """The XMR_TABLE and XMR_DESCRIBE formulas of a block (desktop add-in names)."""
+    m = a.measure
+    lo, hi = src.data_first, src.data_last
+    values, dates = f"Data!$C${lo}:$C${hi}", f"Data!$B${lo}:$B${hi}"
+    exclude = f"Data!$D${lo}:$D${hi}"
+    phases = ""
+    if src.recalc_rows:
+        first = block.first_row + 1
+        phases = f"$L${first}:$L${first + len(src.recalc_rows) - 1}"
+    target = ""
+    if a.targets is not None:
+        target = f"$J${block.first_row + 1}:$J${block.last_row + 1}"
+    common = [values, dates, phases, f'"{m.rules}"', f'"{m.direction}"']
+    tail = [exclude, "", _literal(m.lower_bound), _literal(m.upper_bound)]
+    table = "=XMR_TABLE(" + ",".join([*common, "", *tail]).rstrip(",") + ")"
+    firm = "" if firm_points == 20 else str(firm_points)
+    describe_args = [*common, target, *tail, "", "", firm]
+    describe = "=XMR_DESCRIBE(" + ",".join(describe_args).rstrip(",") + ")"
+    return table, describe
 
 
 def write_xmr_blocks(
@@ -400,43 +445,46 @@ def write_xmr_blocks(
     analysed: dict[str, AnalysedMeasure],
     *,
     start_row: int = 2,
-    formulas: CellWriter | None = None,
+    sources: dict[str, Source] | None = None,
 ) -> list[XmrBlock]:
-    """Write one XmR table and native chart per measure, stacked down ``ws``."""
+    """Write one XmR table and native chart per measure, stacked down ``ws``. With
+    ``sources``, the cells are pumpxl Excel-function formulas (values cached); without,
+    plain values."""
     ws.set_column(0, 0, 12)
     ws.set_column(1, 1, 11)
     ws.set_column(2, 7, 11)
     ws.set_column(8, 8, 26)
     ws.set_column(9, 10, 10)
+    ws.set_column(11, 11, 12)
     _print_setup(ws, repeat_header=False)
     blocks = []
     row = start_row
     for a in analysed.values():
-        block = _xmr_block(wb, f, ws, a, row)
-        if formulas is not None:
-            formulas(ws, block, a)
+        src = sources.get(a.measure.id) if sources is not None else None
+        block = _xmr_block(wb, f, ws, a, row, src)
         blocks.append(block)
-        n = len(a.xmr)
-        row = block.first_row + max(n, 18) + 3
+        row = block.first_row + max(len(a.xmr), 18) + 3
     return blocks
 
 
-def _xmr_block(wb: Workbook, f: _Formats, ws: Worksheet, a: AnalysedMeasure, row: int) -> XmrBlock:
+def _xmr_block(
+    wb: Workbook, f: _Formats, ws: Worksheet, a: AnalysedMeasure, row: int, src: Source | None
+) -> XmrBlock:
     m, r = a.measure, a.xmr
     words = {"up": "higher is better", "down": "lower is better", "neutral": "neutral"}
     unit = f"{m.unit}, " if m.unit else ""
     ws.write_string(
         row, 0, f"{m.id}  {m.name}  ({unit}{words.get(m.direction, '')})", f.block_title
     )
-    ws.write_string(row + 1, 0, r.description, f.note)
     header = row + 2
-    heads = ["Period", "Value", *XMR_COLUMNS, "Target", "Signal point"]
+    heads = ["Period", "Value", *XMR_COLUMNS, "Target", "Signal point", "Recalculated from"]
     for c, h in enumerate(heads):
         ws.write_string(header, c, h, f.header)
     first = header + 1
     n = len(r)
     block = XmrBlock(m.id, header, first, first + n - 1)
     if n == 0:
+        ws.write_string(row + 1, 0, r.description, f.note)
         ws.write_string(first, 0, "No data yet", f.note)
         return block
     d = decimals_for(r.mr_bar)
@@ -444,45 +492,90 @@ def _xmr_block(wb: Workbook, f: _Formats, ws: Worksheet, a: AnalysedMeasure, row
     frame = r.to_frame()
     weekly = m.frequency in ("weekly", "daily")
     date_fmt = f.date if weekly else f.month
-    cols = {
-        "value": frame["value"].to_numpy(float),
-        "moving_range": frame["moving_range"].to_numpy(float),
-        "phase": frame["phase"].to_numpy(float) + 1,
-        "central_line": frame["central_line"].to_numpy(float),
-        "unpl": frame["unpl"].to_numpy(float),
-        "lnpl": frame["lnpl"].to_numpy(float),
-        "url": frame["url"].to_numpy(float),
-    }
-    labels = signal_labels(a)
+    value = frame["value"].to_numpy(float)
+    table = [
+        frame["moving_range"].to_numpy(float),
+        frame["phase"].to_numpy(float) + 1,
+        frame["central_line"].to_numpy(float),
+        frame["unpl"].to_numpy(float),
+        frame["lnpl"].to_numpy(float),
+        frame["url"].to_numpy(float),
+    ]
+    labels = signal_labels(r)
     target = a.targets if a.targets is not None else np.full(n, np.nan)
+    starts = [p.start for p in r.phases[1:]]
+    if src is not None:
+        firm = r.settings.firm_points
+        table_formula, describe_formula = xmr_formulas(a, src, block, firm)
+        ws.write_formula(row + 1, 0, describe_formula, f.note, r.description)
+        first_mr = table[0][0]
+        ws.write_dynamic_array_formula(
+            first,
+            2,
+            first + n - 1,
+            8,
+            table_formula,
+            num,
+            "" if math.isnan(first_mr) else float(first_mr),
+        )
+        ws.conditional_format(
+            first,
+            10,
+            first + n - 1,
+            10,
+            {"type": "formula", "criteria": f"=ISNA($K${first + 1})", "format": f.hidden_error},
+        )
+    else:
+        ws.write_string(row + 1, 0, r.description, f.note)
     for i in range(n):
-        rr = first + i
-        ws.write_datetime(rr, 0, a.dates[i].to_pydatetime(), date_fmt)
-        for c, key in enumerate(
-            ("value", "moving_range", "phase", "central_line", "unpl", "lnpl", "url"), start=1
-        ):
-            v = cols[key][i]
+        rr, k = first + i, (src.data_first + i if src is not None else 0)
+        stamp = a.dates[i].to_pydatetime()
+        v = value[i]
+        if src is not None:
+            ws.write_formula(rr, 0, f"=Data!B{k}", date_fmt, excel_serial(stamp))
+            ws.write_formula(
+                rr,
+                1,
+                f"=IF(ISBLANK(Data!C{k}),NA(),Data!C{k})",
+                num,
+                "#N/A" if math.isnan(v) else float(v),
+            )
+        else:
+            ws.write_datetime(rr, 0, stamp, date_fmt)
             if not math.isnan(v):
-                ws.write_number(rr, c, float(v), num if key != "phase" else None)
-        if labels[i]:
+                ws.write_number(rr, 1, float(v), num)
+        for c, col in enumerate(table, start=2):
+            x = col[i]
+            if src is not None and i == 0 and c == 2:
+                continue  # the array formula's own cell
+            if not math.isnan(x):
+                ws.write_number(rr, c, float(x), num if c != 3 else None)
+            elif src is not None:
+                ws.write_string(rr, c, "")
+        if labels[i] or src is not None:
             ws.write_string(rr, 8, labels[i])
-            ws.write_number(rr, 10, float(cols["value"][i]), num)
+        if src is not None:
+            ws.write_formula(
+                rr, 10, f'=IF(I{rr + 1}="",NA(),B{rr + 1})', num, float(v) if labels[i] else "#N/A"
+            )
+        elif labels[i]:
+            ws.write_number(rr, 10, float(v), num)
         if not math.isnan(target[i]):
             ws.write_number(rr, 9, float(target[i]), num)
+    for j, start in enumerate(starts):
+        stamp = a.dates[start].to_pydatetime()
+        if src is not None and j < len(src.recalc_rows):
+            ws.write_formula(
+                first + j,
+                11,
+                f"=Recalculations!B{src.recalc_rows[j]}",
+                f.month,
+                excel_serial(stamp),
+            )
+        else:
+            ws.write_datetime(first + j, 11, stamp, f.month)
     _xmr_chart(wb, ws, a, block, weekly)
     return block
-
-
-def signal_labels(a: AnalysedMeasure) -> list[str]:
-    """Per point: the signals it belongs to, in words (empty when routine)."""
-    n = len(a.xmr)
-    out = [""] * n
-    for s in a.xmr.signals:
-        word = RULE_LABELS[s.rule][0]
-        tag = f"{word} ({s.assessment})" if s.assessment != "neutral" else word
-        for p in s.points:
-            out[p] = tag if not out[p] else (out[p] if word in out[p] else f"{out[p]}; {tag}")
-    return out
 
 
 def _xmr_chart(
@@ -592,12 +685,27 @@ def _xmr_chart(
     ws.insert_chart(block.header_row - 2, 12, chart, {"x_offset": 10, "y_offset": 4})
 
 
+def data_sources(model: PumpModel) -> dict[str, Source]:
+    """Each measure's rows on the Data and Recalculations sheets as the writer lays them out
+    (Data: measures in model order, header in row 1)."""
+    out: dict[str, Source] = {}
+    row = 2
+    recalc: dict[str, list[tuple[Any, int]]] = {}
+    for i, rc in enumerate(model.recalculations):
+        recalc.setdefault(rc.measure, []).append((rc.period, i + 2))
+    for mid, s in model.series.items():
+        rows = tuple(r for _, r in sorted(recalc.get(mid, [])))
+        out[mid] = Source(row, row + len(s) - 1, rows)
+        row += len(s)
+    return out
+
+
 def write_pump_workbook(
     path: Path,
     model: PumpModel | None = None,
     *,
     overwrite: bool = False,
-    formulas: CellWriter | None = None,
+    formulas: bool = True,
 ) -> None:
     """Write a PuMP workbook: the empty template (``model`` None) or a filled one."""
     with atomic_output(Path(path), overwrite=overwrite) as tmp:
@@ -609,7 +717,7 @@ def write_pump_workbook(
         ws.write_string(0, 0, "XmR charts", f.title)
         if model is not None and model.measures:
             analysed = analyse(model)
-            write_xmr_blocks(wb, f, ws, analysed, formulas=formulas)
+            write_xmr_blocks(wb, f, ws, analysed, sources=data_sources(model) if formulas else None)
         else:
             ws.write_string(
                 1,
@@ -618,7 +726,86 @@ def write_pump_workbook(
                 "every measure's XmR table and chart.",
                 f.note,
             )
+        _quick_xmr(wb, f)
+        _xlwings_conf(wb, f)
         wb.close()
+
+
+def _xlwings_conf(wb: Workbook, f: _Formats) -> None:
+    """The sheet the xlwings desktop add-in reads its settings from."""
+    ws = wb.add_worksheet("xlwings.conf")
+    ws.write_string(0, 0, "UDF Modules")
+    ws.write_string(0, 1, "pumpxl.excel")
+    ws.write_string(
+        2,
+        0,
+        "The xlwings add-in reads this sheet: it imports pumpxl's Excel "
+        "functions (XMR_TABLE, XMR_LIMITS, ...) from the Python module above.",
+        f.note,
+    )
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 16)
+
+
+QUICK_VALUES = [52.0, 48.5, 50.5, 55.0, 49.0, 51.5, 47.5, 53.0, 50.0, 64.0, 51.0, 49.5]
+
+
+def _quick_xmr(wb: Workbook, f: _Formats) -> None:
+    """A scratch sheet: paste values in column B and the XmR table spills beside them."""
+    from pumpxl.narrative import signal_labels as labels_of
+    from pumpxl.xmr import xmr
+
+    ws = wb.add_worksheet("Quick XmR")
+    ws.write_string(
+        0,
+        0,
+        "Quick XmR: paste your values into column B (oldest first); the "
+        "table, limits and status follow.",
+        f.heading,
+    )
+    heads = ["Period", "Value", *XMR_COLUMNS]
+    for c, h in enumerate(heads):
+        ws.write_string(2, c, h, f.header)
+    ws.set_column(0, 7, 12)
+    ws.set_column(8, 8, 26)
+    ws.set_column(10, 14, 14)
+    r = xmr(QUICK_VALUES)
+    frame = r.to_frame()
+    labels = labels_of(r)
+    first, n = 3, len(QUICK_VALUES)
+    cols = [
+        frame[c].to_numpy(float)
+        for c in ("moving_range", "phase", "central_line", "unpl", "lnpl", "url")
+    ]
+    cols[1] = cols[1] + 1
+    ws.write_dynamic_array_formula(
+        first, 2, first + n - 1, 8, f"=XMR_TABLE($B${first + 1}:$B${first + n})", None, ""
+    )
+    for i, v in enumerate(QUICK_VALUES):
+        ws.write_number(first + i, 0, i + 1)
+        ws.write_number(first + i, 1, v)
+        for c, col in enumerate(cols, start=2):
+            if i == 0 and c == 2:
+                continue
+            if math.isnan(col[i]):
+                ws.write_string(first + i, c, "")
+            else:
+                ws.write_number(first + i, c, float(col[i]))
+        ws.write_string(first + i, 8, labels[i])
+    values = f"$B${first + 1}:$B${first + n}"
+    ws.write_string(1, 10, "Latest limits (=XMR_LIMITS)", f.heading)
+    for k, name in enumerate(
+        ["Central line", "Lower limit", "Upper limit", "Upper range limit", "Average moving range"]
+    ):
+        ws.write_string(2, 10 + k, name, f.header)
+    ws.write_dynamic_array_formula(3, 10, 3, 14, f"=XMR_LIMITS({values})", None, r.central_line)
+    for k, v in enumerate([r.lnpl, r.unpl, r.url, r.mr_bar], start=1):
+        ws.write_number(3, 10 + k, float(v))
+    ws.write_string(5, 10, "Status (=XMR_STATUS)", f.heading)
+    ws.write_formula(6, 10, f"=XMR_STATUS({values})", None, r.status)
+    ws.write_string(8, 10, "Description (=XMR_DESCRIBE)", f.heading)
+    ws.merge_range(9, 10, 12, 14, "", f.wrap)
+    ws.write_formula(9, 10, f"=XMR_DESCRIBE({values})", f.wrap, r.description)
 
 
 def write_calc_workbook(

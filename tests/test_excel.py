@@ -1,0 +1,404 @@
+"""pumpxl's Excel functions through xlwings' Office.js contract, in-process (TOOLING.md).
+
+The environment must be set before xlwings is first imported, so these tests run in a
+subprocess-free way by setting it at import time of this module and importing xlwings here
+(pytest imports test modules before running any test; no other test imports xlwings).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+os.environ["XLWINGS_ON_SERVER"] = "true"
+os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
+os.environ["XLWINGS_ENABLE_SOCKETIO"] = "false"
+
+import openpyxl
+import python_calamine as pc
+import xlwings
+import xlwings.server
+
+import pumpxl
+from pumpxl import excel
+from pumpxl.narrative import signal_labels
+
+REPO = Path(__file__).resolve().parents[1]
+EXPECTED_FUNCTIONS = {
+    "PUMP.XMR_ASSURANCE",
+    "PUMP.XMR_DESCRIBE",
+    "PUMP.XMR_LIMITS",
+    "PUMP.XMR_MOVING_RANGES",
+    "PUMP.XMR_SIGNALS",
+    "PUMP.XMR_STATUS",
+    "PUMP.XMR_TABLE",
+}
+
+
+def cell(v: Any) -> Any:
+    """A cell as the Office.js add-in sends it: blanks as "", errors as Error objects."""
+    if v is None:
+        return ""
+    if isinstance(v, str) and v.startswith("#") and v in excel.ERROR_TEXTS:
+        return {"type": "Error", "basicValue": v, "errorType": "NotAvailable"}
+    return v
+
+
+def column(values: list[Any]) -> list[list[Any]]:
+    return [[cell(v)] for v in values]
+
+
+def call(name: str, *args: Any) -> list[list[Any]]:
+    body = {
+        "client": "Office.js",
+        "func_name": name,
+        # an omitted argument comes as null; a blank cell inside a range as ""
+        "args": [a if isinstance(a, list) else [[None if a is None else cell(a)]] for a in args],
+        "caller_address": "[Book1.xlsx]Sheet1!B2",
+        "culture_info_name": "en-US",
+        "date_format": "M/d/yyyy",
+        "version": xlwings.__version__,
+        "runtime": "1.4",
+    }
+    out = asyncio.run(xlwings.server.custom_functions_call(body, excel))
+    assert isinstance(out, list)
+    return out
+
+
+def plain(v: Any) -> Any:
+    """An answer cell as Excel shows it: Error objects as their text."""
+    if isinstance(v, dict) and v.get("type") == "Error":
+        return {"NotAvailable": "#N/A", "Num": "#NUM!"}[v["errorType"]]
+    return v
+
+
+# ------------------------------------------------------------------------------ metadata
+
+
+def test_metadata_lists_every_function_with_help() -> None:
+    meta = xlwings.server.custom_functions_meta(excel)
+    funcs = {f["name"]: f for f in meta["functions"]}
+    assert set(funcs) == EXPECTED_FUNCTIONS
+    assert len(funcs) == 7
+    for name, f in funcs.items():
+        assert len(f["description"]) > 30, name
+        params = f["parameters"]
+        assert params[0]["name"] == "values" and "optional" not in params[0]
+        for p in params:
+            assert len(p["description"]) > 15, (name, p["name"])
+        optional = [p["name"] for p in params if p.get("optional")]
+        assert "dates" in optional and "direction" in optional
+    assert [p["name"] for p in funcs["PUMP.XMR_ASSURANCE"]["parameters"]][:2] == [
+        "values",
+        "target",
+    ]
+    assert "optional" not in funcs["PUMP.XMR_ASSURANCE"]["parameters"][1]
+
+
+def test_module_stays_light() -> None:
+    """xlwings Lite runs it in the browser: only xlwings' decorators, numpy and the core."""
+    source = Path(excel.__file__).read_text()
+    imports = set(re.findall(r"^(?:from|import) ([\w.]+)", source, re.M))
+    assert imports <= {
+        "__future__",
+        "datetime",
+        "math",
+        "collections.abc",
+        "typing",
+        "numpy",
+        "xlwings",
+        "pumpxl.errors",
+        "pumpxl.narrative",
+        "pumpxl.xmr",
+    }
+
+
+# ------------------------------------------------------------------------ calls: answers
+
+PEAK_FLOW = [
+    120,
+    140,
+    100,
+    150,
+    260,
+    150,
+    100,
+    120,
+    300,
+    300,
+    275,
+    300,
+    140,
+    170,
+    150,
+    150,
+    190,
+    180,
+]
+
+
+def test_table_matches_the_engine_exactly() -> None:
+    out = call("xmr_table", column(PEAK_FLOW))
+    r = pumpxl.xmr(PEAK_FLOW)
+    frame = r.to_frame()
+    assert len(out) == len(PEAK_FLOW) and all(len(row) == 7 for row in out)
+    assert out[0][0] == ""  # the first moving range spans nothing
+    assert [row[0] for row in out[1:]] == frame["moving_range"].tolist()[1:]
+    assert [row[2] for row in out] == frame["central_line"].tolist()
+    assert [row[3] for row in out] == frame["unpl"].tolist()
+    assert [row[4] for row in out] == frame["lnpl"].tolist()
+    assert [row[5] for row in out] == frame["url"].tolist()
+    assert [row[6] for row in out] == signal_labels(r)
+    # Wheeler, Making Sense of Data fig 9.9 (1 dp, as statprocon asserts)
+    assert round(out[0][3], 1) == 322.3 and round(out[0][5], 1) == 171.1
+
+
+def test_limits_status_describe_assurance_moving_ranges() -> None:
+    values = [82.0, 83.1, 81.4, 82.9, 82.3, 81.9, 82.6, 95.0]
+    r = pumpxl.xmr(values, direction="up", target=90)
+    limits = call("xmr_limits", column(values))
+    assert limits == [[r.central_line, r.lnpl, r.unpl, r.url, r.mr_bar]]
+    with_header = call(
+        "xmr_limits",
+        column(values),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        True,
+    )
+    assert with_header[0] == excel.LIMITS_HEADER
+    status = call("xmr_status", column(values), None, None, None, "up", 90)
+    assert status == [[r.status]] and "outlier above the limits (improvement)" in r.status
+    describe = call("xmr_describe", column(values), None, None, None, "up", 90)
+    assert describe == [[r.description]]
+    assurance = call("xmr_assurance", column(values), 90, "Higher is better")
+    assert assurance == [[r.assurance]]
+    mrs = call("xmr_moving_ranges", column(values))
+    assert [row[0] for row in mrs] == ["", *r.moving_ranges[1:].tolist()]
+
+
+def test_dates_phases_and_options_reach_the_engine() -> None:
+    dates = [dt.datetime(2024, m, 1) for m in range(1, 13)]
+    serials = [(d - dt.datetime(1899, 12, 30)).days for d in dates]  # how Office.js sends them
+    values = [10, 11, 10, 12, 11, 10, 20, 21, 19, 20, 22, 21]
+    out = call("xmr_table", column(values), column(serials), [[serials[6]]], "wheeler", "down")
+    r = pumpxl.xmr(values, dates=dates, phases=[dates[6]], rules="wheeler", direction="down")
+    assert [row[1] for row in out] == [1] * 6 + [2] * 6
+    assert [row[2] for row in out] == r.to_frame()["central_line"].tolist()
+    by_number = call("xmr_table", column(values), None, [[7]])
+    assert [row[2] for row in by_number] == [row[2] for row in out]
+
+
+# --------------------------------------------------------------------- messy real ranges
+
+
+def test_blanks_and_na_are_missing_periods() -> None:
+    values = [10, None, 12, "#N/A", 11, 13, 12]
+    out = call("xmr_table", column(values))
+    r = pumpxl.xmr([10, None, 12, None, 11, 13, 12])
+    assert [row[2] for row in out] == r.to_frame()["central_line"].tolist()
+    assert out[1][0] == "" and out[2][0] == ""  # a gap breaks both moving ranges
+
+
+def test_header_cell_and_trailing_blanks_line_up() -> None:
+    out = call("xmr_table", column(["Calls", 10, 12, 11, 13, None, None]))
+    assert len(out) == 7
+    assert out[0] == [""] * 7  # the header's row
+    assert out[-1] == [""] * 7 and out[-2] == [""] * 7  # blank cells after the data
+    assert out[1][2] == pytest.approx(11.5)
+    named = call(
+        "xmr_table",
+        column(["Calls", 10, 12]),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        True,
+    )
+    assert named[0] == excel.TABLE_HEADER
+
+
+def test_a_row_works_like_a_column() -> None:
+    row = [list(PEAK_FLOW)]
+    assert call("xmr_table", row) == call("xmr_table", column(PEAK_FLOW))
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ([10, "abc", 12], "values: cell 2 is text ('abc')"),
+        ([10, "12", 12], "values: cell 2 is a number stored as text"),
+        ([10, True, 12], "values: cell 2 is TRUE, not a number"),
+        ([10, "#DIV/0!", 12], "values: cell 2 holds #DIV/0!"),
+        ([[1, 2], [3, 4]], "values must be one row or one column, not 2 x 2"),
+    ],
+    ids=["text", "number-as-text", "boolean", "error", "block"],
+)
+def test_problems_come_back_as_one_readable_cell(values: list[Any], message: str) -> None:
+    arg = [[cell(v) for v in r] for r in values] if isinstance(values[0], list) else column(values)
+    out = call("xmr_table", arg)
+    assert len(out) == 1 and len(out[0]) == 1
+    assert out[0][0].startswith("pumpxl: ") and message in out[0][0]
+    assert "Traceback" not in out[0][0]
+
+
+def test_bad_options_come_back_as_messages() -> None:
+    assert (
+        "unknown rule preset" in call("xmr_table", column(PEAK_FLOW), None, None, "western")[0][0]
+    )
+    assert (
+        "direction must be"
+        in call("xmr_status", column(PEAK_FLOW), None, None, None, "sideways")[0][0]
+    )
+    assert (
+        "phases: 99 is not a point number"
+        in call("xmr_table", column(PEAK_FLOW), None, [[99]])[0][0]
+    )
+
+
+def test_too_few_values_give_na_limits() -> None:
+    out = call("xmr_table", column([5]))
+    assert [plain(v) for v in out[0][3:6]] == ["#N/A", "#N/A", "#N/A"]
+
+
+def test_thousand_point_range_matches_the_engine() -> None:
+    rng = np.random.default_rng(3)
+    values = np.round(rng.normal(100, 8, 1000), 2)
+    values[500:] += 9
+    out = call("xmr_table", column(values.tolist()), None, None, "nhs", "up")
+    r = pumpxl.xmr(values, rules="nhs", direction="up")
+    assert len(out) == 1000
+    assert [row[2] for row in out] == r.to_frame()["central_line"].tolist()
+    assert [row[6] for row in out] == signal_labels(r)
+    assert any(row[6] for row in out)
+
+
+# -------------------------------------------------------- the shipped workbooks' formulas
+
+
+def split_args(text: str) -> list[str]:
+    out, depth, cur, quoted = [], 0, "", False
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+        if ch == "," and depth == 0 and not quoted:
+            out.append(cur)
+            cur = ""
+            continue
+        depth += ch == "(" and not quoted
+        depth -= ch == ")" and not quoted
+        cur += ch
+    out.append(cur)
+    return out
+
+
+REF = re.compile(
+    r"^(?:(?P<sheet>[\w.]+)!)?\$?(?P<c1>[A-Z]+)\$?(?P<r1>\d+)"
+    r"(?::\$?(?P<c2>[A-Z]+)\$?(?P<r2>\d+))?$"
+)
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def office_value(v: Any) -> Any:
+    """A stored cell as the add-in would send it (dates as Excel serial numbers)."""
+    if isinstance(v, (dt.date, dt.datetime)):
+        d = v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
+        return (d - dt.datetime(1899, 12, 30)).days
+    return "" if v is None else v
+
+
+def resolve(arg: str, sheet: str, grids: dict[str, list[list[Any]]]) -> Any:
+    arg = arg.strip()
+    if arg == "":
+        return [[""]]
+    if arg.startswith('"'):
+        return [[arg.strip('"')]]
+    m = REF.match(arg)
+    if m is None:
+        return [[float(arg)]]
+    grid = grids[m["sheet"] or sheet]
+    r1, c1 = int(m["r1"]) - 1, col_index(m["c1"])
+    r2, c2 = (int(m["r2"]) - 1, col_index(m["c2"])) if m["c2"] else (r1, c1)
+    return [
+        [
+            office_value(grid[r][c] if r < len(grid) and c < len(grid[r]) else None)
+            for c in range(c1, c2 + 1)
+        ]
+        for r in range(r1, r2 + 1)
+    ]
+
+
+def same(answer: Any, stored: Any) -> bool:
+    answer = plain(answer)
+    if answer == "#N/A":
+        return stored in ("", None)  # calamine reads cached errors as blanks
+    if isinstance(answer, float) and isinstance(stored, (int, float)):
+        return bool(np.isclose(answer, stored, rtol=1e-12, atol=0))
+    if isinstance(answer, int) and isinstance(stored, float):
+        return float(answer) == stored
+    return answer == stored
+
+
+@pytest.mark.parametrize("name", ["pumpxl-example.xlsx", "pumpxl-template.xlsx"])
+def test_every_shipped_formula_evaluates_to_its_cached_value(name: str) -> None:
+    path = REPO / "workbook_templates" / name
+    book = openpyxl.load_workbook(path)  # formulas as text
+    stored = pc.CalamineWorkbook.from_path(str(path))
+    grids = {
+        s: stored.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in stored.sheet_names
+    }
+    checked = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                f = c.value
+                text = getattr(f, "text", f)
+                if c.data_type != "f" or "XMR_" not in str(text):
+                    continue
+                m = re.match(r"^=?(XMR_\w+)\((.*)\)$", text)
+                assert m, text
+                func_name = m[1].lower()
+                args = [resolve(a, ws.title, grids) for a in split_args(m[2])]
+                answer = call(func_name, *args)
+                ref = getattr(f, "ref", None) or c.coordinate
+                first, _, last = ref.partition(":")
+                last = last or first
+                r1, c1 = int(re.sub(r"[A-Z]", "", first)) - 1, col_index(re.sub(r"\d", "", first))
+                r2, c2 = int(re.sub(r"[A-Z]", "", last)) - 1, col_index(re.sub(r"\d", "", last))
+                grid = grids[ws.title]
+                assert len(answer) == r2 - r1 + 1, (ws.title, c.coordinate, text)
+                for i, ans_row in enumerate(answer):
+                    assert len(ans_row) == c2 - c1 + 1
+                    for j, a in enumerate(ans_row):
+                        s = grid[r1 + i][c1 + j]
+                        assert same(a, s), (ws.title, c.coordinate, i, j, a, s)
+                checked += 1
+    expected = 4 if "template" in name else 2 * 17 + 4
+    assert checked == expected
