@@ -481,7 +481,7 @@ def xmr_signals(
 ) -> list[list[Any]]:
     """The signal each value belongs to (outlier, long run, short run...), blank when it is routine variation. Spills next to the data."""
     try:
-        r, cells, had_header, n = _analyse(
+        r, cells, had_header, _ = _analyse(
             values,
             dates,
             phases,
@@ -517,7 +517,7 @@ def xmr_moving_ranges(
 ) -> list[list[Any]]:
     """The moving ranges (blank for the first value of each phase). Spills next to the data."""
     try:
-        r, cells, had_header, n = _analyse(
+        r, cells, had_header, _ = _analyse(
             values,
             dates,
             phases,
