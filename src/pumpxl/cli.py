@@ -187,6 +187,46 @@ def cmd_calc(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    """Build one PowerPoint deck per audience."""
+    from pumpxl.report import build_reports
+
+    model = _load(args)
+    progress = _progress_printer(sys.stderr) if sys.stderr.isatty() else None
+    results = build_reports(
+        model,
+        Path(args.output),
+        audiences=args.audience or None,
+        template=Path(args.template) if args.template else None,
+        overwrite=args.force,
+        progress=progress,
+    )
+    for r in results:
+        warn = "  (warning: only activity/output measures)" if r.outputs_only else ""
+        out.write(f"Wrote {r.path}: {r.audience}, {r.measures} measures, {r.slides} slides{warn}\n")
+    return 0
+
+
+def cmd_gallery(args: argparse.Namespace, out: TextIO) -> int:
+    """Print Measure Gallery posters: one A3 page per result."""
+    from pumpxl.report import build_gallery
+
+    model = _load(args)
+    n = build_gallery(model, Path(args.output), overwrite=args.force)
+    out.write(f"Wrote {args.output}: {n} posters\n")
+    return 0
+
+
+def _progress_printer(stream: TextIO) -> Callable[[str, int, int], None]:
+    def show(audience: str, done: int, total: int) -> None:
+        stream.write(f"\r{audience}: measure {done} of {total}")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
+
+
 # ------------------------------------------------------------------------------------ parser
 
 
@@ -271,7 +311,45 @@ def _add_calc(sub: Any) -> None:
     p.set_defaults(run=cmd_calc)
 
 
-COMMANDS: list[Callable[[Any], None]] = [_add_xmr, _add_new, _add_check, _add_calc]
+def _add_report(sub: Any) -> None:
+    p = sub.add_parser(
+        "report",
+        help="build one PowerPoint deck per audience",
+        description="Build PowerPoint performance reports: one deck per "
+        "audience with at-a-glance, Results Map and a page per measure. "
+        "Without WORKBOOK, the bundled example is used.",
+    )
+    _workbook_options(p)
+    p.add_argument(
+        "-o", "--output", default="reports", help="folder for the decks (default: reports)"
+    )
+    p.add_argument("--audience", action="append", help="only this audience (repeatable)")
+    p.add_argument("--template", help="your organisation's .pptx or .potx for branding")
+    p.add_argument("--force", action="store_true", help="replace decks that exist")
+    p.set_defaults(run=cmd_report)
+
+
+def _add_gallery(sub: Any) -> None:
+    p = sub.add_parser(
+        "gallery",
+        help="print Measure Gallery posters",
+        description="Measure Gallery posters (PuMP step 4): one A3 page per "
+        "result with its draft measures and space for written feedback.",
+    )
+    _workbook_options(p)
+    p.add_argument("-o", "--output", default="gallery.pptx", help="the .pptx to write")
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
+    p.set_defaults(run=cmd_gallery)
+
+
+COMMANDS: list[Callable[[Any], None]] = [
+    _add_xmr,
+    _add_new,
+    _add_check,
+    _add_calc,
+    _add_report,
+    _add_gallery,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -184,7 +184,9 @@ def _dates(cells: Any, n: int, header: bool) -> list[dt.datetime] | None:
     items = _flatten(cells, "dates")
     if all(_is_blank(v) for v in items):  # an empty cell given for "no dates"
         return None
-    if (header and len(items) == n + 1) or (len(items) == n + 1 and isinstance(items[0], str) and _as_float(items[0]) is None):
+    if (header and len(items) == n + 1) or (
+        len(items) == n + 1 and isinstance(items[0], str) and _as_float(items[0]) is None
+    ):
         items = items[1:]
     if len(items) < n:
         raise CellError(f"dates has {len(items)} cells for {n} values")

@@ -1,0 +1,109 @@
+"""Building the decks: one per audience, measures in Results Map order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pumpxl.analysis import AnalysedMeasure, analyse
+from pumpxl.errors import OutputError
+from pumpxl.files import atomic_output, check_output
+from pumpxl.model import PumpModel
+from pumpxl.report.design import Deck, open_template
+from pumpxl.report.results_map import results_map_slide
+from pumpxl.report.slides import (
+    definitions_slides,
+    glance_slides,
+    measure_slide,
+    title_slide,
+    warning_slide,
+)
+
+__all__ = ["ReportResult", "build_deck", "build_reports", "deck_filename"]
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    audience: str
+    path: Path
+    slides: int
+    measures: int
+    outputs_only: bool
+
+
+def deck_filename(audience: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", audience).strip("-").lower() or "audience"
+    return f"report-{slug}.pptx"
+
+
+def build_deck(
+    model: PumpModel,
+    analysed: dict[str, AnalysedMeasure],
+    audience: str,
+    *,
+    template: Path | None = None,
+    progress: Progress | None = None,
+) -> tuple[Any, int]:
+    """The audience's deck as a python-pptx Presentation, and its number of measures."""
+    deck = Deck(open_template(template), branded=template is not None)
+    order = [analysed[m.id] for m in model.measure_order(audience) if m.id in analysed]
+    period = max((a.latest_date for a in order if a.latest_date), default=None)
+    title_slide(deck, model, audience, period)
+    if order and all(a.measure.type in ("activity", "output") for a in order):
+        warning_slide(deck, audience, order)
+    glance_slides(deck, order, audience)
+    results_map_slide(deck, model, analysed, audience)
+    for k, a in enumerate(order, start=1):
+        measure_slide(deck, model, a)
+        if progress is not None:
+            progress(audience, k, len(order))
+    definitions_slides(deck, model, order)
+    return deck.prs, len(order)
+
+
+def build_reports(
+    model: PumpModel,
+    outdir: Path,
+    *,
+    audiences: Iterable[str] | None = None,
+    template: Path | None = None,
+    overwrite: bool = False,
+    progress: Progress | None = None,
+) -> list[ReportResult]:
+    """Write one deck per audience (or those named) into ``outdir``."""
+    outdir = Path(outdir)
+    names = list(audiences) if audiences is not None else list(model.audiences)
+    if not names:
+        names = sorted({a for m in model.measures.values() for a in m.audiences})
+    if not names:  # a plain sheet: one deck for everyone
+        names = ["All measures"]
+        model.measures = {k: _with_audience(m, "All measures") for k, m in model.measures.items()}
+    unknown = [n for n in names if model.audiences and n not in model.audiences]
+    if unknown:
+        known = ", ".join(model.audiences)
+        raise OutputError(str(outdir), f"no audience {unknown[0]!r}; audiences are {known}")
+    outdir.mkdir(parents=True, exist_ok=True)
+    paths = {n: outdir / deck_filename(n) for n in names}
+    for path in paths.values():  # refuse before doing any work
+        check_output(path, overwrite=overwrite)
+    analysed = analyse(model)
+    out = []
+    for name in names:
+        prs, count = build_deck(model, analysed, name, template=template, progress=progress)
+        with atomic_output(paths[name], overwrite=overwrite) as tmp:
+            prs.save(str(tmp))
+        order = [analysed[m.id] for m in model.measure_order(name) if m.id in analysed]
+        outputs_only = bool(order) and all(a.measure.type in ("activity", "output") for a in order)
+        out.append(ReportResult(name, paths[name], len(prs.slides), count, outputs_only))
+    return out
+
+
+def _with_audience(m: Any, name: str) -> Any:
+    from dataclasses import replace
+
+    return replace(m, audiences=(name,))

@@ -1,0 +1,287 @@
+"""Deck design: the default 16:9 look, corporate templates (.pptx/.potx), layouts found by
+name, and text that fits its box."""
+
+from __future__ import annotations
+
+import io
+import math
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from pumpxl.errors import OutputError
+
+__all__ = ["Box", "Deck", "State", "fit_text", "open_template", "state_of"]
+
+NAVY = RGBColor(0x1F, 0x38, 0x64)
+INK = RGBColor(0x26, 0x26, 0x26)
+GREY = RGBColor(0x6B, 0x6B, 0x6B)
+LIGHT = RGBColor(0xF2, 0xF2, 0xF2)
+RULE = RGBColor(0xBF, 0xBF, 0xBF)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
+# Colour-blind-safe signal colours (as NHS Making Data Count): blue good, orange bad.
+GOOD = RGBColor(0x1F, 0x6F, 0xB5)
+BAD = RGBColor(0xE0, 0x7A, 0x10)
+NEUTRAL = RGBColor(0x7A, 0x3E, 0x9D)
+ROUTINE = RGBColor(0x80, 0x80, 0x80)
+DRAFT = RGBColor(0x9C, 0x27, 0xB0)
+LAYER_COLOURS = {  # PuMP's Results Map colours
+    "purpose": RGBColor(0xF4, 0xC2, 0xD7),
+    "strategic": RGBColor(0xC8, 0xE6, 0xC9),
+    "process": RGBColor(0xBB, 0xDE, 0xFB),
+    "team": RGBColor(0xFF, 0xE0, 0xB2),
+}
+
+WIDE = (Inches(13.333), Inches(7.5))
+TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
+PRESENTATION_TYPE = (
+    b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+)
+
+
+@dataclass(frozen=True)
+class State:
+    """A measure's current state in words and a symbol (never colour alone)."""
+
+    symbol: str
+    word: str
+    colour: RGBColor
+
+    @property
+    def label(self) -> str:
+        return f"{self.symbol} {self.word}"
+
+
+def state_of(assessments: list[str], has_limits: bool) -> State:
+    """The latest value's state from the assessments of the signals it belongs to."""
+    if not has_limits:
+        return State("?", "Too few values", ROUTINE)
+    if "concern" in assessments:
+        return State("▼", "Concern", BAD)
+    if "improvement" in assessments:
+        return State("▲", "Improvement", GOOD)
+    if assessments:
+        return State("◆", "Signal", NEUTRAL)
+    return State("●", "Routine variation", ROUTINE)
+
+
+ASSURANCE = {
+    "consistently pass": State("✓", "Will consistently pass", GOOD),
+    "consistently fail": State("✗", "Will consistently fail", BAD),
+    "hit and miss": State("~", "Hit and miss", NEUTRAL),
+}
+
+
+@dataclass(frozen=True)
+class Box:
+    left: int
+    top: int
+    width: int
+    height: int
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+
+def _counted_partnames(prs: Any) -> Any:
+    """Give this presentation's package a part-name counter. python-pptx finds the next free
+    name (chart7.xml, ...) by walking every part of the package for each new chart, which
+    makes a deck's build time grow with the square of its size; this gives the same names
+    from a set of the names in use, kept up to date as parts are added."""
+    from pptx.opc.packuri import PackURI
+
+    package = prs.part.package
+    used = {str(p.partname) for p in package.iter_parts()}
+    counters: dict[str, int] = {}
+
+    def next_partname(tmpl: str) -> PackURI:
+        n = counters.get(tmpl, 1)
+        while tmpl % n in used:
+            n += 1
+        counters[tmpl] = n + 1
+        used.add(tmpl % n)
+        return PackURI(tmpl % n)
+
+    package.next_partname = next_partname
+    return prs
+
+
+def open_template(path: Path | None) -> Any:
+    """A Presentation from a .pptx or .potx (its slides removed), or the 16:9 default."""
+    if path is None:
+        prs = Presentation()
+        prs.slide_width, prs.slide_height = WIDE
+        return _counted_partnames(prs)
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OutputError(str(path), f"template cannot be read: {exc.strerror}") from None
+    if path.suffix.lower() == ".potx":
+        # python-pptx refuses a template's content type; the parts are the same.
+        src = zipfile.ZipFile(io.BytesIO(data))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in src.infolist():
+                part = src.read(item.filename)
+                if item.filename == "[Content_Types].xml":
+                    part = part.replace(TEMPLATE_TYPE, PRESENTATION_TYPE)
+                out.writestr(item, part)
+        data = buf.getvalue()
+    try:
+        prs = Presentation(io.BytesIO(data))
+    except Exception as exc:  # python-pptx raises several kinds for a bad package
+        raise OutputError(str(path), f"is not a PowerPoint template ({exc})") from None
+    ids = prs.slides._sldIdLst
+    for sld in list(ids):
+        prs.part.drop_rel(sld.rId)
+        ids.remove(sld)
+    return _counted_partnames(prs)
+
+
+class Deck:
+    """A presentation being built, with its layouts found by name."""
+
+    def __init__(self, prs: Any, *, branded: bool) -> None:
+        self.prs = prs
+        self.branded = branded
+        self.width = int(prs.slide_width)
+        self.height = int(prs.slide_height)
+        self.margin = int(Inches(0.45))
+
+    def layout(self, *names: str) -> Any:
+        """The first layout whose name matches one of ``names`` (case-insensitive), else the
+        first layout with a title placeholder, else the first layout."""
+        layouts = list(self.prs.slide_layouts)
+        by_name = {layout.name.strip().lower(): layout for layout in layouts}
+        for name in names:
+            if name.lower() in by_name:
+                return by_name[name.lower()]
+        for layout in layouts:
+            if any(ph.placeholder_format.type == 1 for ph in layout.placeholders):
+                return layout
+        return layouts[0]
+
+    def slide(self, title: str, *, subtitle: str | None = None) -> tuple[Any, Box]:
+        """A content slide with its title set; returns it and the free area below."""
+        layout = self.layout("Title Only", "Title and Content", "Only Title")
+        slide = self.prs.slides.add_slide(layout)
+        for ph in list(slide.placeholders):
+            if ph.placeholder_format.idx != 0:
+                ph._element.getparent().remove(ph._element)
+        m = self.margin
+        title_shape = slide.shapes.title
+        if title_shape is None or not self.branded:
+            if title_shape is None:
+                title_shape = slide.shapes.add_textbox(
+                    m, Inches(0.3), self.width - 2 * m, Inches(0.75)
+                )
+            title_shape.left, title_shape.top = m, int(Inches(0.3))
+            title_shape.width, title_shape.height = self.width - 2 * m, int(Inches(0.75))
+        fit_text(
+            title_shape,
+            title,
+            size=28,
+            min_size=18,
+            bold=True,
+            colour=NAVY,
+            anchor=MSO_ANCHOR.BOTTOM,
+        )
+        top = title_shape.top + title_shape.height + int(Inches(0.08))
+        if subtitle:
+            sub = slide.shapes.add_textbox(title_shape.left, top, title_shape.width, Inches(0.4))
+            fit_text(sub, subtitle, size=13, min_size=10, colour=GREY)
+            top += int(Inches(0.45))
+        line = slide.shapes.add_connector(
+            1, title_shape.left, top, title_shape.left + title_shape.width, top
+        )
+        line.line.color.rgb = RULE
+        line.line.width = Pt(1)
+        area = Box(
+            title_shape.left,
+            top + int(Inches(0.15)),
+            title_shape.width,
+            self.height - top - int(Inches(0.15)) - m,
+        )
+        return slide, area
+
+
+def text_lines(text: str, width_emu: int, size_pt: float) -> int:
+    """Lines a text needs in a box of that width (average glyph about 0.5 em in Calibri)."""
+    chars_per_line = max(8, int(width_emu / Emu(Pt(size_pt)) / 0.5))
+    lines = 0
+    for para in text.split("\n"):
+        words, cur = para.split(), 0
+        count = 1
+        for w in words:
+            add = len(w) + (1 if cur else 0)
+            if cur + add > chars_per_line and cur:
+                count += 1
+                cur = len(w)
+            else:
+                cur += add
+        lines += count
+    return lines
+
+
+def fit_text(
+    shape: Any,
+    text: str,
+    *,
+    size: float = 14,
+    min_size: float = 9,
+    bold: bool = False,
+    italic: bool = False,
+    colour: RGBColor = INK,
+    align: Any = PP_ALIGN.LEFT,
+    anchor: Any = MSO_ANCHOR.TOP,
+) -> bool:
+    """Put ``text`` in ``shape`` at the largest size from ``size`` down to ``min_size`` at
+    which it fits; if it never fits, cut it with an ellipsis. Returns False when cut."""
+    tf = shape.text_frame
+    tf.word_wrap = True
+    tf.auto_size = None
+    inset = int(Inches(0.1))
+    tf.margin_left = tf.margin_right = inset
+    tf.margin_top = tf.margin_bottom = int(Inches(0.05))
+    tf.vertical_anchor = anchor
+    width = int(shape.width) - 2 * inset
+    height = int(shape.height) - int(Inches(0.1))
+    chosen, fits = min_size, False
+    s = size
+    while s >= min_size:
+        if text_lines(text, width, s) * Emu(Pt(s * 1.2)) <= height:
+            chosen, fits = s, True
+            break
+        s -= 1
+    shown = text
+    if not fits:
+        max_lines = max(1, int(height / Emu(Pt(min_size * 1.2))))
+        words = text.split()
+        while words and text_lines(" ".join(words) + " …", width, min_size) > max_lines:
+            words = words[: max(0, len(words) - max(1, len(words) // 20))]
+        shown = " ".join(words) + " …"
+    tf.clear()
+    paras = shown.split("\n")
+    for i, line in enumerate(paras):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        p.alignment = align
+        run = p.add_run()
+        run.text = line
+        f = run.font
+        f.size = Pt(chosen)
+        f.bold = bold
+        f.italic = italic
+        f.color.rgb = colour
+    return fits

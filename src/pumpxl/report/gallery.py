@@ -1,0 +1,148 @@
+"""Measure Gallery posters (PuMP step 4): one printable A3 page per result, with its draft
+measures' definitions and room for people walking past to write feedback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR
+from pptx.util import Inches, Pt
+
+from pumpxl.files import atomic_output
+from pumpxl.model import PumpModel
+from pumpxl.report.design import (
+    GREY,
+    INK,
+    LAYER_COLOURS,
+    LIGHT,
+    NAVY,
+    RULE,
+    Deck,
+    fit_text,
+    open_template,
+)
+
+__all__ = ["build_gallery"]
+
+A3_PORTRAIT = (Inches(11.69), Inches(16.54))
+DIRECTION_WORDS = {"up": "higher is better", "down": "lower is better", "neutral": "neutral"}
+
+
+def build_gallery(
+    model: PumpModel,
+    path: Path,
+    *,
+    overwrite: bool = False,
+    statuses: tuple[str, ...] = ("draft", "gallery reviewed"),
+) -> int:
+    """Write the posters; returns how many. Measures whose status is in ``statuses`` are
+    shown (all measures when a result has none of those)."""
+    prs = open_template(None)
+    prs.slide_width, prs.slide_height = A3_PORTRAIT
+    deck = Deck(prs, branded=False)
+    blank = deck.layout("Blank")
+    count = 0
+    for rid in model.result_order():
+        res = model.results[rid]
+        measures = model.measures_of(rid)
+        drafts = [m for m in measures if m.status in statuses] or measures
+        slide = prs.slides.add_slide(blank)
+        for ph in list(slide.placeholders):
+            ph._element.getparent().remove(ph._element)
+        m_ = int(Inches(0.6))
+        width = deck.width - 2 * m_
+        band = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, deck.width, int(Inches(2.6)))
+        band.fill.solid()
+        band.fill.fore_color.rgb = LAYER_COLOURS.get(res.layer, LIGHT)
+        band.line.fill.background()
+        kicker = slide.shapes.add_textbox(m_, int(Inches(0.4)), width, int(Inches(0.5)))
+        fit_text(
+            kicker,
+            f"MEASURE GALLERY · {res.layer.upper()} RESULT {rid}",
+            size=16,
+            bold=True,
+            colour=GREY,
+        )
+        title = slide.shapes.add_textbox(m_, int(Inches(0.9)), width, int(Inches(1.5)))
+        fit_text(
+            title,
+            res.statement,
+            size=40,
+            min_size=24,
+            bold=True,
+            colour=NAVY,
+            anchor=MSO_ANCHOR.MIDDLE,
+        )
+        top = int(Inches(2.9))
+        intro = slide.shapes.add_textbox(m_, top, width, int(Inches(0.8)))
+        fit_text(
+            intro,
+            "Would these measures show whether this result is happening? Write on "
+            "this poster: what is missing, what would mislead, what you would use.",
+            size=18,
+            min_size=14,
+            colour=INK,
+        )
+        top += int(Inches(1.0))
+        feedback_h = int(Inches(4.2))
+        space = deck.height - top - feedback_h - int(Inches(0.9))
+        if not drafts:
+            box = slide.shapes.add_textbox(m_, top, width, int(Inches(1)))
+            fit_text(
+                box,
+                "No measure drafted yet: what evidence would show this result?",
+                size=22,
+                colour=INK,
+            )
+        else:
+            card_h = min(
+                int(Inches(3.4)), (space - int(Inches(0.2)) * (len(drafts) - 1)) // len(drafts)
+            )
+            for m in drafts:
+                card = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, m_, top, width, card_h)
+                card.fill.solid()
+                card.fill.fore_color.rgb = LIGHT
+                card.line.color.rgb = RULE
+                card.shadow.inherit = False
+                lines = [m.name]
+                facts = [
+                    ("What it shows", m.description),
+                    ("How it is calculated", m.formula),
+                    ("Scope", m.scope),
+                    ("Data", ", ".join(p for p in (m.data_items, m.data_source) if p)),
+                    ("How often", m.frequency),
+                    ("Better is", DIRECTION_WORDS.get(m.direction, m.direction)),
+                    ("Owner", m.owner),
+                ]
+                lines += [f"{k}: {v}" for k, v in facts if v]
+                fit_text(card, "\n".join(lines), size=18, min_size=10, colour=INK)
+                card.text_frame.paragraphs[0].runs[0].font.bold = True
+                card.text_frame.paragraphs[0].runs[0].font.size = Pt(
+                    min(24, card.text_frame.paragraphs[0].runs[0].font.size.pt + 4)
+                )
+                top += card_h + int(Inches(0.2))
+        # feedback area with ruled lines
+        fb_top = deck.height - feedback_h - int(Inches(0.6))
+        label = slide.shapes.add_textbox(m_, fb_top - int(Inches(0.6)), width, int(Inches(0.5)))
+        fit_text(label, "Your feedback", size=22, bold=True, colour=NAVY)
+        frame = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, m_, fb_top, width, feedback_h)
+        frame.fill.background()
+        frame.line.color.rgb = RULE
+        step = int(Inches(0.6))
+        y = fb_top + step
+        while y < fb_top + feedback_h - int(Inches(0.2)):
+            line = slide.shapes.add_connector(
+                MSO_CONNECTOR.STRAIGHT, m_ + int(Inches(0.3)), y, m_ + width - int(Inches(0.3)), y
+            )
+            line.line.color.rgb = RULE
+            line.line.width = Pt(0.75)
+            y += step
+        slide.notes_slide.notes_text_frame.text = (
+            f"Measure Gallery poster for result {rid}. Print on A3, pin to the wall, and "
+            "collect the feedback before the measure definitions are finalised."
+        )
+        count += 1
+    with atomic_output(Path(path), overwrite=overwrite) as tmp:
+        prs.save(str(tmp))
+    return count

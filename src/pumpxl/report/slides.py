@@ -1,0 +1,455 @@
+"""The slides of a performance report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from pumpxl.analysis import AnalysedMeasure
+from pumpxl.model import PumpModel
+from pumpxl.narrative import RULE_LABELS, decimals_for, number_format, point_label
+from pumpxl.report.chart import add_xmr_chart
+from pumpxl.report.design import (
+    ASSURANCE,
+    DRAFT,
+    GREY,
+    INK,
+    LIGHT,
+    NAVY,
+    RULE,
+    WHITE,
+    Box,
+    Deck,
+    State,
+    fit_text,
+    state_of,
+)
+
+__all__ = [
+    "definitions_slides",
+    "glance_slides",
+    "measure_slide",
+    "measure_state",
+    "three_questions",
+    "title_slide",
+    "warning_slide",
+]
+
+DIRECTION_WORDS = {"up": "higher is better", "down": "lower is better", "neutral": "neutral"}
+GLANCE_ROWS = 8
+
+
+def measure_state(a: AnalysedMeasure) -> State:
+    r = a.xmr
+    has_limits = bool(r.phases) and r.phases[-1].has_limits
+    return state_of([s.assessment for s in r.latest_signals], has_limits)
+
+
+def _fmt(a: AnalysedMeasure, v: float | None) -> str:
+    return number_format(v, decimals_for(a.xmr.mr_bar))
+
+
+def _month(d: dt.date | None) -> str:
+    return d.strftime("%B %Y") if d else "no data yet"
+
+
+def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | None) -> Any:
+    layout = deck.layout("Title Slide", "Title")
+    slide = deck.prs.slides.add_slide(layout)
+    title = slide.shapes.title
+    heading = model.title or "Performance report"
+    lines = [f"For {audience}", f"Performance to {_month(period)}"]
+    if model.organisation:
+        lines.insert(0, model.organisation)
+    sub = next((ph for ph in slide.placeholders if ph.placeholder_format.idx == 1), None)
+    if not deck.branded or title is None or sub is None:
+        for ph in list(slide.placeholders):
+            ph._element.getparent().remove(ph._element)
+        m = deck.margin
+        band = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, 0, int(Inches(2.2)), deck.width, int(Inches(2.6))
+        )
+        band.fill.solid()
+        band.fill.fore_color.rgb = NAVY
+        band.line.fill.background()
+        title = slide.shapes.add_textbox(
+            m * 2, int(Inches(2.45)), deck.width - 4 * m, int(Inches(1.2))
+        )
+        fit_text(
+            title, heading, size=40, min_size=24, bold=True, colour=WHITE, anchor=MSO_ANCHOR.MIDDLE
+        )
+        sub = slide.shapes.add_textbox(
+            m * 2, int(Inches(3.7)), deck.width - 4 * m, int(Inches(1.0))
+        )
+        fit_text(sub, " · ".join(lines), size=20, min_size=12, colour=WHITE)
+        foot = slide.shapes.add_textbox(
+            m * 2, deck.height - int(Inches(1.0)), deck.width - 4 * m, int(Inches(0.5))
+        )
+        fit_text(
+            foot,
+            "XmR charts separate signals from routine variation: react to signals,"
+            " not to every up and down.",
+            size=12,
+            colour=GREY,
+        )
+    else:
+        title.text = heading
+        sub.text = "\n".join(lines)
+    slide.notes_slide.notes_text_frame.text = (
+        f"Report for {audience}, built by pumpxl from the workbook's measures, data, targets "
+        "and commentary. Each measure page answers: what is performance doing, why, and what "
+        "are we doing about it."
+    )
+    return slide
+
+
+def _cell(
+    cell: Any,
+    text: str,
+    *,
+    size: int = 12,
+    bold: bool = False,
+    colour: Any = INK,
+    fill: Any = None,
+    align: Any = PP_ALIGN.LEFT,
+) -> None:
+    cell.text = ""
+    tf = cell.text_frame
+    tf.word_wrap = True
+    p = tf.paragraphs[0]
+    p.alignment = align
+    run = p.add_run()
+    run.text = text
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = colour
+    cell.margin_left = cell.margin_right = int(Inches(0.06))
+    cell.margin_top = cell.margin_bottom = int(Inches(0.03))
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    if fill is not None:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = fill
+
+
+def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> list[Any]:
+    """Every measure's state on one page (or more, eight rows a page)."""
+    pages = [measures[i : i + GLANCE_ROWS] for i in range(0, len(measures), GLANCE_ROWS)]
+    slides = []
+    heads = ["Measure", "Latest", "Central line", "Limits", "Now", "Target"]
+    widths = [4.1, 1.2, 1.3, 1.8, 2.3, 2.0]
+    for k, page in enumerate(pages):
+        more = f" ({k + 1} of {len(pages)})" if len(pages) > 1 else ""
+        slide, area = deck.slide(
+            f"At a glance{more}",
+            subtitle=f"{audience}: where each measure stands, judged by its XmR chart",
+        )
+        scale = area.width / Emu(Inches(sum(widths)))
+        row_h = int(Inches(0.55))
+        shape = slide.shapes.add_table(
+            len(page) + 1, len(heads), area.left, area.top, area.width, row_h * (len(page) + 1)
+        )
+        table = shape.table
+        for c, w in enumerate(widths):
+            table.columns[c].width = int(Inches(w) * scale)
+        for c, h in enumerate(heads):
+            _cell(table.cell(0, c), h, size=12, bold=True, colour=WHITE, fill=NAVY)
+        for r, a in enumerate(page, start=1):
+            x = a.xmr
+            i = x.latest_index
+            latest = _fmt(a, float(x.values[i])) if i is not None else "-"
+            limits = (
+                f"{_fmt(a, x.lnpl)} – {_fmt(a, x.unpl)}"
+                if x.phases and x.phases[-1].has_limits
+                else "too few values"
+            )
+            state = measure_state(a)
+            signal_words = sorted({RULE_LABELS[s.rule][0] for s in x.latest_signals})
+            now = state.label + (f" ({', '.join(signal_words)})" if signal_words else "")
+            assurance = ASSURANCE.get(x.assurance or "")
+            target = (
+                f"{assurance.symbol} {assurance.word} ({_fmt(a, x.latest_target)})"
+                if assurance
+                else "no target"
+            )
+            fill = LIGHT if r % 2 == 0 else None
+            unit = f" {a.measure.unit}" if a.measure.unit and len(a.measure.unit) <= 8 else ""
+            values = [a.measure.name, latest + unit, _fmt(a, x.central_line), limits, now, target]
+            for c, text in enumerate(values):
+                colour = (
+                    state.colour if c == 4 else (assurance.colour if c == 5 and assurance else INK)
+                )
+                _cell(
+                    table.cell(r, c),
+                    text,
+                    size=11,
+                    colour=colour,
+                    fill=fill,
+                    bold=c == 4 and state.word != "Routine variation",
+                )
+            table.rows[r].height = row_h
+        table.rows[0].height = int(Inches(0.45))
+        key = slide.shapes.add_textbox(
+            area.left, area.bottom - int(Inches(0.45)), area.width, int(Inches(0.45))
+        )
+        fit_text(
+            key,
+            "▲ improvement  ▼ concern  ◆ signal  ● routine variation    ·    "
+            "✓ will consistently pass  ✗ will consistently fail  ~ hit and miss (limits "
+            "straddle the target)",
+            size=11,
+            min_size=9,
+            colour=GREY,
+        )
+        lines = [f"{a.measure.name}: {a.xmr.status}" for a in page]
+        slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+        slides.append(slide)
+    return slides
+
+
+def three_questions(a: AnalysedMeasure) -> tuple[list[tuple[str, str]], bool]:
+    """(heading, text) for what is happening, why, and what we are doing, from the
+    workbook's commentary for the latest period; else a drafted interpretation (True)."""
+    c = a.commentary
+    latest = a.latest_date
+    if c is not None and latest is not None and c.period >= latest:  # written for this period
+        action = c.action
+        if c.who or c.due:
+            extra = ", ".join(p for p in (c.who, f"by {c.due:%d %b %Y}" if c.due else "") if p)
+            action = f"{action} ({extra})" if action else extra
+        return [
+            ("What is happening", c.happening or "-"),
+            ("Why", c.why or "-"),
+            ("What we are doing", action or "-"),
+        ], False
+    r = a.xmr
+    state = measure_state(a)
+    owner = a.measure.owner or "the measure's owner"
+    happening = r.description
+    if state.word == "Routine variation":
+        why = (
+            "Routine variation: the process is doing what it always does, so there is no "
+            "single cause to look for."
+        )
+        if r.assurance == "consistently fail":
+            act = (
+                "The target lies beyond the limits: only a change to the process will "
+                "reach it. Decide whether to change the process or the target."
+            )
+        else:
+            act = "No reaction to single points; keep watching for signals."
+    elif state.word == "Concern":
+        why = f"Not yet known: {owner} to find what changed when the signal began."
+        act = "Find the cause of the signal; remove it if it is harmful, then confirm."
+    elif state.word == "Improvement":
+        why = f"Not yet known: {owner} to confirm which change produced the improvement."
+        act = (
+            "Hold the gain: make the change standard. Recalculate the limits once the "
+            "new level is sustained and its cause known."
+        )
+    else:
+        why = f"{owner} to explain the signal."
+        act = "Decide whether the signal needs action."
+    return [("What is happening", happening), ("Why", why), ("What we are doing", act)], True
+
+
+def measure_slide(deck: Deck, model: PumpModel, a: AnalysedMeasure) -> Any:
+    m, r = a.measure, a.xmr
+    result = model.results.get(m.result)
+    subtitle_bits = []
+    if result:
+        subtitle_bits.append(f"Evidence of: {result.statement}")
+    subtitle_bits.append(f"Owner: {m.owner or 'none named'}")
+    slide, area = deck.slide(m.name, subtitle=" · ".join(subtitle_bits))
+    gap = int(Inches(0.25))
+    chart_w = int(area.width * 0.62)
+    side = Box(area.left + chart_w + gap, area.top, area.width - chart_w - gap, area.height)
+    status_h = int(Inches(0.75))
+    chart_box = Box(area.left, area.top, chart_w, area.height - status_h - int(Inches(0.1)))
+    add_xmr_chart(slide, a, chart_box)
+    # status under the chart: state, target assurance, unit and direction
+    state = measure_state(a)
+    assurance = ASSURANCE.get(r.assurance or "")
+    signal_words = sorted({RULE_LABELS[x.rule][0] for x in r.latest_signals})
+    facts = [
+        state.label
+        + (f" ({', '.join(signal_words)})" if signal_words else "")
+        + " at the latest value"
+    ]
+    if assurance and r.latest_target is not None:
+        facts.append(
+            f"Target {_fmt(a, r.latest_target)}: {assurance.symbol} {assurance.word.lower()}"
+        )
+    facts.append(f"{m.unit or 'value'}, {DIRECTION_WORDS.get(m.direction, m.direction)}")
+    status = slide.shapes.add_textbox(
+        area.left, chart_box.bottom + int(Inches(0.05)), chart_w, status_h
+    )
+    fit_text(status, "  ·  ".join(facts), size=13, min_size=10, colour=state.colour, bold=True)
+    # the three questions
+    questions, drafted = three_questions(a)
+    top = side.top
+    if drafted:
+        tag = slide.shapes.add_shape(
+            MSO_SHAPE.ROUNDED_RECTANGLE, side.left, top, side.width, int(Inches(0.4))
+        )
+        tag.fill.solid()
+        tag.fill.fore_color.rgb = DRAFT
+        tag.line.fill.background()
+        fit_text(
+            tag,
+            f"DRAFT: drafted by pumpxl for {m.owner or 'the owner'} to confirm",
+            size=12,
+            min_size=9,
+            bold=True,
+            colour=WHITE,
+            anchor=MSO_ANCHOR.MIDDLE,
+        )
+        top += int(Inches(0.5))
+    decisions = m.decisions or "not recorded"
+    who = f" ({m.decision_makers})" if m.decision_makers else ""
+    blocks = [*questions, ("Decisions it informs", decisions + who)]
+    heading_h = int(Inches(0.32))
+    free = side.bottom - top - len(blocks) * (heading_h + int(Inches(0.08)))
+    weights = [max(1, len(text)) ** 0.6 + 6 for _, text in blocks]
+    weights[-1] = min(weights[-1], 8)
+    total = sum(weights)
+    for (heading, text), w in zip(blocks, weights, strict=True):
+        h = int(free * w / total)
+        label = slide.shapes.add_textbox(side.left, top, side.width, heading_h)
+        fit_text(
+            label, heading, size=13, min_size=11, bold=True, colour=NAVY, anchor=MSO_ANCHOR.BOTTOM
+        )
+        top += heading_h
+        body = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, side.left, top, side.width, h)
+        body.fill.solid()
+        body.fill.fore_color.rgb = LIGHT
+        body.line.color.rgb = RULE
+        body.shadow.inherit = False
+        fit_text(
+            body,
+            text,
+            size=13,
+            min_size=9,
+            italic=drafted and heading != "Decisions it informs",
+            colour=INK,
+        )
+        top += h + int(Inches(0.08))
+    slide.notes_slide.notes_text_frame.text = calculation_notes(a)
+    return slide
+
+
+def calculation_notes(a: AnalysedMeasure) -> str:
+    """Speaker notes: how the chart was calculated."""
+    r, m = a.xmr, a.measure
+    s = r.settings
+    lines = [
+        f"{m.name} ({m.id}). XmR chart, {s.centre} central line, {s.dispersion} moving range, "
+        f"{s.constants} constants; rules: {r.rules.name} "
+        f"({', '.join(RULE_LABELS[x][1] for x in r.rules.active)}). Missing values: {s.missing}.",
+    ]
+    for k, p in enumerate(r.phases, start=1):
+        a_date, b_date = point_label(r, p.start), point_label(r, p.stop - 1)
+        lines.append(
+            f"Phase {k} ({a_date} to {b_date}): central line {_fmt(a, p.central_line)}, limits "
+            f"{_fmt(a, p.lnpl)} to {_fmt(a, p.unpl)}, average moving range {_fmt(a, p.mr_bar)}, "
+            f"URL {_fmt(a, p.url)}; from {p.n_values} values"
+            + (" (trial limits)" if p.trial else "")
+            + "."
+        )
+    for sig in r.signals:
+        lines.append(
+            f"Signal: {RULE_LABELS[sig.rule][0]} {sig.direction} "
+            f"({sig.assessment}), {point_label(r, sig.first)} to "
+            f"{point_label(r, sig.last)}: {sig.detail}."
+        )
+    if r.latest_target is not None:
+        lines.append(f"Target {_fmt(a, r.latest_target)}: {r.assurance}.")
+    if r.excluded.any():
+        lines.append(
+            "Excluded from the limits (known special causes): "
+            + ", ".join(point_label(r, int(i)) for i in r.excluded.nonzero()[0])
+            + "."
+        )
+    return "\n".join(lines)
+
+
+def warning_slide(deck: Deck, audience: str, measures: list[AnalysedMeasure]) -> Any:
+    slide, area = deck.slide("Outputs are not outcomes")
+    kinds = ", ".join(sorted({a.measure.type for a in measures}))
+    text = (
+        f"Every measure in the {audience} report is an {kinds} measure. They count "
+        "what was done, not what it achieved. Add outcome measures: evidence that the "
+        "results this audience is responsible for are happening."
+    )
+    box = slide.shapes.add_textbox(area.left, area.top, area.width, int(Inches(2)))
+    fit_text(box, text, size=22, min_size=14, colour=INK)
+    slide.notes_slide.notes_text_frame.text = (
+        "PuMP: measures should give evidence of results (outcomes), not count activities."
+    )
+    return slide
+
+
+DEFINITION_FIELDS = [
+    ("Result", "result"),
+    ("Description", "description"),
+    ("Formula", "formula"),
+    ("Scope", "scope"),
+    ("Data", "data_items"),
+    ("Source", "data_source"),
+    ("Frequency", "frequency"),
+    ("Unit", "unit"),
+    ("Direction", "direction"),
+    ("Type", "type"),
+    ("Owner", "owner"),
+    ("Data producer", "data_producer"),
+    ("Decisions", "decisions"),
+    ("Notes", "notes"),
+]
+
+
+def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeasure]) -> list[Any]:
+    """The appendix: two measure definitions a page."""
+    slides = []
+    for k in range(0, len(measures), 2):
+        pair = measures[k : k + 2]
+        slide, area = deck.slide("Appendix: measure definitions")
+        gap = int(Inches(0.3))
+        col_w = (area.width - gap) // 2
+        for j, a in enumerate(pair):
+            m = a.measure
+            left = area.left + j * (col_w + gap)
+            head = slide.shapes.add_textbox(left, area.top, col_w, int(Inches(0.45)))
+            fit_text(head, m.name, size=16, min_size=11, bold=True, colour=NAVY)
+            rows = []
+            for label, key in DEFINITION_FIELDS:
+                value = getattr(m, key)
+                if key == "result":
+                    res = model.results.get(value)
+                    value = res.statement if res else value
+                if key == "direction":
+                    value = DIRECTION_WORDS.get(value, value)
+                if value:
+                    rows.append((label, str(value)))
+            table_h = area.height - int(Inches(0.5))
+            shape = slide.shapes.add_table(
+                len(rows),
+                2,
+                left,
+                area.top + int(Inches(0.5)),
+                col_w,
+                min(table_h, int(Inches(0.3)) * len(rows)),
+            )
+            table = shape.table
+            table.columns[0].width = int(Inches(1.3))
+            table.columns[1].width = col_w - int(Inches(1.3))
+            size = 10 if sum(len(v) for _, v in rows) < 700 else 9
+            for r, (label, value) in enumerate(rows):
+                _cell(table.cell(r, 0), label, size=size, bold=True, colour=NAVY, fill=LIGHT)
+                _cell(table.cell(r, 1), value, size=size, fill=WHITE)
+                table.rows[r].height = int(Inches(0.26))
+        slide.notes_slide.notes_text_frame.text = "Measure Definitions from the workbook."
+        slides.append(slide)
+    return slides

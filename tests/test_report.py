@@ -1,0 +1,296 @@
+"""PowerPoint reports: reopened with python-pptx and checked for what a reader sees."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from pptx import Presentation
+from pptx.oxml.ns import qn
+
+from pumpxl.analysis import analyse
+from pumpxl.cli import main
+from pumpxl.example import example_model
+from pumpxl.model import Audience
+from pumpxl.report import build_gallery, build_reports
+from pumpxl.report.build import deck_filename
+
+EMU_TOLERANCE = 12700  # a point
+
+
+@pytest.fixture(scope="module")
+def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("decks")
+    results = build_reports(example_model(), out)
+    return {r.audience: r.path for r in results}
+
+
+def titles(prs: Any) -> list[str]:
+    out = []
+    for slide in prs.slides:
+        t = slide.shapes.title
+        if t is not None and t.has_text_frame and t.text_frame.text:
+            out.append(t.text_frame.text)
+            continue
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text]
+        out.append(texts[0] if texts else "")
+    return out
+
+
+def slide_text(slide: Any) -> str:
+    parts = []
+    for s in slide.shapes:
+        if s.has_text_frame:
+            parts.append(s.text_frame.text)
+        if s.has_table:
+            parts += [c.text for row in s.table.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def chart_of(slide: Any) -> Any:
+    charts = [s.chart for s in slide.shapes if s.has_chart]
+    assert len(charts) == 1
+    return charts[0]
+
+
+def test_one_deck_per_audience_in_results_map_order(decks: dict[str, Path]) -> None:
+    model = example_model()
+    assert set(decks) == set(model.audiences)
+    for audience, path in decks.items():
+        assert path.name == deck_filename(audience)
+        prs = Presentation(str(path))
+        names = [m.name for m in model.measure_order(audience)]
+        got = titles(prs)
+        assert audience in slide_text(prs.slides[0])
+        assert "Performance to December 2025" in slide_text(prs.slides[0])
+        assert got[1].startswith("At a glance")
+        assert "Results Map" in got
+        start = got.index("Results Map") + 1
+        assert got[start : start + len(names)] == names
+        assert got[start + len(names)].startswith("Appendix: measure definitions")
+        assert prs.slide_width > prs.slide_height  # 16:9
+
+
+def test_chart_series_equal_the_engine(decks: dict[str, Path]) -> None:
+    model = example_model()
+    analysed = analyse(model)
+    prs = Presentation(str(decks["IT management"]))
+    by_title = dict(zip(titles(prs), prs.slides, strict=True))
+    for m in model.measure_order("IT management"):
+        a = analysed[m.id]
+        r = a.xmr
+        chart = chart_of(by_title[m.name])
+        series = {s.name: list(s.values) for s in chart.plots[0].series}
+        np.testing.assert_allclose(np.array(series["Value"], dtype=float), r.values)
+        per = r.per_point
+        for kind, name in (
+            ("central_line", "Central line"),
+            ("unpl", "Upper limit"),
+            ("lnpl", "Lower limit"),
+        ):
+            for k in range(len(r.phases)):
+                key = name + (f" (phase {k + 1})" if k else "")
+                got = np.array(series[key], dtype=float)
+                want = np.where(r.phase_index == k, per[kind], np.nan)
+                np.testing.assert_allclose(got, want)
+        for rule in r.rules.active:
+            flagged = r.flags[rule]
+            label = {
+                "long_run": "Long run",
+                "short_run": "Short run",
+                "outlier": "Outlier",
+                "mr_outlier": "Large jump",
+                "trend": "Trend",
+                "two_of_three": "Two-of-three",
+                "runs_anhoej": "Non-random runs",
+            }[rule]
+            if flagged.any():
+                got = np.array(series[label], dtype=float)
+                np.testing.assert_allclose(got, np.where(flagged, r.values, np.nan))
+            else:
+                assert label not in series
+        if a.targets is not None:
+            np.testing.assert_allclose(np.array(series["Target"], dtype=float), a.targets)
+
+
+def test_signals_show_where_the_engine_found_them(decks: dict[str, Path]) -> None:
+    prs = Presentation(str(decks["IT management"]))
+    by_title = dict(zip(titles(prs), prs.slides, strict=True))
+    changes = by_title["Changes that caused an incident"]  # a current long run (concern)
+    text = slide_text(changes)
+    assert "▼ Concern (long run, short run) at the latest value" in text
+    series = {s.name for s in chart_of(changes).plots[0].series}
+    assert {"Long run", "Short run"} <= series
+
+
+def test_commentary_from_the_workbook_and_drafts_marked(decks: dict[str, Path]) -> None:
+    model = example_model()
+    prs = Presentation(str(decks["IT management"]))
+    by_title = dict(zip(titles(prs), prs.slides, strict=True))
+    fcr = slide_text(by_title["First-contact resolution"])
+    note = next(c for c in model.commentary if c.measure == "M03" and c.period.year == 2025)
+    assert note.happening in fcr and note.why in fcr and note.action in fcr
+    assert "DRAFT" not in fcr
+    drafted = slide_text(by_title["Major incidents"])
+    assert "DRAFT: drafted by pumpxl for Tom Evans to confirm" in drafted
+    assert "What is happening" in drafted and "What we are doing" in drafted
+    assert "Decisions it informs" in drafted
+
+
+def test_speaker_notes_carry_the_calculation(decks: dict[str, Path]) -> None:
+    prs = Presentation(str(decks["Board"]))
+    by_title = dict(zip(titles(prs), prs.slides, strict=True))
+    notes = by_title["Customer satisfaction"].notes_slide.notes_text_frame.text
+    assert "Phase 1 (2023-01-01 to 2024-09-01)" in notes
+    assert "Phase 2 (2024-10-01 to 2025-12-01)" in notes
+    assert "Signal: outlier down (concern)" in notes
+
+
+def test_date_axis_follows_the_data_frequency(decks: dict[str, Path]) -> None:
+    prs = Presentation(str(decks["Service desk team"]))
+    by_title = dict(zip(titles(prs), prs.slides, strict=True))
+    units = {}
+    for name in ("Tickets resolved by the service desk", "First-contact resolution"):
+        ax = chart_of(by_title[name])._chartSpace.find(".//" + qn("c:dateAx"))
+        units[name] = ax.find(qn("c:baseTimeUnit")).get("val")
+    assert units == {
+        "Tickets resolved by the service desk": "days",
+        "First-contact resolution": "months",
+    }
+
+
+def test_nothing_leaves_the_slide_or_overlaps(decks: dict[str, Path]) -> None:
+    for path in decks.values():
+        prs = Presentation(str(path))
+        w, h = prs.slide_width, prs.slide_height
+        for n, slide in enumerate(prs.slides, start=1):
+            boxes = []
+            for s in slide.shapes:
+                if s.shape_type == 9 or s.width == 0 or s.height == 0:  # lines/connectors
+                    continue
+                assert s.left >= 0 and s.top >= 0, (path.name, n, s.name)
+                assert s.left + s.width <= w + EMU_TOLERANCE, (path.name, n, s.name)
+                assert s.top + s.height <= h + EMU_TOLERANCE, (path.name, n, s.name)
+                boxes.append((s.left, s.top, s.left + s.width, s.top + s.height, s.name))
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1 :]:
+                    if "Rectangle" in a[4] and "Rectangle" in b[4] and n == 1:
+                        continue  # the title band holds the title text by design
+                    overlap_w = min(a[2], b[2]) - max(a[0], b[0])
+                    overlap_h = min(a[3], b[3]) - max(a[1], b[1])
+                    inside = overlap_w > EMU_TOLERANCE and overlap_h > EMU_TOLERANCE
+                    if inside and n == 1:
+                        continue
+                    assert not inside, (path.name, n, a[4], b[4])
+
+
+def test_audience_with_only_outputs_gets_a_warning(tmp_path: Path) -> None:
+    model = example_model()
+    model.audiences["Ops floor"] = Audience("Ops floor")
+    for mid in ("M09", "M10"):  # an output and an output
+        m = model.measures[mid]
+        model.measures[mid] = replace(m, audiences=(*m.audiences, "Ops floor"))
+    (result,) = build_reports(model, tmp_path, audiences=["Ops floor"])
+    assert result.outputs_only
+    prs = Presentation(str(result.path))
+    assert "Outputs are not outcomes" in titles(prs)
+
+
+def test_corporate_potx_template_is_used(tmp_path: Path) -> None:
+    base = Presentation()
+    base.slide_width, base.slide_height = 12192000, 6858000
+    base.slide_layouts[5].name = "Title Only"
+    buf = io.BytesIO()
+    base.save(buf)
+    potx = tmp_path / "brand.potx"
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(potx, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"presentation.main+xml", b"template.main+xml")
+            out.writestr(item, data)
+    assert (
+        main(
+            ["report", "-o", str(tmp_path / "out"), "--audience", "Board", "--template", str(potx)]
+        )
+        == 0
+    )
+    prs = Presentation(str(tmp_path / "out" / deck_filename("Board")))
+    assert prs.slide_width == 12192000
+    assert prs.slides[1].slide_layout.name == "Title Only"
+
+
+def test_existing_decks_are_kept_unless_forced(tmp_path: Path, capsys: Any) -> None:
+    out = tmp_path / "decks"
+    out.mkdir()
+    precious = out / deck_filename("Board")
+    precious.write_text("mine")
+    assert main(["report", "-o", str(out)]) == 1
+    assert precious.read_text() == "mine"
+    assert "already exists" in capsys.readouterr().err
+    assert not list(out.glob("*.part"))
+
+
+def test_gallery_has_a_poster_per_result(tmp_path: Path) -> None:
+    path = tmp_path / "gallery.pptx"
+    n = build_gallery(example_model(), path)
+    prs = Presentation(str(path))
+    assert n == len(prs.slides) == len(example_model().results)
+    text = slide_text(prs.slides[0])
+    assert "Your feedback" in text and "MEASURE GALLERY" in text
+    assert prs.slide_height > prs.slide_width  # portrait A3
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def test_decks_render_through_libreoffice(decks: dict[str, Path], tmp_path: Path) -> None:
+    soffice = _soffice()
+    if soffice is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is required in CI (.ci/run installs it)")
+        pytest.skip("LibreOffice not installed (CI installs it)")
+    profile = tmp_path / "profile"
+    deck = decks["Board"]
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(deck),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    pdf = tmp_path / (deck.stem + ".pdf")
+    assert pdf.exists(), "LibreOffice exits 0 even when it cannot load a file"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(
+        next(line.split()[-1] for line in info.stdout.splitlines() if line.startswith("Pages:"))
+    )
+    assert pages == len(Presentation(str(deck)).slides)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "5", "-l", "5", str(pdf), str(tmp_path / "page")],
+        check=True,
+        timeout=120,
+    )
+    png = next(tmp_path.glob("page*.png"))
+    from PIL import Image
+
+    image = np.asarray(Image.open(png).convert("L"), dtype=float)
+    assert image.std() > 20  # a chart and text, not a blank page
