@@ -4,7 +4,6 @@ name, and text that fits its box."""
 from __future__ import annotations
 
 import io
-import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
