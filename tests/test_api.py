@@ -84,3 +84,13 @@ def test_core_modules_import_no_adapter() -> None:
 
 def test_py_typed_is_shipped() -> None:
     assert (SRC / "py.typed").exists()
+
+
+def test_every_command_is_documented_in_the_readme() -> None:
+    from pumpxl.cli import build_parser
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name in sub.choices:  # type: ignore[union-attr]
+        assert f"pumpxl {name}" in readme, name
