@@ -236,7 +236,7 @@ def test_header_cell_and_trailing_blanks_line_up() -> None:
         None,
         True,
     )
-    assert named[0] == excel.TABLE_HEADER
+    assert tuple(named[0]) == excel.XMR_TABLE_COLUMNS
 
 
 def test_a_row_works_like_a_column() -> None:

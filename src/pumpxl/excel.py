@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from xlwings import arg, func
 
 from pumpxl.errors import PumpxlError
-from pumpxl.narrative import signal_labels
+from pumpxl.narrative import XMR_TABLE_COLUMNS, signal_labels
 from pumpxl.xmr import XmrResult, xmr
 
 __xlwings_func_namespace__ = "PUMP"
@@ -50,15 +50,6 @@ __all__ = [
     "xmr_table",
 ]
 
-TABLE_HEADER = [
-    "Moving range",
-    "Phase",
-    "Central line",
-    "Upper limit",
-    "Lower limit",
-    "Upper range limit",
-    "Signal",
-]
 LIMITS_HEADER = [
     "Central line",
     "Lower limit",
@@ -373,6 +364,27 @@ def _common(f: Any) -> Any:
     return arg("dispersion", doc=DOC_DISPERSION)(f)
 
 
+Cells = list[list[Any]]
+ANALYSE_ARGS = frozenset(_analyse.__code__.co_varnames[: _analyse.__code__.co_argcount])
+Builder = Callable[[XmrResult, int, bool, int], Cells]
+
+
+def _run(args: dict[str, Any], build: Builder) -> Cells:
+    """Analyse with the arguments a function was called with and build its answer; a
+    problem with the cells becomes a one-cell message."""
+    options = {k: v for k, v in args.items() if k in ANALYSE_ARGS}
+    try:
+        r, cells, had_header, n = _analyse(**options)
+    except PumpxlError as exc:
+        return _message(exc)
+    return build(r, cells, had_header, n)
+
+
+def _truthy(v: Any) -> bool:
+    v = _scalar(v, "header", False)
+    return v is True or (_is_number(v) and v != 0) or str(v).strip().lower() in ("true", "yes")
+
+
 @func(category="pumpxl")
 @_common
 @arg("target", ndim=2, err_to_str=True, doc=DOC_TARGET)
@@ -391,40 +403,22 @@ def xmr_table(
     centre: Any = None,
     dispersion: Any = None,
     header: Any = None,
-) -> list[list[Any]]:
+) -> Cells:
     """XmR table, one row per value: moving range, phase, central line, upper limit, lower limit, upper range limit, signal. Spills next to the data."""
-    try:
-        r, cells, had_header, n = _analyse(
-            values,
-            dates,
-            phases,
-            rules,
-            direction,
-            target,
-            exclude,
-            baseline,
-            lower_bound,
-            upper_bound,
-            centre,
-            dispersion,
-        )
-    except PumpxlError as exc:
-        return _message(exc)
-    per = r.per_point
-    labels = signal_labels(r)
-    columns = [
-        _cells(r.moving_ranges, ""),
-        (r.phase_index + 1).tolist(),
-        *(_cells(per[k], NA) for k in ("central_line", "unpl", "lnpl", "url")),
-        labels,
-    ]
-    rows = [list(row) for row in zip(*columns, strict=True)][:n]
-    return _pad(rows, cells, had_header, 7, TABLE_HEADER if _truthy(header) else None)
 
+    def build(r: XmrResult, cells: int, had_header: bool, n: int) -> Cells:
+        per = r.per_point
+        columns = [
+            _cells(r.moving_ranges, ""),
+            (r.phase_index + 1).tolist(),
+            *(_cells(per[k], NA) for k in ("central_line", "unpl", "lnpl", "url")),
+            signal_labels(r),
+        ]
+        rows = [list(row) for row in zip(*columns, strict=True)][:n]
+        head = list(XMR_TABLE_COLUMNS) if _truthy(header) else None
+        return _pad(rows, cells, had_header, 7, head)
 
-def _truthy(v: Any) -> bool:
-    v = _scalar(v, "header", False)
-    return v is True or (_is_number(v) and v != 0) or str(v).strip().lower() in ("true", "yes")
+    return _run(locals(), build)
 
 
 @func(category="pumpxl")
@@ -443,27 +437,14 @@ def xmr_limits(
     centre: Any = None,
     dispersion: Any = None,
     header: Any = None,
-) -> list[list[Any]]:
+) -> Cells:
     """The latest phase's central line, lower limit, upper limit, upper range limit and average moving range, in one row."""
-    try:
-        r, *_ = _analyse(
-            values,
-            dates,
-            phases,
-            rules,
-            direction,
-            None,
-            exclude,
-            baseline,
-            lower_bound,
-            upper_bound,
-            centre,
-            dispersion,
-        )
-    except PumpxlError as exc:
-        return _message(exc)
-    row = [_num(v, NA) for v in (r.central_line, r.lnpl, r.unpl, r.url, r.mr_bar)]
-    return [LIMITS_HEADER, row] if _truthy(header) else [row]
+
+    def build(r: XmrResult, *_: Any) -> Cells:
+        row = [_num(v, NA) for v in (r.central_line, r.lnpl, r.unpl, r.url, r.mr_bar)]
+        return [LIMITS_HEADER, row] if _truthy(header) else [row]
+
+    return _run(locals(), build)
 
 
 @func(category="pumpxl")
@@ -480,26 +461,14 @@ def xmr_signals(
     upper_bound: Any = None,
     centre: Any = None,
     dispersion: Any = None,
-) -> list[list[Any]]:
+) -> Cells:
     """The signal each value belongs to (outlier, long run, short run...), blank when it is routine variation. Spills next to the data."""
-    try:
-        r, cells, had_header, _ = _analyse(
-            values,
-            dates,
-            phases,
-            rules,
-            direction,
-            None,
-            exclude,
-            baseline,
-            lower_bound,
-            upper_bound,
-            centre,
-            dispersion,
-        )
-    except PumpxlError as exc:
-        return _message(exc)
-    return _pad([[label] for label in signal_labels(r)], cells, had_header, 1, None)
+    return _run(
+        locals(),
+        lambda r, cells, had_header, _: _pad(
+            [[label] for label in signal_labels(r)], cells, had_header, 1, None
+        ),
+    )
 
 
 @func(category="pumpxl")
@@ -516,26 +485,14 @@ def xmr_moving_ranges(
     upper_bound: Any = None,
     centre: Any = None,
     dispersion: Any = None,
-) -> list[list[Any]]:
+) -> Cells:
     """The moving ranges (blank for the first value of each phase). Spills next to the data."""
-    try:
-        r, cells, had_header, _ = _analyse(
-            values,
-            dates,
-            phases,
-            rules,
-            direction,
-            None,
-            exclude,
-            baseline,
-            lower_bound,
-            upper_bound,
-            centre,
-            dispersion,
-        )
-    except PumpxlError as exc:
-        return _message(exc)
-    return _pad([[_num(v)] for v in r.moving_ranges], cells, had_header, 1, None)
+    return _run(
+        locals(),
+        lambda r, cells, had_header, _: _pad(
+            [[v] for v in _cells(r.moving_ranges, "")], cells, had_header, 1, None
+        ),
+    )
 
 
 @func(category="pumpxl")
@@ -554,26 +511,9 @@ def xmr_status(
     upper_bound: Any = None,
     centre: Any = None,
     dispersion: Any = None,
-) -> list[list[Any]]:
+) -> Cells:
     """One line about the latest value: its signal, or that it is routine variation."""
-    try:
-        r, *_ = _analyse(
-            values,
-            dates,
-            phases,
-            rules,
-            direction,
-            target,
-            exclude,
-            baseline,
-            lower_bound,
-            upper_bound,
-            centre,
-            dispersion,
-        )
-    except PumpxlError as exc:
-        return _message(exc)
-    return [[r.status]]
+    return _run(locals(), lambda r, *_: [[r.status]])
 
 
 @func(category="pumpxl")
@@ -596,27 +536,9 @@ def xmr_describe(
     centre: Any = None,
     dispersion: Any = None,
     firm_points: Any = None,
-) -> list[list[Any]]:
+) -> Cells:
     """A few sentences on the chart: level and limits, signals, recalculations, and whether the target will be met."""
-    try:
-        r, *_ = _analyse(
-            values,
-            dates,
-            phases,
-            rules,
-            direction,
-            target,
-            exclude,
-            baseline,
-            lower_bound,
-            upper_bound,
-            centre,
-            dispersion,
-            firm_points,
-        )
-    except PumpxlError as exc:
-        return _message(exc)
-    return [[r.description]]
+    return _run(locals(), lambda r, *_: [[r.description]])
 
 
 @func(category="pumpxl")
@@ -637,17 +559,15 @@ def xmr_assurance(
     exclude: Any = None,
     lower_bound: Any = None,
     upper_bound: Any = None,
-) -> list[list[Any]]:
+) -> Cells:
     """Whether the latest phase will meet the target: consistently pass, consistently fail, or hit and miss (inside the limits)."""
-    try:
-        r, *_ = _analyse(
-            values, dates, phases, None, direction, target, exclude, None, lower_bound, upper_bound
-        )
-    except PumpxlError as exc:
-        return _message(exc)
-    if r.latest_target is None:
-        return [["pumpxl: no target for the latest value"]]
-    return [[r.assurance or NA]]
+
+    def build(r: XmrResult, *_: Any) -> Cells:
+        if r.latest_target is None:
+            return [["pumpxl: no target for the latest value"]]
+        return [[r.assurance or NA]]
+
+    return _run(locals(), build)
 
 
 FUNCTIONS: Sequence[Any] = (

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RULE_LABELS",
+    "XMR_TABLE_COLUMNS",
     "decimals_for",
     "describe",
     "number_format",
@@ -20,6 +21,17 @@ __all__ = [
     "signal_labels",
     "status_line",
 ]
+
+#: The columns of an XmR table (after period and value), as XMR_TABLE spills them.
+XMR_TABLE_COLUMNS = (
+    "Moving range",
+    "Phase",
+    "Central line",
+    "Upper limit",
+    "Lower limit",
+    "Upper range limit",
+    "Signal",
+)
 
 #: How each rule is named for people.
 RULE_LABELS: dict[str, tuple[str, str]] = {

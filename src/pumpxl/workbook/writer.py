@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from pumpxl.analysis import AnalysedMeasure, analyse
 from pumpxl.files import atomic_output
 from pumpxl.model import PumpModel
-from pumpxl.narrative import decimals_for, signal_labels
+from pumpxl.narrative import XMR_TABLE_COLUMNS, decimals_for, signal_labels
 from pumpxl.workbook.layout import SHEETS, Column, Sheet
 
 __all__ = ["XMR_COLUMNS", "XmrBlock", "write_calc_workbook", "write_pump_workbook"]
@@ -32,16 +32,7 @@ __all__ = ["XMR_COLUMNS", "XmrBlock", "write_calc_workbook", "write_pump_workboo
 FIXED_TIME = dt.datetime(2026, 1, 1)
 TEMPLATE_ROWS = 2000  # rows given drop-downs and formats in an empty template
 
-#: Columns of an XmR block, after Period and Value.
-XMR_COLUMNS = (
-    "Moving range",
-    "Phase",
-    "Central line",
-    "Upper limit",
-    "Lower limit",
-    "Upper range limit",
-    "Signal",
-)
+XMR_COLUMNS = XMR_TABLE_COLUMNS  # the block's columns after Period and Value
 
 HOW_TO = [
     ("How to use this workbook", "title"),
