@@ -90,6 +90,7 @@ def add_xmr_chart(slide: Any, a: AnalysedMeasure, box: Box, *, font_size: int = 
     chart.legend.include_in_layout = False
     seen: set[str] = set()
     hidden: list[int] = []
+    signal_rank = 0
     for i, ((kind, _, _), series) in enumerate(zip(plan, chart.plots[0].series, strict=True)):
         series.smooth = False
         line = series.format.line
@@ -105,7 +106,10 @@ def add_xmr_chart(slide: Any, a: AnalysedMeasure, box: Box, *, font_size: int = 
             style, colour = SIGNAL_STYLE[kind.split(":", 1)[1]]
             line.fill.background()
             series.marker.style = style
-            series.marker.size = 9
+            # a point can belong to several signals: later series are drawn on top, so
+            # each is smaller than the one before and every marker stays visible
+            series.marker.size = max(5, 14 - 4 * signal_rank)
+            signal_rank += 1
             series.marker.format.fill.solid()
             series.marker.format.fill.fore_color.rgb = colour
             series.marker.format.line.color.rgb = colour
