@@ -294,3 +294,20 @@ def test_decks_render_through_libreoffice(decks: dict[str, Path], tmp_path: Path
 
     image = np.asarray(Image.open(png).convert("L"), dtype=float)
     assert image.std() > 20  # a chart and text, not a blank page
+
+
+def test_plain_sheet_gets_one_deck_for_everyone(tmp_path: Path) -> None:
+    csv = tmp_path / "plain.csv"
+    rows = "\n".join(
+        f"2024-{m:02d}-01,{v},{w}"
+        for m, v, w in zip(
+            range(1, 13),
+            [5, 6, 5, 7, 6, 5, 6, 7, 5, 6, 19, 6],
+            [3, 4, 3, 3, 4, 5, 4, 3, 4, 4, 3, 4],
+            strict=True,
+        )
+    )
+    csv.write_text("Period,Defects,Returns\n" + rows + "\n")
+    assert main(["report", str(csv), "--plain", "wide", "-o", str(tmp_path / "out")]) == 0
+    prs = Presentation(str(tmp_path / "out" / deck_filename("All measures")))
+    assert {"Defects", "Returns"} <= set(titles(prs))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -80,9 +80,14 @@ def build_reports(
     names = list(audiences) if audiences is not None else list(model.audiences)
     if not names:
         names = sorted({a for m in model.measures.values() for a in m.audiences})
-    if not names:  # a plain sheet: one deck for everyone
+    if not names:  # a plain sheet: one deck for everyone (on a copy; the caller's model stays)
         names = ["All measures"]
-        model.measures = {k: _with_audience(m, "All measures") for k, m in model.measures.items()}
+        model = replace(
+            model,
+            measures={
+                k: replace(m, audiences=("All measures",)) for k, m in model.measures.items()
+            },
+        )
     unknown = [n for n in names if model.audiences and n not in model.audiences]
     if unknown:
         known = ", ".join(model.audiences)
@@ -101,9 +106,3 @@ def build_reports(
         outputs_only = bool(order) and all(a.measure.type in ("activity", "output") for a in order)
         out.append(ReportResult(name, paths[name], len(prs.slides), count, outputs_only))
     return out
-
-
-def _with_audience(m: Any, name: str) -> Any:
-    from dataclasses import replace
-
-    return replace(m, audiences=(name,))
