@@ -244,7 +244,22 @@ def read_workbook(path: Path | str) -> ReadResult:
     _commentary(rd, model, tables["Commentary"], lookup)
     if not rd.problems:
         _engine_check(rd, model)
-    return ReadResult(model, rd.problems)
+    return ReadResult(model, sorted(rd.problems, key=_place))
+
+
+_SHEET_RANK = {normalise(s.name): i for i, s in enumerate(SHEETS)}
+
+
+def _place(p: Problem) -> tuple[int, int, int, str]:
+    """Sort key: sheets in workbook order, then row, then column (file-level first)."""
+    sheet, _, cell = p.where.partition("!")
+    rank = _SHEET_RANK.get(normalise(sheet), -1 if not cell else len(_SHEET_RANK))
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return rank, int(digits) if digits else 0, col, p.message
 
 
 def load_workbook(path: Path | str) -> PumpModel:
