@@ -237,24 +237,48 @@ class Detection:
     """What the rules found, as arrays: cheap to build for a million points; turned into
     :class:`Signal` objects only when someone asks for them (:meth:`signals`)."""
 
-    __slots__ = ("details", "members", "n", "row", "rows", "rules", "start", "stop")
+    __slots__ = ("_entries", "_parts", "details", "members", "n", "rows", "rules")
 
     def __init__(
         self,
         rows: list[tuple[str, int]],
         members: list[BoolArray],
-        row: IntArray,
-        start: IntArray,
-        stop: IntArray,
+        parts: tuple[list[Any], list[Any], list[Any]],
         details: dict[int, str],
         rules: RuleSet,
         n: int,
     ) -> None:
         self.rows, self.members, self.rules, self.n = rows, members, rules, n
-        self.row, self.start, self.stop, self.details = row, start, stop, details
+        self._parts, self.details = parts, details
+        self._entries: tuple[IntArray, IntArray, IntArray] | None = None
+
+    def _arrays(self) -> tuple[IntArray, IntArray, IntArray]:
+        """(row, start, stop) of every entry, in the order the rules produced them (joined
+        only when needed: most callers want the count or the flags)."""
+        if self._entries is None:
+            rows, starts, stops = self._parts
+            empty = np.zeros(0, np.intp)
+            self._entries = (
+                np.concatenate(rows).astype(np.intp) if rows else empty,
+                np.concatenate(starts).astype(np.intp) if starts else empty,
+                np.concatenate(stops).astype(np.intp) if stops else empty,
+            )
+        return self._entries
+
+    @property
+    def row(self) -> IntArray:
+        return self._arrays()[0]
+
+    @property
+    def start(self) -> IntArray:
+        return self._arrays()[1]
+
+    @property
+    def stop(self) -> IntArray:
+        return self._arrays()[2]
 
     def __len__(self) -> int:
-        return int(self.row.shape[0])
+        return sum(int(a.shape[0]) for a in self._parts[0])
 
     def flags(self, rule: str) -> BoolArray:
         """Points (compressed indices) that a signal of ``rule`` includes."""
@@ -292,6 +316,7 @@ class Detection:
                     self.details.get(e) or self._detail(rule, len(points)),
                 )
             )
+        out.sort(key=lambda sig: (sig.points[0], _RANK[sig.rule]))
         return out
 
     def _detail(self, rule: str, count: int) -> str:
@@ -455,7 +480,7 @@ def _detect(
     e_stop: list[Any] = []
     details: dict[int, str] = {}
     if n == 0:
-        return Detection(rows, members, *(np.zeros(0, np.intp),) * 3, details, rules, 0)
+        return Detection(rows, members, ([], [], []), details, rules, 0)
     phase = pid if multi else None
     inclusive = rules.on_limit == "outside"
     above_op, below_op = (np.greater_equal, np.less_equal) if inclusive else (np.greater, np.less)
@@ -546,23 +571,7 @@ def _detect(
                 e_row.append(np.array([base if f[0] > 0 else base + 1 for f in found], np.intp))
                 e_start.append(np.array([f[1] for f in found], np.intp))
                 e_stop.append(np.array([f[2] for f in found], np.intp))
-    if not e_row:
-        empty = np.zeros(0, np.intp)
-        return Detection(rows, members, empty, empty, empty, details, rules, n)
-    if len(e_row) == 1:
-        row, start, stop = e_row[0].astype(np.intp), e_start[0], e_stop[0]
-    else:
-        row = np.concatenate(e_row).astype(np.intp)
-        start, stop = np.concatenate(e_start), np.concatenate(e_stop)
-    if row.shape[0] > 1:
-        rank = np.array([_RANK[r] for r, _ in rows], dtype=np.intp)
-        order = np.lexsort((rank[row], start))
-        if details:
-            where = np.empty_like(order)
-            where[order] = np.arange(order.shape[0])
-            details = {int(where[e]): d for e, d in details.items()}
-        row, start, stop = row[order], start[order], stop[order]
-    return Detection(rows, members, row, start, stop, details, rules, n)
+    return Detection(rows, members, (e_row, e_start, e_stop), details, rules, n)
 
 
 def find_signals(
