@@ -347,3 +347,21 @@ def test_binomial_quantile_matches_small_and_large_cases() -> None:
     for m in (1, 2, 5, 9, 23, 99, 500, 3000):
         assert _binom_quantile_05(m) == exact(m), m
     assert _binom_quantile_05(23) == 8 and _binom_quantile_05(9) == 2
+
+
+@pytest.mark.parametrize(("k", "w"), [(3, 4), (2, 3), (8, 10), (9, 12)])
+def test_k_of_w_windows_agree_with_a_plain_count(k: int, w: int) -> None:
+    """Both window strategies (shifted slices for w <= 8, cumulative sums above) against a
+    direct count of every window."""
+    rng = np.random.default_rng(k * 100 + w)
+    x = rng.normal(0, 1, 300)
+    sigs = pumpxl.find_signals(x, central_line=0, unpl=3, lnpl=-3,
+                               rules={"short_run": (k, w)})
+    got = sorted(p for s in sigs for p in s.points)
+    above, below = x > 1.5, x < -1.5
+    want = set()
+    for side in (above, below):
+        for j in range(len(x) - w + 1):
+            if side[j : j + w].sum() >= k:
+                want |= {j + i for i in range(w) if side[j + i]}
+    assert got == sorted(want)

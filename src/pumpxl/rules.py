@@ -390,21 +390,32 @@ def _k_of_w_cover(
     that would straddle the two rows or a phase boundary are discarded."""
     n = cond.shape[1]
     flat = cond.ravel()
-    cs = np.zeros(2 * n + 1, dtype=np.int32)
-    np.cumsum(flat, out=cs[1:])
-    ok = (cs[w:] - cs[:-w]) >= k  # window starting at flat position j
+    if w <= 8:  # a few shifted adds beat two cumulative sums over 2n values
+        counts = flat[: 2 * n - w + 1].astype(np.int8)
+        for j in range(1, w):
+            counts += flat[j : 2 * n - w + 1 + j]
+        ok = counts >= k  # window starting at flat position j
+    else:
+        cs = np.zeros(2 * n + 1, dtype=np.int32)
+        np.cumsum(flat, out=cs[1:])
+        ok = (cs[w:] - cs[:-w]) >= k
     ok[n - w + 1 : n] = False
     if phase is not None:
         same = phase[w - 1 :] == phase[: n - w + 1]
         ok[: n - w + 1] &= same
         ok[n:] &= same
     # point i is covered when a window starting in [i - w + 1, i] is ok
-    cok = np.zeros(2 * n + 1, dtype=np.int32)
-    np.cumsum(ok, out=cok[1 : 2 * n - w + 2])
-    cok[2 * n - w + 2 :] = cok[2 * n - w + 1]
-    cover = np.empty(2 * n, dtype=bool)
-    np.greater(cok[1 : w + 1], 0, out=cover[:w])
-    np.greater(cok[w + 1 :], cok[1 : 2 * n - w + 1], out=cover[w:])
+    cover = np.zeros(2 * n, dtype=bool)
+    if w <= 8:
+        m = ok.shape[0]
+        for j in range(w):
+            cover[j : j + m] |= ok
+    else:
+        cok = np.zeros(2 * n + 1, dtype=np.int32)
+        np.cumsum(ok, out=cok[1 : 2 * n - w + 2])
+        cok[2 * n - w + 2 :] = cok[2 * n - w + 1]
+        np.greater(cok[1 : w + 1], 0, out=cover[:w])
+        np.greater(cok[w + 1 :], cok[1 : 2 * n - w + 1], out=cover[w:])
     return _cover_segments(cover.reshape(2, n), phase)
 
 
@@ -425,18 +436,25 @@ def _binom_quantile_05(m: int) -> int:
     return k0 + int(np.searchsorted(cdf, 0.05 * (1 - 1e-12)))
 
 
-def _anhoej(side: npt.NDArray[np.int8], pid: IntArray) -> list[tuple[int, int, int, str]]:
+def _anhoej(
+    side: npt.NDArray[np.int8], pid: IntArray, multi: bool
+) -> list[tuple[int, int, int, str]]:
     """(sign, start, stop, detail) per phase that fails Anhoej's runs analysis."""
-    keep = side.nonzero()[0]
-    s, p = side[keep], pid[keep]
+    on_line = not side.all()
+    keep = side.nonzero()[0] if on_line else None
+    s = side[keep] if keep is not None else side
     if s.shape[0] == 0:
         return []
+    p = (pid[keep] if keep is not None else pid) if multi else None
     starts, stops = _segments(s, p)
     lengths = stops - starts
-    seg_phase = p[starts]
+    if p is None:
+        groups = [np.arange(starts.shape[0])]
+    else:
+        seg_phase = p[starts]
+        groups = [(seg_phase == ph).nonzero()[0] for ph in np.unique(seg_phase).tolist()]
     out = []
-    for ph in np.unique(seg_phase).tolist():
-        mine = (seg_phase == ph).nonzero()[0]
+    for mine in groups:
         n_useful = int(lengths[mine].sum())
         crossings = mine.shape[0] - 1
         longest_at = mine[int(np.argmax(lengths[mine]))]
@@ -455,7 +473,9 @@ def _anhoej(side: npt.NDArray[np.int8], pid: IntArray) -> list[tuple[int, int, i
         else:
             lo, hi = int(starts[mine[0]]), int(stops[mine[-1]])
         sign = int(s[starts[longest_at]])
-        out.append((sign, int(keep[lo]), int(keep[hi - 1]) + 1, "; ".join(reasons)))
+        if keep is not None:
+            lo, hi = int(keep[lo]), int(keep[hi - 1]) + 1
+        out.append((sign, lo, hi, "; ".join(reasons)))
     return out
 
 
@@ -563,7 +583,7 @@ def _detect(
             base = len(rows)
             rows.extend((("runs_anhoej", 1), ("runs_anhoej", -1)))
             members.extend((side > 0, side < 0))
-            found = _anhoej(side, pid)
+            found = _anhoej(side, pid, multi)
             first_entry = sum(a.shape[0] for a in e_row)
             for i, (_, _, _, why) in enumerate(found):
                 details[first_entry + i] = why
