@@ -402,3 +402,13 @@ def test_every_shipped_formula_evaluates_to_its_cached_value(name: str) -> None:
                 checked += 1
     expected = 4 if "template" in name else 2 * 17 + 4
     assert checked == expected
+
+
+def test_empty_cells_sent_as_null_are_missing_too() -> None:
+    """Office.js sends empty cells in array arguments as null (xlwings' _xlofficejs notes)."""
+    with_null = [[10], [None], [12], [11], [None], [13]]
+    with_empty = [[10], [""], [12], [11], [""], [13]]
+    assert call("xmr_table", with_null) == call("xmr_table", with_empty)
+    r = pumpxl.xmr([10, None, 12, 11, None, 13])
+    assert [row[2] for row in call("xmr_table", with_null)] == r.to_frame()[
+        "central_line"].tolist()
