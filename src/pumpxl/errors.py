@@ -19,6 +19,9 @@ from dataclasses import dataclass
 __all__ = ["InputError", "OutputError", "Problem", "PumpxlError", "WorkbookError"]
 
 
+MAX_MESSAGE = 300
+
+
 class PumpxlError(Exception):
     """Base class of every error pumpxl raises on purpose."""
 
@@ -47,6 +50,15 @@ class Problem:
     code: str
     measure: str | None = None
     severity: str = "error"
+
+    def __post_init__(self) -> None:
+        # Text from a workbook can be enormous (a 100,000-character cell); a message quotes
+        # at most MAX_MESSAGE characters of it, so a list of problems stays readable and small.
+        for name in ("where", "message", "measure"):
+            value = getattr(self, name)
+            if isinstance(value, str) and len(value) > MAX_MESSAGE:
+                cut = f"{value[: MAX_MESSAGE - 30]}... ({len(value):,} characters)"
+                object.__setattr__(self, name, cut)
 
     def __str__(self) -> str:
         about = f' (measure "{self.measure}")' if self.measure else ""

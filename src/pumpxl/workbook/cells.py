@@ -54,6 +54,7 @@ class Grid:
     rows: list[list[Any]]
     errors: dict[str, str]
     hidden: bool = False
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # (row1, col1, row2, col2), 0-based
 
     def where(self, row: int, col: int) -> str:
         return f"{self.name}!{column_letter(col)}{row + 1}"
@@ -93,6 +94,16 @@ def _check_package(path: Path) -> zipfile.ZipFile:
         raise _fail(path, "is an OpenDocument (.ods) file; save it as .xlsx", "ods")
     if "xl/workbook.xml" not in names:
         raise _fail(path, "is a zip file but not an Excel workbook", "not_xlsx")
+    links = sorted(n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml"))
+    if links:
+        targets = _link_targets(zf, links)
+        raise _fail(
+            path,
+            f"links to other workbooks ({', '.join(targets) or len(links)}); pumpxl reads only "
+            "what is saved in this file, so linked values could be stale: break the links "
+            "(Data > Edit Links > Break Link) and save",
+            "external_links",
+        )
     total = 0
     for info in infos:
         total += info.file_size
@@ -107,6 +118,19 @@ def _check_package(path: Path) -> zipfile.ZipFile:
                 "zip_bomb",
             )
     return zf
+
+
+def _link_targets(zf: zipfile.ZipFile, links: list[str]) -> list[str]:
+    """The file names external-link parts point at, from their relationships."""
+    out = []
+    for link in links:
+        rels = link.replace("externalLinks/", "externalLinks/_rels/") + ".rels"
+        try:
+            text = zf.read(rels).decode("utf-8", "replace")
+        except KeyError:
+            continue
+        out += re.findall(r'Target="([^"]+)"', text)[:1]
+    return out[:5]
 
 
 _ERR_CELL = re.compile(rb'<c\b([^>]*\bt="e"[^>]*)>(.*?)</c>', re.S)
@@ -186,10 +210,13 @@ def open_grids(path: Path, wanted: set[str] | None = None) -> Iterator[Grid]:
             if wanted is not None and normalise(name) not in wanted:
                 continue
             try:
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                sheet = book.get_sheet_by_name(name)
+                rows = sheet.to_python(skip_empty_area=False)
+                merged = tuple((a[0], a[1], b[0], b[1]) for a, b in
+                               (sheet.merged_cell_ranges or []))
             except Exception as exc:
                 raise _fail(path, f'sheet "{name}" cannot be read ({exc})', "bad_sheet") from None
-            yield Grid(name, rows, _error_cells(zf, parts.get(name, "")), name in hidden)
+            yield Grid(name, rows, _error_cells(zf, parts.get(name, "")), name in hidden, merged)
     finally:
         zf.close()
 

@@ -85,9 +85,11 @@ def _rows(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
             )
         grid = match[0]
     else:
-        found = next((g for g in grids if not g.hidden), grids[0] if grids else None)
+        found = next((g for g in grids if not g.hidden), None)
         if found is None:
-            raise WorkbookError([Problem(path.name, "has no sheets", "missing_sheet")])
+            what = ("every sheet is hidden (" + ", ".join(g.name for g in grids)
+                    + "); name one with --sheet") if grids else "has no sheets"
+            raise WorkbookError([Problem(path.name, what, "missing_sheet")], source=path.name)
         grid = found
     rows: list[list[Any]] = [list(r) for r in grid.rows]
     for ref, code in grid.errors.items():
@@ -142,7 +144,7 @@ def read_plain(
     """Read a plain sheet or CSV into a model; raises WorkbookError with every problem."""
     path = Path(path)
     where, rows = _rows(path, sheet)
-    problems: list[Problem] = []
+    problems: list[Problem] = _Capped()
     rows = [r for r in rows if any(c not in ("", None) for c in r)]
     if len(rows) < 2:
         raise WorkbookError(
@@ -241,8 +243,32 @@ def read_plain(
             dates, np.array([i[1] for i in items]), np.zeros(len(items), dtype=bool)
         )
     if problems:
-        raise WorkbookError(problems, source=path.name)
+        raise WorkbookError(problems.finish(), source=path.name)  # type: ignore[attr-defined]
     return model
+
+
+class _Capped(list):  # type: ignore[type-arg]
+    """A list of problems that keeps the first MAX and counts the rest by kind."""
+
+    MAX = 2000
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.more: dict[str, int] = {}
+
+    def append(self, p: Problem) -> None:
+        if len(self) < self.MAX:
+            super().append(p)
+        else:
+            self.more[p.code] = self.more.get(p.code, 0) + 1
+
+    def finish(self) -> list[Problem]:
+        out = list(self)
+        if self.more:
+            kinds = ", ".join(f"{n:,} {code}" for code, n in sorted(self.more.items()))
+            out.append(Problem(out[0].where.split("!")[0], f"... and {sum(self.more.values()):,}"
+                               f" more problems ({kinds})", "more"))
+        return out
 
 
 def _period(row: list[Any], c: int, where: str, r: int, problems: list[Problem]) -> dt.date | None:

@@ -49,6 +49,7 @@ from pumpxl.workbook.layout import SHEET_BY_NAME, SHEETS, Sheet, normalise
 __all__ = ["ReadResult", "load_workbook", "read_workbook"]
 
 HEADER_SEARCH_ROWS = 10
+MAX_PROBLEMS = 2000  # listed one by one; beyond this they are counted by kind
 
 
 @dataclass
@@ -88,9 +89,21 @@ class _Reader:
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        self.more: dict[str, int] = {}
 
     def add(self, where: str, message: str, code: str, measure: str | None = None) -> None:
-        self.problems.append(Problem(where, message, code, measure))
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(where, message, code, measure))
+        else:  # count the rest: a sheet of a million bad cells must not fill memory
+            self.more[code] = self.more.get(code, 0) + 1
+
+    def finish(self) -> list[Problem]:
+        out = sorted(self.problems, key=_place)
+        if self.more:
+            kinds = ", ".join(f"{n:,} {code}" for code, n in sorted(self.more.items()))
+            out.append(Problem(self.source, f"... and {sum(self.more.values()):,} more "
+                               f"problems ({kinds})", "more"))
+        return out
 
     # -------------------------------------------------------------------------- tables
     def header(self, grid: Grid, spec: Sheet) -> tuple[int, dict[str, int]] | None:
@@ -119,6 +132,12 @@ class _Reader:
         for i in cols.values():
             if grid.where(header_at, i).split("!")[1] in grid.errors:
                 self.add(grid.where(header_at, i), "header is an Excel error", "error_value")
+        used = set(cols.values())
+        for r1, c1, r2, c2 in grid.merged:
+            if r2 >= header_at and any(c1 <= c <= c2 for c in used):
+                span = f"{grid.where(r1, c1)}:{column_letter(c2)}{r2 + 1}"
+                self.add(span, "is a merged range; unmerge it so that every row has its own "
+                         "value", "merged_cells")
         return header_at, {wanted[h].key: i for h, i in cols.items()}
 
     def table(self, grid: Grid, spec: Sheet) -> list[_Row]:
@@ -244,7 +263,7 @@ def read_workbook(path: Path | str) -> ReadResult:
     _commentary(rd, model, tables["Commentary"], lookup)
     if not rd.problems:
         _engine_check(rd, model)
-    return ReadResult(model, sorted(rd.problems, key=_place))
+    return ReadResult(model, rd.finish())
 
 
 _SHEET_RANK = {normalise(s.name): i for i, s in enumerate(SHEETS)}
