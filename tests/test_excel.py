@@ -410,5 +410,4 @@ def test_empty_cells_sent_as_null_are_missing_too() -> None:
     with_empty = [[10], [""], [12], [11], [""], [13]]
     assert call("xmr_table", with_null) == call("xmr_table", with_empty)
     r = pumpxl.xmr([10, None, 12, 11, None, 13])
-    assert [row[2] for row in call("xmr_table", with_null)] == r.to_frame()[
-        "central_line"].tolist()
+    assert [row[2] for row in call("xmr_table", with_null)] == r.to_frame()["central_line"].tolist()

@@ -411,3 +411,23 @@ def test_plain_csv_through_calc(tmp_path: Path) -> None:
     assert main(["calc", str(path), "--plain", "wide", "-o", str(out)]) == 0
     summary = cells(out)["Summary"]
     assert summary[4][0] == "Defects" and "1 outlier up" in summary[4][11]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-03-01", dt.date(2024, 3, 1)),
+        ("2024-03", dt.date(2024, 3, 1)),
+        ("Mar 2024", dt.date(2024, 3, 1)),
+        ("March 2024", dt.date(2024, 3, 1)),
+        ("Sept 2024", dt.date(2024, 9, 1)),
+        ("Janvier 2024", None),
+        ("Marzo 2024", None),
+        ("03/01/2024", None),
+        ("2024-02-30", None),
+    ],
+)
+def test_date_text_is_parsed_only_when_unambiguous(text: str, expected: Any) -> None:
+    from pumpxl.workbook.cells import parse_date
+
+    assert parse_date(text)[0] == expected

@@ -355,8 +355,7 @@ def test_k_of_w_windows_agree_with_a_plain_count(k: int, w: int) -> None:
     direct count of every window."""
     rng = np.random.default_rng(k * 100 + w)
     x = rng.normal(0, 1, 300)
-    sigs = pumpxl.find_signals(x, central_line=0, unpl=3, lnpl=-3,
-                               rules={"short_run": (k, w)})
+    sigs = pumpxl.find_signals(x, central_line=0, unpl=3, lnpl=-3, rules={"short_run": (k, w)})
     got = sorted(p for s in sigs for p in s.points)
     above, below = x > 1.5, x < -1.5
     want = set()

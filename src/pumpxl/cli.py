@@ -30,13 +30,17 @@ def _print_table(out: TextIO, header: Sequence[str], rows: Sequence[Sequence[str
 def _print_problems(out: TextIO, problems: Sequence[Problem], heading: str) -> None:
     if not problems:
         return
-    out.write(f"{heading} ({len(problems)}):\n")
-    for p in problems[:MAX_LISTED]:
+    summary = [p for p in problems if p.code == "more"]  # counted, not listed, by the reader
+    listed = [p for p in problems if p.code != "more"]
+    out.write(f"{heading} ({len(listed)}{' and more' if summary else ''}):\n")
+    for p in listed[:MAX_LISTED]:
         out.write(f"  {p}\n")
-    if len(problems) > MAX_LISTED:
-        rest = Counter(p.code for p in problems[MAX_LISTED:])
+    if len(listed) > MAX_LISTED:
+        rest = Counter(p.code for p in listed[MAX_LISTED:])
         kinds = ", ".join(f"{n} {code}" for code, n in rest.most_common())
-        out.write(f"  ... and {len(problems) - MAX_LISTED} more ({kinds})\n")
+        out.write(f"  ... and {len(listed) - MAX_LISTED} more ({kinds})\n")
+    for p in summary:
+        out.write(f"  {p}\n")
 
 
 def _load(args: argparse.Namespace) -> Any:

@@ -15,6 +15,7 @@ from typing import Any
 
 import defusedxml.ElementTree as SafeET
 import python_calamine as pc
+from defusedxml import DefusedXmlException
 
 from pumpxl.errors import Problem, WorkbookError
 
@@ -195,10 +196,14 @@ def open_grids(path: Path, wanted: set[str] | None = None) -> Iterator[Grid]:
     try:
         try:
             parts = _sheet_parts(zf)
+        except DefusedXmlException as exc:  # entity declarations: billion laughs and kin
+            raise _fail(
+                path,
+                f"contains unsafe XML ({type(exc).__name__}: entity declarations are refused)",
+                "unsafe_xml",
+            ) from None
         except (KeyError, SafeET.ParseError, ValueError) as exc:
             raise _fail(path, f"has a damaged workbook part ({exc})", "bad_xml") from None
-        except Exception as exc:  # defusedxml's EntitiesForbidden and friends
-            raise _fail(path, f"contains unsafe XML ({type(exc).__name__})", "unsafe_xml") from None
         try:
             book = pc.CalamineWorkbook.from_path(str(path))
         except pc.PasswordError:
@@ -212,8 +217,9 @@ def open_grids(path: Path, wanted: set[str] | None = None) -> Iterator[Grid]:
             try:
                 sheet = book.get_sheet_by_name(name)
                 rows = sheet.to_python(skip_empty_area=False)
-                merged = tuple((a[0], a[1], b[0], b[1]) for a, b in
-                               (sheet.merged_cell_ranges or []))
+                merged = tuple(
+                    (a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or [])
+                )
             except Exception as exc:
                 raise _fail(path, f'sheet "{name}" cannot be read ({exc})', "bad_sheet") from None
             yield Grid(name, rows, _error_cells(zf, parts.get(name, "")), name in hidden, merged)
@@ -223,15 +229,29 @@ def open_grids(path: Path, wanted: set[str] | None = None) -> Iterator[Grid]:
 
 # ------------------------------------------------------------------------------ cell values
 
+_MONTH_NAMES = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+# English month names or their three-letter abbreviations (and "sept"), nothing looser:
+# "Janvier" must not pass for January.
 _MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-        start=1,
-    )
+    **{m: i for i, m in enumerate(_MONTH_NAMES, start=1)},
+    **{m[:3]: i for i, m in enumerate(_MONTH_NAMES, start=1)},
+    "sept": 9,
 }
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[T ]00:00(?::00)?)?$")
-_MON_YEAR = re.compile(r"^([A-Za-z]{3})[a-z]*\.?[ -](\d{4})$")
+_MON_YEAR = re.compile(r"^([A-Za-z]+)\.?[ -](\d{4})$")
 
 
 @lru_cache(maxsize=4096)

@@ -63,11 +63,25 @@ def _rows(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
+        if "\0" in text:
+            raise WorkbookError(
+                [
+                    Problem(
+                        path.name, "holds NUL bytes: it is a binary file, not CSV text", "not_text"
+                    )
+                ],
+                source=path.name,
+            )
         try:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error:
             dialect = csv.excel
-        lines = [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+        try:
+            lines = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
+        except csv.Error as exc:
+            raise WorkbookError(
+                [Problem(path.name, f"cannot be read as CSV ({exc})", "bad_csv")], source=path.name
+            ) from None
         return path.name, [[_csv_cell(c) for c in r] for r in lines]
     grids = list(open_grids(path))
     if sheet is not None:
@@ -87,8 +101,15 @@ def _rows(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
     else:
         found = next((g for g in grids if not g.hidden), None)
         if found is None:
-            what = ("every sheet is hidden (" + ", ".join(g.name for g in grids)
-                    + "); name one with --sheet") if grids else "has no sheets"
+            what = (
+                (
+                    "every sheet is hidden ("
+                    + ", ".join(g.name for g in grids)
+                    + "); name one with --sheet"
+                )
+                if grids
+                else "has no sheets"
+            )
             raise WorkbookError([Problem(path.name, what, "missing_sheet")], source=path.name)
         grid = found
     rows: list[list[Any]] = [list(r) for r in grid.rows]
@@ -153,6 +174,17 @@ def read_plain(
         )
     header = [str(h).strip() for h in rows[0]]
     norm = [normalise(h) for h in header]
+    for r, row in enumerate(rows[1:], start=2):
+        extra = [c for c in row[len(header) :] if c not in ("", None)]
+        if extra:
+            problems.append(
+                Problem(
+                    f"{where}!{column_letter(len(header))}{r}",
+                    f"row has more cells than the header ({len(row)} for "
+                    f"{len(header)} columns); name every column",
+                    "ragged_row",
+                )
+            )
 
     def find(name: str | None, default: int | None, what: str) -> int:
         if name is None:
@@ -266,8 +298,13 @@ class _Capped(list):  # type: ignore[type-arg]
         out = list(self)
         if self.more:
             kinds = ", ".join(f"{n:,} {code}" for code, n in sorted(self.more.items()))
-            out.append(Problem(out[0].where.split("!")[0], f"... and {sum(self.more.values()):,}"
-                               f" more problems ({kinds})", "more"))
+            out.append(
+                Problem(
+                    out[0].where.split("!")[0],
+                    f"... and {sum(self.more.values()):,} more problems ({kinds})",
+                    "more",
+                )
+            )
         return out
 
 

@@ -101,8 +101,13 @@ class _Reader:
         out = sorted(self.problems, key=_place)
         if self.more:
             kinds = ", ".join(f"{n:,} {code}" for code, n in sorted(self.more.items()))
-            out.append(Problem(self.source, f"... and {sum(self.more.values()):,} more "
-                               f"problems ({kinds})", "more"))
+            out.append(
+                Problem(
+                    self.source,
+                    f"... and {sum(self.more.values()):,} more problems ({kinds})",
+                    "more",
+                )
+            )
         return out
 
     # -------------------------------------------------------------------------- tables
@@ -136,8 +141,11 @@ class _Reader:
         for r1, c1, r2, c2 in grid.merged:
             if r2 >= header_at and any(c1 <= c <= c2 for c in used):
                 span = f"{grid.where(r1, c1)}:{column_letter(c2)}{r2 + 1}"
-                self.add(span, "is a merged range; unmerge it so that every row has its own "
-                         "value", "merged_cells")
+                self.add(
+                    span,
+                    "is a merged range; unmerge it so that every row has its own value",
+                    "merged_cells",
+                )
         return header_at, {wanted[h].key: i for h, i in cols.items()}
 
     def table(self, grid: Grid, spec: Sheet) -> list[_Row]:

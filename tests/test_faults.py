@@ -1,0 +1,75 @@
+"""Malformed workbooks and CSVs (tests/faults.py): every one gets a message naming the place
+and the fault, exit status 1, no traceback, in bounded time and memory."""
+
+from __future__ import annotations
+
+import io
+import resource
+import subprocess
+import sys
+import time
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+from faults import FAULTS, build_corpus
+
+from pumpxl.cli import main
+
+TIME_LIMIT = 60.0  # seconds for one check, on this 2-core machine (the million rows ~10 s)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return build_corpus(tmp_path_factory.mktemp("faults"))
+
+
+def test_the_corpus_is_large_enough() -> None:
+    assert len(FAULTS) >= 40
+    assert len({f.id for f in FAULTS}) == len(FAULTS)
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.id for f in FAULTS])
+def test_fault_is_reported_cleanly(fault: object, corpus: dict[str, Path]) -> None:
+    from faults import Fault
+
+    assert isinstance(fault, Fault)
+    path = corpus[fault.id]
+    before = path.read_bytes()
+    out, err = io.StringIO(), io.StringIO()
+    start = time.perf_counter()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["check", str(path), *fault.options])
+    elapsed = time.perf_counter() - start
+    text = out.getvalue() + err.getvalue()
+    assert code == 1, text[:2000]
+    assert fault.expect in text, text[:2000]
+    assert "Traceback" not in text
+    assert path.name in text  # the message names the file (and the cell where there is one)
+    assert len(text) < 400_000  # problems beyond the first 2,000 are counted, not listed
+    assert elapsed < TIME_LIMIT
+    assert path.read_bytes() == before  # the input is never modified
+
+
+BOUNDED = ["zip_bomb", "xml_bomb", "million_rows", "very_long_string"]
+MEMORY_LIMIT = 1536 * 1024 * 1024  # address space for the whole check process
+
+
+@pytest.mark.parametrize("fault_id", BOUNDED)
+def test_bombs_and_giants_stay_within_memory(fault_id: str, corpus: dict[str, Path]) -> None:
+    fault = next(f for f in FAULTS if f.id == fault_id)
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "pumpxl.cli", "check", str(corpus[fault_id]), *fault.options],
+        capture_output=True,
+        text=True,
+        timeout=TIME_LIMIT * 2,
+        preexec_fn=limit,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr and "MemoryError" not in proc.stderr
+    assert fault.expect in proc.stdout + proc.stderr
