@@ -401,6 +401,14 @@ def excel_serial(value: Any) -> float:
     return float((stamp - pd.Timestamp("1899-12-30")) / pd.Timedelta(days=1))
 
 
+def literal(text: str) -> str:
+    """Text for chart titles, which XlsxWriter reads as a cell reference when they look like
+    one ("=Sheet!A1", or just "x!A1"): an invisible word joiner in front of a leading "=",
+    "+", "-" or "@" and after every "!" keeps it text and looks the same."""
+    text = text.replace("!", "!\u2060")
+    return "\u2060" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def _literal(v: float | None) -> str:
     return "" if v is None else format(float(v), ".15g")
 
@@ -639,7 +647,7 @@ def _xmr_chart(
             }
         )
     m = a.measure
-    chart.set_title({"name": f"{m.name}", "name_font": {"size": 11, "bold": True}})
+    chart.set_title({"name": literal(m.name), "name_font": {"size": 11, "bold": True}})
     chart.set_x_axis(
         {
             "date_axis": True,
