@@ -132,6 +132,21 @@ def _no_workbook(parts: dict[str, bytes]) -> None:
     del parts["xl/workbook.xml"]
 
 
+def _bad_offset(base: Path) -> bytes:
+    """Found by fuzzing: a central-directory entry whose local-header offset points far
+    past the end of the file, so zipfile's seek fails with an OSError."""
+    data = bytearray(base.read_bytes())
+    name = b"xl/_rels/workbook.xml.rels"
+    pos = data.find(b"PK\x01\x02" + b"\0" * 0)
+    while pos != -1:
+        name_len = int.from_bytes(data[pos + 28 : pos + 30], "little")
+        if data[pos + 46 : pos + 46 + name_len] == name:
+            data[pos + 42 : pos + 46] = (0xFFFFFFF0).to_bytes(4, "little")
+            return bytes(data)
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    raise AssertionError("member not found")
+
+
 def _ods(_: Path) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -231,6 +246,7 @@ FAULTS: list[Fault] = [
     Fault("xml_bomb", "laughs.xlsx", zip_edit(_xml_bomb), "unsafe XML"),
     Fault("external_links", "linked.xlsx", zip_edit(_external_link), "budget.xlsx"),
     Fault("broken_xml", "brokenxml.xlsx", zip_edit(_broken_xml), "damaged workbook part"),
+    Fault("bad_zip_offset", "offset.xlsx", raw(_bad_offset), "damaged workbook part"),
     # sheets and headers
     Fault("missing_data_sheet", "nodata.xlsx", workbook_edit(_drop("Data")), 'has no sheet "Data"'),
     Fault(

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,6 +61,22 @@ class Grid:
 
     def where(self, row: int, col: int) -> str:
         return f"{self.name}!{column_letter(col)}{row + 1}"
+
+
+#: What zipfile raises on a damaged package: bad headers, offsets, CRCs, compression.
+ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error,
+              NotImplementedError, RuntimeError, struct.error, ValueError, KeyError)
+
+
+class _Damaged(Exception):
+    """A zip member could not be read (turned into a WorkbookError by open_grids)."""
+
+
+def _read(zf: zipfile.ZipFile, name: str) -> bytes:
+    try:
+        return zf.read(name)
+    except ZIP_ERRORS as exc:
+        raise _Damaged(f"{name}: {exc}") from None
 
 
 def _fail(path: Path, message: str, code: str) -> WorkbookError:
@@ -128,7 +146,7 @@ def _link_targets(zf: zipfile.ZipFile, links: list[str]) -> list[str]:
         rels = link.replace("externalLinks/", "externalLinks/_rels/") + ".rels"
         try:
             text = zf.read(rels).decode("utf-8", "replace")
-        except KeyError:
+        except ZIP_ERRORS:
             continue
         out += re.findall(r'Target="([^"]+)"', text)[:1]
     return out[:5]
@@ -147,8 +165,8 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
         "p": "http://schemas.openxmlformats.org/package/2006/relationships",
     }
-    book = SafeET.fromstring(zf.read("xl/workbook.xml"))
-    rels = SafeET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    book = SafeET.fromstring(_read(zf, "xl/workbook.xml"))
+    rels = SafeET.fromstring(_read(zf, "xl/_rels/workbook.xml.rels"))
     target = {r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", ns)}
     out = {}
     for sheet in book.findall("m:sheets/m:sheet", ns):
@@ -170,7 +188,7 @@ def _error_cells(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     calamine would read as blanks), by address."""
     if part not in zf.namelist():
         return {}
-    data = zf.read(part)
+    data = _read(zf, part)
     out: dict[str, str] = {}
     if b't="e"' in data:
         for m in _ERR_CELL.finditer(data):
@@ -202,7 +220,7 @@ def open_grids(path: Path, wanted: set[str] | None = None) -> Iterator[Grid]:
                 f"contains unsafe XML ({type(exc).__name__}: entity declarations are refused)",
                 "unsafe_xml",
             ) from None
-        except (KeyError, SafeET.ParseError, ValueError) as exc:
+        except (_Damaged, SafeET.ParseError, *ZIP_ERRORS) as exc:
             raise _fail(path, f"has a damaged workbook part ({exc})", "bad_xml") from None
         try:
             book = pc.CalamineWorkbook.from_path(str(path))
@@ -222,7 +240,11 @@ def open_grids(path: Path, wanted: set[str] | None = None) -> Iterator[Grid]:
                 )
             except Exception as exc:
                 raise _fail(path, f'sheet "{name}" cannot be read ({exc})', "bad_sheet") from None
-            yield Grid(name, rows, _error_cells(zf, parts.get(name, "")), name in hidden, merged)
+            try:
+                errors = _error_cells(zf, parts.get(name, ""))
+            except _Damaged as exc:
+                raise _fail(path, f"has a damaged sheet ({exc})", "bad_zip") from None
+            yield Grid(name, rows, errors, name in hidden, merged)
     finally:
         zf.close()
 
