@@ -12,6 +12,7 @@ Any exception that is not a pumpxl error is a crash.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -25,7 +26,7 @@ with atheris.instrument_imports(include=["pumpxl"]):
     from pumpxl.workbook.plain import read_plain
     from pumpxl.workbook.reader import read_workbook
 
-import xlsxwriter  # noqa: E402
+import xlsxwriter
 
 TMP = Path(tempfile.mkdtemp(prefix="pumpxl-fuzz-"))
 ERRORS = ["#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!"]
@@ -35,10 +36,8 @@ def one_bytes(data: bytes) -> None:
     for suffix, read in ((".xlsx", read_workbook), (".csv", read_plain)):
         path = TMP / f"f{os.getpid()}{suffix}"
         path.write_bytes(data)
-        try:
+        with contextlib.suppress(PumpxlError):
             read(path)
-        except PumpxlError:
-            pass
 
 
 def _value(fdp: atheris.FuzzedDataProvider) -> object:
@@ -50,7 +49,7 @@ def _value(fdp: atheris.FuzzedDataProvider) -> object:
     if kind == 2:
         return fdp.ConsumeFloat()
     if kind == 3:
-        return fdp.ConsumeIntInRange(-10**9, 10**9)
+        return fdp.ConsumeIntInRange(-(10**9), 10**9)
     if kind == 4:
         return fdp.ConsumeBool()
     if kind == 5:
@@ -63,13 +62,21 @@ def _value(fdp: atheris.FuzzedDataProvider) -> object:
 def one_cells(data: bytes) -> None:
     fdp = atheris.FuzzedDataProvider(data)
     path = TMP / f"c{os.getpid()}.xlsx"
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
-                                         "nan_inf_to_errors": True})
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "nan_inf_to_errors": True})
     date_format = wb.add_format({"num_format": "yyyy-mm-dd"})
     sheets = {
         "Results": ["ID", "Result", "Layer", "Contributes to"],
-        "Measures": ["ID", "Measure", "Result", "Frequency", "Direction", "Type",
-                     "Lower bound", "Upper bound", "Audiences"],
+        "Measures": [
+            "ID",
+            "Measure",
+            "Result",
+            "Frequency",
+            "Direction",
+            "Type",
+            "Lower bound",
+            "Upper bound",
+            "Audiences",
+        ],
         "Data": ["Measure", "Period", "Value", "Exclude"],
         "Recalculations": ["Measure", "First period", "Reason"],
         "Targets": ["Measure", "Target", "From period", "Type"],
@@ -98,10 +105,8 @@ def one_cells(data: bytes) -> None:
     if not wb.worksheets():
         wb.add_worksheet("Empty")
     wb.close()
-    try:
+    with contextlib.suppress(PumpxlError):
         read_workbook(path)
-    except PumpxlError:
-        pass
 
 
 def main() -> None:

@@ -64,8 +64,18 @@ class Grid:
 
 
 #: What zipfile raises on a damaged package: bad headers, offsets, CRCs, compression.
-ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error,
-              NotImplementedError, RuntimeError, struct.error, ValueError, KeyError)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+    ValueError,
+    KeyError,
+)
 
 
 class _Damaged(Exception):

@@ -705,6 +705,7 @@ def write_pump_workbook(
     *,
     overwrite: bool = False,
     formulas: bool = True,
+    xmr_sheet: bool = True,
 ) -> None:
     """Write a PuMP workbook: the empty template (``model`` None) or a filled one."""
     with atomic_output(Path(path), overwrite=overwrite) as tmp:
@@ -714,7 +715,7 @@ def write_pump_workbook(
             _table_sheet(wb, f, spec, _model_rows(model, spec))
         ws = wb.add_worksheet("XmR")
         ws.write_string(0, 0, "XmR charts", f.title)
-        if model is not None and model.measures:
+        if model is not None and model.measures and xmr_sheet:
             analysed = analyse(model)
             write_xmr_blocks(wb, f, ws, analysed, sources=data_sources(model) if formulas else None)
         else:
