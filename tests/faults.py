@@ -147,6 +147,15 @@ def _bad_offset(base: Path) -> bytes:
     raise AssertionError("member not found")
 
 
+def _zip_version(base: Path) -> bytes:
+    """Found by fuzzing: a central directory claiming a zip version zipfile does not know
+    (NotImplementedError)."""
+    data = bytearray(base.read_bytes())
+    pos = data.find(b"PK\x01\x02")
+    data[pos + 6 : pos + 8] = (0x03FF).to_bytes(2, "little")  # "version needed" 102.3
+    return bytes(data)
+
+
 def _ods(_: Path) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -247,6 +256,7 @@ FAULTS: list[Fault] = [
     Fault("external_links", "linked.xlsx", zip_edit(_external_link), "budget.xlsx"),
     Fault("broken_xml", "brokenxml.xlsx", zip_edit(_broken_xml), "damaged workbook part"),
     Fault("bad_zip_offset", "offset.xlsx", raw(_bad_offset), "damaged workbook part"),
+    Fault("zip_version", "version.xlsx", raw(_zip_version), "damaged or truncated"),
     # sheets and headers
     Fault("missing_data_sheet", "nodata.xlsx", workbook_edit(_drop("Data")), 'has no sheet "Data"'),
     Fault(

@@ -116,7 +116,7 @@ def _check_package(path: Path) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(path)
         infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except ZIP_ERRORS as exc:
         raise _fail(path, f"is damaged or truncated ({exc})", "bad_zip") from None
     names = {i.filename for i in infos}
     if "mimetype" in names and "[Content_Types].xml" not in names:
