@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -99,10 +100,23 @@ def build_reports(
     analysed = analyse(model)
     out = []
     for name in names:
-        prs, count = build_deck(model, analysed, name, template=template, progress=progress)
-        with atomic_output(paths[name], overwrite=overwrite) as tmp:
-            prs.save(str(tmp))
+        # A deck is hundreds of thousands of lxml/python-pptx objects, all alive until it is
+        # saved: the cyclic collector would rescan them again and again for nothing. Pause it
+        # while a deck is built, and collect once the deck is written.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            prs, count = build_deck(model, analysed, name, template=template,
+                                    progress=progress)
+            with atomic_output(paths[name], overwrite=overwrite) as tmp:
+                prs.save(str(tmp))
+            slides = len(prs.slides)
+            del prs
+        finally:
+            if collecting:
+                gc.enable()
+            gc.collect()
         order = [analysed[m.id] for m in model.measure_order(name) if m.id in analysed]
         outputs_only = bool(order) and all(a.measure.type in ("activity", "output") for a in order)
-        out.append(ReportResult(name, paths[name], len(prs.slides), count, outputs_only))
+        out.append(ReportResult(name, paths[name], slides, count, outputs_only))
     return out
