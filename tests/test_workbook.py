@@ -109,19 +109,10 @@ def test_example_shows_each_measures_xmr_chart(example_xlsx: Path) -> None:
 
 @pytest.fixture(scope="module")
 def small_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A three-measure PuMP workbook to break in different ways."""
-    model = example_model()
-    keep = ["M02", "M03", "M05"]
-    model.measures = {k: model.measures[k] for k in keep}
-    model.series = {k: model.series[k] for k in keep}
-    model.targets = [t for t in model.targets if t.measure in keep]
-    model.commentary = [c for c in model.commentary if c.measure in keep]
-    model.recalculations = [r for r in model.recalculations if r.measure in keep]
-    path = tmp_path_factory.mktemp("small") / "small.xlsx"
-    from pumpxl.workbook.writer import write_pump_workbook
+    """A three-measure PuMP workbook to break in different ways (the fault corpus' base)."""
+    from faults import base_workbook
 
-    write_pump_workbook(path, model)
-    return path
+    return base_workbook(tmp_path_factory.mktemp("small"))
 
 
 def broken(src: Path, tmp: Path, edit: Callable[[openpyxl.Workbook], None]) -> Path:
