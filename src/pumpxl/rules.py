@@ -24,7 +24,9 @@ Conventions (defaults in brackets):
   continue across a phase boundary or across the edge of the series.
 * ``short_run``: k of w successive points beyond the halfway line between the central line and
   a limit, on the same side (Wheeler's "three of four"). ``two_of_three``: k of w beyond two
-  thirds of the way to a limit, same side (NHS "two of three"); points beyond the limit count.
+  thirds of the way to a limit, same side (NHS "two of three"); points beyond the limit count,
+  as in the Western Electric rule and PowerBI-SPC (NHSRplotthedots counts only points between
+  the two-thirds line and the limit, and asks all three points to be on one side).
   Only the points beyond the line are flagged; the other points of the window are not.
 * ``trend``: n points each strictly above (below) the one before; a tie ends the trend.
 * ``runs_anhoej``: Anhoej's runs analysis per phase: the longest run of points on one side of
