@@ -311,3 +311,14 @@ def test_plain_sheet_gets_one_deck_for_everyone(tmp_path: Path) -> None:
     assert main(["report", str(csv), "--plain", "wide", "-o", str(tmp_path / "out")]) == 0
     prs = Presentation(str(tmp_path / "out" / deck_filename("All measures")))
     assert {"Defects", "Returns"} <= set(titles(prs))
+
+
+def test_predictability_target_is_reported(decks: dict[str, Path]) -> None:
+    # M07 "Time to restore service": target limits no more than 3 hours apart (Targets sheet)
+    a = analyse(example_model())["M07"]
+    width = a.xmr.phases[-1].unpl - a.xmr.phases[-1].lnpl  # no bound is reached here
+    assert width <= 3.0
+    prs = Presentation(str(decks["IT management"]))
+    slide = dict(zip(titles(prs), prs.slides, strict=True))["Time to restore service"]
+    assert f"limits at most 3.00 apart; they are {width:.2f} apart, met" in slide_text(slide)
+    assert "Predictability target" in slide.notes_slide.notes_text_frame.text

@@ -16,9 +16,10 @@ import pandas as pd
 
 from pumpxl.errors import InputError, Problem
 from pumpxl.model import Commentary, Measure, PumpModel, Target
-from pumpxl.xmr import XmrResult, xmr
+from pumpxl.narrative import decimals_for, number_format
+from pumpxl.xmr import CONSTANTS, XmrResult, xmr
 
-__all__ = ["AnalysedMeasure", "analyse", "audit", "target_series"]
+__all__ = ["AnalysedMeasure", "analyse", "audit", "predictability_verdict", "target_series"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,22 @@ class AnalysedMeasure:
     def latest_date(self) -> date | None:
         i = self.xmr.latest_index
         return None if i is None else self.dates[i].date()
+
+
+def predictability_verdict(a: AnalysedMeasure) -> str | None:
+    """The predictability target (the widest acceptable distance between the natural process
+    limits) against the latest phase, in words; None without such a target or limits."""
+    t, r = a.predictability_target, a.xmr
+    if t is None or not r.phases or not r.phases[-1].has_limits:
+        return None
+    e2 = CONSTANTS[r.settings.constants][r.settings.dispersion][0]
+    width = 2 * e2 * r.mr_bar  # unclipped: a natural bound must not make a process look tighter
+    d = decimals_for(r.mr_bar)
+    verdict = "met" if width <= t else "not met: only a less variable process will meet it"
+    return (
+        f"Predictability target: limits at most {number_format(t, d)} apart; they are "
+        f"{number_format(width, d)} apart, {verdict}"
+    )
 
 
 def target_series(targets: Iterable[Target], dates: pd.DatetimeIndex) -> np.ndarray | None:

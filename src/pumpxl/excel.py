@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -568,14 +568,3 @@ def xmr_assurance(
         return [[r.assurance or NA]]
 
     return _run(locals(), build)
-
-
-FUNCTIONS: Sequence[Any] = (
-    xmr_table,
-    xmr_limits,
-    xmr_signals,
-    xmr_moving_ranges,
-    xmr_status,
-    xmr_describe,
-    xmr_assurance,
-)

@@ -106,8 +106,7 @@ def build_reports(
         collecting = gc.isenabled()
         gc.disable()
         try:
-            prs, count = build_deck(model, analysed, name, template=template,
-                                    progress=progress)
+            prs, count = build_deck(model, analysed, name, template=template, progress=progress)
             with atomic_output(paths[name], overwrite=overwrite) as tmp:
                 prs.save(str(tmp))
             slides = len(prs.slides)

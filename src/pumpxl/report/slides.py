@@ -9,7 +9,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from pumpxl.analysis import AnalysedMeasure
+from pumpxl.analysis import AnalysedMeasure, predictability_verdict
 from pumpxl.model import PumpModel
 from pumpxl.narrative import RULE_LABELS, decimals_for, number_format, point_label
 from pumpxl.report.chart import add_xmr_chart
@@ -283,6 +283,9 @@ def measure_slide(deck: Deck, model: PumpModel, a: AnalysedMeasure) -> Any:
         facts.append(
             f"Target {_fmt(a, r.latest_target)}: {assurance.symbol} {assurance.word.lower()}"
         )
+    predictability = predictability_verdict(a)
+    if predictability:
+        facts.append(predictability)
     facts.append(f"{m.unit or 'value'}, {DIRECTION_WORDS.get(m.direction, m.direction)}")
     status = slide.shapes.add_textbox(
         area.left, chart_box.bottom + int(Inches(0.05)), chart_w, status_h
@@ -367,6 +370,9 @@ def calculation_notes(a: AnalysedMeasure) -> str:
         )
     if r.latest_target is not None:
         lines.append(f"Target {_fmt(a, r.latest_target)}: {r.assurance}.")
+    predictability = predictability_verdict(a)
+    if predictability:
+        lines.append(predictability + ".")
     if r.excluded.any():
         lines.append(
             "Excluded from the limits (known special causes): "

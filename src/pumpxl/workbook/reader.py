@@ -742,7 +742,3 @@ def _engine_check(rd: _Reader, model: PumpModel) -> None:
             text = str(exc).split(": ", 1)[-1]
             sheet = "Recalculations" if exc.setting == "phases" else "Measures"
             rd.add(sheet, text, "engine", m.name)
-
-
-def sheet_spec(name: str) -> Sheet | None:
-    return SHEET_BY_NAME.get(normalise(name))

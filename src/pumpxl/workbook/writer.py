@@ -20,19 +20,18 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from pumpxl.analysis import AnalysedMeasure, analyse
+from pumpxl.analysis import AnalysedMeasure, analyse, predictability_verdict
 from pumpxl.files import atomic_output
 from pumpxl.model import PumpModel
 from pumpxl.narrative import XMR_TABLE_COLUMNS, decimals_for, signal_labels
 from pumpxl.workbook.layout import SHEETS, Column, Sheet
 
-__all__ = ["XMR_COLUMNS", "XmrBlock", "write_calc_workbook", "write_pump_workbook"]
+__all__ = ["XmrBlock", "write_calc_workbook", "write_pump_workbook"]
 
 #: A fixed creation time keeps rebuilt templates byte-for-byte reproducible.
 FIXED_TIME = dt.datetime(2026, 1, 1)
 TEMPLATE_ROWS = 2000  # rows given drop-downs and formats in an empty template
 
-XMR_COLUMNS = XMR_TABLE_COLUMNS  # the block's columns after Period and Value
 
 HOW_TO = [
     ("How to use this workbook", "title"),
@@ -109,15 +108,6 @@ class XmrBlock:
     first_row: int
     last_row: int
     period_col: int = 0
-
-    @property
-    def value_col(self) -> int:
-        return self.period_col + 1
-
-    @property
-    def table_col(self) -> int:
-        """First column of the XmR table (moving range ... signal)."""
-        return self.period_col + 2
 
 
 class _Formats:
@@ -476,7 +466,7 @@ def _xmr_block(
         row, 0, f"{m.id}  {m.name}  ({unit}{words.get(m.direction, '')})", f.block_title
     )
     header = row + 2
-    heads = ["Period", "Value", *XMR_COLUMNS, "Target", "Signal point", "Recalculated from"]
+    heads = ["Period", "Value", *XMR_TABLE_COLUMNS, "Target", "Signal point", "Recalculated from"]
     for c, h in enumerate(heads):
         ws.write_string(header, c, h, f.header)
     first = header + 1
@@ -763,7 +753,7 @@ def _quick_xmr(wb: Workbook, f: _Formats) -> None:
         "table, limits and status follow.",
         f.heading,
     )
-    heads = ["Period", "Value", *XMR_COLUMNS]
+    heads = ["Period", "Value", *XMR_TABLE_COLUMNS]
     for c, h in enumerate(heads):
         ws.write_string(2, c, h, f.header)
     ws.set_column(0, 7, 12)
@@ -880,8 +870,10 @@ def _summary(
             ws.write_string(r, 9, x.assurance, f.wrap)
         if x.phases and x.phases[-1].trial:
             ws.write_string(r, 10, "trial", f.wrap)
-        ws.write_string(r, 11, x.description, f.wrap)
-        ws.set_row(r, 15 * max(1, math.ceil(len(x.description) / 95)))
+        predictability = predictability_verdict(a)
+        text = x.description + (f" {predictability}." if predictability else "")
+        ws.write_string(r, 11, text, f.wrap)
+        ws.set_row(r, 15 * max(1, math.ceil(len(text) / 95)))
     ws.freeze_panes(4, 2)
     _print_setup(ws, repeat_header=False)
     ws.repeat_rows(3)
