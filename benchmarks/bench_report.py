@@ -21,16 +21,15 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.util import Inches
 
-from pumpxl.example import example_model
-from pumpxl.model import Audience, PumpModel
+from pumpxl.core.example import example_model
+from pumpxl.core.model import Audience, PumpModel, Settings
 from pumpxl.report import build_reports
 
 
 def model_with(n: int) -> PumpModel:
     base = example_model()
     model = PumpModel(
-        organisation="Bench",
-        title="Bench",
+        settings=Settings(organisation="Bench", title="Bench"),
         results=base.results,
         audiences={"Everyone": Audience("Everyone")},
     )

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pumpxl.example import example_model
-from pumpxl.model import PumpModel, Series
-from pumpxl.workbook.writer import write_pump_workbook
+from pumpxl.core.example import example_model
+from pumpxl.core.model import PumpModel, Series, Settings
+from pumpxl.workbook.template import write_pump_workbook
 
 RUN = (
     "import resource, sys; from pumpxl.cli import main; rc = main(sys.argv[1:]); "
@@ -33,7 +33,9 @@ def scale_model(measures: int, points: int) -> PumpModel:
     rng = np.random.default_rng(11)
     dates = pd.date_range("2016-01-04", periods=points, freq="W-MON").to_numpy()
     model = PumpModel(
-        organisation="Scale", title="Scale test", results=base.results, audiences=base.audiences
+        settings=Settings(organisation="Scale", title="Scale test"),
+        results=base.results,
+        audiences=base.audiences,
     )
     templates = list(base.measures.values())
     audiences = list(base.audiences)

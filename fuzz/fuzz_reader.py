@@ -22,7 +22,7 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["pumpxl"]):
-    from pumpxl.errors import PumpxlError
+    from pumpxl.core.errors import PumpxlError
     from pumpxl.workbook.plain import read_plain
     from pumpxl.workbook.reader import read_workbook
 

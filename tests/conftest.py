@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from pumpxl.example import example_model
-from pumpxl.workbook.writer import write_pump_workbook
+from pumpxl.core.example import example_model
+from pumpxl.workbook.template import write_pump_workbook
 
 
 @pytest.fixture(scope="session")

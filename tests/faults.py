@@ -18,8 +18,8 @@ from typing import Any
 import openpyxl
 import xlsxwriter
 
-from pumpxl.example import example_model
-from pumpxl.workbook.writer import write_pump_workbook
+from pumpxl.core.example import example_model
+from pumpxl.workbook.template import write_pump_workbook
 
 Builder = Callable[[Path, Path], None]  # (base workbook, output path)
 

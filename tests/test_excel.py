@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import inspect
 import os
 import re
 from pathlib import Path
@@ -28,7 +29,9 @@ import xlwings.server
 
 import pumpxl
 from pumpxl import excel
-from pumpxl.narrative import signal_labels
+from pumpxl.core.narrative import signal_labels
+from pumpxl.core.vocabulary import LIMITS_COLUMNS, XMR_TABLE_COLUMNS
+from pumpxl.excel.cells import ERROR_TEXTS
 
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED_FUNCTIONS = {
@@ -46,7 +49,7 @@ def cell(v: Any) -> Any:
     """A cell as the Office.js add-in sends it: blanks as "", errors as Error objects."""
     if v is None:
         return ""
-    if isinstance(v, str) and v.startswith("#") and v in excel.ERROR_TEXTS:
+    if isinstance(v, str) and v.startswith("#") and v in ERROR_TEXTS:
         return {"type": "Error", "basicValue": v, "errorType": "NotAvailable"}
     return v
 
@@ -55,7 +58,18 @@ def column(values: list[Any]) -> list[list[Any]]:
     return [[cell(v)] for v in values]
 
 
-def call(name: str, *args: Any) -> list[list[Any]]:
+def call(name: str, **kwargs: Any) -> list[list[Any]]:
+    """Call a function through the Office.js contract with arguments by name: they are put in
+    the positions the function's signature gives them, as Excel does; omitted ones are null."""
+    params = list(inspect.signature(getattr(excel, name)).parameters)
+    assert set(kwargs) <= set(params), set(kwargs) - set(params)
+    args = [kwargs.get(p) for p in params]
+    while args and args[-1] is None:
+        args.pop()
+    return call_positional(name, *args)
+
+
+def call_positional(name: str, *args: Any) -> list[list[Any]]:
     body = {
         "client": "Office.js",
         "func_name": name,
@@ -104,20 +118,18 @@ def test_metadata_lists_every_function_with_help() -> None:
 
 def test_module_stays_light() -> None:
     """xlwings Lite runs it in the browser: only xlwings' decorators, numpy and the core."""
-    source = Path(excel.__file__).read_text()
-    imports = set(re.findall(r"^(?:from|import) ([\w.]+)", source, re.M))
-    assert imports <= {
-        "__future__",
-        "datetime",
-        "math",
-        "collections.abc",
-        "typing",
-        "numpy",
-        "xlwings",
-        "pumpxl.errors",
-        "pumpxl.narrative",
-        "pumpxl.xmr",
+    folder = Path(excel.__file__).parent
+    imports: set[str] = set()
+    for path in folder.glob("*.py"):
+        imports |= set(re.findall(r"^(?:from|import) ([\w.]+)", path.read_text(), re.M))
+    outside = {
+        name
+        for name in imports
+        if not name.startswith(("pumpxl.core.", "pumpxl.excel."))
+        and name not in {"__future__", "datetime", "math", "collections.abc", "dataclasses"}
+        and name not in {"typing", "numpy", "xlwings"}
     }
+    assert outside == set()
 
 
 # ------------------------------------------------------------------------ calls: answers
@@ -145,7 +157,7 @@ PEAK_FLOW = [
 
 
 def test_table_matches_the_engine_exactly() -> None:
-    out = call("xmr_table", column(PEAK_FLOW))
+    out = call("xmr_table", values=column(PEAK_FLOW))
     r = pumpxl.xmr(PEAK_FLOW)
     frame = r.to_frame()
     assert len(out) == len(PEAK_FLOW) and all(len(row) == 7 for row in out)
@@ -163,31 +175,17 @@ def test_table_matches_the_engine_exactly() -> None:
 def test_limits_status_describe_assurance_moving_ranges() -> None:
     values = [82.0, 83.1, 81.4, 82.9, 82.3, 81.9, 82.6, 95.0]
     r = pumpxl.xmr(values, direction="up", target=90)
-    limits = call("xmr_limits", column(values))
+    limits = call("xmr_limits", values=column(values))
     assert limits == [[r.central_line, r.lnpl, r.unpl, r.url, r.mr_bar]]
-    with_header = call(
-        "xmr_limits",
-        column(values),
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        True,
-    )
-    assert with_header[0] == excel.LIMITS_HEADER
-    status = call("xmr_status", column(values), None, None, None, "up", 90)
+    with_header = call("xmr_limits", values=column(values), header=True)
+    assert with_header[0] == list(LIMITS_COLUMNS)
+    status = call("xmr_status", values=column(values), direction="up", target=90)
     assert status == [[r.status]] and "outlier above the limits (improvement)" in r.status
-    describe = call("xmr_describe", column(values), None, None, None, "up", 90)
+    describe = call("xmr_describe", values=column(values), direction="up", target=90)
     assert describe == [[r.description]]
-    assurance = call("xmr_assurance", column(values), 90, "Higher is better")
+    assurance = call("xmr_assurance", values=column(values), target=90, direction="Higher is better")
     assert assurance == [[r.assurance]]
-    mrs = call("xmr_moving_ranges", column(values))
+    mrs = call("xmr_moving_ranges", values=column(values))
     assert [row[0] for row in mrs] == ["", *r.moving_ranges[1:].tolist()]
 
 
@@ -195,11 +193,18 @@ def test_dates_phases_and_options_reach_the_engine() -> None:
     dates = [dt.datetime(2024, m, 1) for m in range(1, 13)]
     serials = [(d - dt.datetime(1899, 12, 30)).days for d in dates]  # how Office.js sends them
     values = [10, 11, 10, 12, 11, 10, 20, 21, 19, 20, 22, 21]
-    out = call("xmr_table", column(values), column(serials), [[serials[6]]], "wheeler", "down")
+    out = call(
+        "xmr_table",
+        values=column(values),
+        dates=column(serials),
+        phases=[[serials[6]]],
+        rules="wheeler",
+        direction="down",
+    )
     r = pumpxl.xmr(values, dates=dates, phases=[dates[6]], rules="wheeler", direction="down")
     assert [row[1] for row in out] == [1] * 6 + [2] * 6
     assert [row[2] for row in out] == r.to_frame()["central_line"].tolist()
-    by_number = call("xmr_table", column(values), None, [[7]])
+    by_number = call("xmr_table", values=column(values), phases=[[7]])
     assert [row[2] for row in by_number] == [row[2] for row in out]
 
 
@@ -208,40 +213,25 @@ def test_dates_phases_and_options_reach_the_engine() -> None:
 
 def test_blanks_and_na_are_missing_periods() -> None:
     values = [10, None, 12, "#N/A", 11, 13, 12]
-    out = call("xmr_table", column(values))
+    out = call("xmr_table", values=column(values))
     r = pumpxl.xmr([10, None, 12, None, 11, 13, 12])
     assert [row[2] for row in out] == r.to_frame()["central_line"].tolist()
     assert out[1][0] == "" and out[2][0] == ""  # a gap breaks both moving ranges
 
 
 def test_header_cell_and_trailing_blanks_line_up() -> None:
-    out = call("xmr_table", column(["Calls", 10, 12, 11, 13, None, None]))
+    out = call("xmr_table", values=column(["Calls", 10, 12, 11, 13, None, None]))
     assert len(out) == 7
     assert out[0] == [""] * 7  # the header's row
     assert out[-1] == [""] * 7 and out[-2] == [""] * 7  # blank cells after the data
     assert out[1][2] == pytest.approx(11.5)
-    named = call(
-        "xmr_table",
-        column(["Calls", 10, 12]),
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        True,
-    )
-    assert tuple(named[0]) == excel.XMR_TABLE_COLUMNS
+    named = call("xmr_table", values=column(["Calls", 10, 12]), header=True)
+    assert tuple(named[0]) == XMR_TABLE_COLUMNS
 
 
 def test_a_row_works_like_a_column() -> None:
     row = [list(PEAK_FLOW)]
-    assert call("xmr_table", row) == call("xmr_table", column(PEAK_FLOW))
+    assert call("xmr_table", values=row) == call("xmr_table", values=column(PEAK_FLOW))
 
 
 @pytest.mark.parametrize(
@@ -257,7 +247,7 @@ def test_a_row_works_like_a_column() -> None:
 )
 def test_problems_come_back_as_one_readable_cell(values: list[Any], message: str) -> None:
     arg = [[cell(v) for v in r] for r in values] if isinstance(values[0], list) else column(values)
-    out = call("xmr_table", arg)
+    out = call("xmr_table", values=arg)
     assert len(out) == 1 and len(out[0]) == 1
     assert out[0][0].startswith("pumpxl: ") and message in out[0][0]
     assert "Traceback" not in out[0][0]
@@ -265,20 +255,20 @@ def test_problems_come_back_as_one_readable_cell(values: list[Any], message: str
 
 def test_bad_options_come_back_as_messages() -> None:
     assert (
-        "unknown rule preset" in call("xmr_table", column(PEAK_FLOW), None, None, "western")[0][0]
+        "unknown rule preset" in call("xmr_table", values=column(PEAK_FLOW), rules="western")[0][0]
     )
     assert (
         "direction must be"
-        in call("xmr_status", column(PEAK_FLOW), None, None, None, "sideways")[0][0]
+        in call("xmr_status", values=column(PEAK_FLOW), direction="sideways")[0][0]
     )
     assert (
         "phases: 99 is not a point number"
-        in call("xmr_table", column(PEAK_FLOW), None, [[99]])[0][0]
+        in call("xmr_table", values=column(PEAK_FLOW), phases=[[99]])[0][0]
     )
 
 
 def test_too_few_values_give_na_limits() -> None:
-    out = call("xmr_table", column([5]))
+    out = call("xmr_table", values=column([5]))
     assert [plain(v) for v in out[0][3:6]] == ["#N/A", "#N/A", "#N/A"]
 
 
@@ -286,7 +276,7 @@ def test_thousand_point_range_matches_the_engine() -> None:
     rng = np.random.default_rng(3)
     values = np.round(rng.normal(100, 8, 1000), 2)
     values[500:] += 9
-    out = call("xmr_table", column(values.tolist()), None, None, "nhs", "up")
+    out = call("xmr_table", values=column(values.tolist()), rules="nhs", direction="up")
     r = pumpxl.xmr(values, rules="nhs", direction="up")
     assert len(out) == 1000
     assert [row[2] for row in out] == r.to_frame()["central_line"].tolist()
@@ -386,7 +376,7 @@ def test_every_shipped_formula_evaluates_to_its_cached_value(name: str) -> None:
                 assert m, text
                 func_name = m[1].lower()
                 args = [resolve(a, ws.title, grids) for a in split_args(m[2])]
-                answer = call(func_name, *args)
+                answer = call_positional(func_name, *args)
                 ref = getattr(f, "ref", None) or c.coordinate
                 first, _, last = ref.partition(":")
                 last = last or first
@@ -408,6 +398,63 @@ def test_empty_cells_sent_as_null_are_missing_too() -> None:
     """Office.js sends empty cells in array arguments as null (xlwings' _xlofficejs notes)."""
     with_null = [[10], [None], [12], [11], [None], [13]]
     with_empty = [[10], [""], [12], [11], [""], [13]]
-    assert call("xmr_table", with_null) == call("xmr_table", with_empty)
+    assert call("xmr_table", values=with_null) == call("xmr_table", values=with_empty)
     r = pumpxl.xmr([10, None, 12, 11, None, 13])
-    assert [row[2] for row in call("xmr_table", with_null)] == r.to_frame()["central_line"].tolist()
+    assert [row[2] for row in call("xmr_table", values=with_null)] == r.to_frame()["central_line"].tolist()
+
+
+@pytest.mark.parametrize("text", ["2024-07-01", "2024-07", "2024/07/01", "Jul 2024", "July 2024"])
+def test_date_text_means_the_same_date_as_in_workbooks(text: str) -> None:
+    """One parser for date text: a phase named by text lands where the workbook reader would
+    put that date."""
+    from pumpxl.core.parsing import parse_date
+
+    assert parse_date(text) == (dt.date(2024, 7, 1), None)
+    months = [f"2024-{m:02d}-01" for m in range(1, 13)]
+    values = [10, 11, 10, 12, 11, 10, 20, 21, 19, 20, 22, 21]
+    out = call("xmr_table", values=column(values), dates=column(months), phases=text)
+    assert [row[1] for row in out] == [1] * 6 + [2] * 6
+
+
+def test_formula_arguments_follow_the_signature_not_positions() -> None:
+    """The workbook writer names each argument; a function that gained an optional argument
+    in the middle of its signature still gets every argument in the right place."""
+    from pumpxl.core.analysis import analyse
+    from pumpxl.core.example import example_model
+    from pumpxl.workbook.xmr_sheet import XmrBlock, data_sources, xmr_formulas
+
+    model = example_model()
+    a = analyse(model)["M03"]  # recalculated, with a trajectory target
+    src = data_sources(model)["M03"]
+    block = XmrBlock("M03", 10, 11, 11 + len(a.xmr) - 1)
+
+    def with_extra(function: Any) -> Any:
+        params = list(inspect.signature(function).parameters.values())
+        extra = inspect.Parameter(
+            "new_option", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None
+        )
+
+        def grown(*args: Any) -> None: ...
+
+        grown.__name__ = function.__name__
+        grown.__signature__ = inspect.Signature([params[0], extra, *params[1:]])  # type: ignore[attr-defined]
+        return grown
+
+    def by_name(text: str, function: Any) -> dict[str, str]:
+        m = re.match(r"^=(XMR_\w+)\((.*)\)$", text)
+        assert m and m[1] == function.__name__.upper()
+        names = list(inspect.signature(function).parameters)
+        return {n: v for n, v in zip(names, split_args(m[2]), strict=False) if v.strip()}
+
+    table, describe = xmr_formulas(a, src, block)
+    grown_table, grown_describe = with_extra(excel.xmr_table), with_extra(excel.xmr_describe)
+    moved_table, moved_describe = xmr_formulas(
+        a, src, block, table_function=grown_table, describe_function=grown_describe
+    )
+    assert moved_table != table  # the text changed: every argument after values moved right
+    assert by_name(moved_table, grown_table) == by_name(table, excel.xmr_table)
+    assert by_name(moved_describe, grown_describe) == by_name(describe, excel.xmr_describe)
+    named = by_name(describe, excel.xmr_describe)
+    assert named["direction"] == '"up"' and named["rules"] == '"pump"'
+    assert named["phases"].startswith("$L$") and named["target"].startswith("$J$")
+    assert named["firm_points"] == "15" and named["lower_bound"] == "0"

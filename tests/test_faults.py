@@ -10,6 +10,7 @@ import sys
 import time
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 import pytest
 from faults import FAULTS, build_corpus
@@ -29,7 +30,18 @@ def test_the_corpus_is_large_enough() -> None:
     assert len({f.id for f in FAULTS}) == len(FAULTS)
 
 
-@pytest.mark.parametrize("fault", FAULTS, ids=[f.id for f in FAULTS])
+SLOW = {"million_rows"}  # about 13 s each on this 2-core machine
+
+
+def cases(items: list[Any], ids: list[str]) -> list[Any]:
+    """Parameters with the slow ones marked, so that ``-m "not slow"`` skips them."""
+    return [
+        pytest.param(item, id=i, marks=pytest.mark.slow if i in SLOW else ())
+        for item, i in zip(items, ids, strict=True)
+    ]
+
+
+@pytest.mark.parametrize("fault", cases(FAULTS, [f.id for f in FAULTS]))
 def test_fault_is_reported_cleanly(fault: object, corpus: dict[str, Path]) -> None:
     from faults import Fault
 
@@ -55,7 +67,7 @@ BOUNDED = ["zip_bomb", "xml_bomb", "million_rows", "very_long_string"]
 MEMORY_LIMIT = 1536 * 1024 * 1024  # address space for the whole check process
 
 
-@pytest.mark.parametrize("fault_id", BOUNDED)
+@pytest.mark.parametrize("fault_id", cases(BOUNDED, BOUNDED))
 def test_bombs_and_giants_stay_within_memory(fault_id: str, corpus: dict[str, Path]) -> None:
     fault = next(f for f in FAULTS if f.id == fault_id)
 

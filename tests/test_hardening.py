@@ -20,13 +20,14 @@ from hypothesis import strategies as st
 from pptx import Presentation
 
 import pumpxl
-from pumpxl.analysis import analyse
-from pumpxl.example import example_model
+from pumpxl.core.analysis import analyse
+from pumpxl.core.example import example_model
+from pumpxl.core.model import Commentary
 from pumpxl.files import atomic_output
-from pumpxl.model import Commentary
 from pumpxl.report import build_reports
+from pumpxl.workbook.calc import write_calc_workbook
 from pumpxl.workbook.reader import read_workbook
-from pumpxl.workbook.writer import write_calc_workbook, write_pump_workbook
+from pumpxl.workbook.template import write_pump_workbook
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example","click me")',

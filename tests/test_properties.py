@@ -14,7 +14,7 @@ presets = st.sampled_from(["pump", "wheeler", "nhs", "anhoej"])
 
 
 def signal_key(r: pumpxl.XmrResult) -> list[tuple[str, tuple[int, ...], str]]:
-    return [(s.rule, s.points, s.direction) for s in r.signals]
+    return [(s.rule, s.points, s.moved) for s in r.signals]
 
 
 def near_a_threshold(r: pumpxl.XmrResult) -> bool:
@@ -104,7 +104,7 @@ def test_phases_are_independent_and_runs_stay_inside_them(
         rtol=1e-12,
     )
     shifted = [
-        (s.rule, tuple(p - len(first) for p in s.points), s.direction)
+        (s.rule, tuple(p - len(first) for p in s.points), s.moved)
         for s in joined.signals
         if s.phase == 1
     ]
@@ -119,7 +119,7 @@ def test_phases_are_independent_and_runs_stay_inside_them(
 def test_every_signal_is_well_formed(xs: list[float], preset: str) -> None:
     r = pumpxl.xmr(xs, rules=preset, direction="up")
     for s in r.signals:
-        assert s.rule in pumpxl.RULE_NAMES and s.direction in ("up", "down")
+        assert s.rule in pumpxl.RULE_NAMES and s.moved in ("up", "down")
         assert list(s.points) == sorted(set(s.points)) and s.points
-        assert s.assessment == ("improvement" if s.direction == "up" else "concern")
+        assert s.assessment == ("improvement" if s.moved == "up" else "concern")
         assert r.flags[s.rule][np.searchsorted(np.flatnonzero(~np.isnan(r.values)), s.points)].all()

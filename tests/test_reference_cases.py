@@ -207,7 +207,7 @@ def test_powerbi_shift(sub: dict[str, Any]) -> None:
     )
     expected = [i for i, f in enumerate(sub["expected"]["flags"]) if f == "upper"]
     assert points(sigs, "long_run") == expected
-    assert all(s.direction == "up" for s in sigs)
+    assert all(s.moved == "up" for s in sigs)
 
 
 def test_powerbi_two_in_three() -> None:
@@ -237,8 +237,8 @@ def test_trend_cases(sub: dict[str, Any]) -> None:
     if "flags" in e:
         up = [i for i, f in enumerate(e["flags"]) if f == "upper"]
         down = [i for i, f in enumerate(e["flags"]) if f == "lower"]
-        got_up = sorted(p for s in sigs if s.direction == "up" for p in s.points)
-        got_down = sorted(p for s in sigs if s.direction == "down" for p in s.points)
+        got_up = sorted(p for s in sigs if s.moved == "up" for p in s.points)
+        got_down = sorted(p for s in sigs if s.moved == "down" for p in s.points)
         assert (got_up, got_down) == (up, down)
     else:
         if "flagged" in e:
@@ -247,6 +247,6 @@ def test_trend_cases(sub: dict[str, Any]) -> None:
         for i, m in enumerate(markers):
             if m:
                 (s,) = [s for s in sigs if i in s.points]
-                assert s.direction == ("up" if m > 0 else "down")
+                assert s.moved == ("up" if m > 0 else "down")
         if not any(markers):
             assert sigs == []

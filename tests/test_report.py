@@ -16,10 +16,10 @@ import pytest
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
-from pumpxl.analysis import analyse
 from pumpxl.cli import main
-from pumpxl.example import example_model
-from pumpxl.model import Audience
+from pumpxl.core.analysis import analyse
+from pumpxl.core.example import example_model
+from pumpxl.core.model import Audience
 from pumpxl.report import build_gallery, build_reports
 from pumpxl.report.build import deck_filename
 

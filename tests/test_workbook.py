@@ -17,9 +17,10 @@ import pytest
 import python_calamine as pc
 
 import pumpxl
-from pumpxl.analysis import analyse, audit
 from pumpxl.cli import main
-from pumpxl.example import example_model
+from pumpxl.core.analysis import analyse
+from pumpxl.core.audit import audit
+from pumpxl.core.example import example_model
 from pumpxl.workbook.build import EXAMPLE_NAME, TEMPLATE_NAME, build_all
 from pumpxl.workbook.layout import SHEETS
 from pumpxl.workbook.plain import read_plain
@@ -64,6 +65,7 @@ def test_template_has_the_pump_sheets_as_tables_with_dropdowns() -> None:
 
 def test_example_round_trips_into_the_same_model(example_xlsx: Path) -> None:
     model, expected = load_workbook(example_xlsx), example_model()
+    assert model.settings == expected.settings
     assert model.results == expected.results
     assert model.measures == expected.measures
     assert model.targets == expected.targets
@@ -419,6 +421,31 @@ def test_plain_csv_through_calc(tmp_path: Path) -> None:
     ],
 )
 def test_date_text_is_parsed_only_when_unambiguous(text: str, expected: Any) -> None:
-    from pumpxl.workbook.cells import parse_date
+    from pumpxl.core.parsing import parse_date
 
     assert parse_date(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["calc", "-o", "{out}/calc.xlsx"], ["report", "-o", "{out}/decks"]],
+    ids=["check", "calc", "report"],
+)
+def test_each_command_analyses_every_measure_once(
+    command: list[str], example_xlsx: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a workbook analyses it (to check what the engine would refuse); the outputs
+    reuse that analysis instead of running the engine again."""
+    import pumpxl.core.analysis as analysis
+
+    calls: list[int] = []
+    engine = analysis.xmr
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return engine(*args, **kwargs)
+
+    monkeypatch.setattr(analysis, "xmr", counted)
+    argv = [part.format(out=tmp_path) for part in command]
+    assert main([argv[0], str(example_xlsx), *argv[1:]]) == 0
+    assert len(calls) == len(example_model().measures) == 17

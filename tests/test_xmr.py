@@ -1,5 +1,5 @@
 """The engine's settings, edge cases and errors. Expected numbers are worked by hand from the
-formulas in DOMAIN.md section 2 (shown next to each assertion)."""
+XmR formulas (Wheeler; shown next to each assertion)."""
 
 from __future__ import annotations
 
@@ -189,7 +189,7 @@ def test_value_beyond_a_natural_bound_is_an_error() -> None:
 def test_direction_assesses_signals(direction: str, expected: str) -> None:
     r = xmr([10, 11, 10, 11, 10, 11, 10, 30], direction=direction, rules={"outlier": True})
     (s,) = r.signals
-    assert (s.direction, s.assessment) == ("up", expected)
+    assert (s.moved, s.assessment) == ("up", expected)
 
 
 @pytest.mark.parametrize(
@@ -257,7 +257,7 @@ def test_short_run_three_of_four_beyond_halfway() -> None:
     sigs = pumpxl.find_signals(
         [0, 4, 4, 1, 4, 0, 0], central_line=0, unpl=6, lnpl=-6, rules={"short_run": (3, 4)}
     )
-    assert [(s.points, s.direction) for s in sigs] == [((1, 2, 4), "up")]
+    assert [(s.points, s.moved) for s in sigs] == [((1, 2, 4), "up")]
 
 
 def test_to_frame_has_one_row_per_point_and_rule_columns() -> None:
@@ -334,7 +334,7 @@ def test_pandas_series_with_missing_values() -> None:
 def test_binomial_quantile_matches_small_and_large_cases() -> None:
     from math import comb
 
-    from pumpxl.rules import _binom_quantile_05
+    from pumpxl.core.kernels import binom_quantile_05
 
     def exact(m: int) -> int:
         total = 0
@@ -345,8 +345,8 @@ def test_binomial_quantile_matches_small_and_large_cases() -> None:
         return m
 
     for m in (1, 2, 5, 9, 23, 99, 500, 3000):
-        assert _binom_quantile_05(m) == exact(m), m
-    assert _binom_quantile_05(23) == 8 and _binom_quantile_05(9) == 2
+        assert binom_quantile_05(m) == exact(m), m
+    assert binom_quantile_05(23) == 8 and binom_quantile_05(9) == 2
 
 
 @pytest.mark.parametrize(("k", "w"), [(3, 4), (2, 3), (8, 10), (9, 12)])

@@ -10,10 +10,20 @@ The engine is pure numpy::
 
 from typing import Any
 
-from pumpxl.analysis import AnalysedMeasure, analyse, audit
-from pumpxl.errors import InputError, OutputError, Problem, PumpxlError, WorkbookError
-from pumpxl.example import example_model
-from pumpxl.model import (
+from pumpxl.core.analysis import AnalysedMeasure, analyse
+from pumpxl.core.audit import audit
+from pumpxl.core.detect import Signal, find_signals
+from pumpxl.core.errors import (
+    CellError,
+    InputError,
+    OutputError,
+    Problem,
+    PumpxlError,
+    WorkbookError,
+)
+from pumpxl.core.example import example_model
+from pumpxl.core.limits import CONSTANTS, Phase
+from pumpxl.core.model import (
     Audience,
     Commentary,
     Measure,
@@ -21,10 +31,14 @@ from pumpxl.model import (
     Recalculation,
     Result,
     Series,
+    Settings,
     Target,
 )
-from pumpxl.rules import PRESETS, RULE_NAMES, RuleSet, Signal, find_signals
-from pumpxl.xmr import CONSTANTS, Phase, XmrResult, xmr
+from pumpxl.core.result import XmrResult
+from pumpxl.core.rules import PRESETS, RuleSet
+from pumpxl.core.table import XmrTable, xmr_table
+from pumpxl.core.vocabulary import RULE_NAMES
+from pumpxl.core.xmr import xmr
 
 __version__ = "0.1.0"
 
@@ -34,8 +48,8 @@ _LAZY = {
     "load_workbook": "pumpxl.workbook.reader",
     "read_workbook": "pumpxl.workbook.reader",
     "read_plain": "pumpxl.workbook.plain",
-    "write_calc_workbook": "pumpxl.workbook.writer",
-    "write_pump_workbook": "pumpxl.workbook.writer",
+    "write_calc_workbook": "pumpxl.workbook.calc",
+    "write_pump_workbook": "pumpxl.workbook.template",
 }
 
 
@@ -52,6 +66,7 @@ __all__ = [
     "AnalysedMeasure",
     "Audience",
     "CONSTANTS",
+    "CellError",
     "Commentary",
     "InputError",
     "Measure",
@@ -66,10 +81,12 @@ __all__ = [
     "Result",
     "RuleSet",
     "Series",
+    "Settings",
     "Signal",
     "Target",
     "WorkbookError",
     "XmrResult",
+    "XmrTable",
     "__version__",
     "analyse",
     "audit",
@@ -81,4 +98,5 @@ __all__ = [
     "write_calc_workbook",
     "write_pump_workbook",
     "xmr",
+    "xmr_table",
 ]

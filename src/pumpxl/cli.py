@@ -12,10 +12,14 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from pumpxl.errors import Problem, PumpxlError, WorkbookError
+from pumpxl.core.errors import OutputError, Problem, PumpxlError, WorkbookError
+
+if TYPE_CHECKING:
+    from pumpxl.workbook.reader import ReadResult
 
 MAX_LISTED = 200  # problems printed in full; the rest are counted by kind
 
@@ -43,27 +47,28 @@ def _print_problems(out: TextIO, problems: Sequence[Problem], heading: str) -> N
         out.write(f"  {p}\n")
 
 
-def _load(args: argparse.Namespace) -> Any:
-    """The model from a PuMP workbook, a plain sheet or CSV (--plain), or the example."""
-    from pumpxl.example import example_model
-    from pumpxl.workbook.plain import read_plain
-    from pumpxl.workbook.reader import load_workbook
+def _read(args: argparse.Namespace) -> ReadResult:
+    """The input of a command: the PuMP workbook or plain sheet/CSV named, or the example."""
+    from pumpxl.workbook.sources import read_example, read_source
 
     if getattr(args, "workbook", None) is None:
-        return example_model()
-    path = Path(args.workbook)
-    if getattr(args, "plain", None):
-        return read_plain(
-            path,
-            layout=args.plain,
-            sheet=args.sheet,
-            period=args.period_column,
-            measure=args.measure_column,
-            value=args.value_column,
-        )
-    if path.suffix.lower() in (".csv", ".txt"):
-        return read_plain(path, layout="wide")
-    return load_workbook(path)
+        return read_example()
+    return read_source(
+        args.workbook,
+        plain=args.plain,
+        sheet=args.sheet,
+        period=args.period_column,
+        measure=args.measure_column,
+        value=args.value_column,
+    )
+
+
+def _load(args: argparse.Namespace) -> ReadResult:
+    """The input, or a WorkbookError listing every problem in it."""
+    read = _read(args)
+    if read.problems:
+        raise WorkbookError(read.problems, source=Path(args.workbook).name)
+    return read
 
 
 # ---------------------------------------------------------------------------------- commands
@@ -71,61 +76,56 @@ def _load(args: argparse.Namespace) -> Any:
 
 def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     """Analyse one series from a CSV (or the bundled example) and print the XmR table."""
-    from pumpxl.narrative import decimals_for, number_format
+    from pumpxl.core.narrative import decimals_for, number_format
+    from pumpxl.core.table import xmr_table
+    from pumpxl.core.xmr import xmr
     from pumpxl.workbook.plain import read_series
-    from pumpxl.xmr import xmr
 
+    defaults: dict[str, Any] = {}
     if args.file is None:
-        from pumpxl.example import example_model
+        from pumpxl.core.example import example_model
 
         model = example_model()
         m = model.measures["M03"]
-        s = model.series["M03"]
-        import pandas as pd
-
-        dates: pd.DatetimeIndex | None = pd.DatetimeIndex(s.dates)
-        assert dates is not None
-        name, labels, values = f"{m.name} ({m.unit})", list(dates.strftime("%Y-%m")), s.values
-        defaults: dict[str, Any] = {
+        series = model.series["M03"]
+        defaults = {
             "direction": m.direction,
             "target": 75.0,
             "lower_bound": 0.0,
             "upper_bound": 100.0,
         }
     else:
-        series = read_series(Path(args.file), column=args.column)
-        name, labels, values, dates = series.name, series.labels, series.values, series.dates
-        defaults = {}
+        m, series = read_series(Path(args.file), column=args.column)
+
+    def option(key: str) -> Any:
+        given = getattr(args, key)
+        return defaults.get(key) if given is None else given
+
     r = xmr(
-        values,
-        dates=dates,
+        series.values,
+        dates=series.index,
         rules=args.rules,
-        direction=args.direction or defaults.get("direction", "neutral"),
-        target=args.target if args.target is not None else defaults.get("target"),
+        direction=option("direction") or "neutral",
+        target=option("target"),
         phases=args.phases or None,
         centre=args.centre,
         dispersion=args.dispersion,
         constants=args.constants,
         screen_mr=args.screen_mr,
-        lower_bound=args.lower_bound
-        if args.lower_bound is not None
-        else defaults.get("lower_bound"),
-        upper_bound=args.upper_bound
-        if args.upper_bound is not None
-        else defaults.get("upper_bound"),
+        lower_bound=option("lower_bound"),
+        upper_bound=option("upper_bound"),
     )
     d = decimals_for(r.mr_bar)
-    frame = r.to_frame()
-    columns = [
-        frame[c].to_numpy(dtype=float)
-        for c in ("value", "moving_range", "central_line", "lnpl", "unpl")
-    ]
-    signal = frame["signal"].tolist()
+    table = xmr_table(r)
+    weekly = m.frequency in ("daily", "weekly")
+    labels = list(series.index.strftime("%Y-%m-%d" if weekly else "%Y-%m"))
+    columns = [r.values, table.moving_range, table.central_line]
+    columns += [table.lower_limit, table.upper_limit]
     rows = [
-        [label, *(number_format(float(col[i]), d) for col in columns), str(signal[i])]
+        [label, *(number_format(float(col[i]), d) for col in columns), table.signal[i]]
         for i, label in enumerate(labels)
     ]
-    out.write(f"{name}\n\n")
+    out.write(f"{m.name} ({m.unit})\n\n" if m.unit else f"{m.name}\n\n")
     _print_table(out, ["period", "value", "mR", "CL", "LNPL", "UNPL", "signal"], rows)
     out.write("\n" + r.description + "\n")
     if r.suggested_phases:
@@ -136,8 +136,8 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
     """Write a fresh workbook from the template (or the filled example)."""
-    from pumpxl.example import example_model
-    from pumpxl.workbook.writer import write_pump_workbook
+    from pumpxl.core.example import example_model
+    from pumpxl.workbook.template import write_pump_workbook
 
     path = Path(args.path)
     write_pump_workbook(path, example_model() if args.example else None, overwrite=args.force)
@@ -147,28 +147,16 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     """List every problem in a workbook, then PuMP warnings; exit 1 on problems."""
-    from pumpxl.analysis import audit
-    from pumpxl.example import example_model
-    from pumpxl.workbook.reader import read_workbook
+    from pumpxl.core.audit import audit
 
-    problems: list[Problem]
-    if args.workbook is None:
-        model, problems, name = example_model(), [], "the bundled example"
-    elif args.plain or Path(args.workbook).suffix.lower() in (".csv", ".txt"):
-        try:
-            model, problems = _load(args), []
-        except WorkbookError as exc:
-            model, problems = None, list(exc.problems)
-        name = Path(args.workbook).name
-    else:
-        result = read_workbook(args.workbook)
-        model, problems, name = result.model, result.problems, Path(args.workbook).name
-    if problems:
-        _print_problems(out, problems, f"{name}: problems")
+    read = _read(args)
+    name = Path(args.workbook).name if args.workbook else "the bundled example"
+    if read.problems:
+        _print_problems(out, read.problems, f"{name}: problems")
         out.write("Fix these and run pumpxl check again.\n")
         return 1
-    assert model is not None
-    warnings = audit(model)
+    model = read.model
+    warnings = audit(model, read.analysed)
     out.write(
         f"{name}: no problems; {len(model.measures)} measures, "
         f"{len(model.results)} results, {len(model.audiences)} audiences.\n"
@@ -179,15 +167,15 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_calc(args: argparse.Namespace, out: TextIO) -> int:
     """Write a new workbook with every measure's XmR table, signals and chart."""
-    from pumpxl.analysis import analyse
-    from pumpxl.workbook.writer import write_calc_workbook
+    from pumpxl.workbook.calc import write_calc_workbook
 
-    model = _load(args)
-    analysed = analyse(model)
+    read = _load(args)
     source = Path(args.workbook).name if args.workbook else "the bundled example"
-    write_calc_workbook(Path(args.output), model, analysed, overwrite=args.force, source=source)
-    signals = sum(a.xmr.signal_count for a in analysed.values())
-    out.write(f"Wrote {args.output}: {len(analysed)} measures, {signals} signals\n")
+    write_calc_workbook(
+        Path(args.output), read.model, read.analysed, overwrite=args.force, source=source
+    )
+    signals = sum(a.xmr.signal_count for a in read.analysed.values())
+    out.write(f"Wrote {args.output}: {len(read.analysed)} measures, {signals} signals\n")
     return 0
 
 
@@ -195,15 +183,16 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     """Build one PowerPoint deck per audience."""
     from pumpxl.report import build_reports
 
-    model = _load(args)
+    read = _load(args)
     progress = _progress_printer(sys.stderr) if sys.stderr.isatty() else None
     results = build_reports(
-        model,
+        read.model,
         Path(args.output),
         audiences=args.audience or None,
         template=Path(args.template) if args.template else None,
         overwrite=args.force,
         progress=progress,
+        analysed=read.analysed,
     )
     for r in results:
         warn = "  (warning: only activity/output measures)" if r.outputs_only else ""
@@ -215,8 +204,8 @@ def cmd_gallery(args: argparse.Namespace, out: TextIO) -> int:
     """Print Measure Gallery posters: one A3 page per result."""
     from pumpxl.report import build_gallery
 
-    model = _load(args)
-    n = build_gallery(model, Path(args.output), overwrite=args.force)
+    read = _load(args)
+    n = build_gallery(read.model, Path(args.output), overwrite=args.force)
     out.write(f"Wrote {args.output}: {n} posters\n")
     return 0
 
@@ -234,10 +223,10 @@ def _progress_printer(stream: TextIO) -> Callable[[str, int, int], None]:
 # ------------------------------------------------------------------------------------ parser
 
 
-def _workbook_options(p: argparse.ArgumentParser, *, optional: bool = True) -> None:
+def _workbook_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "workbook",
-        nargs="?" if optional else None,
+        nargs="?",
         help="PuMP workbook (.xlsx), or a plain sheet/CSV with --plain "
         "(default: the bundled example)",
     )
@@ -253,14 +242,7 @@ def _workbook_options(p: argparse.ArgumentParser, *, optional: bool = True) -> N
     p.add_argument("--value-column", help="with --plain: the value column's header")
 
 
-def _add_xmr(sub: Any) -> None:
-    p = sub.add_parser(
-        "xmr",
-        help="print one series' XmR table",
-        description="Analyse one series (a CSV with a period column and value "
-        "columns) as an XmR chart. Without FILE, the example's first-contact "
-        "resolution measure is used.",
-    )
+def _xmr_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="?", help="CSV file: first column periods, then values")
     p.add_argument("--column", help="value column to analyse (default: the first)")
     p.add_argument("--rules", default="pump", help="rule preset: pump, wheeler, nhs, anhoej")
@@ -273,86 +255,90 @@ def _add_xmr(sub: Any) -> None:
     p.add_argument("--screen-mr", action="store_true", help="screen large moving ranges")
     p.add_argument("--lower-bound", type=float, help="natural lower bound, e.g. 0")
     p.add_argument("--upper-bound", type=float, help="natural upper bound, e.g. 100")
-    p.set_defaults(run=cmd_xmr)
 
 
-def _add_new(sub: Any) -> None:
-    p = sub.add_parser(
-        "new",
-        help="create a workbook from the template",
-        description="Write a new PuMP workbook from the template.",
-    )
+def _new_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("path", help="where to write the .xlsx")
     p.add_argument(
         "--example", action="store_true", help="fill it with the Northwind IT Services example"
     )
-    p.add_argument("--force", action="store_true", help="replace the file if it exists")
-    p.set_defaults(run=cmd_new)
 
 
-def _add_check(sub: Any) -> None:
-    p = sub.add_parser(
-        "check",
-        help="list every problem in a workbook, and PuMP warnings",
-        description="Check a workbook: every problem with its cell (exit 1), "
-        "then warnings about PuMP practice.",
-    )
-    _workbook_options(p)
-    p.set_defaults(run=cmd_check)
-
-
-def _add_calc(sub: Any) -> None:
-    p = sub.add_parser(
-        "calc",
-        help="write a workbook of XmR tables and charts",
-        description="Compute every measure's XmR chart into a new workbook "
-        "(summary, tables, signals, native charts). The input is never "
-        "modified.",
-    )
-    _workbook_options(p)
-    p.add_argument("-o", "--output", required=True, help="the new .xlsx to write")
-    p.add_argument("--force", action="store_true", help="replace the output if it exists")
-    p.set_defaults(run=cmd_calc)
-
-
-def _add_report(sub: Any) -> None:
-    p = sub.add_parser(
-        "report",
-        help="build one PowerPoint deck per audience",
-        description="Build PowerPoint performance reports: one deck per "
-        "audience with at-a-glance, Results Map and a page per measure. "
-        "Without WORKBOOK, the bundled example is used.",
-    )
-    _workbook_options(p)
-    p.add_argument(
-        "-o", "--output", default="reports", help="folder for the decks (default: reports)"
-    )
+def _report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--audience", action="append", help="only this audience (repeatable)")
     p.add_argument("--template", help="your organisation's .pptx or .potx for branding")
-    p.add_argument("--force", action="store_true", help="replace decks that exist")
-    p.set_defaults(run=cmd_report)
 
 
-def _add_gallery(sub: Any) -> None:
-    p = sub.add_parser(
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: what it runs, its help, and which shared options it takes."""
+
+    name: str
+    run: Callable[[argparse.Namespace, TextIO], int]
+    help: str
+    description: str
+    options: Callable[[argparse.ArgumentParser], None] | None = None
+    workbook: bool = False  # takes a workbook (or plain sheet) argument
+    output: dict[str, Any] | None = None  # keyword arguments of its -o/--output option
+    force: str = ""  # help of its --force option, if it has one
+
+
+COMMANDS: list[Command] = [
+    Command(
+        "xmr",
+        cmd_xmr,
+        "print one series' XmR table",
+        "Analyse one series (a CSV with a period column and value columns) as an XmR chart. "
+        "Without FILE, the example's first-contact resolution measure is used.",
+        _xmr_options,
+    ),
+    Command(
+        "new",
+        cmd_new,
+        "create a workbook from the template",
+        "Write a new PuMP workbook from the template.",
+        _new_options,
+        force="replace the file if it exists",
+    ),
+    Command(
+        "check",
+        cmd_check,
+        "list every problem in a workbook, and PuMP warnings",
+        "Check a workbook: every problem with its cell (exit 1), then warnings about PuMP "
+        "practice.",
+        workbook=True,
+    ),
+    Command(
+        "calc",
+        cmd_calc,
+        "write a workbook of XmR tables and charts",
+        "Compute every measure's XmR chart into a new workbook (summary, tables, signals, "
+        "native charts). The input is never modified.",
+        workbook=True,
+        output={"required": True, "help": "the new .xlsx to write"},
+        force="replace the output if it exists",
+    ),
+    Command(
+        "report",
+        cmd_report,
+        "build one PowerPoint deck per audience",
+        "Build PowerPoint performance reports: one deck per audience with at-a-glance, "
+        "Results Map and a page per measure. Without WORKBOOK, the bundled example is used.",
+        _report_options,
+        workbook=True,
+        output={"default": "reports", "help": "folder for the decks (default: reports)"},
+        force="replace decks that exist",
+    ),
+    Command(
         "gallery",
-        help="print Measure Gallery posters",
-        description="Measure Gallery posters (PuMP step 4): one A3 page per "
-        "result with its draft measures and space for written feedback.",
-    )
-    _workbook_options(p)
-    p.add_argument("-o", "--output", default="gallery.pptx", help="the .pptx to write")
-    p.add_argument("--force", action="store_true", help="replace the file if it exists")
-    p.set_defaults(run=cmd_gallery)
-
-
-COMMANDS: list[Callable[[Any], None]] = [
-    _add_xmr,
-    _add_new,
-    _add_check,
-    _add_calc,
-    _add_report,
-    _add_gallery,
+        cmd_gallery,
+        "print Measure Gallery posters",
+        "Measure Gallery posters (PuMP step 4): one A3 page per result with its draft "
+        "measures and space for written feedback.",
+        workbook=True,
+        output={"default": "gallery.pptx", "help": "the .pptx to write"},
+        force="replace the file if it exists",
+    ),
 ]
 
 
@@ -365,8 +351,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"pumpxl {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in COMMANDS:
-        add(sub)
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.help, description=command.description)
+        if command.workbook:
+            _workbook_options(p)
+        if command.options is not None:
+            command.options(p)
+        if command.output is not None:
+            p.add_argument("-o", "--output", **command.output)
+        if command.force:
+            p.add_argument("--force", action="store_true", help=command.force)
+        p.set_defaults(run=command.run)
     return parser
 
 
@@ -383,6 +378,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except WorkbookError as exc:
         name = exc.source or "input"
         _print_problems(sys.stderr, list(exc.problems), f"pumpxl: {name}: problems")
+        return 1
+    except OutputError as exc:
+        hint = "; pass --force to replace it" if exc.exists else ""
+        sys.stderr.write(f"pumpxl: {exc}{hint}\n")
         return 1
     except PumpxlError as exc:
         sys.stderr.write(f"pumpxl: {exc}\n")

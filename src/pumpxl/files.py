@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from pumpxl.errors import OutputError
+from pumpxl.core.errors import OutputError
 
 __all__ = ["atomic_output", "check_output"]
 
@@ -22,7 +22,7 @@ def check_output(path: Path, *, overwrite: bool) -> None:
     """Raise OutputError when ``path`` exists and overwriting was not asked for, or when its
     folder does not exist."""
     if path.exists() and not overwrite:
-        raise OutputError(str(path), "already exists; pass --force to replace it")
+        raise OutputError(str(path), "already exists", exists=True)
     if path.exists() and path.is_dir():
         raise OutputError(str(path), "is a folder, not a file")
     if not path.parent.exists():

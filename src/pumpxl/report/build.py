@@ -9,19 +9,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from pumpxl.analysis import AnalysedMeasure, analyse
-from pumpxl.errors import OutputError
+from pumpxl.core.analysis import AnalysedMeasure, analyse
+from pumpxl.core.errors import InputError
+from pumpxl.core.model import PumpModel
 from pumpxl.files import atomic_output, check_output
-from pumpxl.model import PumpModel
+from pumpxl.report.appendix import definitions_slides, warning_slide
 from pumpxl.report.design import Deck, open_template
 from pumpxl.report.results_map import results_map_slide
-from pumpxl.report.slides import (
-    definitions_slides,
-    glance_slides,
-    measure_slide,
-    title_slide,
-    warning_slide,
-)
+from pumpxl.report.slides import glance_slides, measure_slide, title_slide
 
 __all__ = ["ReportResult", "build_deck", "build_reports", "deck_filename"]
 
@@ -75,8 +70,10 @@ def build_reports(
     template: Path | None = None,
     overwrite: bool = False,
     progress: Progress | None = None,
+    analysed: dict[str, AnalysedMeasure] | None = None,
 ) -> list[ReportResult]:
-    """Write one deck per audience (or those named) into ``outdir``."""
+    """Write one deck per audience (or those named) into ``outdir``, from ``analysed`` (the
+    model is analysed when it is not given)."""
     outdir = Path(outdir)
     names = list(audiences) if audiences is not None else list(model.audiences)
     if not names:
@@ -92,12 +89,13 @@ def build_reports(
     unknown = [n for n in names if model.audiences and n not in model.audiences]
     if unknown:
         known = ", ".join(model.audiences)
-        raise OutputError(str(outdir), f"no audience {unknown[0]!r}; audiences are {known}")
+        raise InputError(f"no audience {unknown[0]!r}; audiences are {known}", setting="audience")
     outdir.mkdir(parents=True, exist_ok=True)
     paths = {n: outdir / deck_filename(n) for n in names}
     for path in paths.values():  # refuse before doing any work
         check_output(path, overwrite=overwrite)
-    analysed = analyse(model)
+    if analysed is None:
+        analysed = analyse(model)
     out = []
     for name in names:
         # A deck is hundreds of thousands of lxml/python-pptx objects, all alive until it is

@@ -19,8 +19,9 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
-from pumpxl.analysis import AnalysedMeasure
-from pumpxl.narrative import RULE_LABELS, decimals_for
+from pumpxl.core.analysis import AnalysedMeasure
+from pumpxl.core.narrative import decimals_for
+from pumpxl.core.vocabulary import RULE_LABELS
 from pumpxl.report.design import Box
 
 __all__ = ["SIGNAL_STYLE", "add_xmr_chart", "series_plan"]

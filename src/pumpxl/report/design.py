@@ -14,9 +14,9 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from pumpxl.errors import OutputError
+from pumpxl.core.errors import OutputError
 
-__all__ = ["Box", "Deck", "State", "fit_text", "open_template", "state_of"]
+__all__ = ["Box", "Deck", "State", "fit_text", "open_template", "state_of", "table_cell"]
 
 NAVY = RGBColor(0x1F, 0x38, 0x64)
 INK = RGBColor(0x26, 0x26, 0x26)
@@ -280,3 +280,32 @@ def fit_text(
         f.italic = italic
         f.color.rgb = colour
     return fits
+
+
+def table_cell(
+    cell: Any,
+    text: str,
+    *,
+    size: int = 12,
+    bold: bool = False,
+    colour: Any = INK,
+    fill: Any = None,
+    align: Any = PP_ALIGN.LEFT,
+) -> None:
+    """Fill a table cell with one run of text in the deck's style."""
+    cell.text = ""
+    tf = cell.text_frame
+    tf.word_wrap = True
+    p = tf.paragraphs[0]
+    p.alignment = align
+    run = p.add_run()
+    run.text = text
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = colour
+    cell.margin_left = cell.margin_right = int(Inches(0.06))
+    cell.margin_top = cell.margin_bottom = int(Inches(0.03))
+    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    if fill is not None:
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = fill

@@ -9,8 +9,9 @@ from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Inches, Pt
 
+from pumpxl.core.model import PumpModel
+from pumpxl.core.vocabulary import DIRECTION_LABELS
 from pumpxl.files import atomic_output
-from pumpxl.model import PumpModel
 from pumpxl.report.design import (
     GREY,
     INK,
@@ -26,7 +27,6 @@ from pumpxl.report.design import (
 __all__ = ["build_gallery"]
 
 A3_PORTRAIT = (Inches(11.69), Inches(16.54))
-DIRECTION_WORDS = {"up": "higher is better", "down": "lower is better", "neutral": "neutral"}
 
 
 def build_gallery(
@@ -112,7 +112,7 @@ def build_gallery(
                     ("Scope", m.scope),
                     ("Data", ", ".join(p for p in (m.data_items, m.data_source) if p)),
                     ("How often", m.frequency),
-                    ("Better is", DIRECTION_WORDS.get(m.direction, m.direction)),
+                    ("Better is", DIRECTION_LABELS[m.direction]),
                     ("Owner", m.owner),
                 ]
                 lines += [f"{k}: {v}" for k, v in facts if v]

@@ -13,8 +13,9 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Inches, Pt
 
-from pumpxl.analysis import AnalysedMeasure
-from pumpxl.model import LAYERS, PumpModel
+from pumpxl.core.analysis import AnalysedMeasure
+from pumpxl.core.model import PumpModel
+from pumpxl.core.vocabulary import LAYERS
 from pumpxl.report.design import GREY, INK, LAYER_COLOURS, RULE, Box, Deck, fit_text
 from pumpxl.report.slides import measure_state
 

@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 
 from pptx.enum.shapes import MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Emu, Inches, Pt
+from pptx.enum.text import MSO_ANCHOR
+from pptx.util import Emu, Inches
 
-from pumpxl.analysis import AnalysedMeasure, predictability_verdict
-from pumpxl.model import PumpModel
-from pumpxl.narrative import RULE_LABELS, decimals_for, number_format, point_label
+from pumpxl.core.analysis import AnalysedMeasure, predictability_verdict
+from pumpxl.core.model import PumpModel
+from pumpxl.core.narrative import decimals_for, number_format, point_label
+from pumpxl.core.vocabulary import DIRECTION_LABELS, RULE_LABELS
 from pumpxl.report.chart import add_xmr_chart
 from pumpxl.report.design import (
     ASSURANCE,
@@ -27,19 +28,17 @@ from pumpxl.report.design import (
     State,
     fit_text,
     state_of,
+    table_cell,
 )
 
 __all__ = [
-    "definitions_slides",
     "glance_slides",
     "measure_slide",
     "measure_state",
     "three_questions",
     "title_slide",
-    "warning_slide",
 ]
 
-DIRECTION_WORDS = {"up": "higher is better", "down": "lower is better", "neutral": "neutral"}
 GLANCE_ROWS = 8
 
 
@@ -61,10 +60,10 @@ def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | N
     layout = deck.layout("Title Slide", "Title")
     slide = deck.prs.slides.add_slide(layout)
     title = slide.shapes.title
-    heading = model.title or "Performance report"
+    heading = model.settings.title or "Performance report"
     lines = [f"For {audience}", f"Performance to {_month(period)}"]
-    if model.organisation:
-        lines.insert(0, model.organisation)
+    if model.settings.organisation:
+        lines.insert(0, model.settings.organisation)
     sub = next((ph for ph in slide.placeholders if ph.placeholder_format.idx == 1), None)
     if not deck.branded or title is None or sub is None:
         for ph in list(slide.placeholders):
@@ -107,34 +106,6 @@ def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | N
     return slide
 
 
-def _cell(
-    cell: Any,
-    text: str,
-    *,
-    size: int = 12,
-    bold: bool = False,
-    colour: Any = INK,
-    fill: Any = None,
-    align: Any = PP_ALIGN.LEFT,
-) -> None:
-    cell.text = ""
-    tf = cell.text_frame
-    tf.word_wrap = True
-    p = tf.paragraphs[0]
-    p.alignment = align
-    run = p.add_run()
-    run.text = text
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.color.rgb = colour
-    cell.margin_left = cell.margin_right = int(Inches(0.06))
-    cell.margin_top = cell.margin_bottom = int(Inches(0.03))
-    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
-    if fill is not None:
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = fill
-
-
 def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> list[Any]:
     """Every measure's state on one page (or more, eight rows a page)."""
     pages = [measures[i : i + GLANCE_ROWS] for i in range(0, len(measures), GLANCE_ROWS)]
@@ -156,7 +127,7 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
         for c, w in enumerate(widths):
             table.columns[c].width = int(Inches(w) * scale)
         for c, h in enumerate(heads):
-            _cell(table.cell(0, c), h, size=12, bold=True, colour=WHITE, fill=NAVY)
+            table_cell(table.cell(0, c), h, size=12, bold=True, colour=WHITE, fill=NAVY)
         for r, a in enumerate(page, start=1):
             x = a.xmr
             i = x.latest_index
@@ -182,7 +153,7 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
                 colour = (
                     state.colour if c == 4 else (assurance.colour if c == 5 and assurance else INK)
                 )
-                _cell(
+                table_cell(
                     table.cell(r, c),
                     text,
                     size=11,
@@ -286,7 +257,7 @@ def measure_slide(deck: Deck, model: PumpModel, a: AnalysedMeasure) -> Any:
     predictability = predictability_verdict(a)
     if predictability:
         facts.append(predictability)
-    facts.append(f"{m.unit or 'value'}, {DIRECTION_WORDS.get(m.direction, m.direction)}")
+    facts.append(f"{m.unit or 'value'}, {DIRECTION_LABELS[m.direction]}")
     status = slide.shapes.add_textbox(
         area.left, chart_box.bottom + int(Inches(0.05)), chart_w, status_h
     )
@@ -364,7 +335,7 @@ def calculation_notes(a: AnalysedMeasure) -> str:
         )
     for sig in r.signals:
         lines.append(
-            f"Signal: {RULE_LABELS[sig.rule][0]} {sig.direction} "
+            f"Signal: {RULE_LABELS[sig.rule][0]} {sig.moved} "
             f"({sig.assessment}), {point_label(r, sig.first)} to "
             f"{point_label(r, sig.last)}: {sig.detail}."
         )
@@ -380,82 +351,3 @@ def calculation_notes(a: AnalysedMeasure) -> str:
             + "."
         )
     return "\n".join(lines)
-
-
-def warning_slide(deck: Deck, audience: str, measures: list[AnalysedMeasure]) -> Any:
-    slide, area = deck.slide("Outputs are not outcomes")
-    kinds = ", ".join(sorted({a.measure.type for a in measures}))
-    text = (
-        f"Every measure in the {audience} report is an {kinds} measure. They count "
-        "what was done, not what it achieved. Add outcome measures: evidence that the "
-        "results this audience is responsible for are happening."
-    )
-    box = slide.shapes.add_textbox(area.left, area.top, area.width, int(Inches(2)))
-    fit_text(box, text, size=22, min_size=14, colour=INK)
-    slide.notes_slide.notes_text_frame.text = (
-        "PuMP: measures should give evidence of results (outcomes), not count activities."
-    )
-    return slide
-
-
-DEFINITION_FIELDS = [
-    ("Result", "result"),
-    ("Description", "description"),
-    ("Formula", "formula"),
-    ("Scope", "scope"),
-    ("Data", "data_items"),
-    ("Source", "data_source"),
-    ("Frequency", "frequency"),
-    ("Unit", "unit"),
-    ("Direction", "direction"),
-    ("Type", "type"),
-    ("Owner", "owner"),
-    ("Data producer", "data_producer"),
-    ("Decisions", "decisions"),
-    ("Notes", "notes"),
-]
-
-
-def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeasure]) -> list[Any]:
-    """The appendix: two measure definitions a page."""
-    slides = []
-    for k in range(0, len(measures), 2):
-        pair = measures[k : k + 2]
-        slide, area = deck.slide("Appendix: measure definitions")
-        gap = int(Inches(0.3))
-        col_w = (area.width - gap) // 2
-        for j, a in enumerate(pair):
-            m = a.measure
-            left = area.left + j * (col_w + gap)
-            head = slide.shapes.add_textbox(left, area.top, col_w, int(Inches(0.45)))
-            fit_text(head, m.name, size=16, min_size=11, bold=True, colour=NAVY)
-            rows = []
-            for label, key in DEFINITION_FIELDS:
-                value = getattr(m, key)
-                if key == "result":
-                    res = model.results.get(value)
-                    value = res.statement if res else value
-                if key == "direction":
-                    value = DIRECTION_WORDS.get(value, value)
-                if value:
-                    rows.append((label, str(value)))
-            table_h = area.height - int(Inches(0.5))
-            shape = slide.shapes.add_table(
-                len(rows),
-                2,
-                left,
-                area.top + int(Inches(0.5)),
-                col_w,
-                min(table_h, int(Inches(0.3)) * len(rows)),
-            )
-            table = shape.table
-            table.columns[0].width = int(Inches(1.3))
-            table.columns[1].width = col_w - int(Inches(1.3))
-            size = 10 if sum(len(v) for _, v in rows) < 700 else 9
-            for r, (label, value) in enumerate(rows):
-                _cell(table.cell(r, 0), label, size=size, bold=True, colour=NAVY, fill=LIGHT)
-                _cell(table.cell(r, 1), value, size=size, fill=WHITE)
-                table.rows[r].height = int(Inches(0.26))
-        slide.notes_slide.notes_text_frame.text = "Measure Definitions from the workbook."
-        slides.append(slide)
-    return slides

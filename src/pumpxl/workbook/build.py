@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pumpxl.example import example_model
-from pumpxl.workbook.writer import write_pump_workbook
+from pumpxl.core.example import example_model
+from pumpxl.workbook.template import write_pump_workbook
 
 __all__ = ["EXAMPLE_NAME", "TEMPLATE_NAME", "build_all"]
 

@@ -1,17 +1,16 @@
 """Reading cells safely and fast: the zip package checked before anything parses it, values
 through python-calamine, Excel error cells found in the sheet XML (calamine reports them as
-blanks, which would turn #DIV/0! into a silently missing value), and cell parsing helpers."""
+blanks, which would turn #DIV/0! into a silently missing value) and put into the grid as
+:class:`ExcelError` cells. Text in cells is parsed by :mod:`pumpxl.core.parsing`."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,16 @@ import defusedxml.ElementTree as SafeET
 import python_calamine as pc
 from defusedxml import DefusedXmlException
 
-from pumpxl.errors import Problem, WorkbookError
+from pumpxl.core.errors import Problem, WorkbookError
 
 __all__ = [
     "MAX_UNCOMPRESSED",
+    "NO_RESULT",
+    "ExcelError",
     "Grid",
     "column_letter",
+    "error_problem",
     "open_grids",
-    "parse_date",
-    "parse_number",
 ]
 
 #: Workbooks that unpack to more than this are refused (zip bombs; 2 GB of XML is far beyond
@@ -48,10 +48,43 @@ def column_letter(index: int) -> str:
     return letters
 
 
+#: The code of an ExcelError cell that holds a formula with no saved result.
+NO_RESULT = "#NO-RESULT"
+
+
+@dataclass(frozen=True)
+class ExcelError:
+    """A cell holding an Excel error value (``#DIV/0!``...) or, with code :data:`NO_RESULT`,
+    a formula whose result was never saved."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def error_problem(where: str, error: ExcelError, measure: str | None = None) -> Problem:
+    """The problem an error cell is, in words that say how to fix it."""
+    if error.code == NO_RESULT:
+        return Problem(
+            where,
+            "holds a formula with no saved result; open and save the workbook in Excel, or "
+            "enter the value itself",
+            "formula_no_result",
+            measure,
+        )
+    return Problem(
+        where,
+        f"holds the Excel error {error.code}; fix the formula or enter a value",
+        "error_value",
+        measure,
+    )
+
+
 @dataclass
 class Grid:
-    """One sheet's cells as rows of Python values (row 0 is Excel row 1), with the Excel
-    error values found in it by address."""
+    """One sheet's cells as rows of Python values (row 0 is Excel row 1); Excel error cells
+    are :class:`ExcelError` values, also listed by address in ``errors``."""
 
     name: str
     rows: list[list[Any]]
@@ -61,6 +94,26 @@ class Grid:
 
     def where(self, row: int, col: int) -> str:
         return f"{self.name}!{column_letter(col)}{row + 1}"
+
+
+def _cell_position(ref: str) -> tuple[int, int]:
+    """0-based (row, column) of an address like "C14"."""
+    letters = ref.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    return int(ref[len(letters) :]) - 1, col - 1
+
+
+def _mark_errors(rows: list[list[Any]], errors: dict[str, str]) -> None:
+    """Put an ExcelError into every error cell (calamine reads them as blanks)."""
+    for ref, code in errors.items():
+        r, c = _cell_position(ref)
+        if r < len(rows):
+            row = rows[r]
+            if c >= len(row):
+                row.extend([""] * (c + 1 - len(row)))
+            row[c] = ExcelError(code)
 
 
 #: What zipfile raises on a damaged package: bad headers, offsets, CRCs, compression.
@@ -190,7 +243,6 @@ def _sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 _FORMULA_CELL = re.compile(rb"<c\b([^>]*)>(?:(?!</c>).)*?<f\b[^>]*(?:/>|>[^<]*</f>)(.*?)</c>", re.S)
-NO_RESULT = "#NO-RESULT"
 
 
 def _error_cells(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
@@ -215,10 +267,8 @@ def _error_cells(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     return out
 
 
-def open_grids(path: Path, wanted: set[str] | None = None) -> Iterator[Grid]:
-    """Each sheet (or each whose normalised name is in ``wanted``) as a :class:`Grid`."""
-    from pumpxl.workbook.layout import normalise
-
+def open_grids(path: Path, wanted: Callable[[str], bool] | None = None) -> Iterator[Grid]:
+    """Each sheet (or each whose name ``wanted`` accepts) as a :class:`Grid`."""
     path = Path(path)
     zf = _check_package(path)
     try:
@@ -240,7 +290,7 @@ def open_grids(path: Path, wanted: set[str] | None = None) -> Iterator[Grid]:
             raise _fail(path, f"cannot be read as a workbook ({exc})", "unreadable") from None
         hidden = {m.name for m in book.sheets_metadata if m.visible != pc.SheetVisibleEnum.Visible}
         for name in book.sheet_names:
-            if wanted is not None and normalise(name) not in wanted:
+            if wanted is not None and not wanted(name):
                 continue
             try:
                 sheet = book.get_sheet_by_name(name)
@@ -254,96 +304,8 @@ def open_grids(path: Path, wanted: set[str] | None = None) -> Iterator[Grid]:
                 errors = _error_cells(zf, parts.get(name, ""))
             except _Damaged as exc:
                 raise _fail(path, f"has a damaged sheet ({exc})", "bad_zip") from None
+            if errors:
+                _mark_errors(rows, errors)
             yield Grid(name, rows, errors, name in hidden, merged)
     finally:
         zf.close()
-
-
-# ------------------------------------------------------------------------------ cell values
-
-_MONTH_NAMES = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-# English month names or their three-letter abbreviations (and "sept"), nothing looser:
-# "Janvier" must not pass for January.
-_MONTHS = {
-    **{m: i for i, m in enumerate(_MONTH_NAMES, start=1)},
-    **{m[:3]: i for i, m in enumerate(_MONTH_NAMES, start=1)},
-    "sept": 9,
-}
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?(?:[T ]00:00(?::00)?)?$")
-_MON_YEAR = re.compile(r"^([A-Za-z]+)\.?[ -](\d{4})$")
-
-
-@lru_cache(maxsize=4096)
-def _parse_date_text(text: str) -> dt.date | None:
-    t = text.strip()
-    m = _ISO.match(t)
-    if m:
-        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
-        try:
-            return dt.date(y, mo, d)
-        except ValueError:
-            return None
-    m = _MON_YEAR.match(t)
-    if m and m.group(1).lower() in _MONTHS:
-        return dt.date(int(m.group(2)), _MONTHS[m.group(1).lower()], 1)
-    return None
-
-
-def parse_date(value: Any) -> tuple[dt.date | None, str | None]:
-    """(date, None) for a date cell or unambiguous date text (2024-03-01, 2024-03, Mar 2024);
-    (None, None) for a blank; (None, reason) otherwise."""
-    if value is None or value == "":
-        return None, None
-    if isinstance(value, dt.datetime):
-        return value.date(), None
-    if isinstance(value, dt.date):
-        return value, None
-    if isinstance(value, str):
-        d = _parse_date_text(value)
-        if d is not None:
-            return d, None
-        return None, (
-            f"{value!r} is not a date; use a date cell or text like 2024-03-01 or "
-            "Mar 2024 (day/month order is ambiguous)"
-        )
-    if isinstance(value, bool):
-        return None, f"{value} is not a date"
-    if isinstance(value, (int, float)):
-        return None, (f"{value:g} is a number, not a date; format the cell as a date")
-    return None, f"{value!r} is not a date"
-
-
-def parse_number(value: Any) -> tuple[float | None, str | None]:
-    """(number, None); (None, None) for a blank; (None, reason) for text or booleans."""
-    if value is None or value == "":
-        return None, None
-    if isinstance(value, bool):
-        return None, f"{value} is a true/false value, not a number"
-    if isinstance(value, (int, float)):
-        f = float(value)
-        if f != f or f in (float("inf"), float("-inf")):
-            return None, "is not a finite number"
-        return f, None
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            float(text.replace(",", ""))
-        except ValueError:
-            return None, f"{value!r} is text, not a number"
-        return None, f"{value!r} is a number stored as text; enter it as a number"
-    if isinstance(value, (dt.date, dt.time, dt.timedelta)):
-        return None, f"{value} is a date or time, not a number"
-    return None, f"{value!r} is not a number"

@@ -4,7 +4,19 @@ reorder them or add their own."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from pumpxl.core.vocabulary import (
+    DIRECTION_LABELS,
+    FREQUENCIES,
+    LAYERS,
+    MEASURE_TYPES,
+    RULE_PRESETS,
+    STATUSES,
+    TARGET_TYPES,
+    choice_label,
+)
 
 __all__ = ["SHEETS", "Column", "Sheet", "normalise"]
 
@@ -37,13 +49,18 @@ def normalise(text: object) -> str:
     return "".join(ch for ch in str(text).lower() if ch.isalnum())
 
 
-LAYER_CHOICES = ("Purpose", "Strategic", "Process", "Team")
-DIRECTION_CHOICES = ("Higher is better", "Lower is better", "Neutral")
-TYPE_CHOICES = ("Outcome", "Output", "Activity")
-FREQUENCY_CHOICES = ("Daily", "Weekly", "Monthly", "Quarterly", "Yearly")
-RULE_CHOICES = ("pump", "wheeler", "nhs", "anhoej")
-STATUS_CHOICES = ("Draft", "Gallery reviewed", "Live", "Retired")
-TARGET_CHOICES = ("Central line", "Trajectory", "Predictability")
+def _choices(words: Iterable[str]) -> tuple[str, ...]:
+    """Vocabulary words as the drop-downs show them."""
+    return tuple(choice_label(w) for w in words)
+
+
+LAYER_CHOICES = _choices(LAYERS)
+DIRECTION_CHOICES = _choices(DIRECTION_LABELS.values())
+TYPE_CHOICES = _choices(MEASURE_TYPES)
+FREQUENCY_CHOICES = _choices(FREQUENCIES)
+RULE_CHOICES = RULE_PRESETS
+STATUS_CHOICES = _choices(STATUSES)
+TARGET_CHOICES = _choices(TARGET_TYPES)
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet(

@@ -12,31 +12,20 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
-from pumpxl.errors import Problem, WorkbookError
-from pumpxl.model import Measure, PumpModel, Series
-from pumpxl.workbook.cells import NO_RESULT, column_letter, open_grids, parse_date, parse_number
+from pumpxl.core.errors import Problem, ProblemList, WorkbookError
+from pumpxl.core.model import Measure, PumpModel, Series, Settings, infer_frequency
+from pumpxl.core.parsing import parse_date, parse_number
+from pumpxl.workbook.cells import ExcelError, column_letter, error_problem, open_grids
 from pumpxl.workbook.layout import normalise
 
-__all__ = ["PlainSeries", "read_plain", "read_series"]
+__all__ = ["read_plain", "read_series"]
 
 MAX_CSV_BYTES = 512 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class PlainSeries:
-    """One measure's values in time order, with period labels and dates."""
-
-    name: str
-    labels: list[str]
-    values: np.ndarray
-    dates: pd.DatetimeIndex | None
 
 
 def _rows(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
@@ -112,31 +101,7 @@ def _rows(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
             )
             raise WorkbookError([Problem(path.name, what, "missing_sheet")], source=path.name)
         grid = found
-    rows: list[list[Any]] = [list(r) for r in grid.rows]
-    for ref, code in grid.errors.items():
-        col = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(ref.rstrip("0123456789"))))
-        r = int(ref[len(ref.rstrip("0123456789")) :]) - 1
-        if r < len(rows) and col - 1 < len(rows[r]):
-            rows[r][col - 1] = _ErrorCell(code)
-    return grid.name, rows
-
-
-@dataclass(frozen=True)
-class _ErrorCell:
-    code: str
-
-
-def _error_problem(where: str, code: str) -> Problem:
-    if code == NO_RESULT:
-        return Problem(
-            where,
-            "holds a formula with no saved result; open and save the "
-            "workbook in Excel, or enter the value itself",
-            "formula_no_result",
-        )
-    return Problem(
-        where, f"holds the Excel error {code}; fix the formula or enter a value", "error_value"
-    )
+    return grid.name, [list(r) for r in grid.rows]
 
 
 def _csv_cell(text: str) -> Any:
@@ -165,7 +130,7 @@ def read_plain(
     """Read a plain sheet or CSV into a model; raises WorkbookError with every problem."""
     path = Path(path)
     where, rows = _rows(path, sheet)
-    problems: list[Problem] = _Capped()
+    problems = ProblemList(path.name)
     rows = [r for r in rows if any(c not in ("", None) for c in r)]
     if len(rows) < 2:
         raise WorkbookError(
@@ -177,7 +142,7 @@ def read_plain(
     for r, row in enumerate(rows[1:], start=2):
         extra = [c for c in row[len(header) :] if c not in ("", None)]
         if extra:
-            problems.append(
+            problems.add(
                 Problem(
                     f"{where}!{column_letter(len(header))}{r}",
                     f"row has more cells than the header ({len(row)} for "
@@ -227,7 +192,7 @@ def read_plain(
         for r, row in enumerate(rows[1:], start=2):
             name = str(row[mc]).strip() if mc < len(row) else ""
             if not name:
-                problems.append(
+                problems.add(
                     Problem(f"{where}!{column_letter(mc)}{r}", "no measure given", "blank")
                 )
                 continue
@@ -241,13 +206,13 @@ def read_plain(
         raise WorkbookError(
             [Problem(where, f"layout must be 'wide' or 'long', not {layout!r}", "bad_option")]
         )
-    model = PumpModel(title=f"XmR charts: {path.stem}")
+    model = PumpModel(settings=Settings(title=f"XmR charts: {path.stem}"))
     for name, items in series.items():
         seen: dict[dt.date, str] = {}
         last = None
         for d, _, cell in items:
             if d in seen:
-                problems.append(
+                problems.add(
                     Problem(
                         cell,
                         f"period {d} appears twice for {name!r} (first at {seen[d]})",
@@ -256,7 +221,7 @@ def read_plain(
                     )
                 )
             elif last is not None and d < last:
-                problems.append(
+                problems.add(
                     Problem(
                         cell,
                         f"period {d} comes after {last}; keep rows in time order",
@@ -267,57 +232,26 @@ def read_plain(
             seen.setdefault(d, cell)
             last = d if last is None or d > last else last
         dates = np.array([np.datetime64(i[0], "D") for i in items]).astype("datetime64[ns]")
-        gaps = np.diff(dates).astype("timedelta64[D]").astype(int)
-        freq = "weekly" if len(gaps) and np.median(gaps) <= 8 else "monthly"
         mid = name
-        model.measures[mid] = Measure(mid, name, "", frequency=freq, owner="")
+        model.measures[mid] = Measure(mid, name, "", frequency=infer_frequency(dates))
         model.series[mid] = Series(
             dates, np.array([i[1] for i in items]), np.zeros(len(items), dtype=bool)
         )
     if problems:
-        raise WorkbookError(problems.finish(), source=path.name)  # type: ignore[attr-defined]
+        raise problems.error()
     return model
 
 
-class _Capped(list):  # type: ignore[type-arg]
-    """A list of problems that keeps the first MAX and counts the rest by kind."""
-
-    MAX = 2000
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.more: dict[str, int] = {}
-
-    def append(self, p: Problem) -> None:
-        if len(self) < self.MAX:
-            super().append(p)
-        else:
-            self.more[p.code] = self.more.get(p.code, 0) + 1
-
-    def finish(self) -> list[Problem]:
-        out = list(self)
-        if self.more:
-            kinds = ", ".join(f"{n:,} {code}" for code, n in sorted(self.more.items()))
-            out.append(
-                Problem(
-                    out[0].where.split("!")[0],
-                    f"... and {sum(self.more.values()):,} more problems ({kinds})",
-                    "more",
-                )
-            )
-        return out
-
-
-def _period(row: list[Any], c: int, where: str, r: int, problems: list[Problem]) -> dt.date | None:
+def _period(row: list[Any], c: int, where: str, r: int, problems: ProblemList) -> dt.date | None:
     cell = row[c] if c < len(row) else ""
-    if isinstance(cell, _ErrorCell):
-        problems.append(_error_problem(f"{where}!{column_letter(c)}{r}", cell.code))
+    if isinstance(cell, ExcelError):
+        problems.add(error_problem(f"{where}!{column_letter(c)}{r}", cell))
         return None
     if isinstance(cell, float):
         cell = str(int(cell)) if cell.is_integer() else str(cell)
     d, why = parse_date(cell)
     if d is None:
-        problems.append(
+        problems.add(
             Problem(
                 f"{where}!{column_letter(c)}{r}",
                 why or "no period given",
@@ -327,22 +261,20 @@ def _period(row: list[Any], c: int, where: str, r: int, problems: list[Problem])
     return d
 
 
-def _value(row: list[Any], c: int, where: str, r: int, problems: list[Problem]) -> float:
+def _value(row: list[Any], c: int, where: str, r: int, problems: ProblemList) -> float:
     cell = row[c] if c < len(row) else ""
-    if isinstance(cell, _ErrorCell):
-        problems.append(_error_problem(f"{where}!{column_letter(c)}{r}", cell.code))
+    if isinstance(cell, ExcelError):
+        problems.add(error_problem(f"{where}!{column_letter(c)}{r}", cell))
         return np.nan
     v, why = parse_number(cell)
     if why:
-        problems.append(Problem(f"{where}!{column_letter(c)}{r}", why, "not_a_number"))
+        problems.add(Problem(f"{where}!{column_letter(c)}{r}", why, "not_a_number"))
     return np.nan if v is None else v
 
 
-def read_series(path: Path, *, column: str | None = None) -> PlainSeries:
-    """One value column (the first, or ``column``) of a wide CSV or sheet."""
+def read_series(path: Path, *, column: str | None = None) -> tuple[Measure, Series]:
+    """One value column (the first, or ``column``) of a wide CSV or sheet: its measure and
+    series."""
     model = read_plain(path, layout="wide", value=column)
     mid = next(iter(model.series))
-    s = model.series[mid]
-    dates = pd.DatetimeIndex(s.dates)
-    fmt = "%Y-%m-%d" if model.measures[mid].frequency == "weekly" else "%Y-%m"
-    return PlainSeries(mid, list(dates.strftime(fmt)), s.values, dates)
+    return model.measures[mid], model.series[mid]

@@ -13,14 +13,20 @@ from datetime import date
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
+
+from pumpxl.core.inputs import DEFAULT_FIRM_POINTS
+from pumpxl.core.vocabulary import (
+    LAYERS,
+    Direction,
+    Frequency,
+    Layer,
+    MeasureType,
+    Status,
+    TargetType,
+)
 
 __all__ = [
-    "DIRECTIONS",
-    "FREQUENCIES",
-    "LAYERS",
-    "MEASURE_TYPES",
-    "STATUSES",
-    "TARGET_TYPES",
     "Audience",
     "Commentary",
     "Measure",
@@ -28,33 +34,11 @@ __all__ = [
     "Recalculation",
     "Result",
     "Series",
+    "Settings",
     "Target",
     "find_cycle",
+    "infer_frequency",
 ]
-
-#: Results Map layers, from the centre out, with PuMP's colours.
-LAYERS: dict[str, str] = {
-    "purpose": "pink",
-    "strategic": "green",
-    "process": "blue",
-    "team": "orange",
-}
-#: Words in the workbook -> engine direction.
-DIRECTIONS: dict[str, str] = {
-    "higher is better": "up",
-    "lower is better": "down",
-    "neutral": "neutral",
-}
-MEASURE_TYPES = ("outcome", "output", "activity")
-FREQUENCIES: dict[str, str] = {
-    "daily": "D",
-    "weekly": "W",
-    "monthly": "MS",
-    "quarterly": "QS",
-    "yearly": "YS",
-}
-STATUSES = ("draft", "gallery reviewed", "live", "retired")
-TARGET_TYPES = ("central line", "trajectory", "predictability")
 
 
 @dataclass(frozen=True)
@@ -64,7 +48,7 @@ class Result:
 
     id: str
     statement: str
-    layer: str
+    layer: Layer
     owner: str = ""
     contributes_to: tuple[str, ...] = ()
     notes: str = ""
@@ -72,8 +56,9 @@ class Result:
 
 @dataclass(frozen=True)
 class Measure:
-    """A Measure Definition (DOMAIN.md section 1). ``direction`` is "up", "down" or
-    "neutral"; ``type`` is "outcome", "output" or "activity"."""
+    """A Measure Definition: what the measure is evidence of, how it is calculated, who owns
+    it and who decides with it. ``direction`` is which way is better ("up", "down" or
+    "neutral"); ``rules`` names a rule preset."""
 
     id: str
     name: str
@@ -83,10 +68,10 @@ class Measure:
     scope: str = ""
     data_items: str = ""
     data_source: str = ""
-    frequency: str = "monthly"
+    frequency: Frequency = "monthly"
     unit: str = ""
-    direction: str = "neutral"
-    type: str = "outcome"
+    direction: Direction = "neutral"
+    type: MeasureType = "outcome"
     owner: str = ""
     data_producer: str = ""
     lower_bound: float | None = None
@@ -95,14 +80,15 @@ class Measure:
     decisions: str = ""
     decision_makers: str = ""
     rules: str = "pump"
-    status: str = "live"
+    status: Status = "live"
     notes: str = ""
 
 
 @dataclass(frozen=True)
 class Series:
-    """One measure's values in time order; NaN marks a period with no value, ``exclude`` a
-    known special cause left out of the limits."""
+    """One measure's values in time order: ``dates`` (datetime64, one per period), ``values``
+    (NaN marks a period with no value), ``exclude`` (known special causes left out of the
+    limits) and optional per-period ``notes``."""
 
     dates: npt.NDArray[np.datetime64]
     values: npt.NDArray[np.float64]
@@ -111,6 +97,17 @@ class Series:
 
     def __len__(self) -> int:
         return int(self.values.shape[0])
+
+    @property
+    def index(self) -> pd.DatetimeIndex:
+        """The dates as a pandas DatetimeIndex."""
+        return pd.DatetimeIndex(self.dates)
+
+    @classmethod
+    def empty(cls) -> Series:
+        return cls(
+            np.zeros(0, dtype="datetime64[ns]"), np.zeros(0), np.zeros(0, dtype=bool)
+        )
 
 
 @dataclass(frozen=True)
@@ -128,7 +125,7 @@ class Target:
     measure: str
     value: float
     period: date | None = None
-    type: str = "central line"
+    type: TargetType = "central line"
     notes: str = ""
 
 
@@ -152,12 +149,21 @@ class Audience:
     meets: str = ""
 
 
+@dataclass(frozen=True)
+class Settings:
+    """Report-wide settings (the workbook's Settings sheet)."""
+
+    organisation: str = ""
+    title: str = "Performance report"
+    #: limits from fewer values than this are trial limits
+    firm_points: int = DEFAULT_FIRM_POINTS
+
+
 @dataclass
 class PumpModel:
     """Everything a PuMP workbook holds, keyed for lookup."""
 
-    organisation: str = ""
-    title: str = "Performance report"
+    settings: Settings = field(default_factory=Settings)
     results: dict[str, Result] = field(default_factory=dict)
     measures: dict[str, Measure] = field(default_factory=dict)
     series: dict[str, Series] = field(default_factory=dict)
@@ -165,7 +171,6 @@ class PumpModel:
     targets: list[Target] = field(default_factory=list)
     commentary: list[Commentary] = field(default_factory=list)
     audiences: dict[str, Audience] = field(default_factory=dict)
-    settings: dict[str, str] = field(default_factory=dict)
 
     def measures_of(self, result_id: str) -> list[Measure]:
         return [m for m in self.measures.values() if m.result == result_id]
@@ -192,6 +197,13 @@ class PumpModel:
             if m.id not in seen and (audience is None or audience in m.audiences)
         ]
         return out
+
+
+def infer_frequency(dates: npt.NDArray[np.datetime64]) -> Frequency:
+    """"weekly" when periods are about a week apart (median gap of 8 days or less), else
+    "monthly": for plain sheets, which do not say."""
+    gaps = np.diff(dates.astype("datetime64[D]")).astype(np.int64)
+    return "weekly" if gaps.shape[0] and float(np.median(gaps)) <= 8 else "monthly"
 
 
 def find_cycle(links: Mapping[str, Iterable[str]]) -> list[str] | None:

@@ -7,13 +7,13 @@ import math
 from collections import Counter
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from pumpxl.rules import Signal
-    from pumpxl.xmr import XmrResult
+from pumpxl.core.vocabulary import RULE_LABELS
+
+if TYPE_CHECKING:  # for annotations only: XmrResult itself uses this module
+    from pumpxl.core.detect import Signal
+    from pumpxl.core.result import XmrResult
 
 __all__ = [
-    "RULE_LABELS",
-    "XMR_TABLE_COLUMNS",
     "decimals_for",
     "describe",
     "number_format",
@@ -21,28 +21,6 @@ __all__ = [
     "signal_labels",
     "status_line",
 ]
-
-#: The columns of an XmR table (after period and value), as XMR_TABLE spills them.
-XMR_TABLE_COLUMNS = (
-    "Moving range",
-    "Phase",
-    "Central line",
-    "Upper limit",
-    "Lower limit",
-    "Upper range limit",
-    "Signal",
-)
-
-#: How each rule is named for people.
-RULE_LABELS: dict[str, tuple[str, str]] = {
-    "outlier": ("outlier", "outliers"),
-    "mr_outlier": ("large jump", "large jumps"),
-    "long_run": ("long run", "long runs"),
-    "short_run": ("short run", "short runs"),
-    "two_of_three": ("two-of-three", "two-of-three signals"),
-    "trend": ("trend", "trends"),
-    "runs_anhoej": ("non-random runs", "non-random runs"),
-}
 
 
 def point_label(r: XmrResult, i: int) -> str:
@@ -67,11 +45,11 @@ def number_format(value: float | None, decimals: int) -> str:
 
 
 def _where(s: Signal) -> str:
-    side = "above" if s.direction == "up" else "below"
+    side = "above" if s.moved == "up" else "below"
     if s.rule == "outlier":
         return f"{side} the limits"
     if s.rule == "mr_outlier":
-        return "a jump " + ("up" if s.direction == "up" else "down")
+        return f"a jump {s.moved}"
     return f"{side} the central line"
 
 
@@ -128,11 +106,11 @@ def describe(r: XmrResult) -> str:
     level = f"around {f(r.central_line)} (limits {lo} to {hi})"
     in_phase = [s for s in r.signals if s.phase == len(r.phases) - 1]
     if in_phase:
-        counts = Counter((s.rule, s.direction) for s in in_phase)
+        counts = Counter((s.rule, s.moved) for s in in_phase)
         parts = []
-        for (rule, direction), k in counts.items():
+        for (rule, moved), k in counts.items():
             label = RULE_LABELS[rule][0 if k == 1 else 1]
-            parts.append(f"{k} {label} {'up' if direction == 'up' else 'down'}")
+            parts.append(f"{k} {label} {moved}")
         sentences = [f"Signals: {', '.join(parts)}; the process runs {level}."]
         latest = r.latest_signals
         if latest:

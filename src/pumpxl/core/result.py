@@ -1,0 +1,191 @@
+"""The analysed XmR chart that :func:`pumpxl.xmr` returns."""
+
+from __future__ import annotations
+
+import math
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pumpxl.core import narrative
+from pumpxl.core.detect import Detection, Signal
+from pumpxl.core.inputs import XmrSettings
+from pumpxl.core.kernels import BoolArray, FloatArray, IntArray
+from pumpxl.core.limits import Phase
+from pumpxl.core.rules import RuleSet
+from pumpxl.core.vocabulary import Assurance, Direction
+
+__all__ = ["XmrResult"]
+
+
+class XmrResult:
+    """An analysed XmR chart. Per-point arrays have one entry per input value.
+
+    The latest phase's ``central_line``, ``mr_bar``, ``unpl``, ``lnpl`` and ``url`` are
+    attributes of the result itself; every phase is in ``phases``.
+    """
+
+    def __init__(
+        self,
+        *,
+        values: FloatArray,
+        dates: pd.DatetimeIndex | None,
+        moving_ranges: FloatArray,
+        phase_index: IntArray,
+        phases: tuple[Phase, ...],
+        excluded: BoolArray,
+        detection: Detection,
+        observed: IntArray,
+        rules: RuleSet,
+        direction: Direction,
+        target: FloatArray | None,
+        settings: XmrSettings,
+    ) -> None:
+        self.values = values
+        self.dates = dates
+        self.moving_ranges = moving_ranges
+        self.phase_index = phase_index
+        self.phases = phases
+        self.excluded = excluded
+        self.rules = rules
+        self.direction = direction
+        self.target = target
+        self.settings = settings
+        self._detection = detection
+        self._observed = observed
+        last = phases[-1] if phases else None
+        nan = float("nan")
+        self.central_line: float = last.central_line if last else nan
+        self.mr_bar: float = last.mr_bar if last else nan
+        self.unpl: float = last.unpl if last else nan
+        self.lnpl: float = last.lnpl if last else nan
+        self.url: float = last.url if last else nan
+
+    def __len__(self) -> int:
+        return int(self.values.shape[0])
+
+    def __repr__(self) -> str:
+        return (
+            f"<XmrResult n={len(self)} phases={len(self.phases)} CL={self.central_line:.6g} "
+            f"limits=({self.lnpl:.6g}, {self.unpl:.6g}) signals={len(self._detection)}>"
+        )
+
+    @cached_property
+    def signals(self) -> tuple[Signal, ...]:
+        """Every signal, ordered by first point; each names its rule, points and direction."""
+        return tuple(self._detection.signals(self._observed, self.phase_index, self.direction))
+
+    @property
+    def signal_count(self) -> int:
+        """How many signals there are, without building them."""
+        return len(self._detection)
+
+    @cached_property
+    def flags(self) -> dict[str, BoolArray]:
+        """For each active rule, which points (all of them, missing ones False) it flags."""
+        out = {}
+        for rule in self.rules.active:
+            col = np.zeros(len(self), dtype=bool)
+            col[self._observed] = self._detection.flags(rule)
+            out[rule] = col
+        return out
+
+    @cached_property
+    def suggested_phases(self) -> tuple[int, ...]:
+        """Where new phases would start: the first point of each long run that does not begin
+        at its phase's start. Advice only; pass it back as ``phases=`` (with any phases
+        already given) once the cause of the shift is known."""
+        starts = {p.start for p in self.phases}
+        return tuple(
+            sorted(
+                {s.first for s in self.signals if s.rule == "long_run" and s.first not in starts}
+            )
+        )
+
+    @property
+    def per_point(self) -> dict[str, FloatArray]:
+        """Per-point central_line, unpl, lnpl and url (each phase's values repeated)."""
+        return self._per_point
+
+    @cached_property
+    def _per_point(self) -> dict[str, FloatArray]:
+        cols = {}
+        for name in ("central_line", "unpl", "lnpl", "url"):
+            per_phase = np.array([getattr(p, name) for p in self.phases], dtype=np.float64)
+            cols[name] = per_phase[self.phase_index] if self.phases else np.full(0, np.nan)
+        return cols
+
+    @property
+    def latest_index(self) -> int | None:
+        """Index of the latest value that is not missing (None when there is none)."""
+        return int(self._observed[-1]) if self._observed.shape[0] else None
+
+    @cached_property
+    def latest_target(self) -> float | None:
+        """The target in force at the latest value (a trajectory's current step)."""
+        i = self.latest_index
+        if self.target is None or i is None:
+            return None
+        t = float(self.target[i])
+        return None if math.isnan(t) else t
+
+    @cached_property
+    def assurance(self) -> Assurance | None:
+        """Whether the latest phase will meet the target: ``"consistently pass"`` (target
+        beyond the limits on the bad side), ``"consistently fail"`` (beyond them on the good
+        side; with a neutral direction, any target outside the limits) or ``"hit and miss"``
+        (inside the limits). None without a target or limits."""
+        t = self.latest_target
+        if t is None or not self.phases or not self.phases[-1].has_limits:
+            return None
+        hi, lo = self.unpl, self.lnpl
+        if lo <= t <= hi:
+            return "hit and miss"
+        if self.direction == "neutral":
+            return "consistently fail"
+        if (t > hi) == (self.direction == "up"):
+            return "consistently fail"
+        return "consistently pass"
+
+    @cached_property
+    def latest_signals(self) -> tuple[Signal, ...]:
+        """Signals that include the latest value."""
+        i = self.latest_index
+        return tuple(s for s in self.signals if i is not None and i in s.points)
+
+    @cached_property
+    def description(self) -> str:
+        """A short plain-language account of the chart's state."""
+        return narrative.describe(self)
+
+    @cached_property
+    def status(self) -> str:
+        """One line about the latest value: its signal(s), or that it is routine."""
+        return narrative.status_line(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per point: value, moving_range, phase, central_line, unpl, lnpl, url,
+        excluded, a boolean column per active rule, and ``signal`` (the rules that flag the
+        point, comma-separated). Indexed by date when dates were given."""
+        n = len(self)
+        data: dict[str, Any] = {
+            "value": self.values,
+            "moving_range": self.moving_ranges,
+            "phase": self.phase_index,
+        }
+        data.update(self._per_point)
+        data["excluded"] = self.excluded
+        labels = np.full(n, "", dtype=object)
+        for rule in self.rules.active:
+            col = self.flags[rule]
+            data[rule] = col
+            labels = np.where(col, np.where(labels == "", rule, labels + ", " + rule), labels)
+        data["signal"] = labels
+        index = (
+            pd.Index(self.dates, name="date")
+            if self.dates is not None
+            else pd.RangeIndex(n, name="point")
+        )
+        return pd.DataFrame(data, index=index)

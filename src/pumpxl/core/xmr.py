@@ -1,0 +1,219 @@
+"""XmR (process behaviour) charts: central lines, moving ranges, natural process limits,
+phases, baselines and exclusions, in vectorised numpy.
+
+The formulas are in :mod:`pumpxl.core.limits`; with the default Wheeler constants:
+
+====================== ============= ============= ========================================
+constants              E2 (mean mR)  D4 (mean mR)  E2 / D4 (median mR)
+====================== ============= ============= ========================================
+``"wheeler"`` (default) 2.66          3.268         3.145 / 3.865   (Wheeler, Xmrit, NHS R)
+``"sigma"``            3 / 1.128     3.267         3 / 0.954 / 3.865  (qicharts2, PowerBI-SPC)
+====================== ============= ============= ========================================
+
+Mean +/- 3 standard deviations is *not* an XmR chart and is not offered.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from pumpxl.core.detect import Limits, detect
+from pumpxl.core.errors import InputError
+from pumpxl.core.inputs import (
+    DEFAULT_FIRM_POINTS,
+    XmrSettings,
+    baseline_windows,
+    check_bounds,
+    check_choice,
+    coerce_dates,
+    coerce_target,
+    coerce_values,
+    optional_float,
+    positions,
+)
+from pumpxl.core.kernels import IntArray
+from pumpxl.core.limits import (
+    Phase,
+    clip_to_bounds,
+    compute_phases,
+    moving_ranges,
+    scale_phase,
+    usable,
+)
+from pumpxl.core.result import XmrResult
+from pumpxl.core.rules import RuleSet, resolve_rules
+from pumpxl.core.vocabulary import parse_direction
+
+__all__ = ["xmr"]
+
+
+def xmr(
+    values: npt.ArrayLike | Sequence[float | None],
+    *,
+    dates: Sequence[Any] | pd.DatetimeIndex | None = None,
+    centre: Literal["mean", "median"] = "mean",
+    dispersion: Literal["mean", "median"] = "mean",
+    constants: Literal["wheeler", "sigma"] = "wheeler",
+    phases: Sequence[int | str | pd.Timestamp] | None = None,
+    baseline: int | tuple[Any, Any] | None = None,
+    exclude: Sequence[int | str | pd.Timestamp] | None = None,
+    screen_mr: bool = False,
+    lower_bound: float | None = None,
+    upper_bound: float | None = None,
+    missing: Literal["break", "bridge"] = "break",
+    rules: str | RuleSet | Mapping[str, Any] | None = "pump",
+    direction: str = "neutral",
+    target: float | npt.ArrayLike | None = None,
+    firm_points: int = DEFAULT_FIRM_POINTS,
+) -> XmrResult:
+    """Analyse one measure as an XmR chart.
+
+    Parameters
+    ----------
+    values
+        One number per period in time order; None or NaN for a missing period.
+    dates
+        Optional period dates (strictly increasing), so that ``phases``, ``baseline`` and
+        ``exclude`` may name dates and ``to_frame()`` is indexed by date.
+    centre, dispersion
+        ``"mean"`` (default) or ``"median"`` for the central line and for the moving-range
+        statistic (average or median moving range).
+    constants
+        ``"wheeler"`` (default: 2.66 / 3.268, and 3.145 / 3.865 for the median moving range)
+        or ``"sigma"`` (3 / 1.128 and 3.267, as qicharts2 and PowerBI-SPC).
+    phases
+        Recalculation points: the index (or date: the first period on or after it) where each
+        new phase starts. Each phase has its own central line, moving ranges and limits.
+    baseline
+        Limits from a window, extended forward unchanged: an int N uses the first N values of
+        every phase (fewer if the phase has fewer so far); a pair ``(start, stop)`` of indices
+        (stop exclusive) or of dates (both inclusive) uses that window for the phase that
+        holds it.
+    exclude
+        Indices or dates of known special causes, left out of the central line and of the
+        moving ranges they touch, but still plotted and judged.
+    screen_mr
+        Drop moving ranges of 3.267 x their mean or more and recompute (default False).
+    lower_bound, upper_bound
+        Natural bounds (0 for a count, 100 for a percentage): a limit beyond one is clipped
+        to it and marked as a boundary. A value beyond a bound is an error.
+    missing
+        ``"break"`` (default): a missing period breaks both adjacent moving ranges.
+        ``"bridge"``: the moving range spans the gap, from the last value before it.
+    rules
+        A preset (``"pump"`` default, ``"wheeler"``, ``"nhs"``, ``"anhoej"``), a
+        :class:`~pumpxl.rules.RuleSet` or a mapping (see :mod:`pumpxl.rules`).
+    direction
+        ``"up"`` (higher is better), ``"down"`` (lower is better) or ``"neutral"``: makes each
+        signal an improvement, a concern or neutral.
+    target
+        A number, or one per period (a trajectory); gives ``assurance`` for the latest phase.
+    firm_points
+        Limits from fewer values than this (default 20) are trial limits.
+
+    Examples
+    --------
+    Wheeler's peak flow rates (Making Sense of Data, fig 9.9):
+
+    >>> r = xmr([120, 140, 100, 150, 260, 150, 100, 120, 300, 300, 275, 300, 140, 170, 150,
+    ...          150, 190, 180])
+    >>> round(r.central_line, 1), round(r.mr_bar, 1), round(r.unpl, 1), round(r.url, 1)
+    (183.1, 52.4, 322.3, 171.1)
+    """
+    x = coerce_values(values)
+    n = int(x.shape[0])
+    s = XmrSettings(
+        centre=check_choice("centre", centre, ("mean", "median")),
+        dispersion=check_choice("dispersion", dispersion, ("mean", "median")),
+        constants=check_choice("constants", constants, ("wheeler", "sigma")),
+        screen_mr=bool(screen_mr),
+        missing=check_choice("missing", missing, ("break", "bridge")),
+        firm_points=int(firm_points),
+        lower_bound=optional_float("lower_bound", lower_bound),
+        upper_bound=optional_float("upper_bound", upper_bound),
+    )
+    if s.lower_bound is not None and s.upper_bound is not None and s.lower_bound >= s.upper_bound:
+        raise InputError(
+            f"lower_bound ({s.lower_bound:g}) must be below upper_bound ({s.upper_bound:g})",
+            setting="lower_bound",
+        )
+    rule_set = resolve_rules(rules)
+    better = parse_direction(direction)
+    idx_dates = coerce_dates(dates, n) if dates is not None else None
+    check_bounds(x, s)
+
+    starts = sorted({0, *positions(phases, n, idx_dates, "phases", on_or_after=True)})
+    pid = np.zeros(n, dtype=np.intp)
+    if len(starts) > 1:
+        pid[starts[1:]] = 1
+        np.cumsum(pid, out=pid)
+    missing_mask = np.isnan(x)
+    complete = not missing_mask.any()
+    observed = np.arange(n) if complete else (~missing_mask).nonzero()[0]
+    excluded = np.zeros(n, dtype=bool)
+    dropped = positions(exclude, n, idx_dates, "exclude", on_or_after=False)
+    if dropped:
+        excluded[dropped] = True
+    stops = [*starts[1:], n]
+    windows = baseline_windows(baseline, starts, stops, observed, n, idx_dates)
+    tgt = coerce_target(target, n)
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        mr, prev = moving_ranges(x, pid, observed, s.missing)
+        masks = None if complete and not dropped else usable(x, mr, prev, excluded)
+        phase_list = compute_phases(x, mr, masks, prev, starts, stops, windows, s)
+        if any(
+            not (math.isfinite(p.central_line) and math.isfinite(p.url))
+            for p in phase_list
+            if p.n_values and p.n_moving_ranges
+        ):
+            # Overflow with huge magnitudes: rescale by a power of two (exact), scale back.
+            scale = 2.0 ** math.floor(math.log2(float(np.nanmax(np.abs(x)))))
+            small_mr, _ = moving_ranges(x / scale, pid, observed, s.missing)
+            scaled = compute_phases(x / scale, small_mr, masks, prev, starts, stops, windows, s)
+            phase_list = [scale_phase(p, scale) for p in scaled]
+
+        xo = x if complete else x[observed]
+        detection = detect(
+            xo,
+            _limits(phase_list, pid[observed]),
+            rule_set,
+            pid=pid if complete else pid[observed],
+            multi=len(phase_list) > 1,
+            moving_ranges=mr if complete else mr[observed],
+        )
+    if s.lower_bound is not None or s.upper_bound is not None:
+        phase_list = [clip_to_bounds(p, s) for p in phase_list]
+    return XmrResult(
+        values=x,
+        dates=idx_dates,
+        moving_ranges=mr,
+        phase_index=pid,
+        phases=tuple(phase_list),
+        excluded=excluded,
+        detection=detection,
+        observed=observed,
+        rules=rule_set,
+        direction=better,
+        target=tgt,
+        settings=s,
+    )
+
+
+def _limits(phases: Sequence[Phase], pid: IntArray) -> Limits:
+    """The (unclipped) limits the rules judge each observed point against: one value for a
+    single phase, else one per point."""
+    if len(phases) <= 1:
+        p = phases[0] if phases else None
+        cl = p.central_line if p else 0.0
+        return Limits(cl, p.unpl - cl if p else 0.0, cl - p.lnpl if p else 0.0, p.url if p else 0.0)
+    per = np.array(
+        [(p.central_line, p.unpl - p.central_line, p.central_line - p.lnpl, p.url) for p in phases]
+    )[pid]
+    return Limits(per[:, 0], per[:, 1], per[:, 2], per[:, 3])

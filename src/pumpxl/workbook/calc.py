@@ -1,0 +1,101 @@
+"""``pumpxl calc`` output: a new workbook with a summary of every measure and its XmR table,
+signals and native chart."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from xlsxwriter.worksheet import Worksheet
+
+from pumpxl.core.analysis import AnalysedMeasure, predictability_verdict
+from pumpxl.core.model import PumpModel
+from pumpxl.core.narrative import decimals_for
+from pumpxl.files import atomic_output
+from pumpxl.workbook.xlsx import Formats, new_workbook, print_setup
+from pumpxl.workbook.xmr_sheet import XmrBlock, write_xmr_blocks
+
+__all__ = ["write_calc_workbook"]
+
+
+def write_calc_workbook(
+    path: Path,
+    model: PumpModel,
+    analysed: dict[str, AnalysedMeasure],
+    *,
+    overwrite: bool = False,
+    source: str = "",
+) -> None:
+    """A new workbook with a summary and every measure's XmR table, signals and chart."""
+    with atomic_output(Path(path), overwrite=overwrite) as tmp:
+        wb, f = new_workbook(tmp)
+        summary = wb.add_worksheet("Summary")
+        xmr_ws = wb.add_worksheet("XmR")
+        xmr_ws.write_string(0, 0, "XmR charts", f.title)
+        blocks = write_xmr_blocks(wb, f, xmr_ws, analysed)
+        _summary(summary, f, model, analysed, blocks, source)
+        summary.activate()
+        wb.close()
+
+
+def _summary(
+    ws: Worksheet,
+    f: Formats,
+    model: PumpModel,
+    analysed: dict[str, AnalysedMeasure],
+    blocks: list[XmrBlock],
+    source: str,
+) -> None:
+    organisation = model.settings.organisation
+    title = f"{organisation}: XmR summary" if organisation else "XmR summary"
+    ws.write_string(0, 0, title, f.title)
+    if source:
+        ws.write_string(1, 0, f"From {source}", f.note)
+    heads = [
+        "ID",
+        "Measure",
+        "Latest period",
+        "Latest value",
+        "Central line",
+        "Lower limit",
+        "Upper limit",
+        "Signal now",
+        "Target",
+        "Assurance",
+        "Trial limits",
+        "Description",
+    ]
+    widths = [7, 34, 12, 11, 11, 11, 11, 34, 9, 17, 8, 90]
+    for c, (h, w) in enumerate(zip(heads, widths, strict=True)):
+        ws.write_string(3, c, h, f.header)
+        ws.set_column(c, c, w)
+    where = {b.measure: b for b in blocks}
+    for r, a in enumerate(analysed.values(), start=4):
+        x = a.xmr
+        d = decimals_for(x.mr_bar)
+        num = f.num(d)
+        block = where[a.measure.id]
+        ws.write_url(r, 0, f"internal:'XmR'!A{block.header_row - 1}", f.link, string=a.measure.id)
+        ws.write_string(r, 1, a.measure.name, f.wrap)
+        i = x.latest_index
+        if i is not None:
+            ws.write_datetime(r, 2, a.dates[i].to_pydatetime(), f.date)
+            ws.write_number(r, 3, float(x.values[i]), num)
+        for c, v in ((4, x.central_line), (5, x.lnpl), (6, x.unpl)):
+            if not math.isnan(v):
+                ws.write_number(r, c, float(v), num)
+        ws.write_string(r, 7, x.status, f.wrap)
+        if x.latest_target is not None:
+            ws.write_number(r, 8, x.latest_target, num)
+        if x.assurance:
+            ws.write_string(r, 9, x.assurance, f.wrap)
+        if x.phases and x.phases[-1].trial:
+            ws.write_string(r, 10, "trial", f.wrap)
+        predictability = predictability_verdict(a)
+        text = x.description + (f" {predictability}." if predictability else "")
+        ws.write_string(r, 11, text, f.wrap)
+        ws.set_row(r, 15 * max(1, math.ceil(len(text) / 95)))
+    ws.freeze_panes(4, 2)
+    print_setup(ws, repeat_header=False)
+    ws.repeat_rows(3)
+    ws.autofilter(3, 0, 3 + len(analysed), len(heads) - 1)

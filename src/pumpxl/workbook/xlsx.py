@@ -1,0 +1,92 @@
+"""The look shared by every workbook pumpxl writes (XlsxWriter): cell formats, print set-up,
+and text that must stay text."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+__all__ = ["FIXED_TIME", "Formats", "literal", "new_workbook", "print_setup"]
+
+#: A fixed creation time keeps rebuilt templates byte-for-byte reproducible.
+FIXED_TIME = dt.datetime(2026, 1, 1)
+
+
+class Formats:
+    def __init__(self, wb: Workbook) -> None:
+        add = wb.add_format
+        self.title = add({"bold": True, "font_size": 16, "font_color": "#1F3864"})
+        self.heading = add({"bold": True, "font_size": 12, "font_color": "#1F3864"})
+        self.text = add({"text_wrap": True, "valign": "top"})
+        self.code = add({"font_name": "Consolas", "font_color": "#333333"})
+        self.wrap = add({"text_wrap": True, "valign": "top"})
+        self.top = add({"valign": "top"})
+        self.hidden_error = add({"font_color": "#FFFFFF"})
+        self.date = add({"num_format": "yyyy-mm-dd", "valign": "top"})
+        self.month = add({"num_format": "mmm yyyy", "align": "left"})
+        self.number = add({"num_format": "#,##0.00", "valign": "top"})
+        self.header = add(
+            {
+                "bold": True,
+                "bg_color": "#1F4E79",
+                "font_color": "#FFFFFF",
+                "border": 1,
+                "border_color": "#BFBFBF",
+                "text_wrap": True,
+                "valign": "vcenter",
+            }
+        )
+        self.block_title = add({"bold": True, "font_size": 13, "font_color": "#1F3864"})
+        self.note = add({"italic": True, "font_color": "#555555"})
+        self.link = add({"font_color": "#1F4E79", "underline": 1, "valign": "top"})
+        self.decimals: dict[int, Any] = {}
+        self._wb = wb
+
+    def num(self, decimals: int) -> Any:
+        if decimals not in self.decimals:
+            fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+            self.decimals[decimals] = self._wb.add_format({"num_format": fmt, "valign": "top"})
+        return self.decimals[decimals]
+
+
+def new_workbook(path: Path) -> tuple[Workbook, Formats]:
+    wb = xlsxwriter.Workbook(
+        str(path),
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "nan_inf_to_errors": True,
+        },
+    )
+    wb.set_properties({"created": FIXED_TIME, "author": "pumpxl", "title": "PuMP workbook"})
+    wb.set_calc_mode("auto")
+    # Show the stored results on opening instead of recalculating everything: a user without
+    # the pumpxl add-in still sees every number and chart until the data change.
+    wb.calc_on_load = False
+    return wb, Formats(wb)
+
+
+def print_setup(ws: Worksheet, *, repeat_header: bool = True, pages_wide: int = 1) -> None:
+    """Landscape A4, ``pages_wide`` pages wide, header row on every page."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(pages_wide, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    if repeat_header:
+        ws.repeat_rows(0)
+
+
+def literal(text: str) -> str:
+    """Text for chart titles, which XlsxWriter reads as a cell reference when they look like
+    one ("=Sheet!A1", or just "x!A1"): an invisible word joiner in front of a leading "=",
+    "+", "-" or "@" and after every "!" keeps it text and looks the same."""
+    text = text.replace("!", "!\u2060")
+    return "\u2060" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
