@@ -294,7 +294,14 @@ FAULTS: list[Fault] = [
     Fault("very_long_string", "long.xlsx", cells(Data={"C19": "x" * 30_000}), "characters)"),
     Fault("million_rows", "million.csv", _million_rows, "more problems", ("--plain", "wide")),
     # periods
-    Fault("date_day_first", "dmy.xlsx", cells(Data={"B20": "15/01/2024"}), "is not a date"),
+    # 15/01/2024 can only be day-first, so it is read as 15 Jan 2024 (issue 12), and the row
+    # is then out of time order among the measure's monthly rows from 2023
+    Fault(
+        "date_day_first",
+        "dmy.xlsx",
+        cells(Data={"B20": "15/01/2024"}),
+        "Data!B20 (measure \"Customer satisfaction\"): period 2024-01-15 comes after 2024-06-01",
+    ),
     Fault("date_dotted", "dotted.xlsx", cells(Data={"B21": "2024.01.15"}), "is not a date"),
     Fault(
         "date_as_number", "serial.xlsx", cells(Data={"B22": 20240115}), "is a number, not a date"

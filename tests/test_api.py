@@ -24,6 +24,7 @@ CORE_MODULES = {
     "model.py",
     "narrative.py",
     "parsing.py",
+    "periods.py",
     "result.py",
     "rules.py",
     "table.py",

@@ -37,7 +37,6 @@ __all__ = [
     "Settings",
     "Target",
     "find_cycle",
-    "infer_frequency",
 ]
 
 
@@ -197,13 +196,6 @@ class PumpModel:
             if m.id not in seen and (audience is None or audience in m.audiences)
         ]
         return out
-
-
-def infer_frequency(dates: npt.NDArray[np.datetime64]) -> Frequency:
-    """"weekly" when periods are about a week apart (median gap of 8 days or less), else
-    "monthly": for plain sheets, which do not say."""
-    gaps = np.diff(dates.astype("datetime64[D]")).astype(np.int64)
-    return "weekly" if gaps.shape[0] and float(np.median(gaps)) <= 8 else "monthly"
 
 
 def find_cycle(links: Mapping[str, Iterable[str]]) -> list[str] | None:

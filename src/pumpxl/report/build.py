@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from pumpxl.report.design import Deck, open_template
 from pumpxl.report.results_map import results_map_slide
 from pumpxl.report.slides import glance_slides, measure_slide, title_slide
 
-__all__ = ["ReportResult", "build_deck", "build_reports", "deck_filename"]
+__all__ = ["ReportResult", "build_deck", "build_reports", "deck_filename", "deck_filenames"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -33,8 +34,26 @@ class ReportResult:
 
 
 def deck_filename(audience: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", audience).strip("-").lower() or "audience"
-    return f"report-{slug}.pptx"
+    """``report-<audience>.pptx``: the name's letters and digits (in any script), runs of
+    anything else as one hyphen, in lower case."""
+    slug = re.sub(r"[\W_]+", "-", unicodedata.normalize("NFKC", audience)).strip("-").lower()
+    return f"report-{slug or 'audience'}.pptx"
+
+
+def deck_filenames(audiences: Iterable[str]) -> dict[str, str]:
+    """A file name per audience, unique even where file systems ignore case: a second
+    audience whose name gives the same file name gets ``-2``, a third ``-3``."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in audiences:
+        base = deck_filename(name)
+        candidate, k = base, 1
+        while candidate.casefold() in taken:
+            k += 1
+            candidate = base.replace(".pptx", f"-{k}.pptx")
+        taken.add(candidate.casefold())
+        out[name] = candidate
+    return out
 
 
 def build_deck(
@@ -91,7 +110,7 @@ def build_reports(
         known = ", ".join(model.audiences)
         raise InputError(f"no audience {unknown[0]!r}; audiences are {known}", setting="audience")
     outdir.mkdir(parents=True, exist_ok=True)
-    paths = {n: outdir / deck_filename(n) for n in names}
+    paths = {n: outdir / f for n, f in deck_filenames(names).items()}
     for path in paths.values():  # refuse before doing any work
         check_output(path, overwrite=overwrite)
     if analysed is None:

@@ -31,6 +31,8 @@ from pumpxl.report.design import (
     table_cell,
 )
 
+NO_VALUES = State("–", "No values yet", GREY)
+
 __all__ = [
     "glance_slides",
     "measure_slide",
@@ -44,6 +46,8 @@ GLANCE_ROWS = 8
 
 def measure_state(a: AnalysedMeasure) -> State:
     r = a.xmr
+    if r.latest_index is None:
+        return NO_VALUES
     has_limits = bool(r.phases) and r.phases[-1].has_limits
     return state_of([s.assessment for s in r.latest_signals], has_limits)
 
@@ -131,12 +135,11 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
         for r, a in enumerate(page, start=1):
             x = a.xmr
             i = x.latest_index
-            latest = _fmt(a, float(x.values[i])) if i is not None else "-"
-            limits = (
-                f"{_fmt(a, x.lnpl)} – {_fmt(a, x.unpl)}"
-                if x.phases and x.phases[-1].has_limits
-                else "too few values"
-            )
+            latest = _fmt(a, float(x.values[i])) if i is not None else "no values"
+            if x.phases and x.phases[-1].has_limits:
+                limits = f"{_fmt(a, x.lnpl)} – {_fmt(a, x.unpl)}"
+            else:
+                limits = "too few values" if i is not None else "-"
             state = measure_state(a)
             signal_words = sorted({RULE_LABELS[s.rule][0] for s in x.latest_signals})
             now = state.label + (f" ({', '.join(signal_words)})" if signal_words else "")
@@ -147,7 +150,7 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
                 else "no target"
             )
             fill = LIGHT if r % 2 == 0 else None
-            unit = f" {a.measure.unit}" if a.measure.unit and len(a.measure.unit) <= 8 else ""
+            unit = f" {a.measure.unit}" if i is not None and 0 < len(a.measure.unit) <= 8 else ""
             values = [a.measure.name, latest + unit, _fmt(a, x.central_line), limits, now, target]
             for c, text in enumerate(values):
                 colour = (
@@ -200,7 +203,13 @@ def three_questions(a: AnalysedMeasure) -> tuple[list[tuple[str, str]], bool]:
     state = measure_state(a)
     owner = a.measure.owner or "the measure's owner"
     happening = r.description
-    if state.word == "Routine variation":
+    if state is NO_VALUES:
+        why = "No values have been recorded for this measure yet."
+        act = f"{owner} to start collecting the data the Measure Definition describes."
+    elif state.word == "Too few values":
+        why = "Too few values to tell signals from routine variation yet."
+        act = "Keep collecting: limits come from 5 or more values, firm ones from about 20."
+    elif state.word == "Routine variation":
         why = (
             "Routine variation: the process is doing what it always does, so there is no "
             "single cause to look for."
@@ -240,7 +249,26 @@ def measure_slide(deck: Deck, model: PumpModel, a: AnalysedMeasure) -> Any:
     side = Box(area.left + chart_w + gap, area.top, area.width - chart_w - gap, area.height)
     status_h = int(Inches(0.75))
     chart_box = Box(area.left, area.top, chart_w, area.height - status_h - int(Inches(0.1)))
-    add_xmr_chart(slide, a, chart_box)
+    if a.xmr.latest_index is None:
+        empty = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, chart_box.left, chart_box.top, chart_box.width, chart_box.height
+        )
+        empty.fill.solid()
+        empty.fill.fore_color.rgb = LIGHT
+        empty.line.color.rgb = RULE
+        empty.shadow.inherit = False
+        fit_text(
+            empty,
+            "No values yet: the workbook has no values for this measure"
+            + (f" ({len(a.series)} periods, all blank)" if len(a.series) else "")
+            + ", so there is no chart.",
+            size=16,
+            min_size=12,
+            colour=GREY,
+            anchor=MSO_ANCHOR.MIDDLE,
+        )
+    else:
+        add_xmr_chart(slide, a, chart_box)
     # status under the chart: state, target assurance, unit and direction
     state = measure_state(a)
     assurance = ASSURANCE.get(r.assurance or "")
@@ -248,7 +276,7 @@ def measure_slide(deck: Deck, model: PumpModel, a: AnalysedMeasure) -> Any:
     facts = [
         state.label
         + (f" ({', '.join(signal_words)})" if signal_words else "")
-        + " at the latest value"
+        + (" at the latest value" if state is not NO_VALUES else "")
     ]
     if assurance and r.latest_target is not None:
         facts.append(
@@ -325,6 +353,9 @@ def calculation_notes(a: AnalysedMeasure) -> str:
         f"({', '.join(RULE_LABELS[x][1] for x in r.rules.active)}). Missing values: {s.missing}.",
     ]
     for k, p in enumerate(r.phases, start=1):
+        if p.stop == p.start:  # no periods at all
+            lines.append("No values yet.")
+            continue
         a_date, b_date = point_label(r, p.start), point_label(r, p.stop - 1)
         lines.append(
             f"Phase {k} ({a_date} to {b_date}): central line {_fmt(a, p.central_line)}, limits "

@@ -5,11 +5,13 @@ blanks, which would turn #DIV/0! into a silently missing value) and put into the
 
 from __future__ import annotations
 
+import difflib
+import posixpath
 import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,10 @@ __all__ = [
     "Grid",
     "column_letter",
     "error_problem",
+    "is_blank",
+    "near_miss",
     "open_grids",
+    "sheet_key",
 ]
 
 #: Workbooks that unpack to more than this are refused (zip bombs; 2 GB of XML is far beyond
@@ -91,9 +96,35 @@ class Grid:
     errors: dict[str, str]
     hidden: bool = False
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (row1, col1, row2, col2), 0-based
+    #: 0-based rows that are an Excel Table's Total Row (formulas over the table, not data)
+    totals: frozenset[int] = frozenset()
 
     def where(self, row: int, col: int) -> str:
         return f"{self.name}!{column_letter(col)}{row + 1}"
+
+
+def is_blank(value: Any) -> bool:
+    """An empty cell, or one holding only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def sheet_key(name: str) -> str:
+    """How sheet names are matched: exactly, but for case and surrounding spaces."""
+    return name.strip().casefold()
+
+
+def near_miss(wanted: str, names: Iterable[str]) -> str | None:
+    """The sheet a user probably meant by ``wanted`` ("Data_" for "Data"), if any."""
+    names = list(names)
+    loose = [n for n in names if _loose(n) == _loose(wanted)]
+    if loose:
+        return loose[0]
+    close = difflib.get_close_matches(sheet_key(wanted), [sheet_key(n) for n in names], 1, 0.75)
+    return next((n for n in names if close and sheet_key(n) == close[0]), None)
+
+
+def _loose(name: str) -> str:
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
 def _cell_position(ref: str) -> tuple[int, int]:
@@ -267,6 +298,33 @@ def _error_cells(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     return out
 
 
+_TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+
+
+def _totals_rows(zf: zipfile.ZipFile, part: str) -> frozenset[int]:
+    """0-based rows of the sheet that are its Excel Tables' Total Rows."""
+    folder, _, file = part.rpartition("/")
+    rels = f"{folder}/_rels/{file}.rels"
+    if not part or rels not in zf.namelist():
+        return frozenset()
+    out: set[int] = set()
+    try:
+        for rel in SafeET.fromstring(_read(zf, rels)):
+            if rel.get("Type") != _TABLE_REL:
+                continue
+            target = rel.get("Target", "")
+            table = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(folder, target)
+            )
+            root = SafeET.fromstring(_read(zf, table))
+            count = int(root.get("totalsRowCount", "0") or 0)
+            last = int(re.sub(r"\D", "", root.get("ref", "").rpartition(":")[2]) or 0)
+            out.update(last - 1 - k for k in range(count) if last - 1 - k >= 0)
+    except (_Damaged, SafeET.ParseError, DefusedXmlException, ValueError):
+        return frozenset()  # a damaged table part: its rows are read as they are
+    return frozenset(out)
+
+
 def open_grids(path: Path, wanted: Callable[[str], bool] | None = None) -> Iterator[Grid]:
     """Each sheet (or each whose name ``wanted`` accepts) as a :class:`Grid`."""
     path = Path(path)
@@ -306,6 +364,7 @@ def open_grids(path: Path, wanted: Callable[[str], bool] | None = None) -> Itera
                 raise _fail(path, f"has a damaged sheet ({exc})", "bad_zip") from None
             if errors:
                 _mark_errors(rows, errors)
-            yield Grid(name, rows, errors, name in hidden, merged)
+            totals = _totals_rows(zf, parts.get(name, ""))
+            yield Grid(name, rows, errors, name in hidden, merged, totals)
     finally:
         zf.close()

@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from pumpxl.core.model import PumpModel, Series
-from pumpxl.core.parsing import parse_date, parse_number
-from pumpxl.workbook.cells import ExcelError, Grid, column_letter, error_problem
+from pumpxl.core.parsing import date_rules, parse_date, parse_number
+from pumpxl.core.periods import first_irregular, irregular_message
+from pumpxl.workbook.cells import ExcelError, Grid, column_letter, error_problem, is_blank
 from pumpxl.workbook.layout import SHEET_BY_NAME, normalise
 from pumpxl.workbook.tables import TableReader, report_unknown
 
@@ -27,6 +28,7 @@ def read_data_sheet(rd: TableReader, model: PumpModel, grid: Grid, lookup: dict[
     if found is None:
         return
     header_at, keys = found
+    rd.skip_totals(grid, header_at)
     body = grid.rows[header_at + 1 :]
     first = header_at + 1  # 0-based row of body[0]
 
@@ -43,6 +45,10 @@ def read_data_sheet(rd: TableReader, model: PumpModel, grid: Grid, lookup: dict[
     def where(key: str, j: int) -> str:
         return f"{grid.name}!{letter.get(key, 'A')}{first + j + 1}"
 
+    rules = date_rules(
+        per_, header="Period", order=rd.date_order, where=lambda j: where("period", j)
+    )
+    told: set[str] = set()
     unknown: dict[str, list[str]] = defaultdict(list)
     rows_of: dict[str, list[int]] = defaultdict(list)
     dates: list[dt.date | None] = [None] * len(body)
@@ -50,7 +56,7 @@ def read_data_sheet(rd: TableReader, model: PumpModel, grid: Grid, lookup: dict[
     values = np.full(len(body), np.nan)
     epoch = dt.date(1970, 1, 1).toordinal()
     for j, (m, p, v) in enumerate(zip(meas, per_, vals, strict=True)):
-        if m == "" and p == "" and v == "" and not excl[j] and not notes[j]:
+        if first + j in grid.totals or all(is_blank(c) for c in (m, p, v, excl[j], notes[j])):
             continue
         mid = lookup.get(m) if isinstance(m, str) else None
         if mid is None:
@@ -76,8 +82,11 @@ def read_data_sheet(rd: TableReader, model: PumpModel, grid: Grid, lookup: dict[
             rd.problems.add(error_problem(where("period", j), p, label))
             continue
         else:
-            d, why = parse_date(p)
+            d, why = parse_date(p, rules)
+            if d is None and why and rules.problem and why in told:
+                continue  # the column's problem, reported at its first cell
             if d is None:
+                told.add(why or "")
                 rd.add(
                     where("period", j),
                     why or "no period given",
@@ -106,6 +115,14 @@ def read_data_sheet(rd: TableReader, model: PumpModel, grid: Grid, lookup: dict[
         v = values[ix]
         if stamps.shape[0] > 1:
             step = np.diff(stamps).astype(np.int64)
+            irregular = first_irregular(stamps, m.frequency) if (step > 0).all() else None
+            if irregular is not None:
+                rd.add(
+                    where("period", idx[irregular.index]),
+                    irregular_message(stamps, m.frequency, irregular),
+                    "irregular_period",
+                    m.name,
+                )
             for pos in np.flatnonzero(step <= 0).tolist():
                 j = idx[pos + 1]
                 earlier = stamps[: pos + 1]

@@ -8,114 +8,68 @@ the periods suggest, so every command works on them.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import itertools
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from pumpxl.core.errors import Problem, ProblemList, WorkbookError
-from pumpxl.core.model import Measure, PumpModel, Series, Settings, infer_frequency
-from pumpxl.core.parsing import parse_date, parse_number
-from pumpxl.workbook.cells import ExcelError, column_letter, error_problem, open_grids
+from pumpxl.core.model import Measure, PumpModel, Series, Settings
+from pumpxl.core.parsing import DateOrder, DateRules, date_rules, parse_date, parse_number
+from pumpxl.core.periods import first_irregular, infer_frequency, irregular_message
+from pumpxl.workbook.cells import (
+    ExcelError,
+    column_letter,
+    error_problem,
+    is_blank,
+    near_miss,
+    open_grids,
+    sheet_key,
+)
+from pumpxl.workbook.csvfile import CsvOptions, Line, read_csv
 from pumpxl.workbook.layout import normalise
 
-__all__ = ["read_plain", "read_series"]
+__all__ = ["PLAIN_SUFFIXES", "read_plain", "read_series"]
 
-MAX_CSV_BYTES = 512 * 1024 * 1024
+#: Files read as CSV text (Excel's "Unicode Text" export is a .txt).
+PLAIN_SUFFIXES = (".csv", ".txt", ".tsv")
 
+def _lines(path: Path, sheet: str | None, options: CsvOptions | None) -> tuple[str, list[Line]]:
+    """(name for messages, non-blank rows with their own row numbers) of a CSV or a sheet."""
+    if path.suffix.lower() in PLAIN_SUFFIXES:
+        return path.name, read_csv(path, options)
+    seen: list[str] = []
 
-def _rows(path: Path, sheet: str | None) -> tuple[str, list[list[Any]]]:
-    """(sheet name for messages, rows of cell values) from a CSV or a workbook sheet."""
-    if path.suffix.lower() in (".csv", ".txt"):
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise WorkbookError(
-                [Problem(path.name, f"cannot be read: {exc.strerror}", "unreadable")]
-            ) from None
-        if size > MAX_CSV_BYTES:
-            raise WorkbookError(
-                [
-                    Problem(
-                        path.name,
-                        f"is {size:,} bytes; pumpxl reads CSV files up to {MAX_CSV_BYTES:,}",
-                        "too_large",
-                    )
-                ]
-            )
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        if "\0" in text:
-            raise WorkbookError(
-                [
-                    Problem(
-                        path.name, "holds NUL bytes: it is a binary file, not CSV text", "not_text"
-                    )
-                ],
-                source=path.name,
-            )
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        try:
-            lines = [list(r) for r in csv.reader(io.StringIO(text, newline=""), dialect)]
-        except csv.Error as exc:
-            raise WorkbookError(
-                [Problem(path.name, f"cannot be read as CSV ({exc})", "bad_csv")], source=path.name
-            ) from None
-        return path.name, [[_csv_cell(c) for c in r] for r in lines]
-    grids = list(open_grids(path))
-    if sheet is not None:
-        match = [g for g in grids if normalise(g.name) == normalise(sheet)]
-        if not match:
-            names = ", ".join(g.name for g in grids)
-            raise WorkbookError(
-                [
-                    Problem(
-                        path.name,
-                        f"has no sheet {sheet!r}; its sheets are {names}",
-                        "missing_sheet",
-                    )
-                ]
-            )
-        grid = match[0]
-    else:
-        found = next((g for g in grids if not g.hidden), None)
-        if found is None:
-            what = (
-                (
-                    "every sheet is hidden ("
-                    + ", ".join(g.name for g in grids)
-                    + "); name one with --sheet"
-                )
-                if grids
-                else "has no sheets"
-            )
-            raise WorkbookError([Problem(path.name, what, "missing_sheet")], source=path.name)
-        grid = found
-    return grid.name, [list(r) for r in grid.rows]
+    def wanted(name: str) -> bool:
+        seen.append(name)
+        if sheet is not None:
+            return sheet_key(name) == sheet_key(sheet)
+        return True
 
-
-def _csv_cell(text: str) -> Any:
-    t = text.strip()
-    if not t:
-        return ""
-    try:
-        return (
-            float(t.replace(",", ""))
-            if any(ch.isdigit() for ch in t) and not ("-" in t[1:] or "/" in t)
-            else t
+    grids = list(open_grids(path, wanted))
+    if sheet is not None and not grids:
+        hint = near_miss(sheet, seen)
+        also = f"; did you mean {hint!r}?" if hint else f"; its sheets are {', '.join(seen)}"
+        raise WorkbookError(
+            [Problem(path.name, f"has no sheet {sheet!r}{also}", "missing_sheet")],
+            source=path.name,
         )
-    except ValueError:
-        return t
+    grid = grids[0] if sheet is not None else next((g for g in grids if not g.hidden), None)
+    if grid is None:
+        what = (
+            f"every sheet is hidden ({', '.join(g.name for g in grids)}); name one with --sheet"
+            if grids
+            else "has no sheets"
+        )
+        raise WorkbookError([Problem(path.name, what, "missing_sheet")], source=path.name)
+    lines = [
+        Line(r + 1, list(row))
+        for r, row in enumerate(grid.rows)
+        if r not in grid.totals and not all(is_blank(c) for c in row)
+    ]
+    return grid.name, lines
 
 
 def read_plain(
@@ -126,26 +80,33 @@ def read_plain(
     period: str | None = None,
     measure: str | None = None,
     value: str | None = None,
+    csv: CsvOptions | None = None,
+    date_order: DateOrder | None = None,
 ) -> PumpModel:
-    """Read a plain sheet or CSV into a model; raises WorkbookError with every problem."""
+    """Read a plain sheet or CSV into a model; raises WorkbookError with every problem.
+    Row numbers in messages are the file's own (blank rows counted)."""
     path = Path(path)
-    where, rows = _rows(path, sheet)
+    where, rows = _lines(path, sheet, csv)
     problems = ProblemList(path.name)
-    rows = [r for r in rows if any(c not in ("", None) for c in r)]
+    # title rows above the table (one filled cell) are not its header
+    start = next((k for k, ln in enumerate(rows) if sum(not is_blank(c) for c in ln.cells) > 1), 0)
+    rows = rows[start:]
     if len(rows) < 2:
         raise WorkbookError(
             [Problem(where, "needs a header row and at least one row of data", "empty")],
             source=path.name,
         )
-    header = [str(h).strip() for h in rows[0]]
+    header = [str(h).strip() for h in rows[0].cells]
     norm = [normalise(h) for h in header]
-    for r, row in enumerate(rows[1:], start=2):
-        extra = [c for c in row[len(header) :] if c not in ("", None)]
+    head_row = rows[0].number
+    body = rows[1:]
+    for line in body:
+        extra = [c for c in line.cells[len(header) :] if not is_blank(c)]
         if extra:
             problems.add(
                 Problem(
-                    f"{where}!{column_letter(len(header))}{r}",
-                    f"row has more cells than the header ({len(row)} for "
+                    f"{where}!{column_letter(len(header))}{line.number}",
+                    f"row has more cells than the header ({len(line.cells)} for "
                     f"{len(header)} columns); name every column",
                     "ragged_row",
                 )
@@ -163,7 +124,7 @@ def read_plain(
             raise WorkbookError(
                 [
                     Problem(
-                        f"{where}!1",
+                        f"{where}!{head_row}",
                         f"no column {name!r}; columns are " + ", ".join(header),
                         "missing_column",
                     )
@@ -172,36 +133,46 @@ def read_plain(
             )
         return norm.index(normalise(name))
 
+    def rules_for(c: int) -> DateRules:
+        cells = [line.cells[c] if c < len(line.cells) else "" for line in body]
+        letter = column_letter(c)
+        return date_rules(
+            cells,
+            header=header[c],
+            order=date_order,
+            where=lambda i: f"{where}!{letter}{body[i].number}",
+        )
+
     series: dict[str, list[tuple[dt.date, float, str]]] = defaultdict(list)
     if layout == "wide":
         pc = find(period, 0, "periods")
         value_cols = [i for i in range(len(header)) if i != pc and header[i]]
         if value is not None:
             value_cols = [find(value, None, "values")]
-        for r, row in enumerate(rows[1:], start=2):
-            d = _period(row, pc, where, r, problems)
+        rules, told = rules_for(pc), set[str]()
+        for line in body:
+            d = _period(line, pc, where, rules, problems, told)
             if d is None:
                 continue
             for c in value_cols:
-                v = _value(row, c, where, r, problems)
-                series[header[c]].append((d, v, f"{where}!{column_letter(c)}{r}"))
+                v = _value(line, c, where, problems)
+                series[header[c]].append((d, v, f"{where}!{column_letter(c)}{line.number}"))
     elif layout == "long":
         mc = find(measure, norm.index("measure") if "measure" in norm else None, "measures")
         pc = find(period, norm.index("period") if "period" in norm else None, "periods")
         vc = find(value, norm.index("value") if "value" in norm else None, "values")
-        for r, row in enumerate(rows[1:], start=2):
-            name = str(row[mc]).strip() if mc < len(row) else ""
+        rules, told = rules_for(pc), set[str]()
+        for line in body:
+            name = str(line.cells[mc]).strip() if mc < len(line.cells) else ""
             if not name:
-                problems.add(
-                    Problem(f"{where}!{column_letter(mc)}{r}", "no measure given", "blank")
-                )
+                spot = f"{where}!{column_letter(mc)}{line.number}"
+                problems.add(Problem(spot, "no measure given", "blank"))
                 continue
-            d = _period(row, pc, where, r, problems)
+            d = _period(line, pc, where, rules, problems, told)
             if d is None:
                 continue
-            series[name].append(
-                (d, _value(row, vc, where, r, problems), f"{where}!{column_letter(vc)}{r}")
-            )
+            cell = f"{where}!{column_letter(vc)}{line.number}"
+            series[name].append((d, _value(line, vc, where, problems), cell))
     else:
         raise WorkbookError(
             [Problem(where, f"layout must be 'wide' or 'long', not {layout!r}", "bad_option")]
@@ -232,8 +203,20 @@ def read_plain(
             seen.setdefault(d, cell)
             last = d if last is None or d > last else last
         dates = np.array([np.datetime64(i[0], "D") for i in items]).astype("datetime64[ns]")
+        frequency = infer_frequency(dates)
+        in_order = all(a[0] < b[0] for a, b in itertools.pairwise(items))
+        irregular = first_irregular(dates, frequency) if in_order else None
+        if irregular is not None:
+            problems.add(
+                Problem(
+                    items[irregular.index][2],
+                    irregular_message(dates, frequency, irregular),
+                    "irregular_period",
+                    name,
+                )
+            )
         mid = name
-        model.measures[mid] = Measure(mid, name, "", frequency=infer_frequency(dates))
+        model.measures[mid] = Measure(mid, name, "", frequency=frequency)
         model.series[mid] = Series(
             dates, np.array([i[1] for i in items]), np.zeros(len(items), dtype=bool)
         )
@@ -242,39 +225,42 @@ def read_plain(
     return model
 
 
-def _period(row: list[Any], c: int, where: str, r: int, problems: ProblemList) -> dt.date | None:
-    cell = row[c] if c < len(row) else ""
+def _period(
+    line: Line, c: int, where: str, rules: DateRules, problems: ProblemList, told: set[str]
+) -> dt.date | None:
+    """The line's period; a problem of the whole column is reported once (``told``)."""
+    cell = line.cells[c] if c < len(line.cells) else ""
+    spot = f"{where}!{column_letter(c)}{line.number}"
     if isinstance(cell, ExcelError):
-        problems.add(error_problem(f"{where}!{column_letter(c)}{r}", cell))
+        problems.add(error_problem(spot, cell))
         return None
-    if isinstance(cell, float):
-        cell = str(int(cell)) if cell.is_integer() else str(cell)
-    d, why = parse_date(cell)
-    if d is None:
-        problems.add(
-            Problem(
-                f"{where}!{column_letter(c)}{r}",
-                why or "no period given",
-                "not_a_date" if why else "blank",
-            )
-        )
+    d, why = parse_date(cell, rules)
+    if d is None and not (why and rules.problem and why in told):
+        problems.add(Problem(spot, why or "no period given", "not_a_date" if why else "blank"))
+        told.add(why or "")
     return d
 
 
-def _value(row: list[Any], c: int, where: str, r: int, problems: ProblemList) -> float:
-    cell = row[c] if c < len(row) else ""
+def _value(line: Line, c: int, where: str, problems: ProblemList) -> float:
+    cell = line.cells[c] if c < len(line.cells) else ""
     if isinstance(cell, ExcelError):
-        problems.add(error_problem(f"{where}!{column_letter(c)}{r}", cell))
+        problems.add(error_problem(f"{where}!{column_letter(c)}{line.number}", cell))
         return np.nan
     v, why = parse_number(cell)
     if why:
-        problems.add(Problem(f"{where}!{column_letter(c)}{r}", why, "not_a_number"))
+        problems.add(Problem(f"{where}!{column_letter(c)}{line.number}", why, "not_a_number"))
     return np.nan if v is None else v
 
 
-def read_series(path: Path, *, column: str | None = None) -> tuple[Measure, Series]:
+def read_series(
+    path: Path,
+    *,
+    column: str | None = None,
+    csv: CsvOptions | None = None,
+    date_order: DateOrder | None = None,
+) -> tuple[Measure, Series]:
     """One value column (the first, or ``column``) of a wide CSV or sheet: its measure and
     series."""
-    model = read_plain(path, layout="wide", value=column)
+    model = read_plain(path, layout="wide", value=column, csv=csv, date_order=date_order)
     mid = next(iter(model.series))
     return model.measures[mid], model.series[mid]

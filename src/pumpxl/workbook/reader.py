@@ -7,6 +7,7 @@ and returns the model with the full list of problems; :func:`load_workbook` rais
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,13 +18,17 @@ from pumpxl.core import vocabulary as words
 from pumpxl.core.analysis import AnalysedMeasure, analyse_each
 from pumpxl.core.errors import Problem, WorkbookError
 from pumpxl.core.model import PumpModel, Settings, find_cycle
-from pumpxl.workbook.cells import open_grids
+from pumpxl.core.parsing import DateOrder
+from pumpxl.workbook.cells import near_miss, open_grids, sheet_key
 from pumpxl.workbook.data_sheet import read_data_sheet
-from pumpxl.workbook.layout import SHEET_BY_NAME, SHEETS, normalise
+from pumpxl.workbook.layout import SHEETS, normalise
 from pumpxl.workbook.tables import Row, TableReader, report_unknown
 
 __all__ = ["ReadResult", "load_workbook", "read_workbook"]
 
+SHEET_KEYS = {sheet_key(s.name) for s in SHEETS}
+#: What separates the items of a list cell: commas, semicolons or line breaks (Alt+Enter).
+LIST_SEPARATORS = r"[,;\r\n]"
 #: The Direction column's words (and their synonyms in the vocabulary) -> direction.
 _DIRECTIONS = {label: key for key, label in words.DIRECTION_LABELS.items()}
 #: Setting names (normalised) on the Settings sheet -> Settings field.
@@ -39,45 +44,56 @@ class ReadResult:
     model: PumpModel
     problems: list[Problem] = field(default_factory=list)
     analysed: dict[str, AnalysedMeasure] = field(default_factory=dict)
+    #: how something was read that the user should know (an Excel Table's Total Row skipped)
+    notices: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def read_workbook(path: Path | str) -> ReadResult:
-    """Read and check a PuMP workbook; returns the model and every problem found."""
+def read_workbook(path: Path | str, *, date_order: DateOrder | None = None) -> ReadResult:
+    """Read and check a PuMP workbook; returns the model, every problem found, and (when there
+    are none) every measure analysed. Sheets are found by name (case and surrounding spaces
+    aside); ``date_order`` settles numeric dates whose day and month could be either way."""
     path = Path(path)
-    rd = TableReader(path.name)
-    wanted = [g for g in open_grids(path, lambda name: normalise(name) in SHEET_BY_NAME)]
-    grids = {normalise(g.name): g for g in wanted}
+    rd = TableReader(path.name, date_order=date_order)
+    names: list[str] = []
+
+    def wanted(name: str) -> bool:
+        names.append(name)
+        return sheet_key(name) in SHEET_KEYS
+
+    grids = {sheet_key(g.name): g for g in open_grids(path, wanted)}
     model = PumpModel()
     tables: dict[str, list[Row]] = {}
-    data_grid = grids.get("data")
     for spec in SHEETS:
-        if spec.name == "Data":
-            continue  # read column-wise below: it is the big one
-        grid = grids.get(normalise(spec.name))
+        grid = grids.get(sheet_key(spec.name))
         if grid is None:
             if spec.required:
-                rd.add(path.name, f'has no sheet "{spec.name}" ({spec.purpose})', "missing_sheet")
+                hint = near_miss(spec.name, names)
+                also = f"; did you mean {hint!r}?" if hint else ""
+                rd.add(
+                    path.name,
+                    f'has no sheet "{spec.name}" ({spec.purpose.rstrip(".")}){also}',
+                    "missing_sheet",
+                )
             tables[spec.name] = []
             continue
-        tables[spec.name] = rd.table(grid, spec)
+        if spec.name != "Data":  # the Data sheet is read column-wise below: it is the big one
+            tables[spec.name] = rd.table(grid, spec)
     model.settings = _settings(rd, tables["Settings"])
     _audiences(rd, model, tables["Audiences"])
     _results(rd, model, tables["Results"])
     lookup = _measures(rd, model, tables["Measures"])
-    if data_grid is None:
-        rd.add(path.name, 'has no sheet "Data" (measure values)', "missing_sheet")
-    else:
-        read_data_sheet(rd, model, data_grid, lookup)
+    if "data" in grids:
+        read_data_sheet(rd, model, grids["data"], lookup)
     _recalculations(rd, model, tables["Recalculations"], lookup)
     _targets(rd, model, tables["Targets"], lookup)
     _commentary(rd, model, tables["Commentary"], lookup)
     analysed = _engine_check(rd, model) if not rd.problems else {}
     problems = rd.finish()
-    return ReadResult(model, problems, analysed if not problems else {})
+    return ReadResult(model, problems, analysed if not problems else {}, rd.notices)
 
 
 def load_workbook(path: Path | str) -> PumpModel:
@@ -156,7 +172,7 @@ def _results(rd: TableReader, model: PumpModel, rows: list[Row]) -> None:
             rd.add(row.where("statement"), f"result {rid} has no statement", "blank")
         layer = rd.choice(row, "layer", words.LAYERS, "process")
         targets = tuple(
-            t.strip() for t in row.text("contributes_to").replace(";", ",").split(",") if t.strip()
+            t.strip() for t in re.split(LIST_SEPARATORS, row.text("contributes_to")) if t.strip()
         )
         links[rid] = targets
         if "contributes_to" in row.cols:
@@ -229,7 +245,7 @@ def _measures(rd: TableReader, model: PumpModel, rows: list[Row]) -> dict[str, s
             )
             lo = hi = None
         audiences = tuple(
-            a.strip() for a in row.text("audiences").replace(";", ",").split(",") if a.strip()
+            a.strip() for a in re.split(LIST_SEPARATORS, row.text("audiences")) if a.strip()
         )
         if model.audiences:
             known = {a.lower(): a for a in model.audiences}

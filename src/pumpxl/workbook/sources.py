@@ -10,13 +10,12 @@ from pumpxl.core.analysis import analyse, analyse_each
 from pumpxl.core.errors import Problem, WorkbookError
 from pumpxl.core.example import example_model
 from pumpxl.core.model import PumpModel
-from pumpxl.workbook.plain import read_plain
+from pumpxl.core.parsing import DateOrder
+from pumpxl.workbook.csvfile import CsvOptions
+from pumpxl.workbook.plain import PLAIN_SUFFIXES, read_plain
 from pumpxl.workbook.reader import ReadResult, read_workbook
 
-__all__ = ["PLAIN_SUFFIXES", "read_example", "read_source"]
-
-#: Files read as plain sheets even without ``plain=``.
-PLAIN_SUFFIXES = (".csv", ".txt")
+__all__ = ["read_example", "read_source"]
 
 
 def read_example() -> ReadResult:
@@ -33,12 +32,14 @@ def read_source(
     period: str | None = None,
     measure: str | None = None,
     value: str | None = None,
+    csv: CsvOptions | None = None,
+    date_order: DateOrder | None = None,
 ) -> ReadResult:
     """Read a PuMP workbook, or with ``plain`` ("wide" or "long", the default for CSV files)
     a plain sheet or CSV; never raises for problems in the file: they are in ``problems``."""
     path = Path(path)
     if plain is None and path.suffix.lower() not in PLAIN_SUFFIXES:
-        return read_workbook(path)
+        return read_workbook(path, date_order=date_order)
     try:
         model = read_plain(
             path,
@@ -47,6 +48,8 @@ def read_source(
             period=period,
             measure=measure,
             value=value,
+            csv=csv,
+            date_order=date_order,
         )
     except WorkbookError as exc:
         return ReadResult(PumpModel(), list(exc.problems))

@@ -7,11 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from pumpxl.core.errors import Problem, ProblemList
-from pumpxl.core.parsing import parse_date, parse_number
-from pumpxl.workbook.cells import ExcelError, Grid, column_letter, error_problem
+from pumpxl.core.parsing import DateOrder, DateRules, date_rules, parse_date, parse_number
+from pumpxl.workbook.cells import ExcelError, Grid, column_letter, error_problem, is_blank
 from pumpxl.workbook.layout import SHEETS, Sheet, normalise
 
 __all__ = ["Row", "TableReader", "place", "report_unknown"]
@@ -48,11 +49,48 @@ class TableReader:
     """Reads tables found by their column names and their cells by kind, collecting every
     problem (with its cell) instead of stopping at the first."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, *, date_order: DateOrder | None = None) -> None:
         self.problems = ProblemList(source)
+        self.notices: list[Problem] = []
+        self.date_order = date_order
+        self._rules: dict[tuple[str, str], DateRules] = {}
+        self._told: set[tuple[str, str, str]] = set()  # column problems already reported
 
     def add(self, where: str, message: str, code: str, measure: str | None = None) -> None:
         self.problems.add(Problem(where, message, code, measure))
+
+    def notice(self, where: str, message: str, code: str) -> None:
+        """Something read in a way the user should know about (not a problem)."""
+        self.notices.append(Problem(where, message, code, severity="warning"))
+
+    def skip_totals(self, grid: Grid, header_at: int) -> None:
+        """Mention the Total Rows of the sheet's Excel Tables, which are not read."""
+        for r in sorted(grid.totals):
+            if r > header_at:
+                self.notice(
+                    f"{grid.name}!{r + 1}:{r + 1}",
+                    "is the Excel Table's Total Row (totals, not data): not read",
+                    "total_row",
+                )
+
+    def date_rules(self, grid: Grid, header_at: int, spec: Sheet, keys: dict[str, int]) -> None:
+        """Decide each date column's rules (day/month order, Excel date numbers) from the
+        whole column, as :func:`pumpxl.core.parsing.date_rules` describes."""
+        for column in spec.columns:
+            if column.kind != "date" or column.key not in keys:
+                continue
+            c = keys[column.key]
+            body = range(header_at + 1, len(grid.rows))
+            cells = [grid.rows[r][c] if c < len(grid.rows[r]) else "" for r in body]
+            self._rules[(grid.name, column.key)] = date_rules(
+                cells,
+                header=column.header,
+                order=self.date_order,
+                where=partial(_spot, grid, header_at + 1, c),
+            )
+
+    def rules(self, grid: Grid, key: str) -> DateRules:
+        return self._rules.get((grid.name, key), DateRules(self.date_order, serials=True))
 
     def finish(self) -> list[Problem]:
         """Every problem, sorted into workbook order."""
@@ -102,12 +140,16 @@ class TableReader:
         if found is None:
             return []
         header_at, keys = found
+        self.skip_totals(grid, header_at)
+        self.date_rules(grid, header_at, spec, keys)
         out = []
         for r in range(header_at + 1, len(grid.rows)):
+            if r in grid.totals:
+                continue
             row = grid.rows[r]
             width = len(row)
             cells = {k: (row[i] if i < width else "") for k, i in keys.items()}
-            if any(v != "" and v is not None for v in cells.values()):
+            if not all(is_blank(v) for v in cells.values()):
                 out.append(Row(grid, r, cells, keys))
         return out
 
@@ -156,8 +198,10 @@ class TableReader:
     def date(self, row: Row, key: str, measure: str | None = None) -> dt.date | None:
         if key not in row.cells or self.error_cell(row, key, measure):
             return None
-        value, why = parse_date(row.cells[key])
-        if why:
+        rules = self.rules(row.grid, key)
+        value, why = parse_date(row.cells[key], rules)
+        if why and not (rules.problem and (row.grid.name, key, why) in self._told):
+            self._told.add((row.grid.name, key, why))
             self.add(row.where(key), why, "not_a_date", measure)
         return value
 
@@ -175,6 +219,10 @@ def place(p: Problem) -> tuple[int, int, int, str]:
     for ch in letters:
         col = col * 26 + ord(ch) - 64
     return rank, int(digits) if digits else 0, col, p.message
+
+
+def _spot(grid: Grid, first: int, col: int, i: int) -> str:
+    return grid.where(first + i, col)
 
 
 def report_unknown(rd: TableReader, unknown: dict[str, list[str]]) -> None:

@@ -207,7 +207,8 @@ def _xmr_block(
             )
         else:
             ws.write_datetime(first + j, 11, stamp, f.month)
-    _xmr_chart(wb, ws, a, block, weekly)
+    if r.latest_index is not None:  # a chart of blanks only would have no scale
+        _xmr_chart(wb, ws, a, block, weekly)
     return block
 
 

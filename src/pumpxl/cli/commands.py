@@ -1,0 +1,241 @@
+"""What each ``pumpxl`` command does: read its input once, call the library, print a short
+account. Problems reach :func:`pumpxl.cli.main` as errors, which turns them into messages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from pumpxl.core.errors import Problem, WorkbookError
+
+if TYPE_CHECKING:
+    from pumpxl.workbook.reader import ReadResult
+
+__all__ = [
+    "cmd_calc",
+    "cmd_check",
+    "cmd_gallery",
+    "cmd_new",
+    "cmd_report",
+    "cmd_xmr",
+    "print_problems",
+    "read_input",
+]
+
+MAX_LISTED = 200  # problems printed in full; the rest are counted by kind
+
+
+def _print_table(out: TextIO, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
+    out.write(fmt.format(*header).rstrip() + "\n")
+    out.writelines(fmt.format(*r).rstrip() + "\n" for r in rows)
+
+
+def print_problems(out: TextIO, problems: Sequence[Problem], heading: str) -> None:
+    if not problems:
+        return
+    summary = [p for p in problems if p.code == "more"]  # counted, not listed, by the reader
+    listed = [p for p in problems if p.code != "more"]
+    out.write(f"{heading} ({len(listed)}{' and more' if summary else ''}):\n")
+    for p in listed[:MAX_LISTED]:
+        out.write(f"  {p}\n")
+    if len(listed) > MAX_LISTED:
+        rest = Counter(p.code for p in listed[MAX_LISTED:])
+        kinds = ", ".join(f"{n} {code}" for code, n in rest.most_common())
+        out.write(f"  ... and {len(listed) - MAX_LISTED} more ({kinds})\n")
+    for p in summary:
+        out.write(f"  {p}\n")
+
+
+def read_input(args: argparse.Namespace) -> ReadResult:
+    """The input of a command: the PuMP workbook or plain sheet/CSV named, or the example."""
+    from pumpxl.workbook.sources import read_example, read_source
+
+    if getattr(args, "workbook", None) is None:
+        return read_example()
+    return read_source(
+        args.workbook,
+        plain=args.plain,
+        sheet=args.sheet,
+        period=args.period_column,
+        measure=args.measure_column,
+        value=args.value_column,
+        csv=_csv_options(args),
+        date_order=args.date_order,
+    )
+
+
+def _csv_options(args: argparse.Namespace) -> Any:
+    from pumpxl.workbook.csvfile import CsvOptions
+
+    delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter or "", args.delimiter)
+    return CsvOptions(encoding=args.encoding, delimiter=delimiter, decimal=args.decimal)
+
+
+def _load(args: argparse.Namespace) -> ReadResult:
+    """The input, or a WorkbookError listing every problem in it."""
+    read = read_input(args)
+    if read.problems:
+        raise WorkbookError(read.problems, source=Path(args.workbook).name)
+    return read
+
+
+# ---------------------------------------------------------------------------------- commands
+
+
+def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
+    """Analyse one series from a CSV (or the bundled example) and print the XmR table."""
+    from pumpxl.core.narrative import decimals_for, number_format
+    from pumpxl.core.table import xmr_table
+    from pumpxl.core.xmr import xmr
+    from pumpxl.workbook.plain import read_series
+
+    defaults: dict[str, Any] = {}
+    if args.file is None:
+        from pumpxl.core.example import example_model
+
+        model = example_model()
+        m = model.measures["M03"]
+        series = model.series["M03"]
+        defaults = {
+            "direction": m.direction,
+            "target": 75.0,
+            "lower_bound": 0.0,
+            "upper_bound": 100.0,
+        }
+    else:
+        m, series = read_series(
+            Path(args.file), column=args.column, csv=_csv_options(args), date_order=args.date_order
+        )
+
+    def option(key: str) -> Any:
+        given = getattr(args, key)
+        return defaults.get(key) if given is None else given
+
+    r = xmr(
+        series.values,
+        dates=series.index,
+        rules=args.rules,
+        direction=option("direction") or "neutral",
+        target=option("target"),
+        phases=args.phases or None,
+        centre=args.centre,
+        dispersion=args.dispersion,
+        constants=args.constants,
+        screen_mr=args.screen_mr,
+        lower_bound=option("lower_bound"),
+        upper_bound=option("upper_bound"),
+    )
+    d = decimals_for(r.mr_bar)
+    table = xmr_table(r)
+    weekly = m.frequency in ("daily", "weekly")
+    labels = list(series.index.strftime("%Y-%m-%d" if weekly else "%Y-%m"))
+    columns = [r.values, table.moving_range, table.central_line]
+    columns += [table.lower_limit, table.upper_limit]
+    rows = [
+        [label, *(number_format(float(col[i]), d) for col in columns), table.signal[i]]
+        for i, label in enumerate(labels)
+    ]
+    out.write(f"{m.name} ({m.unit})\n\n" if m.unit else f"{m.name}\n\n")
+    _print_table(out, ["period", "value", "mR", "CL", "LNPL", "UNPL", "signal"], rows)
+    out.write("\n" + r.description + "\n")
+    if r.suggested_phases:
+        starts = " ".join(labels[i] for i in r.suggested_phases)
+        out.write(f"Suggested recalculation: --phases {starts}\n")
+    return 0
+
+
+def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
+    """Write a fresh workbook from the template (or the filled example)."""
+    from pumpxl.core.example import example_model
+    from pumpxl.workbook.template import write_pump_workbook
+
+    path = Path(args.path)
+    write_pump_workbook(path, example_model() if args.example else None, overwrite=args.force)
+    out.write(f"Wrote {path}\n")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    """List every problem in a workbook, then PuMP warnings; exit 1 on problems."""
+    from pumpxl.core.audit import audit
+
+    read = read_input(args)
+    name = Path(args.workbook).name if args.workbook else "the bundled example"
+    if read.problems:
+        print_problems(out, read.problems, f"{name}: problems")
+        out.write("Fix these and run pumpxl check again.\n")
+        return 1
+    model = read.model
+    warnings = audit(model, read.analysed)
+    out.write(
+        f"{name}: no problems; {len(model.measures)} measures, "
+        f"{len(model.results)} results, {len(model.audiences)} audiences.\n"
+    )
+    print_problems(out, read.notices, "Read with notes")
+    print_problems(out, warnings, "PuMP warnings")
+    return 0
+
+
+def cmd_calc(args: argparse.Namespace, out: TextIO) -> int:
+    """Write a new workbook with every measure's XmR table, signals and chart."""
+    from pumpxl.workbook.calc import write_calc_workbook
+
+    read = _load(args)
+    source = Path(args.workbook).name if args.workbook else "the bundled example"
+    write_calc_workbook(
+        Path(args.output), read.model, read.analysed, overwrite=args.force, source=source
+    )
+    signals = sum(a.xmr.signal_count for a in read.analysed.values())
+    out.write(f"Wrote {args.output}: {len(read.analysed)} measures, {signals} signals\n")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    """Build one PowerPoint deck per audience."""
+    from pumpxl.report import build_reports
+
+    read = _load(args)
+    progress = _progress_printer(sys.stderr) if sys.stderr.isatty() else None
+    results = build_reports(
+        read.model,
+        Path(args.output),
+        audiences=args.audience or None,
+        template=Path(args.template) if args.template else None,
+        overwrite=args.force,
+        progress=progress,
+        analysed=read.analysed,
+    )
+    for r in results:
+        warn = "  (warning: only activity/output measures)" if r.outputs_only else ""
+        out.write(f"Wrote {r.path}: {r.audience}, {r.measures} measures, {r.slides} slides{warn}\n")
+    return 0
+
+
+def cmd_gallery(args: argparse.Namespace, out: TextIO) -> int:
+    """Print Measure Gallery posters: one A3 page per result."""
+    from pumpxl.report import build_gallery
+
+    read = _load(args)
+    n = build_gallery(read.model, Path(args.output), overwrite=args.force)
+    out.write(f"Wrote {args.output}: {n} posters\n")
+    return 0
+
+
+def _progress_printer(stream: TextIO) -> Callable[[str, int, int], None]:
+    def show(audience: str, done: int, total: int) -> None:
+        stream.write(f"\r{audience}: measure {done} of {total}")
+        if done == total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
+
+
+# ------------------------------------------------------------------------------------ parser
+

@@ -1,0 +1,171 @@
+"""The ``pumpxl`` command line's parser: one declarative entry per command, with the option
+groups it shares with others."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from pumpxl.cli.commands import cmd_calc, cmd_check, cmd_gallery, cmd_new, cmd_report, cmd_xmr
+
+__all__ = ["COMMANDS", "Command", "build_parser"]
+
+
+def _workbook_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "workbook",
+        nargs="?",
+        help="PuMP workbook (.xlsx), or a plain sheet/CSV with --plain "
+        "(default: the bundled example)",
+    )
+    p.add_argument(
+        "--plain",
+        choices=["wide", "long"],
+        help="read a plain sheet or CSV: wide (a column per measure) or long "
+        "(measure, period, value columns)",
+    )
+    p.add_argument("--sheet", help="with --plain: the sheet to read (default: the first)")
+    p.add_argument("--period-column", help="with --plain: the period column's header")
+    p.add_argument("--measure-column", help="with --plain long: the measure column's header")
+    p.add_argument("--value-column", help="with --plain: the value column's header")
+    _reading_options(p)
+
+
+def _reading_options(p: argparse.ArgumentParser) -> None:
+    """How to read a CSV or numeric dates, when pumpxl cannot tell or guesses wrong."""
+    p.add_argument("--encoding", help="a CSV's text encoding, e.g. utf-8, cp1252, utf-16")
+    p.add_argument("--delimiter", help="a CSV's column separator: , or ; or tab")
+    p.add_argument("--decimal", choices=[",", "."], help="a CSV's decimal separator")
+    p.add_argument(
+        "--date-order",
+        choices=["dmy", "mdy"],
+        help="numeric dates like 03/04/2024 are day-month-year (dmy) or month-day-year (mdy)",
+    )
+
+
+def _xmr_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", nargs="?", help="CSV file: first column periods, then values")
+    p.add_argument("--column", help="value column to analyse (default: the first)")
+    _reading_options(p)
+    p.add_argument("--rules", default="pump", help="rule preset: pump, wheeler, nhs, anhoej")
+    p.add_argument("--direction", help="up (higher is better), down or neutral")
+    p.add_argument("--target", type=float, help="target value, for assurance")
+    p.add_argument("--phases", nargs="*", default=[], help="periods where new phases start")
+    p.add_argument("--centre", default="mean", choices=["mean", "median"])
+    p.add_argument("--dispersion", default="mean", choices=["mean", "median"])
+    p.add_argument("--constants", default="wheeler", choices=["wheeler", "sigma"])
+    p.add_argument("--screen-mr", action="store_true", help="screen large moving ranges")
+    p.add_argument("--lower-bound", type=float, help="natural lower bound, e.g. 0")
+    p.add_argument("--upper-bound", type=float, help="natural upper bound, e.g. 100")
+
+
+def _new_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("path", help="where to write the .xlsx")
+    p.add_argument(
+        "--example", action="store_true", help="fill it with the Northwind IT Services example"
+    )
+
+
+def _report_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--audience", action="append", help="only this audience (repeatable)")
+    p.add_argument("--template", help="your organisation's .pptx or .potx for branding")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: what it runs, its help, and which shared options it takes."""
+
+    name: str
+    run: Callable[[argparse.Namespace, TextIO], int]
+    help: str
+    description: str
+    options: Callable[[argparse.ArgumentParser], None] | None = None
+    workbook: bool = False  # takes a workbook (or plain sheet) argument
+    output: dict[str, Any] | None = None  # keyword arguments of its -o/--output option
+    force: str = ""  # help of its --force option, if it has one
+
+
+COMMANDS: list[Command] = [
+    Command(
+        "xmr",
+        cmd_xmr,
+        "print one series' XmR table",
+        "Analyse one series (a CSV with a period column and value columns) as an XmR chart. "
+        "Without FILE, the example's first-contact resolution measure is used.",
+        _xmr_options,
+    ),
+    Command(
+        "new",
+        cmd_new,
+        "create a workbook from the template",
+        "Write a new PuMP workbook from the template.",
+        _new_options,
+        force="replace the file if it exists",
+    ),
+    Command(
+        "check",
+        cmd_check,
+        "list every problem in a workbook, and PuMP warnings",
+        "Check a workbook: every problem with its cell (exit 1), then warnings about PuMP "
+        "practice.",
+        workbook=True,
+    ),
+    Command(
+        "calc",
+        cmd_calc,
+        "write a workbook of XmR tables and charts",
+        "Compute every measure's XmR chart into a new workbook (summary, tables, signals, "
+        "native charts). The input is never modified.",
+        workbook=True,
+        output={"required": True, "help": "the new .xlsx to write"},
+        force="replace the output if it exists",
+    ),
+    Command(
+        "report",
+        cmd_report,
+        "build one PowerPoint deck per audience",
+        "Build PowerPoint performance reports: one deck per audience with at-a-glance, "
+        "Results Map and a page per measure. Without WORKBOOK, the bundled example is used.",
+        _report_options,
+        workbook=True,
+        output={"default": "reports", "help": "folder for the decks (default: reports)"},
+        force="replace decks that exist",
+    ),
+    Command(
+        "gallery",
+        cmd_gallery,
+        "print Measure Gallery posters",
+        "Measure Gallery posters (PuMP step 4): one A3 page per result with its draft "
+        "measures and space for written feedback.",
+        workbook=True,
+        output={"default": "gallery.pptx", "help": "the .pptx to write"},
+        force="replace the file if it exists",
+    ),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from pumpxl import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="pumpxl",
+        description="PuMP performance measures and XmR charts: workbooks in, reports out.",
+    )
+    parser.add_argument("--version", action="version", version=f"pumpxl {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.help, description=command.description)
+        if command.workbook:
+            _workbook_options(p)
+        if command.options is not None:
+            command.options(p)
+        if command.output is not None:
+            p.add_argument("-o", "--output", **command.output)
+        if command.force:
+            p.add_argument("--force", action="store_true", help=command.force)
+        p.set_defaults(run=command.run)
+    return parser
+
+
