@@ -49,6 +49,7 @@ def read_data_sheet(rd: TableReader, model: PumpModel, grid: Grid, lookup: dict[
         per_, header="Period", order=rd.date_order, where=lambda j: where("period", j)
     )
     told: set[str] = set()
+    totals = grid.totals
     unknown: dict[str, list[str]] = defaultdict(list)
     rows_of: dict[str, list[int]] = defaultdict(list)
     dates: list[dt.date | None] = [None] * len(body)
@@ -56,7 +57,13 @@ def read_data_sheet(rd: TableReader, model: PumpModel, grid: Grid, lookup: dict[
     values = np.full(len(body), np.nan)
     epoch = dt.date(1970, 1, 1).toordinal()
     for j, (m, p, v) in enumerate(zip(meas, per_, vals, strict=True)):
-        if first + j in grid.totals or all(is_blank(c) for c in (m, p, v, excl[j], notes[j])):
+        if m == "" and p == "" and v == "" and not excl[j] and not notes[j]:
+            continue  # the common blank row, without function calls
+        if (isinstance(m, str) and not m.strip() and is_blank(p) and is_blank(v)) and (
+            is_blank(excl[j]) and is_blank(notes[j])
+        ):
+            continue  # a row of spaces
+        if totals and first + j in totals:
             continue
         mid = lookup.get(m) if isinstance(m, str) else None
         if mid is None:
