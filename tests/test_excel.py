@@ -180,7 +180,7 @@ def test_limits_status_describe_assurance_moving_ranges() -> None:
     with_header = call("xmr_limits", values=column(values), header=True)
     assert with_header[0] == list(LIMITS_COLUMNS)
     status = call("xmr_status", values=column(values), direction="up", target=90)
-    assert status == [[r.status]] and "outlier above the limits (improvement)" in r.status
+    assert status == [[r.status]] and r.status == "Improvement: outlier above the limits (point 8)"
     describe = call("xmr_describe", values=column(values), direction="up", target=90)
     assert describe == [[r.description]]
     assurance = call("xmr_assurance", values=column(values), target=90, direction="Higher is better")
@@ -456,5 +456,5 @@ def test_formula_arguments_follow_the_signature_not_positions() -> None:
     assert by_name(moved_describe, grown_describe) == by_name(describe, excel.xmr_describe)
     named = by_name(describe, excel.xmr_describe)
     assert named["direction"] == '"up"' and named["rules"] == '"pump"'
-    assert named["phases"].startswith("$L$") and named["target"].startswith("$J$")
+    assert named["phases"].startswith("$N$") and named["target"].startswith("$J$")
     assert named["firm_points"] == "15" and named["lower_bound"] == "0"

@@ -216,7 +216,7 @@ def test_trajectory_target_uses_the_latest_step() -> None:
 
 def test_description_reads_like_the_brief() -> None:
     r = xmr([82.0, 83.1, 81.4, 82.9, 82.3, 81.9, 82.6], direction="up", target=82.5, rules="pump")
-    assert r.description.startswith("No signals: stable around 82.31 (limits")
+    assert r.description.startswith("No signals: the process runs predictably around 82.31 (limits")
     assert "target of 82.50 is inside the limits and will be met only by chance" in r.description
 
 

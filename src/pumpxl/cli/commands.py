@@ -210,6 +210,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
         overwrite=args.force,
         progress=progress,
         analysed=read.analysed,
+        icons=args.icons,
     )
     for r in results:
         warn = "  (warning: only activity/output measures)" if r.outputs_only else ""

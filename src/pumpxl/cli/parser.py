@@ -71,6 +71,13 @@ def _new_options(p: argparse.ArgumentParser) -> None:
 def _report_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--audience", action="append", help="only this audience (repeatable)")
     p.add_argument("--template", help="your organisation's .pptx or .potx for branding")
+    p.add_argument(
+        "--icons",
+        choices=["pumpxl", "mdc"],
+        default="pumpxl",
+        help="pumpxl: symbols and words (default); mdc: NHS Making Data Count variation and "
+        "assurance icons and their summary matrix too",
+    )
 
 
 @dataclass(frozen=True)

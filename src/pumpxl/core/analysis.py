@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from pumpxl.core.errors import InputError
+from pumpxl.core.interpret import Reading, Recalculated, read
 from pumpxl.core.limits import CONSTANTS
-from pumpxl.core.model import Commentary, Measure, PumpModel, Series, Target
+from pumpxl.core.model import Commentary, Measure, PumpModel, Recalculation, Series, Target
 from pumpxl.core.narrative import decimals_for, number_format
 from pumpxl.core.result import XmrResult
 from pumpxl.core.xmr import xmr
@@ -40,6 +41,7 @@ class AnalysedMeasure:
     targets: np.ndarray | None
     predictability_target: float | None
     commentary: Commentary | None
+    reading: Reading
 
     @property
     def dates(self) -> pd.DatetimeIndex:
@@ -105,9 +107,9 @@ def analyse_each(
     :class:`InputError` (with ``measure`` set) for each measure the engine rejects."""
     wanted = set(measures) if measures is not None else None
     firm = model.settings.firm_points
-    recalcs: dict[str, list[date]] = {}
+    recalcs: dict[str, list[Recalculation]] = {}
     for rc in model.recalculations:
-        recalcs.setdefault(rc.measure, []).append(rc.period)
+        recalcs.setdefault(rc.measure, []).append(rc)
     targets: dict[str, list[Target]] = {}
     for t in model.targets:
         targets.setdefault(t.measure, []).append(t)
@@ -124,7 +126,8 @@ def analyse_each(
         dates = series.index
         excluded = np.flatnonzero(series.exclude).tolist()
         tser = target_series(targets.get(m.id, []), dates)
-        phases = [pd.Timestamp(p) for p in sorted(recalcs.get(m.id, []))]
+        recorded = sorted(recalcs.get(m.id, []), key=lambda rc: rc.period)
+        phases = [pd.Timestamp(rc.period) for rc in recorded]
         try:
             result = xmr(
                 series.values,
@@ -148,5 +151,12 @@ def analyse_each(
             latest_day = dates[latest].date()
             mine = [c for c in notes.get(m.id, []) if c.period <= latest_day]
             comment = max(mine, key=lambda c: c.period) if mine else None
-        out[m.id] = AnalysedMeasure(m, series, result, tser, pred[-1] if pred else None, comment)
+        reasons = tuple(
+            Recalculated(int(dates.searchsorted(pd.Timestamp(rc.period))), rc.reason)
+            for rc in recorded
+        )
+        reading = read(result, recalculations=reasons)
+        out[m.id] = AnalysedMeasure(
+            m, series, result, tser, pred[-1] if pred else None, comment, reading
+        )
     return out, failures

@@ -1,13 +1,15 @@
-"""Plain-language accounts of an XmR chart: a one-line status for the latest value and a short
-description of the chart's state, used in cells, on slides and on the terminal."""
+"""The reading of an XmR chart (:mod:`pumpxl.core.interpret`) in words: period names at the
+measure's frequency, signals by their meaning, a one-line status, a few sentences of
+description. Cells, slides, posters and the terminal all use these, so they say the same."""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
 from typing import TYPE_CHECKING
 
-from pumpxl.core.vocabulary import RULE_LABELS
+from pumpxl.core.interpret import Reading, read
+from pumpxl.core.periods import infer_frequency
+from pumpxl.core.vocabulary import RULE_LABELS, Frequency
 
 if TYPE_CHECKING:  # for annotations only: XmrResult itself uses this module
     from pumpxl.core.detect import Signal
@@ -16,18 +18,41 @@ if TYPE_CHECKING:  # for annotations only: XmrResult itself uses this module
 __all__ = [
     "decimals_for",
     "describe",
+    "meaning_label",
     "number_format",
-    "point_label",
+    "period_label",
     "signal_labels",
+    "signal_phrase",
+    "span_label",
     "status_line",
 ]
 
 
-def point_label(r: XmrResult, i: int) -> str:
-    """How to name point ``i`` to a person: its date when there are dates, else its number."""
-    if r.dates is not None:
-        return str(r.dates[i].date())
-    return f"point {i + 1}"
+def period_label(r: XmrResult, i: int, frequency: Frequency | None = None) -> str:
+    """How to name period ``i`` to a person, at the measure's frequency: "Mar 2025", "week of
+    3 Mar 2025", "3 Mar 2025", "Q1 2025", "2025"; "point 7" without dates."""
+    if r.dates is None or not len(r.dates):
+        return f"point {i + 1}"
+    freq = frequency or infer_frequency(r.dates.to_numpy())
+    d = r.dates[i]
+    if freq == "monthly":
+        return d.strftime("%b %Y")
+    if freq == "quarterly":
+        return f"Q{(d.month - 1) // 3 + 1} {d.year}"
+    if freq == "yearly":
+        return str(d.year)
+    day = f"{d.day} {d.strftime('%b %Y')}"
+    return f"week of {day}" if freq == "weekly" else day
+
+
+def span_label(r: XmrResult, first: int, last: int, frequency: Frequency | None = None) -> str:
+    """Periods ``first`` to ``last`` in words ("Sep to Dec 2025", "Mar 2025")."""
+    a, b = period_label(r, first, frequency), period_label(r, last, frequency)
+    if first == last:
+        return a
+    if a[-4:] == b[-4:] and a[:-5] and not a.startswith(("week", "Q")) and a[-5] == " ":
+        return f"{a[:-5]} to {b}"
+    return f"{a} to {b}"
 
 
 def decimals_for(spread: float) -> int:
@@ -44,19 +69,27 @@ def number_format(value: float | None, decimals: int) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def _where(s: Signal) -> str:
+def signal_phrase(s: Signal) -> str:
+    """What a signal is, without its meaning: "long run of 8 below the central line"."""
+    n = len(s.points)
     side = "above" if s.moved == "up" else "below"
     if s.rule == "outlier":
-        return f"{side} the limits"
+        return f"outlier {side} the limits" if n == 1 else f"{n} outliers {side} the limits"
     if s.rule == "mr_outlier":
-        return f"a jump {s.moved}"
-    return f"{side} the central line"
+        return f"large jump {s.moved}"
+    if s.rule == "long_run":
+        return f"long run of {n} {side} the central line"
+    if s.rule == "trend":
+        return f"trend of {n} {'rising' if s.moved == 'up' else 'falling'}"
+    if s.rule in ("short_run", "two_of_three"):
+        return f"{RULE_LABELS[s.rule][0]} ({s.detail}) {side}"
+    return f"{RULE_LABELS[s.rule][0]} {side} the central line"
 
 
-def _signal_words(s: Signal) -> str:
-    label = RULE_LABELS[s.rule][0]
-    tail = f" ({s.assessment})" if s.assessment != "neutral" else ""
-    return f"{label} {_where(s)}{tail}"
+def meaning_label(s: Signal) -> str:
+    """A signal with its meaning first: "Concern: long run of 8 below the central line"."""
+    meaning = {"improvement": "Improvement", "concern": "Concern"}.get(s.assessment, "Signal")
+    return f"{meaning}: {signal_phrase(s)}"
 
 
 def signal_labels(r: XmrResult) -> list[str]:
@@ -73,25 +106,44 @@ def signal_labels(r: XmrResult) -> list[str]:
     return out
 
 
-def status_line(r: XmrResult) -> str:
-    """The latest value and whether it is part of a signal, in one line."""
-    i = r.latest_index
-    if i is None:
+def _list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _with_span(r: XmrResult, s: Signal, frequency: Frequency | None) -> str:
+    return f"{meaning_label(s)} ({span_label(r, s.first, s.last, frequency)})"
+
+
+def status_line(
+    r: XmrResult, reading: Reading | None = None, frequency: Frequency | None = None
+) -> str:
+    """The chart's state now in one line: the latest value's signals, else common cause with
+    any recent signal named."""
+    rd = reading or read(r)
+    if rd.now == "no values":
         return "No values yet"
-    if not r.phases or not r.phases[-1].has_limits:
+    if rd.now == "too few values":
         return "Too few values for limits"
-    sigs = r.latest_signals
-    if not sigs:
-        return "No signal: the latest value is routine variation"
-    return "Signal: " + "; ".join(_signal_words(s) for s in sigs)
+    if rd.latest:
+        return "; ".join(_with_span(r, s, frequency) for s in rd.latest)
+    if rd.recent:
+        recent = "; ".join(_with_span(r, s, frequency) for s in rd.recent)
+        return f"Routine variation at the latest value; recent signal: {recent}"
+    if rd.current:
+        return "Routine variation at the latest value (earlier signals in this phase)"
+    return "Routine variation: no signal since the limits were set"
 
 
-def describe(r: XmrResult) -> str:
-    """A few sentences: the latest phase's level and limits, its signals, the target."""
-    if r.latest_index is None:
+def describe(
+    r: XmrResult, reading: Reading | None = None, frequency: Frequency | None = None
+) -> str:
+    """A few sentences: the current phase's level and limits, its signals by meaning, any
+    advice to recalculate, and the target."""
+    rd = reading or read(r)
+    if rd.now == "no values":
         return "No values yet."
     last = r.phases[-1]
-    if not last.has_limits:
+    if rd.now == "too few values":
         return (
             f"Too few values for limits: {last.n_values} value(s) in the latest phase; "
             f"limits need at least 2 (5 or more to be useful)."
@@ -104,35 +156,25 @@ def describe(r: XmrResult) -> str:
     lo = f(r.lnpl) + (" (bound)" if last.lnpl_is_bound else "")
     hi = f(r.unpl) + (" (bound)" if last.unpl_is_bound else "")
     level = f"around {f(r.central_line)} (limits {lo} to {hi})"
-    in_phase = [s for s in r.signals if s.phase == len(r.phases) - 1]
-    if in_phase:
-        counts = Counter((s.rule, s.moved) for s in in_phase)
-        parts = []
-        for (rule, moved), k in counts.items():
-            label = RULE_LABELS[rule][0 if k == 1 else 1]
-            parts.append(f"{k} {label} {moved}")
-        sentences = [f"Signals: {', '.join(parts)}; the process runs {level}."]
-        latest = r.latest_signals
-        if latest:
-            sentences.append(
-                "The latest value is part of a signal: "
-                + "; ".join(_signal_words(s) for s in latest)
-                + "."
-            )
+    if rd.current:
+        named = _list([_with_span(r, s, frequency) for s in rd.current])
+        sentences = [f"The process runs {level}. Signals in this phase: {named}."]
+        if rd.latest:
+            sentences.append("The latest value is part of a signal.")
     else:
-        sentences = [f"No signals: stable {level}."]
-    if len(r.phases) > 1:
-        times = {2: "once", 3: "twice"}.get(len(r.phases), f"{len(r.phases) - 1} times")
+        sentences = [f"No signals: the process runs predictably {level}."]
+    if rd.recalculations:
+        count = len(rd.recalculations)
+        times = {1: "once", 2: "twice"}.get(count, f"{count} times")
         sentences.append(f"Limits recalculated {times}.")
     if last.trial:
         sentences.append(f"Trial limits from {last.n_values} values.")
-    if r.suggested_phases:
-        where = [point_label(r, p) for p in r.suggested_phases]
-        starts = where[0] if len(where) == 1 else ", ".join(where[:-1]) + " and " + where[-1]
+    if rd.recalculate_from is not None:
         sentences.append(
-            f"A sustained shift starts at {starts}; recalculate there once its cause is known."
+            f"A sustained shift since {period_label(r, rd.recalculate_from, frequency)} is still "
+            "in force: once its cause is known, recalculate the limits from there."
         )
-    t, a = r.latest_target, r.assurance
+    t, a = rd.target, rd.assurance
     if t is not None and a is not None:
         text = {
             "hit and miss": "is inside the limits and will be met only by chance",

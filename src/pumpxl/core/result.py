@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -42,6 +43,7 @@ class XmrResult:
         direction: Direction,
         target: FloatArray | None,
         settings: XmrSettings,
+        rerun: Callable[[int], XmrResult | None] | None = None,
     ) -> None:
         self.values = values
         self.dates = dates
@@ -55,6 +57,7 @@ class XmrResult:
         self.settings = settings
         self._detection = detection
         self._observed = observed
+        self._rerun = rerun
         last = phases[-1] if phases else None
         nan = float("nan")
         self.central_line: float = last.central_line if last else nan
@@ -76,6 +79,19 @@ class XmrResult:
     def signals(self) -> tuple[Signal, ...]:
         """Every signal, ordered by first point; each names its rule, points and direction."""
         return tuple(self._detection.signals(self._observed, self.phase_index, self.direction))
+
+    @property
+    def observed(self) -> IntArray:
+        """Indices of the values that are not missing, in time order."""
+        return self._observed
+
+    def previous(self) -> XmrResult | None:
+        """The chart as it stood one value earlier: the same settings, up to the value before
+        the latest (recalculations that start later left out). None with fewer than two
+        values, or when that chart cannot be computed."""
+        if self._rerun is None or self._observed.shape[0] < 2:
+            return None
+        return self._rerun(int(self._observed[-2]) + 1)
 
     @property
     def signal_count(self) -> int:

@@ -190,6 +190,33 @@ def xmr(
         )
     if s.lower_bound is not None or s.upper_bound is not None:
         phase_list = [clip_to_bounds(p, s) for p in phase_list]
+    def rerun(k: int) -> XmrResult | None:
+        kept = [s for s in starts[1:] if s < k]
+        while True:
+            try:
+                return xmr(
+                    x[:k],
+                    dates=None if idx_dates is None else idx_dates[:k],
+                    centre=s.centre,
+                    dispersion=s.dispersion,
+                    constants=s.constants,
+                    phases=kept or None,
+                    baseline=baseline if isinstance(baseline, (int, np.integer)) else None,
+                    exclude=[e for e in dropped if e < k] or None,
+                    screen_mr=s.screen_mr,
+                    lower_bound=s.lower_bound,
+                    upper_bound=s.upper_bound,
+                    missing=s.missing,
+                    rules=rule_set,
+                    direction=better,
+                    target=None if tgt is None else tgt[:k],
+                    firm_points=s.firm_points,
+                )
+            except InputError:
+                if not kept:  # nothing left to drop: the earlier chart cannot be had
+                    return None
+                kept.pop()  # a recalculation whose phase has too few values so far
+
     return XmrResult(
         values=x,
         dates=idx_dates,
@@ -203,6 +230,7 @@ def xmr(
         direction=better,
         target=tgt,
         settings=s,
+        rerun=rerun,
     )
 
 

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pumpxl.core.analysis import AnalysedMeasure, analyse
 from pumpxl.core.errors import InputError
@@ -16,12 +16,16 @@ from pumpxl.core.model import PumpModel
 from pumpxl.files import atomic_output, check_output
 from pumpxl.report.appendix import definitions_slides, warning_slide
 from pumpxl.report.design import Deck, open_template
+from pumpxl.report.headline import headline_slides, mdc_matrix_slide
+from pumpxl.report.measure import measure_slide
 from pumpxl.report.results_map import results_map_slide
-from pumpxl.report.slides import glance_slides, measure_slide, title_slide
+from pumpxl.report.slides import glance_slides, title_slide
 
 __all__ = ["ReportResult", "build_deck", "build_reports", "deck_filename", "deck_filenames"]
 
 Progress = Callable[[str, int, int], None]
+#: "pumpxl": symbols and words; "mdc": NHS Making Data Count variation and assurance icons too
+Icons = Literal["pumpxl", "mdc"]
 
 
 @dataclass(frozen=True)
@@ -63,18 +67,23 @@ def build_deck(
     *,
     template: Path | None = None,
     progress: Progress | None = None,
+    icons: Icons = "pumpxl",
 ) -> tuple[Any, int]:
-    """The audience's deck as a python-pptx Presentation, and its number of measures."""
+    """The audience's deck as a python-pptx Presentation, and its number of measures.
+    ``icons="mdc"`` adds NHS Making Data Count icons and their summary matrix."""
     deck = Deck(open_template(template), branded=template is not None)
     order = [analysed[m.id] for m in model.measure_order(audience) if m.id in analysed]
     period = max((a.latest_date for a in order if a.latest_date), default=None)
     title_slide(deck, model, audience, period)
+    headline_slides(deck, order, audience)
     if order and all(a.measure.type in ("activity", "output") for a in order):
         warning_slide(deck, audience, order)
     glance_slides(deck, order, audience)
+    if icons == "mdc":
+        mdc_matrix_slide(deck, order, audience)
     results_map_slide(deck, model, analysed, audience)
     for k, a in enumerate(order, start=1):
-        measure_slide(deck, model, a)
+        measure_slide(deck, model, a, icons=icons)
         if progress is not None:
             progress(audience, k, len(order))
     definitions_slides(deck, model, order)
@@ -90,6 +99,7 @@ def build_reports(
     overwrite: bool = False,
     progress: Progress | None = None,
     analysed: dict[str, AnalysedMeasure] | None = None,
+    icons: Icons = "pumpxl",
 ) -> list[ReportResult]:
     """Write one deck per audience (or those named) into ``outdir``, from ``analysed`` (the
     model is analysed when it is not given)."""
@@ -123,7 +133,9 @@ def build_reports(
         collecting = gc.isenabled()
         gc.disable()
         try:
-            prs, count = build_deck(model, analysed, name, template=template, progress=progress)
+            prs, count = build_deck(
+                model, analysed, name, template=template, progress=progress, icons=icons
+            )
             with atomic_output(paths[name], overwrite=overwrite) as tmp:
                 prs.save(str(tmp))
             slides = len(prs.slides)

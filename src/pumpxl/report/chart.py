@@ -21,23 +21,33 @@ from pptx.util import Pt
 
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.narrative import decimals_for
-from pumpxl.core.vocabulary import RULE_LABELS
-from pumpxl.report.design import Box
+from pumpxl.core.vocabulary import RULE_LABELS, RULE_NAMES
+from pumpxl.report.design import MEANING_COLOURS, Box
 
-__all__ = ["SIGNAL_STYLE", "add_xmr_chart", "series_plan"]
+__all__ = [
+    "PLOT_AREA",
+    "SIGNAL_MARKERS",
+    "add_xmr_chart",
+    "period_x",
+    "plot_box",
+    "series_plan",
+    "signal_groups",
+]
 
 VALUE_COLOUR = RGBColor(0x40, 0x40, 0x40)
+WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 CL_COLOUR = RGBColor(0x2E, 0x7D, 0x32)
 LIMIT_COLOUR = RGBColor(0xC6, 0x28, 0x28)
-TARGET_COLOUR = RGBColor(0x15, 0x65, 0xC0)
-SIGNAL_STYLE: dict[str, tuple[Any, RGBColor]] = {
-    "outlier": (XL_MARKER_STYLE.DIAMOND, RGBColor(0xE0, 0x7A, 0x10)),
-    "mr_outlier": (XL_MARKER_STYLE.X, RGBColor(0x8E, 0x24, 0xAA)),
-    "long_run": (XL_MARKER_STYLE.CIRCLE, RGBColor(0x00, 0x89, 0x7B)),
-    "short_run": (XL_MARKER_STYLE.SQUARE, RGBColor(0x5D, 0x40, 0x37)),
-    "two_of_three": (XL_MARKER_STYLE.SQUARE, RGBColor(0x5D, 0x40, 0x37)),
-    "trend": (XL_MARKER_STYLE.TRIANGLE, RGBColor(0x6A, 0x1B, 0x9A)),
-    "runs_anhoej": (XL_MARKER_STYLE.CIRCLE, RGBColor(0x00, 0x89, 0x7B)),
+TARGET_COLOUR = RGBColor(0x37, 0x47, 0x4F)  # not blue: blue means improvement
+#: The secondary cue of a signal marker, its shape, by rule (the colour gives its meaning).
+SIGNAL_MARKERS: dict[str, Any] = {
+    "outlier": XL_MARKER_STYLE.DIAMOND,
+    "mr_outlier": XL_MARKER_STYLE.X,
+    "long_run": XL_MARKER_STYLE.CIRCLE,
+    "short_run": XL_MARKER_STYLE.SQUARE,
+    "two_of_three": XL_MARKER_STYLE.SQUARE,
+    "trend": XL_MARKER_STYLE.TRIANGLE,
+    "runs_anhoej": XL_MARKER_STYLE.CIRCLE,
 }
 
 
@@ -47,7 +57,8 @@ def _blank(a: np.ndarray) -> list[float | None]:
 
 def series_plan(a: AnalysedMeasure) -> list[tuple[str, str, list[float | None]]]:
     """(kind, name, values) of every series the chart holds, in order. Kinds: value,
-    central_line, unpl, lnpl, target, and ``signal:<rule>``."""
+    central_line, unpl, lnpl, target, and ``signal:<meaning>:<rule>`` (named by meaning:
+    "Concern: long run above")."""
     r = a.xmr
     per = r.per_point
     plan: list[tuple[str, str, list[float | None]]] = [("value", "Value", _blank(r.values))]
@@ -63,12 +74,31 @@ def series_plan(a: AnalysedMeasure) -> list[tuple[str, str, list[float | None]]]
             plan.append((kind, name + suffix, _blank(vals)))
     if a.targets is not None and not np.isnan(a.targets).all():
         plan.append(("target", "Target", _blank(a.targets)))
-    flags = r.flags
-    for rule in r.rules.active:
-        if flags[rule].any():
-            vals = np.where(flags[rule], r.values, np.nan)
-            plan.append((f"signal:{rule}", RULE_LABELS[rule][0].capitalize(), _blank(vals)))
+    for (meaning, rule, moved), points in signal_groups(a).items():
+        flagged = np.zeros(len(r), dtype=bool)
+        flagged[list(points)] = True
+        vals = np.where(flagged, r.values, np.nan)
+        side = "above" if moved == "up" else "below"
+        name = f"{MEANINGS[meaning]}: {RULE_LABELS[rule][0]} {side}"
+        plan.append((f"signal:{meaning}:{rule}", name, _blank(vals)))
     return plan
+
+
+MEANINGS = {"improvement": "Improvement", "concern": "Concern", "neutral": "Signal"}
+
+
+def signal_groups(a: AnalysedMeasure) -> dict[tuple[str, str, str], set[int]]:
+    """The points of every signal, grouped by meaning, rule and side, in a stable order:
+    concerns first, then improvements, then neutral signals; rules in their usual order."""
+    groups: dict[tuple[str, str, str], set[int]] = {}
+    for s in a.xmr.signals:
+        groups.setdefault((s.assessment, s.rule, s.moved), set()).update(s.points)
+    rank = {"concern": 0, "improvement": 1, "neutral": 2}
+
+    def order(key: tuple[str, str, str]) -> tuple[int, int, str]:
+        return rank[key[0]], RULE_NAMES.index(key[1]), key[2]
+
+    return {k: groups[k] for k in sorted(groups, key=order)}
 
 
 def add_xmr_chart(slide: Any, a: AnalysedMeasure, box: Box, *, font_size: int = 10) -> Any:
@@ -91,7 +121,7 @@ def add_xmr_chart(slide: Any, a: AnalysedMeasure, box: Box, *, font_size: int = 
     chart.legend.include_in_layout = False
     seen: set[str] = set()
     hidden: list[int] = []
-    signal_rank = 0
+    drawn: list[set[int]] = []
     for i, ((kind, _, _), series) in enumerate(zip(plan, chart.plots[0].series, strict=True)):
         series.smooth = False
         line = series.format.line
@@ -104,16 +134,20 @@ def add_xmr_chart(slide: Any, a: AnalysedMeasure, box: Box, *, font_size: int = 
             series.marker.format.fill.fore_color.rgb = VALUE_COLOUR
             series.marker.format.line.color.rgb = VALUE_COLOUR
         elif kind.startswith("signal:"):
-            style, colour = SIGNAL_STYLE[kind.split(":", 1)[1]]
+            _, meaning, rule = kind.split(":")
+            style, colour = SIGNAL_MARKERS[rule], MEANING_COLOURS[meaning]
             line.fill.background()
             series.marker.style = style
-            # a point can belong to several signals: later series are drawn on top, so
-            # each is smaller than the one before and every marker stays visible
-            series.marker.size = max(5, 14 - 4 * signal_rank)
-            signal_rank += 1
+            # a point can belong to several signals: later series are drawn on top, so a
+            # marker is smaller (and hollow) for each earlier one sharing a point with it
+            mine = {k for k, v in enumerate(plan[i][2]) if v is not None}
+            depth = sum(1 for earlier in drawn if earlier & mine)
+            drawn.append(mine)
+            series.marker.size = max(5, 13 - 4 * depth)
             series.marker.format.fill.solid()
-            series.marker.format.fill.fore_color.rgb = colour
+            series.marker.format.fill.fore_color.rgb = colour if depth % 2 == 0 else WHITE
             series.marker.format.line.color.rgb = colour
+            series.marker.format.line.width = Pt(1.75)
         else:
             colour = {
                 "central_line": CL_COLOUR,
@@ -134,7 +168,51 @@ def add_xmr_chart(slide: Any, a: AnalysedMeasure, box: Box, *, font_size: int = 
     _hide_legend_entries(chart, hidden)
     _date_axis(chart, a)
     _value_axis(chart, a, font_size)
+    _plot_layout(chart)
     return chart
+
+
+#: The inner plot area as fractions of the chart frame (x, y, width, height), set explicitly
+#: so that shapes on the slide can point at a period (a recalculation's reason).
+PLOT_AREA = (0.1, 0.1, 0.87, 0.6)
+
+
+def plot_box(box: Box) -> Box:
+    """Where the inner plot area of a chart in ``box`` lies on the slide."""
+    x, y, w, h = PLOT_AREA
+    return Box(
+        box.left + int(box.width * x),
+        box.top + int(box.height * y),
+        int(box.width * w),
+        int(box.height * h),
+    )
+
+
+def period_x(a: AnalysedMeasure, i: int, plot: Box) -> int:
+    """The horizontal position of period ``i`` inside ``plot`` (dates spaced by time)."""
+    days = a.dates.asi8 // 86_400_000_000_000
+    span = max(1, int(days[-1] - days[0]))
+    return plot.left + int(plot.width * (int(days[i] - days[0]) / span))
+
+
+def _plot_layout(chart: Any) -> None:
+    plot = chart._chartSpace.find(".//" + qn("c:plotArea"))
+    for old in plot.findall(qn("c:layout")):
+        plot.remove(old)
+    layout = etree.Element(qn("c:layout"))
+    manual = etree.SubElement(layout, qn("c:manualLayout"))
+    x, y, w, h = PLOT_AREA
+    for tag, val in (
+        ("c:layoutTarget", "inner"),
+        ("c:xMode", "edge"),
+        ("c:yMode", "edge"),
+        ("c:x", str(x)),
+        ("c:y", str(y)),
+        ("c:w", str(w)),
+        ("c:h", str(h)),
+    ):
+        etree.SubElement(manual, qn(tag)).set("val", val)
+    plot.insert(0, layout)
 
 
 def _hide_legend_entries(chart: Any, indices: list[int]) -> None:

@@ -15,8 +15,20 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.errors import OutputError
+from pumpxl.core.interpret import Reading
 
-__all__ = ["Box", "Deck", "State", "fit_text", "open_template", "state_of", "table_cell"]
+__all__ = [
+    "MEANING_COLOURS",
+    "MEANING_SYMBOLS",
+    "STATES",
+    "Box",
+    "Deck",
+    "State",
+    "fit_text",
+    "open_template",
+    "state_of",
+    "table_cell",
+]
 
 NAVY = RGBColor(0x1F, 0x38, 0x64)
 INK = RGBColor(0x26, 0x26, 0x26)
@@ -57,17 +69,23 @@ class State:
         return f"{self.symbol} {self.word}"
 
 
-def state_of(assessments: list[str], has_limits: bool) -> State:
-    """The latest value's state from the assessments of the signals it belongs to."""
-    if not has_limits:
-        return State("?", "Too few values", ROUTINE)
-    if "concern" in assessments:
-        return State("▼", "Concern", BAD)
-    if "improvement" in assessments:
-        return State("▲", "Improvement", GOOD)
-    if assessments:
-        return State("◆", "Signal", NEUTRAL)
-    return State("●", "Routine variation", ROUTINE)
+def state_of(reading: Reading) -> State:
+    """The state of a measure now, as the latest value shows it (never colour alone)."""
+    return STATES[reading.now]
+
+
+STATES: dict[str, State] = {
+    "no values": State("–", "No values yet", ROUTINE),
+    "too few values": State("?", "Too few values", ROUTINE),
+    "concern": State("▼", "Concern", BAD),
+    "improvement": State("▲", "Improvement", GOOD),
+    "neither": State("◆", "Signal", NEUTRAL),
+    "common cause": State("●", "Routine variation", ROUTINE),
+}
+#: Colours by meaning (NHS Making Data Count): blue improvement, orange concern, purple for a
+#: signal of a measure with no better direction.
+MEANING_COLOURS = {"improvement": GOOD, "concern": BAD, "neutral": NEUTRAL}
+MEANING_SYMBOLS = {"improvement": "▲", "concern": "▼", "neutral": "◆"}
 
 
 ASSURANCE = {
@@ -291,18 +309,23 @@ def table_cell(
     colour: Any = INK,
     fill: Any = None,
     align: Any = PP_ALIGN.LEFT,
+    then: tuple[tuple[str, Any], ...] = (),
 ) -> None:
-    """Fill a table cell with one run of text in the deck's style."""
+    """Fill a table cell with a run of text in the deck's style, and ``then`` a paragraph
+    each of (text, colour) below it."""
     cell.text = ""
     tf = cell.text_frame
     tf.word_wrap = True
     p = tf.paragraphs[0]
-    p.alignment = align
-    run = p.add_run()
-    run.text = text
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    run.font.color.rgb = colour
+    for k, (line, tint) in enumerate(((text, colour), *then)):
+        if k:
+            p = tf.add_paragraph()
+        p.alignment = align
+        run = p.add_run()
+        run.text = line
+        run.font.size = Pt(size if not k else max(10, size - 1))
+        run.font.bold = bold and not k
+        run.font.color.rgb = tint
     cell.margin_left = cell.margin_right = int(Inches(0.06))
     cell.margin_top = cell.margin_bottom = int(Inches(0.03))
     cell.vertical_anchor = MSO_ANCHOR.MIDDLE

@@ -10,7 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pumpxl.core.analysis import AnalysedMeasure, predictability_verdict
 from pumpxl.core.model import PumpModel
-from pumpxl.core.narrative import decimals_for
+from pumpxl.core.narrative import decimals_for, describe, status_line
 from pumpxl.files import atomic_output
 from pumpxl.workbook.xlsx import Formats, new_workbook, print_setup
 from pumpxl.workbook.xmr_sheet import XmrBlock, write_xmr_blocks
@@ -84,7 +84,7 @@ def _summary(
         for c, v in ((4, x.central_line), (5, x.lnpl), (6, x.unpl)):
             if not math.isnan(v):
                 ws.write_number(r, c, float(v), num)
-        ws.write_string(r, 7, x.status, f.wrap)
+        ws.write_string(r, 7, status_line(x, a.reading, a.measure.frequency), f.wrap)
         if x.latest_target is not None:
             ws.write_number(r, 8, x.latest_target, num)
         if x.assurance:
@@ -92,7 +92,8 @@ def _summary(
         if x.phases and x.phases[-1].trial:
             ws.write_string(r, 10, "trial", f.wrap)
         predictability = predictability_verdict(a)
-        text = x.description + (f" {predictability}." if predictability else "")
+        text = describe(x, a.reading, a.measure.frequency)
+        text += f" {predictability}." if predictability else ""
         ws.write_string(r, 11, text, f.wrap)
         ws.set_row(r, 15 * max(1, math.ceil(len(text) / 95)))
     ws.freeze_panes(4, 2)

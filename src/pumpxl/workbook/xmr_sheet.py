@@ -21,10 +21,25 @@ from pumpxl.core.narrative import decimals_for
 from pumpxl.core.parsing import excel_serial
 from pumpxl.core.table import xmr_table
 from pumpxl.core.vocabulary import DIRECTION_LABELS, XMR_TABLE_COLUMNS
+from pumpxl.workbook.cells import column_letter
 from pumpxl.workbook.formulas import formula, number_literal, text_literal
 from pumpxl.workbook.xlsx import Formats, literal, print_setup
 
 __all__ = ["Source", "XmrBlock", "data_sources", "write_xmr_blocks", "xmr_formulas"]
+
+#: The columns that hold each signal point's value by meaning (for the chart's coloured
+#: markers): name, the Excel test on the Signal cell (works without the add-in), and the same
+#: test on the engine's label (for the cached value).
+SIGNAL_COLUMNS: tuple[tuple[str, str, Callable[[str], bool]], ...] = (
+    ("Improvement", 'ISNUMBER(SEARCH("(improvement)",{cell}))', lambda s: "(improvement)" in s),
+    ("Concern", 'ISNUMBER(SEARCH("(concern)",{cell}))', lambda s: "(concern)" in s),
+    ("Other", 'AND({cell}<>"",ISERROR(SEARCH("(",{cell})))', lambda s: bool(s) and "(" not in s),
+)
+SIGNAL_COL = 10  # K: the first of SIGNAL_COLUMNS
+RECALC_COL = SIGNAL_COL + len(SIGNAL_COLUMNS)  # N: the dates limits were recalculated from
+MEANING_OF = {"Improvement": "improvement", "Concern": "concern", "Other": "neutral"}
+#: NHS Making Data Count colours: blue improvement, orange concern, purple neither.
+MEANING_HEX = {"improvement": "#1F6FB5", "concern": "#E07A10", "neutral": "#7A3E9D"}
 
 
 @dataclass(frozen=True)
@@ -71,7 +86,8 @@ def xmr_formulas(
     }
     if src.recalc_rows:
         first = block.first_row + 1
-        args["phases"] = f"$L${first}:$L${first + len(src.recalc_rows) - 1}"
+        col = column_letter(RECALC_COL)
+        args["phases"] = f"${col}${first}:${col}${first + len(src.recalc_rows) - 1}"
     describe = dict(args)
     if a.targets is not None:
         describe["target"] = f"$J${block.first_row + 1}:$J${block.last_row + 1}"
@@ -96,8 +112,8 @@ def write_xmr_blocks(
     ws.set_column(1, 1, 11)
     ws.set_column(2, 7, 11)
     ws.set_column(8, 8, 26)
-    ws.set_column(9, 10, 10)
-    ws.set_column(11, 11, 12)
+    ws.set_column(9, 12, 11)
+    ws.set_column(RECALC_COL, RECALC_COL, 12)
     print_setup(ws, repeat_header=False)
     blocks = []
     row = start_row
@@ -118,7 +134,14 @@ def _xmr_block(
         row, 0, f"{m.id}  {m.name}  ({unit}{DIRECTION_LABELS[m.direction]})", f.block_title
     )
     header = row + 2
-    heads = ["Period", "Value", *XMR_TABLE_COLUMNS, "Target", "Signal point", "Recalculated from"]
+    heads = [
+        "Period",
+        "Value",
+        *XMR_TABLE_COLUMNS,
+        "Target",
+        *(f"{name} point" for name, _, _ in SIGNAL_COLUMNS),
+        "Recalculated from",
+    ]
     for c, h in enumerate(heads):
         ws.write_string(header, c, h, f.header)
     first = header + 1
@@ -151,12 +174,12 @@ def _xmr_block(
             num,
             "" if math.isnan(first_mr) else float(first_mr),
         )
-        ws.conditional_format(
+        ws.conditional_format(  # the #N/A that keeps non-signal points off the chart
             first,
-            10,
+            SIGNAL_COL,
             first + n - 1,
-            10,
-            {"type": "formula", "criteria": f"=ISNA($K${first + 1})", "format": f.hidden_error},
+            RECALC_COL - 1,
+            {"type": "formula", "criteria": f"=ISNA(K{first + 1})", "format": f.hidden_error},
         )
     else:
         ws.write_string(row + 1, 0, r.description, f.note)
@@ -187,12 +210,19 @@ def _xmr_block(
                 ws.write_string(rr, c, "")
         if labels[i] or src is not None:
             ws.write_string(rr, 8, labels[i])
-        if src is not None:
-            ws.write_formula(
-                rr, 10, f'=IF(I{rr + 1}="",NA(),B{rr + 1})', num, float(v) if labels[i] else "#N/A"
-            )
-        elif labels[i]:
-            ws.write_number(rr, 10, float(v), num)
+        for c, (_, test, cached) in enumerate(SIGNAL_COLUMNS, start=SIGNAL_COL):
+            flagged = cached(labels[i])
+            if src is not None:
+                cell = f"I{rr + 1}"
+                ws.write_formula(
+                    rr,
+                    c,
+                    f"=IF({test.format(cell=cell)},B{rr + 1},NA())",
+                    num,
+                    float(v) if flagged else "#N/A",
+                )
+            elif flagged:
+                ws.write_number(rr, c, float(v), num)
         if not math.isnan(target[i]):
             ws.write_number(rr, 9, float(target[i]), num)
     for j, start in enumerate(starts):
@@ -200,13 +230,13 @@ def _xmr_block(
         if src is not None and j < len(src.recalc_rows):
             ws.write_formula(
                 first + j,
-                11,
+                RECALC_COL,
                 f"=Recalculations!B{src.recalc_rows[j]}",
                 f.month,
                 excel_serial(stamp),
             )
         else:
-            ws.write_datetime(first + j, 11, stamp, f.month)
+            ws.write_datetime(first + j, RECALC_COL, stamp, f.month)
     if r.latest_index is not None:  # a chart of blanks only would have no scale
         _xmr_chart(wb, ws, a, block, weekly)
     return block
@@ -262,22 +292,26 @@ def _xmr_chart(
                 "name": "Target",
                 "categories": cats,
                 "values": ref(9),
-                "line": {"color": "#1565C0", "width": 1.25, "dash_type": "round_dot"},
+                "line": {"color": "#37474F", "width": 1.25, "dash_type": "round_dot"},
                 "marker": {"type": "none"},
             }
         )
-    if a.xmr.signal_count:
+    meanings = {s.assessment for s in a.xmr.signals}
+    for c, (meaning, _, _) in enumerate(SIGNAL_COLUMNS, start=SIGNAL_COL):
+        if MEANING_OF[meaning] not in meanings:
+            continue
+        colour = MEANING_HEX[MEANING_OF[meaning]]
         chart.add_series(
             {
-                "name": "Signal",
+                "name": f"Signal: {meaning.lower()}" if meaning != "Other" else "Signal",
                 "categories": cats,
-                "values": ref(10),
+                "values": ref(c),
                 "line": {"none": True},
                 "marker": {
                     "type": "diamond",
                     "size": 8,
-                    "fill": {"color": "#EF6C00"},
-                    "border": {"color": "#EF6C00"},
+                    "fill": {"color": colour},
+                    "border": {"color": colour},
                 },
             }
         )

@@ -1,0 +1,254 @@
+"""A measure's page in a report: its native XmR chart with recalculations marked and their
+reasons, its state and target assurance, the three questions (the workbook's commentary, or a
+draft from the chart's reading), the decisions it informs, and the calculation in the notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR
+from pptx.util import Inches, Pt
+
+from pumpxl.core.analysis import AnalysedMeasure, predictability_verdict
+from pumpxl.core.drafts import draft
+from pumpxl.core.model import PumpModel
+from pumpxl.core.narrative import (
+    decimals_for,
+    meaning_label,
+    number_format,
+    period_label,
+    span_label,
+    status_line,
+)
+from pumpxl.core.vocabulary import DIRECTION_LABELS, RULE_LABELS
+from pumpxl.report.chart import add_xmr_chart, period_x, plot_box
+from pumpxl.report.design import (
+    ASSURANCE,
+    DRAFT,
+    GREY,
+    INK,
+    LIGHT,
+    NAVY,
+    RULE,
+    WHITE,
+    Box,
+    Deck,
+    fit_text,
+)
+from pumpxl.report.headline import mdc_icons
+from pumpxl.report.slides import measure_state
+
+__all__ = ["calculation_notes", "measure_slide", "three_questions"]
+
+
+def _fmt(a: AnalysedMeasure, v: float | None) -> str:
+    return number_format(v, decimals_for(a.xmr.mr_bar))
+
+
+def three_questions(a: AnalysedMeasure) -> tuple[list[tuple[str, str]], bool]:
+    """(heading, text) for what is happening, why, and what we are doing, from the
+    workbook's commentary for the latest period; else a drafted interpretation (True)."""
+    c = a.commentary
+    latest = a.latest_date
+    if c is not None and latest is not None and c.period >= latest:  # written for this period
+        action = c.action
+        if c.who or c.due:
+            extra = ", ".join(p for p in (c.who, f"by {c.due:%d %b %Y}" if c.due else "") if p)
+            action = f"{action} ({extra})" if action else extra
+        return [
+            ("What is happening", c.happening or "-"),
+            ("Why", c.why or "-"),
+            ("What we are doing", action or "-"),
+        ], False
+    d = draft(a.xmr, a.reading, owner=a.measure.owner, frequency=a.measure.frequency)
+    return [
+        ("What is happening", d.happening),
+        ("Why", d.why),
+        ("What we are doing", d.action),
+    ], True
+
+
+def measure_slide(
+    deck: Deck, model: PumpModel, a: AnalysedMeasure, *, icons: str = "pumpxl"
+) -> Any:
+    m, r = a.measure, a.xmr
+    result = model.results.get(m.result)
+    subtitle_bits = []
+    if result:
+        subtitle_bits.append(f"Evidence of: {result.statement}")
+    subtitle_bits.append(f"Owner: {m.owner or 'none named'}")
+    slide, area = deck.slide(m.name, subtitle=" · ".join(subtitle_bits))
+    gap = int(Inches(0.25))
+    chart_w = int(area.width * 0.62)
+    side = Box(area.left + chart_w + gap, area.top, area.width - chart_w - gap, area.height)
+    status_h = int(Inches(0.75))
+    chart_box = Box(area.left, area.top, chart_w, area.height - status_h - int(Inches(0.1)))
+    if a.xmr.latest_index is None:
+        empty = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, chart_box.left, chart_box.top, chart_box.width, chart_box.height
+        )
+        empty.fill.solid()
+        empty.fill.fore_color.rgb = LIGHT
+        empty.line.color.rgb = RULE
+        empty.shadow.inherit = False
+        fit_text(
+            empty,
+            "No values yet: the workbook has no values for this measure"
+            + (f" ({len(a.series)} periods, all blank)" if len(a.series) else "")
+            + ", so there is no chart.",
+            size=16,
+            min_size=12,
+            colour=GREY,
+            anchor=MSO_ANCHOR.MIDDLE,
+        )
+    else:
+        add_xmr_chart(slide, a, chart_box)
+        _recalculation_marks(slide, a, chart_box)
+        if icons == "mdc":
+            size = int(Inches(0.45))
+            left = chart_box.left + chart_box.width - 2 * size - size // 2
+            mdc_icons(slide, a, left, chart_box.top, size)
+    # status under the chart: state, target assurance, unit and direction
+    state = measure_state(a)
+    assurance = ASSURANCE.get(a.reading.assurance or "")
+    facts = [f"{state.symbol} {status_line(r, a.reading, m.frequency)}"]
+    if assurance and r.latest_target is not None:
+        facts.append(
+            f"Target {_fmt(a, r.latest_target)}: {assurance.symbol} {assurance.word.lower()}"
+        )
+    predictability = predictability_verdict(a)
+    if predictability:
+        facts.append(predictability)
+    facts.append(f"{m.unit or 'value'}, {DIRECTION_LABELS[m.direction]}")
+    status = slide.shapes.add_textbox(
+        area.left, chart_box.bottom + int(Inches(0.05)), chart_w, status_h
+    )
+    fit_text(status, "  ·  ".join(facts), size=13, min_size=10, colour=state.colour, bold=True)
+    # the three questions
+    questions, drafted = three_questions(a)
+    top = side.top
+    if drafted:
+        tag = slide.shapes.add_shape(
+            MSO_SHAPE.ROUNDED_RECTANGLE, side.left, top, side.width, int(Inches(0.4))
+        )
+        tag.fill.solid()
+        tag.fill.fore_color.rgb = DRAFT
+        tag.line.fill.background()
+        fit_text(
+            tag,
+            f"DRAFT: drafted by pumpxl for {m.owner or 'the owner'} to confirm",
+            size=12,
+            min_size=9,
+            bold=True,
+            colour=WHITE,
+            anchor=MSO_ANCHOR.MIDDLE,
+        )
+        top += int(Inches(0.5))
+    decisions = m.decisions or "not recorded"
+    who = f" ({m.decision_makers})" if m.decision_makers else ""
+    blocks = [*questions, ("Decisions it informs", decisions + who)]
+    heading_h = int(Inches(0.32))
+    free = side.bottom - top - len(blocks) * (heading_h + int(Inches(0.08)))
+    weights = [max(1, len(text)) ** 0.6 + 6 for _, text in blocks]
+    weights[-1] = min(weights[-1], 8)
+    total = sum(weights)
+    for (heading, text), w in zip(blocks, weights, strict=True):
+        h = int(free * w / total)
+        label = slide.shapes.add_textbox(side.left, top, side.width, heading_h)
+        fit_text(
+            label, heading, size=13, min_size=11, bold=True, colour=NAVY, anchor=MSO_ANCHOR.BOTTOM
+        )
+        top += heading_h
+        body = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, side.left, top, side.width, h)
+        body.fill.solid()
+        body.fill.fore_color.rgb = LIGHT
+        body.line.color.rgb = RULE
+        body.shadow.inherit = False
+        fit_text(
+            body,
+            text,
+            size=13,
+            min_size=9,
+            italic=drafted and heading != "Decisions it informs",
+            colour=INK,
+        )
+        top += h + int(Inches(0.08))
+    slide.notes_slide.notes_text_frame.text = calculation_notes(a)
+    return slide
+
+
+def _recalculation_marks(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
+    """A dashed line at each recalculation and its recorded reason, on the chart."""
+    plot = plot_box(chart)
+    for rc in a.reading.recalculations:
+        x = period_x(a, rc.index, plot)
+        line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, plot.top, x, plot.bottom)
+        line.line.color.rgb = GREY
+        line.line.width = Pt(1)
+        line.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+        line.name = "Recalculation"
+        when = period_label(a.xmr, rc.index, a.measure.frequency)
+        text = f"Recalculated from {when}" + (f": {rc.reason}" if rc.reason else "")
+        width = int(chart.width * 0.36)
+        left = x + int(Inches(0.05))
+        if left + width > plot.left + plot.width:  # late in the chart: the label goes left
+            left = x - width - int(Inches(0.05))
+        label = slide.shapes.add_textbox(left, plot.top, width, int(Inches(0.6)))
+        label.name = "Recalculation reason"
+        fit_text(label, text, size=11, min_size=9, colour=GREY, italic=True)
+
+
+def calculation_notes(a: AnalysedMeasure) -> str:
+    """Speaker notes: how the chart was calculated."""
+    r, m = a.xmr, a.measure
+    s = r.settings
+    lines = [
+        f"{m.name} ({m.id}). XmR chart, {s.centre} central line, {s.dispersion} moving range, "
+        f"{s.constants} constants; rules: {r.rules.name} "
+        f"({', '.join(RULE_LABELS[x][1] for x in r.rules.active)}). Missing values: {s.missing}.",
+    ]
+    f = m.frequency
+    reasons = {rc.index: rc.reason for rc in a.reading.recalculations}
+    for k, p in enumerate(r.phases, start=1):
+        if p.stop == p.start:  # no periods at all
+            lines.append("No values yet.")
+            continue
+        span = span_label(r, p.start, p.stop - 1, f)
+        why = f" Recalculated because: {reasons[p.start]}." if reasons.get(p.start) else ""
+        lines.append(
+            f"Phase {k} ({span}): central line {_fmt(a, p.central_line)}, limits "
+            f"{_fmt(a, p.lnpl)} to {_fmt(a, p.unpl)}, average moving range {_fmt(a, p.mr_bar)}, "
+            f"URL {_fmt(a, p.url)}; from {p.n_values} values"
+            + (" (trial limits)" if p.trial else "")
+            + "."
+            + why
+        )
+    for sig in r.signals:
+        lines.append(
+            f"{meaning_label(sig)}, {span_label(r, sig.first, sig.last, f)} ({sig.detail})."
+        )
+    rd = a.reading
+    if rd.recalculate_from is not None:
+        lines.append(
+            f"Advice: a sustained shift since {period_label(r, rd.recalculate_from, f)} is "
+            "still in force; recalculate from there once its cause is known."
+        )
+    if rd.new or rd.ended or rd.new_phase:
+        changes = [f"new {meaning_label(s).lower()}" for s in rd.new]
+        changes += [f"ended {meaning_label(s).lower()}" for s in rd.ended]
+        changes += ["limits recalculated"] if rd.new_phase else []
+        lines.append("Since the previous period: " + "; ".join(changes) + ".")
+    if r.latest_target is not None:
+        lines.append(f"Target {_fmt(a, r.latest_target)}: {r.assurance}.")
+    predictability = predictability_verdict(a)
+    if predictability:
+        lines.append(predictability + ".")
+    if r.excluded.any():
+        lines.append(
+            "Excluded from the limits (known special causes): "
+            + ", ".join(period_label(r, int(i), f) for i in r.excluded.nonzero()[0])
+            + "."
+        )
+    return "\n".join(lines)
