@@ -90,12 +90,20 @@ def _load(args: argparse.Namespace) -> ReadResult:
 
 def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     """Analyse one series from a CSV (or the bundled example) and print the XmR table."""
-    from pumpxl.core.narrative import decimals_for, number_format
+    from pumpxl.core.interpret import read
+    from pumpxl.core.narrative import (
+        decimals_for,
+        describe,
+        meaning_label,
+        number_format,
+        status_line,
+    )
     from pumpxl.core.table import xmr_table
     from pumpxl.core.xmr import xmr
     from pumpxl.workbook.plain import read_series
 
     defaults: dict[str, Any] = {}
+    numbered = False
     if args.file is None:
         from pumpxl.core.example import example_model
 
@@ -109,7 +117,7 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
             "upper_bound": 100.0,
         }
     else:
-        m, series = read_series(
+        m, series, numbered = read_series(
             Path(args.file), column=args.column, csv=_csv_options(args), date_order=args.date_order
         )
 
@@ -119,7 +127,7 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
 
     r = xmr(
         series.values,
-        dates=series.index,
+        dates=None if numbered else series.index,
         rules=args.rules,
         direction=option("direction") or "neutral",
         target=option("target"),
@@ -133,8 +141,13 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     )
     d = decimals_for(r.mr_bar)
     table = xmr_table(r)
-    weekly = m.frequency in ("daily", "weekly")
-    labels = list(series.index.strftime("%Y-%m-%d" if weekly else "%Y-%m"))
+    if numbered:
+        labels = [str(k) for k in range(1, len(series) + 1)]
+        out.write(f"{args.file}: one column of values and no periods; periods numbered 1 to ")
+        out.write(f"{len(series)}.\n")
+    else:
+        weekly = m.frequency in ("daily", "weekly")
+        labels = list(series.index.strftime("%Y-%m-%d" if weekly else "%Y-%m"))
     columns = [r.values, table.moving_range, table.central_line]
     columns += [table.lower_limit, table.upper_limit]
     rows = [
@@ -143,10 +156,16 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     ]
     out.write(f"{m.name} ({m.unit})\n\n" if m.unit else f"{m.name}\n\n")
     _print_table(out, ["period", "value", "mR", "CL", "LNPL", "UNPL", "signal"], rows)
-    out.write("\n" + r.description + "\n")
-    if r.suggested_phases:
-        starts = " ".join(labels[i] for i in r.suggested_phases)
-        out.write(f"Suggested recalculation: --phases {starts}\n")
+    frequency = None if numbered else m.frequency
+    reading = read(r)
+    out.write(f"\nNow: {status_line(r, reading, frequency)}\n")
+    changes = [f"new: {meaning_label(s)}" for s in reading.new]
+    changes += [f"ended: {meaning_label(s)}" for s in reading.ended]
+    if changes:
+        out.write("Since the previous period: " + "; ".join(changes) + "\n")
+    out.write(describe(r, reading, frequency) + "\n")
+    if reading.recalculate_from is not None:
+        out.write(f"Suggested recalculation: --phases {labels[reading.recalculate_from]}\n")
     return 0
 
 

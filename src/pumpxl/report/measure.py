@@ -236,8 +236,8 @@ def calculation_notes(a: AnalysedMeasure) -> str:
             "still in force; recalculate from there once its cause is known."
         )
     if rd.new or rd.ended or rd.new_phase:
-        changes = [f"new {meaning_label(s).lower()}" for s in rd.new]
-        changes += [f"ended {meaning_label(s).lower()}" for s in rd.ended]
+        changes = [f"new: {meaning_label(s)}" for s in rd.new]
+        changes += [f"ended: {meaning_label(s)}" for s in rd.ended]
         changes += ["limits recalculated"] if rd.new_phase else []
         lines.append("Since the previous period: " + "; ".join(changes) + ".")
     if r.latest_target is not None:

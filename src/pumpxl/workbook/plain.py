@@ -258,9 +258,32 @@ def read_series(
     column: str | None = None,
     csv: CsvOptions | None = None,
     date_order: DateOrder | None = None,
-) -> tuple[Measure, Series]:
-    """One value column (the first, or ``column``) of a wide CSV or sheet: its measure and
-    series."""
+) -> tuple[Measure, Series, bool]:
+    """One value column (the first, or ``column``) of a wide CSV or sheet: its measure, its
+    series, and whether the periods are only numbered: a file of a single column of numbers
+    has no periods, so its values are numbered 1..n (the series' dates then only keep their
+    order, one day apart from 1 Jan 1970, and must not be shown)."""
+    path = Path(path)
+    where, rows = _lines(path, None, csv)
+    single = all(sum(not is_blank(c) for c in ln.cells) <= 1 for ln in rows)
+    if column is None and rows and single:
+        return _numbered(path, where, rows)
     model = read_plain(path, layout="wide", value=column, csv=csv, date_order=date_order)
     mid = next(iter(model.series))
-    return model.measures[mid], model.series[mid]
+    return model.measures[mid], model.series[mid], False
+
+
+def _numbered(path: Path, where: str, rows: list[Line]) -> tuple[Measure, Series, bool]:
+    """A single column: a header (if its first cell is text) and one number per line."""
+    head = rows[0].cells[0] if rows[0].cells else ""
+    name = head if isinstance(head, str) and head else path.stem
+    body = rows[1:] if isinstance(head, str) else rows
+    problems = ProblemList(path.name)
+    values = np.array([_value(line, 0, where, problems) for line in body])
+    if problems:
+        raise problems.error()
+    if values.shape[0] == 0:
+        raise WorkbookError([Problem(where, "holds no values", "empty")], source=path.name)
+    dates = np.arange(values.shape[0]).astype("datetime64[D]").astype("datetime64[ns]")
+    measure = Measure(name, name, "", frequency="daily")
+    return measure, Series(dates, values, np.zeros(values.shape[0], dtype=bool)), True

@@ -1,0 +1,154 @@
+"""One reading of every chart (pumpxl.core.interpret): now, current, recent, advice to
+recalculate, changes since the previous period, NHS Making Data Count icons; and drafted text
+that never contradicts it. Expected readings are worked by hand from the rules in the module's
+description (and, for the icons, NHSRplotthedots' documented order: outside the limits,
+trend, two of three, shift)."""
+
+from __future__ import annotations
+
+import hypothesis.strategies as st
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from pumpxl import xmr
+from pumpxl.core.drafts import ROUTINE, draft
+from pumpxl.core.interpret import mdc_assurance, mdc_variation, read
+from pumpxl.core.narrative import span_label, status_line
+
+FLAT = [10.0, 11.0, 10.0, 12.0, 11.0, 10.0, 11.0, 10.0, 12.0, 11.0, 10.0, 11.0]
+
+
+def test_an_outlier_at_the_latest_value_is_special_cause_now() -> None:
+    r = xmr([*FLAT, 30.0], direction="down")
+    rd = read(r)
+    assert rd.now == "concern"
+    assert [s.rule for s in rd.latest] == ["outlier"]
+    assert mdc_variation(rd) == "special cause concern high"
+    assert rd.needs_attention
+    assert status_line(r, rd).startswith("Concern: outlier above the limits (point 13)")
+
+
+def test_a_run_that_ended_recently_is_not_hidden_behind_routine() -> None:
+    # eight points above the centre, then two back at the old level
+    values = [*FLAT, 14.0, 14.5, 14.0, 15.0, 14.5, 14.0, 14.5, 15.0, 11.0, 10.0]
+    r = xmr(values, direction="up", rules={"long_run": 8})
+    rd = read(r)
+    assert rd.now == "common cause" and not rd.latest
+    assert [(s.rule, s.assessment) for s in rd.recent] == [("long_run", "improvement")]
+    assert mdc_variation(rd) == "common cause"  # MDC judges the latest value only
+    assert "recent signal: Improvement: long run of 8 above" in status_line(r, rd)
+
+
+def test_a_signal_older_than_the_window_is_not_recent() -> None:
+    values = [*FLAT[:6], 14.0, 14.5, 14.0, 15.0, 14.5, 14.0, 14.5, 15.0, *FLAT]
+    r = xmr(values, direction="up", rules={"long_run": 8})
+    rd = read(r)
+    assert rd.current and not rd.recent and not rd.latest
+    assert read(r, window=20).recent == rd.current
+
+
+def test_advice_to_recalculate_only_while_the_shift_is_in_force_and_unrecorded() -> None:
+    shifted = [*FLAT, 14.0, 14.5, 14.0, 15.0, 14.5, 14.0, 14.5, 15.0, 14.5]
+    r = xmr(shifted, rules={"long_run": 8})
+    assert read(r).recalculate_from == 12
+    recorded = xmr(shifted, phases=[12], rules={"long_run": 8})
+    assert read(recorded).recalculate_from is None
+    back = xmr([*shifted, 9.0, 9.5], rules={"long_run": 8})  # the latest value crossed back
+    assert read(back).recalculate_from is None
+
+
+def test_changes_since_the_previous_period() -> None:
+    r = xmr([*FLAT, 30.0], direction="up")
+    rd = read(r)
+    assert [s.rule for s in rd.new] == ["outlier"] and not rd.ended
+    after = read(xmr([*FLAT, 30.0, 11.0], direction="up"))
+    assert [s.rule for s in after.ended] == ["outlier"] and not after.new
+    assert read(xmr(FLAT)).previous_index == len(FLAT) - 2
+
+
+def test_a_measure_without_a_better_direction_has_neither_and_no_assurance() -> None:
+    r = xmr([*FLAT, 30.0], target=5.0)
+    rd = read(r)
+    assert rd.now == "neither" and rd.assurance is None
+    assert mdc_variation(rd) == "special cause neither high" and mdc_assurance(rd) == ""
+
+
+@pytest.mark.parametrize(
+    ("target", "icon"), [(5.0, "pass"), (20.0, "fail"), (11.0, "hit and miss")]
+)
+def test_assurance_icons(target: float, icon: str) -> None:
+    # lower is better: a target above the limits is passed every time
+    r = xmr(FLAT, direction="down", target=target)
+    assert mdc_assurance(read(r)) == {"pass": "fail", "fail": "pass"}.get(icon, icon)
+
+
+def test_the_outlier_decides_the_icon_before_a_run() -> None:
+    # limits from the first 12 values (CL 10.75): six values at 12.5 and one at 60 make a run
+    # of 7 above, whose last point is also an outlier
+    values = [*FLAT, 12.5, 12.5, 12.5, 12.5, 12.5, 12.5, 60.0]
+    r = xmr(values, direction="up", rules={"preset": "pump", "long_run": 7}, baseline=12)
+    rd = read(r)
+    assert {s.rule for s in rd.latest} == {"outlier", "long_run", "short_run"}
+    assert mdc_variation(rd) == "special cause improvement high"
+
+
+series = st.lists(
+    st.floats(min_value=0, max_value=100, allow_nan=False, allow_infinity=False).map(
+        lambda v: round(v, 1)
+    ),
+    min_size=8,
+    max_size=40,
+)
+
+
+@given(values=series, direction=st.sampled_from(["up", "down", "neutral"]), shift=st.integers(0, 30))
+@settings(max_examples=150, deadline=None)
+def test_drafts_never_contradict_the_reading(
+    values: list[float], direction: str, shift: int
+) -> None:
+    values = values[: len(values) // 2] + [v + shift for v in values[len(values) // 2 :]]
+    r = xmr(values, direction=direction)
+    rd = read(r)
+    d = draft(r, rd, owner="Ada")
+    status = status_line(r, rd)
+    if rd.now in ("no values", "too few values"):
+        return
+    if rd.current:
+        assert ROUTINE not in d.why and ROUTINE not in d.action
+        for s in rd.current:  # every signal named, with its periods and its meaning
+            assert span_label(r, s.first, s.last) in d.why
+        meanings = {s.assessment for s in rd.current}
+        assert ("Concern:" in d.why) == ("concern" in meanings)
+        assert ("Improvement:" in d.why) == ("improvement" in meanings)
+        if rd.recalculate_from is not None:
+            assert "recalculate the limits" in d.action
+    else:
+        assert d.why.startswith(ROUTINE)
+    if rd.latest:
+        assert not status.startswith(ROUTINE)
+        assert status.split(":")[0] in {"Concern", "Improvement", "Signal"}
+    else:
+        assert status.startswith(ROUTINE)
+    assert (mdc_variation(rd) == "common cause") == (not rd.latest)
+
+
+def test_drafts_for_a_phase_with_signals_name_them_and_propose_investigation() -> None:
+    values = [*FLAT, 14.0, 14.5, 14.0, 15.0, 14.5, 14.0, 14.5, 15.0]
+    r = xmr(values, direction="down", rules={"long_run": 8})
+    d = draft(r, read(r), owner="Sofia Rossi")
+    # the centre line (about 12.2) puts the first 12 values below it: that run is an
+    # improvement for a lower-is-better measure, the last 8 above it a concern
+    assert d.why == (
+        "Not yet known: Sofia Rossi to find what changed for the Concern: long run of 8 above "
+        "the central line (point 13 to point 20). Not yet known: Sofia Rossi to confirm which "
+        "change produced the Improvement: long run of 12 below the central line (point 1 to "
+        "point 12)."
+    )
+    assert d.action.startswith("A sustained shift since point 13 is still in force")
+    assert "Investigate the cause of the concern" in d.action
+
+
+def test_no_reading_without_values() -> None:
+    rd = read(xmr(np.full(4, np.nan)))
+    assert rd.now == "no values" and mdc_variation(rd) == "" and not rd.needs_attention

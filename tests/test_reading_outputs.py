@@ -1,0 +1,214 @@
+"""Every output tells the reading of pumpxl.core.interpret: decks (headline, at a glance,
+measure pages, icons), the calc workbook and ``pumpxl xmr``. Each test reopens an output and
+compares it with the engine's signals and the reading, not with the output itself."""
+
+from __future__ import annotations
+
+import io
+import re
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import python_calamine as pc
+from pptx import Presentation
+
+from pumpxl.cli import main
+from pumpxl.core.analysis import AnalysedMeasure, analyse
+from pumpxl.core.drafts import ROUTINE
+from pumpxl.core.example import example_model
+from pumpxl.core.interpret import mdc_assurance, mdc_variation
+from pumpxl.core.narrative import period_label, status_line
+from pumpxl.report import build_reports
+
+
+@pytest.fixture(scope="module")
+def analysed() -> dict[str, AnalysedMeasure]:
+    return analyse(example_model())
+
+
+@pytest.fixture(scope="module")
+def mdc_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("mdc")
+    return {r.audience: r.path for r in build_reports(example_model(), out, icons="mdc")}
+
+
+def title_of(slide: Any) -> str:
+    t = slide.shapes.title
+    if t is not None and t.has_text_frame and t.text_frame.text:
+        return str(t.text_frame.text)
+    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text]
+    return str(texts[0]) if texts else ""
+
+
+def tables(slide: Any) -> list[list[list[str]]]:
+    return [
+        [[c.text for c in row.cells] for row in s.table.rows] for s in slide.shapes if s.has_table
+    ]
+
+
+def needs_attention(a: AnalysedMeasure) -> bool:
+    rd = a.reading
+    concern = any(s.assessment == "concern" for s in rd.latest + rd.recent)
+    return concern or rd.assurance == "consistently fail" or any(
+        s.assessment != "concern" for s in rd.new
+    )
+
+
+def test_decks_open_with_what_needs_attention(
+    mdc_decks: dict[str, Path], analysed: dict[str, AnalysedMeasure]
+) -> None:
+    model = example_model()
+    for audience, path in mdc_decks.items():
+        prs = Presentation(str(path))
+        slide = prs.slides[1]
+        assert title_of(slide).startswith("What needs attention")
+        expected = [m.name for m in model.measure_order(audience) if needs_attention(analysed[m.id])]
+        found = tables(slide)
+        if not expected:
+            assert not found
+            assert any("Nothing needs attention" in s.text_frame.text for s in slide.shapes if s.has_text_frame)
+            continue
+        assert [row[1] for row in found[0][1:]] == expected, audience
+
+
+def test_the_example_headline_names_its_concerns_and_the_failed_target(
+    mdc_decks: dict[str, Path],
+) -> None:
+    rows = tables(Presentation(str(mdc_decks["IT management"])).slides[1])[0][1:]
+    text = {row[1]: row[2] for row in rows}
+    assert text["Business service availability"].startswith(
+        "Will consistently fail its target of 99.900"
+    )
+    assert "Concern: long run of 9 above the central line (Apr to Dec 2025; still in force)" in (
+        text["Changes that caused an incident"]
+    )
+    assert text["Average speed to answer"].startswith(
+        "Concern: long run of 14 above the central line (week of 1 Sep 2025 to week of 1 Dec "
+        "2025; ended)"
+    )
+
+
+def test_at_a_glance_shows_the_period_the_state_and_recent_signals(
+    mdc_decks: dict[str, Path], analysed: dict[str, AnalysedMeasure]
+) -> None:
+    model = example_model()
+    prs = Presentation(str(mdc_decks["Service desk team"]))
+    rows = [
+        row
+        for slide in prs.slides
+        if title_of(slide).startswith("At a glance")
+        for row in tables(slide)[0][1:]
+    ]
+    by_name = {row[0]: row for row in rows}
+    for m in model.measure_order("Service desk team"):
+        a = analysed[m.id]
+        row = by_name[m.name]
+        i = a.xmr.latest_index
+        assert i is not None
+        assert row[1] == period_label(a.xmr, i, m.frequency)
+        now = row[5].split("\n")
+        assert ("Recent concern" in row[5]) == any(
+            s.assessment == "concern" for s in a.reading.recent
+        ), m.name
+        assert now[0].split(" ")[1] in {"Routine", "Concern", "Improvement", "Signal"}
+    assert by_name["Average speed to answer"][1] == "week of 22 Dec 2025"
+
+
+def test_measure_pages_tell_the_reading(
+    mdc_decks: dict[str, Path], analysed: dict[str, AnalysedMeasure]
+) -> None:
+    model = example_model()
+    prs = Presentation(str(mdc_decks["IT management"]))
+    slides = {title_of(s): s for s in prs.slides}
+    for m in model.measure_order("IT management"):
+        a = analysed[m.id]
+        slide = slides[m.name]
+        texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+        status = status_line(a.xmr, a.reading, m.frequency)
+        assert any(status in t for t in texts), m.name
+        drafted = any(t.startswith("DRAFT") for t in texts)
+        if drafted and a.reading.current:  # no routine text beside a signal of this phase
+            assert not any(t.startswith(ROUTINE) for t in texts), m.name
+        icons = sorted(s.name for s in slide.shapes if s.name.startswith("MDC icon"))
+        want = [f"MDC icon: {x}" for x in (mdc_variation(a.reading), mdc_assurance(a.reading)) if x]
+        assert icons == sorted(want), m.name
+
+
+def test_recalculation_reasons_stand_at_the_phase_break(mdc_decks: dict[str, Path]) -> None:
+    model = example_model()
+    prs = Presentation(str(mdc_decks["Board"]))
+    slide = next(s for s in prs.slides if title_of(s) == "Customer satisfaction")
+    reason = next(rc.reason for rc in model.recalculations if rc.measure == "M02")
+    labels = [s for s in slide.shapes if s.name == "Recalculation reason"]
+    assert [s.text_frame.text for s in labels] == [f"Recalculated from Oct 2024: {reason}"]
+    lines = [s for s in slide.shapes if s.name == "Recalculation"]
+    chart = next(s for s in slide.shapes if s.has_chart)
+    assert len(lines) == 1 and chart.left < lines[0].begin_x < chart.left + chart.width
+    # Oct 2024 is month 21 of Jan 2023 to Dec 2025: the line stands 21/35 across the plot
+    share = (lines[0].begin_x - chart.left) / chart.width
+    assert share == pytest.approx(0.1 + 0.87 * 639 / 1065, abs=0.01)
+
+
+def test_the_matrix_places_every_measure_by_its_icons(
+    mdc_decks: dict[str, Path], analysed: dict[str, AnalysedMeasure]
+) -> None:
+    model = example_model()
+    prs = Presentation(str(mdc_decks["IT management"]))
+    slide = next(s for s in prs.slides if title_of(s) == "Variation and assurance")
+    grid = tables(slide)[0]
+    columns = {"Will consistently fail": "fail", "Hit and miss": "hit and miss"}
+    columns |= {"Will consistently pass": "pass", "No assurance": ""}
+    rows = {"Special cause concern": "special cause concern", "Common cause": "common cause"}
+    rows |= {"Special cause improvement": "special cause improvement"}
+    rows |= {"Special cause (no better direction)": "special cause neither"}
+    placed = {}
+    for row in grid[1:]:
+        for head, cell in zip(grid[0][1:], row[1:], strict=True):
+            for name in filter(None, cell.split("\n")):
+                placed[name] = (rows[row[0]], columns[head])
+    for m in model.measure_order("IT management"):
+        rd = analysed[m.id].reading
+        assert placed[m.name] == (" ".join(mdc_variation(rd).split()[:3]), mdc_assurance(rd))
+
+
+def test_calc_workbook_points_by_meaning_and_status(tmp_path: Path) -> None:
+    out = tmp_path / "calc.xlsx"
+    assert main(["calc", "-o", str(out)]) == 0
+    book = pc.CalamineWorkbook.from_path(str(out))
+    sheet = book.get_sheet_by_name("XmR").to_python(skip_empty_area=False)
+    summary = book.get_sheet_by_name("Summary").to_python(skip_empty_area=False)
+    analysed = analyse(example_model())
+    a = analysed["M08"]  # improvement run in 2024, concern run in 2025
+    head = next(k for k, row in enumerate(sheet) if row[:2] == ["Period", "Value"] and k > 2
+                and str(sheet[k - 2][0]).startswith("M08"))  # fmt: skip
+    body = sheet[head + 1 : head + 1 + len(a.xmr)]
+    for col, meaning in ((10, "improvement"), (11, "concern")):
+        flagged = np.zeros(len(a.xmr), dtype=bool)
+        for s in a.xmr.signals:
+            if s.assessment == meaning:
+                flagged[list(s.points)] = True
+        got = np.array([row[col] if row[col] != "" else np.nan for row in body], dtype=float)
+        np.testing.assert_allclose(got, np.where(flagged, a.xmr.values, np.nan))
+    rows = {row[0]: row for row in summary[4:]}
+    assert rows["M11"][7] == status_line(analysed["M11"].xmr, analysed["M11"].reading, "weekly")
+
+
+def test_pumpxl_xmr_prints_the_reading_and_numbers_a_single_column(tmp_path: Path) -> None:
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["xmr"]) == 0
+    text = out.getvalue()
+    assert "Now: Improvement: long run of 16 above the central line (Sep 2024 to Dec 2025)" in text
+    assert "Suggested recalculation: --phases 2024-09" in text
+    single = tmp_path / "one.csv"
+    single.write_text("Defects\n5\n6\n5\n7\n6\n5\n6\n7\n5\n6\n19\n6\n")
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["xmr", str(single), "--direction", "down"]) == 0
+    text = out.getvalue()
+    assert "one column of values and no periods; periods numbered 1 to 12" in text
+    assert re.search(r"^11\s+19\.0\s.*outlier \(concern\)$", text, re.M)
+    assert "recent signal: Concern: outlier above the limits (point 11)" in text
