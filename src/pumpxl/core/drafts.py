@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pumpxl.core.interpret import Reading
-from pumpxl.core.narrative import describe, meaning_label, period_label, span_label
+from pumpxl.core.narrative import NAMED, describe, meaning_label, period_label, span_label
 from pumpxl.core.result import XmrResult
 from pumpxl.core.vocabulary import Frequency
 
@@ -63,9 +63,13 @@ def draft(
 
     def named(meaning: str) -> str:
         mine = [s for s in reading.current if s.assessment == meaning]
-        return "; ".join(
-            f"{meaning_label(s)} ({span_label(r, s.first, s.last, frequency)})" for s in mine
-        )
+        words = [
+            f"{meaning_label(s)} ({span_label(r, s.first, s.last, frequency)})"
+            for s in mine[-NAMED:]
+        ]
+        if len(mine) > NAMED:
+            words.append(f"{len(mine) - NAMED} earlier {meaning} signal(s)")
+        return "; ".join(words)
 
     reasons = []
     concerns, improvements, neutral = named("concern"), named("improvement"), named("neutral")
@@ -74,7 +78,7 @@ def draft(
     if improvements:
         reasons.append(f"Not yet known: {who} to confirm which change produced the {improvements}.")
     if neutral:
-        reasons.append(f"{who} to explain the {neutral}.")
+        reasons.append(f"{who[0].upper()}{who[1:]} to explain the {neutral}.")
     actions = []
     if reading.recalculate_from is not None:
         start = period_label(r, reading.recalculate_from, frequency)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # for annotations only: XmrResult itself uses this module
     from pumpxl.core.result import XmrResult
 
 __all__ = [
+    "NAMED",
     "decimals_for",
     "describe",
     "meaning_label",
@@ -26,6 +27,10 @@ __all__ = [
     "span_label",
     "status_line",
 ]
+
+
+#: How many signals a sentence names (the latest ones); the rest are counted.
+NAMED = 3
 
 
 def period_label(r: XmrResult, i: int, frequency: Frequency | None = None) -> str:
@@ -157,8 +162,11 @@ def describe(
     hi = f(r.unpl) + (" (bound)" if last.unpl_is_bound else "")
     level = f"around {f(r.central_line)} (limits {lo} to {hi})"
     if rd.current:
-        named = _list([_with_span(r, s, frequency) for s in rd.current])
-        sentences = [f"The process runs {level}. Signals in this phase: {named}."]
+        shown = rd.current[-NAMED:]
+        named = [_with_span(r, s, frequency) for s in shown]
+        if len(rd.current) > NAMED:
+            named.append(f"{len(rd.current) - NAMED} earlier")
+        sentences = [f"The process runs {level}. Signals in this phase: {_list(named)}."]
         if rd.latest:
             sentences.append("The latest value is part of a signal.")
     else:

@@ -88,15 +88,18 @@ MEANINGS = {"improvement": "Improvement", "concern": "Concern", "neutral": "Sign
 
 
 def signal_groups(a: AnalysedMeasure) -> dict[tuple[str, str, str], set[int]]:
-    """The points of every signal, grouped by meaning, rule and side, in a stable order:
-    concerns first, then improvements, then neutral signals; rules in their usual order."""
+    """The points of every signal, grouped by meaning, rule and side, in drawing order: runs
+    and trends first, outliers and jumps last (on top); within each, concerns, improvements,
+    then neutral signals."""
     groups: dict[tuple[str, str, str], set[int]] = {}
     for s in a.xmr.signals:
         groups.setdefault((s.assessment, s.rule, s.moved), set()).update(s.points)
     rank = {"concern": 0, "improvement": 1, "neutral": 2}
 
-    def order(key: tuple[str, str, str]) -> tuple[int, int, str]:
-        return rank[key[0]], RULE_NAMES.index(key[1]), key[2]
+    def order(key: tuple[str, str, str]) -> tuple[bool, int, int, str]:
+        # spans first, single points (outliers, jumps) last: they are drawn on top
+        single = key[1] in ("outlier", "mr_outlier")
+        return single, rank[key[0]], RULE_NAMES.index(key[1]), key[2]
 
     return {k: groups[k] for k in sorted(groups, key=order)}
 
@@ -267,6 +270,12 @@ def _date_axis(chart: Any, a: AnalysedMeasure) -> None:
         anchor = el
 
 
+def step_decimals(step: float) -> int:
+    """Decimal places that label every multiple of ``step`` exactly (0.25 -> 2, 2.5 -> 1)."""
+    text = f"{step:.10f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
 def nice_step(raw: float) -> float:
     """1, 2, 2.5 or 5 times a power of ten, at least ``raw``."""
     if raw <= 0 or not math.isfinite(raw):
@@ -301,7 +310,7 @@ def _value_axis(chart: Any, a: AnalysedMeasure, font_size: int) -> None:
     axis.major_unit = step
     axis.has_major_gridlines = True
     axis.major_gridlines.format.line.color.rgb = RGBColor(0xE0, 0xE0, 0xE0)
-    d = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    d = step_decimals(step)
     axis.tick_labels.number_format = "#,##0" + ("." + "0" * d if d else "")
     axis.tick_labels.number_format_is_linked = False
     axis.tick_labels.font.size = Pt(font_size)
