@@ -109,8 +109,9 @@ def test_at_a_glance_shows_the_period_the_state_and_recent_signals(
         i = a.xmr.latest_index
         assert i is not None
         assert row[1] == period_label(a.xmr, i, m.frequency)
-        now = row[5].split("\n")
-        assert ("Recent concern" in row[5]) == any(
+        assert row[3] == (m.unit or "-")
+        now = row[6].split("\n")
+        assert ("Recent concern" in row[6]) == any(
             s.assessment == "concern" for s in a.reading.recent
         ), m.name
         assert now[0].split(" ")[1] in {"Routine", "Concern", "Improvement", "Signal"}
@@ -212,3 +213,17 @@ def test_pumpxl_xmr_prints_the_reading_and_numbers_a_single_column(tmp_path: Pat
     assert "one column of values and no periods; periods numbered 1 to 12" in text
     assert re.search(r"^11\s+19\.0\s.*outlier \(concern\)$", text, re.M)
     assert "recent signal: Concern: outlier above the limits (point 11)" in text
+
+
+def test_posters_carry_the_reading_now(tmp_path: Path, analysed: dict[str, AnalysedMeasure]) -> None:
+    from pumpxl.report import build_gallery
+
+    path = tmp_path / "gallery.pptx"
+    build_gallery(example_model(), path)
+    text = "\n".join(
+        s.text_frame.text for slide in Presentation(str(path)).slides for s in slide.shapes
+        if s.has_text_frame
+    )  # fmt: skip
+    for mid in ("M03", "M10", "M11"):
+        a = analysed[mid]
+        assert f"Now: {status_line(a.xmr, a.reading, a.measure.frequency)}" in text

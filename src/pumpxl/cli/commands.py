@@ -242,7 +242,7 @@ def cmd_gallery(args: argparse.Namespace, out: TextIO) -> int:
     from pumpxl.report import build_gallery
 
     read = _load(args)
-    n = build_gallery(read.model, Path(args.output), overwrite=args.force)
+    n = build_gallery(read.model, Path(args.output), overwrite=args.force, analysed=read.analysed)
     out.write(f"Wrote {args.output}: {n} posters\n")
     return 0
 

@@ -9,7 +9,9 @@ from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Inches, Pt
 
+from pumpxl.core.analysis import AnalysedMeasure, analyse
 from pumpxl.core.model import PumpModel
+from pumpxl.core.narrative import status_line
 from pumpxl.core.vocabulary import DIRECTION_LABELS
 from pumpxl.files import atomic_output
 from pumpxl.report.design import (
@@ -35,9 +37,13 @@ def build_gallery(
     *,
     overwrite: bool = False,
     statuses: tuple[str, ...] = ("draft", "gallery reviewed"),
+    analysed: dict[str, AnalysedMeasure] | None = None,
 ) -> int:
     """Write the posters; returns how many. Measures whose status is in ``statuses`` are
-    shown (all measures when a result has none of those)."""
+    shown (all measures when a result has none of those), each with its chart's reading now
+    (from ``analysed``; the model is analysed when it is not given)."""
+    if analysed is None:
+        analysed = analyse(model)
     prs = open_template(None)
     prs.slide_width, prs.slide_height = A3_PORTRAIT
     deck = Deck(prs, branded=False)
@@ -114,6 +120,7 @@ def build_gallery(
                     ("How often", m.frequency),
                     ("Better is", DIRECTION_LABELS[m.direction]),
                     ("Owner", m.owner),
+                    ("Now", _now(analysed.get(m.id))),
                 ]
                 lines += [f"{k}: {v}" for k, v in facts if v]
                 fit_text(card, "\n".join(lines), size=18, min_size=10, colour=INK)
@@ -146,3 +153,10 @@ def build_gallery(
     with atomic_output(Path(path), overwrite=overwrite) as tmp:
         prs.save(str(tmp))
     return count
+
+
+def _now(a: AnalysedMeasure | None) -> str:
+    """The measure's reading now, as every output tells it ("" without values)."""
+    if a is None or a.xmr.latest_index is None:
+        return ""
+    return status_line(a.xmr, a.reading, a.measure.frequency)

@@ -125,8 +125,8 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
     """Every measure's state on one page (or more, eight rows a page)."""
     pages = [measures[i : i + GLANCE_ROWS] for i in range(0, len(measures), GLANCE_ROWS)]
     slides = []
-    heads = ["Measure", "Period", "Latest", "Central line", "Limits", "Now", "Target"]
-    widths = [3.3, 1.3, 1.4, 1.1, 1.6, 3.0, 1.9]
+    heads = ["Measure", "Period", "Latest", "Unit", "Central line", "Limits", "Now", "Target"]
+    widths = [3.0, 1.3, 1.0, 1.2, 1.1, 1.6, 2.9, 1.8]
     for k, page in enumerate(pages):
         more = f" ({k + 1} of {len(pages)})" if len(pages) > 1 else ""
         slide, area = deck.slide(
@@ -162,11 +162,11 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
                 else "no target"
             )
             fill = LIGHT if r % 2 == 0 else None
-            unit = f" {a.measure.unit}" if i is not None and 0 < len(a.measure.unit) <= 8 else ""
             values = [
                 a.measure.name,
                 period,
-                latest + unit,
+                latest,
+                a.measure.unit or "-",
                 _fmt(a, x.central_line),
                 limits,
                 now,
@@ -174,7 +174,7 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
             ]
             for c, text in enumerate(values):
                 colour = (
-                    state.colour if c == 5 else (assurance.colour if c == 6 and assurance else INK)
+                    state.colour if c == 6 else (assurance.colour if c == 7 and assurance else INK)
                 )
                 table_cell(
                     table.cell(r, c),
@@ -182,8 +182,8 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
                     size=11,
                     colour=colour,
                     fill=fill,
-                    bold=c == 5 and state.word != "Routine variation",
-                    then=recent_notes(a) if c == 5 else (),
+                    bold=c == 6 and state.word != "Routine variation",
+                    then=recent_notes(a) if c == 6 else (),
                 )
             table.rows[r].height = row_h
         table.rows[0].height = int(Inches(0.45))
