@@ -58,16 +58,20 @@ def read_input(args: argparse.Namespace) -> ReadResult:
 
     if getattr(args, "workbook", None) is None:
         return read_example()
-    return read_source(
-        args.workbook,
-        plain=args.plain,
-        sheet=args.sheet,
-        period=args.period_column,
-        measure=args.measure_column,
-        value=args.value_column,
-        csv=_csv_options(args),
-        date_order=args.date_order,
-    )
+    from pumpxl.workbook.plain import PLAIN_SUFFIXES, PlainOptions
+
+    plain = None
+    if args.plain or Path(args.workbook).suffix.lower() in PLAIN_SUFFIXES:
+        plain = PlainOptions(
+            layout=args.plain or "wide",
+            sheet=args.sheet,
+            period=args.period_column,
+            measure=args.measure_column,
+            value=args.value_column,
+            csv=_csv_options(args),
+            date_order=args.date_order,
+        )
+    return read_source(args.workbook, plain=plain, date_order=args.date_order)
 
 
 def _csv_options(args: argparse.Namespace) -> Any:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +33,7 @@ from pumpxl.workbook.cells import (
 from pumpxl.workbook.csvfile import CsvOptions, Line, read_csv
 from pumpxl.workbook.layout import normalise
 
-__all__ = ["PLAIN_SUFFIXES", "read_plain", "read_series"]
+__all__ = ["PLAIN_SUFFIXES", "PlainOptions", "read_plain", "read_series"]
 
 #: Files read as CSV text (Excel's "Unicode Text" export is a .txt).
 PLAIN_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -72,19 +74,30 @@ def _lines(path: Path, sheet: str | None, options: CsvOptions | None) -> tuple[s
     return grid.name, lines
 
 
+@dataclass(frozen=True)
+class PlainOptions:
+    """How to read a plain sheet or CSV: ``layout`` "wide" (a period column, then a column per
+    measure) or "long" (measure, period and value columns); the sheet and the columns' headers
+    when they are not the defaults; how to read the CSV text and numeric dates."""
+
+    layout: str = "wide"
+    sheet: str | None = None
+    period: str | None = None
+    measure: str | None = None
+    value: str | None = None
+    csv: CsvOptions | None = None
+    date_order: DateOrder | None = None
+
+
 def read_plain(
-    path: Path | str,
-    *,
-    layout: str = "wide",
-    sheet: str | None = None,
-    period: str | None = None,
-    measure: str | None = None,
-    value: str | None = None,
-    csv: CsvOptions | None = None,
-    date_order: DateOrder | None = None,
+    path: Path | str, options: PlainOptions | None = None, **given: Any
 ) -> PumpModel:
-    """Read a plain sheet or CSV into a model; raises WorkbookError with every problem.
-    Row numbers in messages are the file's own (blank rows counted)."""
+    """Read a plain sheet or CSV into a model, as ``options`` (or the same fields given as
+    keywords: ``read_plain(path, layout="long")``) say; raises WorkbookError with every
+    problem. Row numbers in messages are the file's own (blank rows counted)."""
+    o = replace(options or PlainOptions(), **given)
+    layout, sheet, period, measure, value = o.layout, o.sheet, o.period, o.measure, o.value
+    csv, date_order = o.csv, o.date_order
     path = Path(path)
     where, rows = _lines(path, sheet, csv)
     problems = ProblemList(path.name)
@@ -268,7 +281,7 @@ def read_series(
     single = all(sum(not is_blank(c) for c in ln.cells) <= 1 for ln in rows)
     if column is None and rows and single:
         return _numbered(path, where, rows)
-    model = read_plain(path, layout="wide", value=column, csv=csv, date_order=date_order)
+    model = read_plain(path, PlainOptions(value=column, csv=csv, date_order=date_order))
     mid = next(iter(model.series))
     return model.measures[mid], model.series[mid], False
 

@@ -11,8 +11,7 @@ from pumpxl.core.errors import Problem, WorkbookError
 from pumpxl.core.example import example_model
 from pumpxl.core.model import PumpModel
 from pumpxl.core.parsing import DateOrder
-from pumpxl.workbook.csvfile import CsvOptions
-from pumpxl.workbook.plain import PLAIN_SUFFIXES, read_plain
+from pumpxl.workbook.plain import PLAIN_SUFFIXES, PlainOptions, read_plain
 from pumpxl.workbook.reader import ReadResult, read_workbook
 
 __all__ = ["read_example", "read_source"]
@@ -25,32 +24,15 @@ def read_example() -> ReadResult:
 
 
 def read_source(
-    path: Path | str,
-    *,
-    plain: str | None = None,
-    sheet: str | None = None,
-    period: str | None = None,
-    measure: str | None = None,
-    value: str | None = None,
-    csv: CsvOptions | None = None,
-    date_order: DateOrder | None = None,
+    path: Path | str, *, plain: PlainOptions | None = None, date_order: DateOrder | None = None
 ) -> ReadResult:
-    """Read a PuMP workbook, or with ``plain`` ("wide" or "long", the default for CSV files)
-    a plain sheet or CSV; never raises for problems in the file: they are in ``problems``."""
+    """Read a PuMP workbook, or with ``plain`` (the default for CSV files) a plain sheet or
+    CSV; never raises for problems in the file: they are in ``problems``."""
     path = Path(path)
     if plain is None and path.suffix.lower() not in PLAIN_SUFFIXES:
         return read_workbook(path, date_order=date_order)
     try:
-        model = read_plain(
-            path,
-            layout=plain or "wide",
-            sheet=sheet,
-            period=period,
-            measure=measure,
-            value=value,
-            csv=csv,
-            date_order=date_order,
-        )
+        model = read_plain(path, plain or PlainOptions(date_order=date_order))
     except WorkbookError as exc:
         return ReadResult(PumpModel(), list(exc.problems))
     analysed, failures = analyse_each(model)
