@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -41,7 +42,12 @@ class AnalysedMeasure:
     targets: np.ndarray | None
     predictability_target: float | None
     commentary: Commentary | None
-    reading: Reading
+    recalculations: tuple[Recalculated, ...] = ()
+
+    @cached_property
+    def reading(self) -> Reading:
+        """The chart's reading (:mod:`pumpxl.core.interpret`), made once, when first asked."""
+        return read(self.xmr, recalculations=self.recalculations)
 
     @property
     def dates(self) -> pd.DatetimeIndex:
@@ -155,8 +161,7 @@ def analyse_each(
             Recalculated(int(dates.searchsorted(pd.Timestamp(rc.period))), rc.reason)
             for rc in recorded
         )
-        reading = read(result, recalculations=reasons)
         out[m.id] = AnalysedMeasure(
-            m, series, result, tser, pred[-1] if pred else None, comment, reading
+            m, series, result, tser, pred[-1] if pred else None, comment, reasons
         )
     return out, failures

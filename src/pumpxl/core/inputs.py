@@ -94,9 +94,12 @@ def coerce_values(values: Any) -> FloatArray:
 
 def coerce_dates(dates: Any, n: int) -> pd.DatetimeIndex:
     try:
-        idx = pd.DatetimeIndex(
-            pd.to_datetime(list(dates) if not hasattr(dates, "shape") else dates)
-        )
+        if isinstance(dates, pd.DatetimeIndex) and dates.tz is None:
+            idx = dates  # already dates: nothing to parse (analyse passes these)
+        else:
+            idx = pd.DatetimeIndex(
+                pd.to_datetime(list(dates) if not hasattr(dates, "shape") else dates)
+            )
     except (ValueError, TypeError) as exc:
         raise InputError(f"dates could not be read as dates: {exc}", setting="dates") from None
     if len(idx) != n:

@@ -22,7 +22,9 @@ How the reading is decided:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from pumpxl.core.detect import Signal
@@ -76,11 +78,49 @@ class Reading:
     target: float | None
     recalculate_from: int | None
     recalculations: tuple[Recalculated, ...]
-    new: tuple[Signal, ...]
-    ended: tuple[Signal, ...]
-    new_phase: bool
     latest_index: int | None
-    previous_index: int | None
+    #: the chart one value earlier, computed when a change since then is first asked for
+    earlier: Callable[[], XmrResult | None] = field(repr=False, compare=False, default=lambda: None)
+
+    @cached_property
+    def _changes(self) -> tuple[tuple[Signal, ...], tuple[Signal, ...], bool, int | None]:
+        before = self.earlier() if self.latest_index is not None else None
+        if before is None:
+            return (), (), False, None
+        then = {_key(s) for s in before.signals}
+        new = tuple(s for s in self.latest if _key(s) not in then)
+        was = before.latest_index
+        now_keys = {_key(s) for s in self.latest}
+        last_phase = len(before.phases) - 1
+        ended = tuple(
+            s
+            for s in before.signals
+            if was is not None and was in s.points and _key(s) not in now_keys
+            and s.phase == last_phase
+        )  # fmt: skip
+        return new, ended, self.phases > len(before.phases), was
+
+    phases: int = 0
+
+    @property
+    def new(self) -> tuple[Signal, ...]:
+        """Signals the latest value belongs to that the chart one value earlier did not show."""
+        return self._changes[0]
+
+    @property
+    def ended(self) -> tuple[Signal, ...]:
+        """Signals that held the previous value and no longer hold the latest."""
+        return self._changes[1]
+
+    @property
+    def new_phase(self) -> bool:
+        """The latest value started a new phase (a recalculation)."""
+        return self._changes[2]
+
+    @property
+    def previous_index(self) -> int | None:
+        """The index of the value before the latest (None with fewer than two)."""
+        return self._changes[3]
 
     @property
     def special(self) -> tuple[Signal, ...]:
@@ -145,25 +185,6 @@ def read(
             same_side = (side > 0 and s.moved == "up") or (side < 0 and s.moved == "down")
             if s.rule == "long_run" and s.first not in starts and same_side:
                 recalculate_from = s.first
-    new: tuple[Signal, ...] = ()
-    ended: tuple[Signal, ...] = ()
-    new_phase = False
-    previous_index = None
-    if i is not None:
-        before = previous if previous is not None else r.previous()
-        if before is not None:
-            previous_index = before.latest_index
-            then = {_key(s) for s in before.signals}
-            new = tuple(s for s in latest if _key(s) not in then)
-            was = before.latest_index
-            now_keys = {_key(s) for s in latest}
-            ended = tuple(
-                s
-                for s in before.signals
-                if was is not None and was in s.points and _key(s) not in now_keys
-                and s.phase == len(before.phases) - 1
-            )  # fmt: skip
-            new_phase = len(r.phases) > len(before.phases)
     if not recalculations:
         recalculations = tuple(Recalculated(p.start) for p in r.phases[1:])
     return Reading(
@@ -177,11 +198,9 @@ def read(
         target=r.latest_target,
         recalculate_from=recalculate_from,
         recalculations=recalculations,
-        new=new,
-        ended=ended,
-        new_phase=new_phase,
         latest_index=i,
-        previous_index=previous_index,
+        earlier=(lambda: previous) if previous is not None else r.previous,
+        phases=len(r.phases),
     )
 
 
