@@ -12,7 +12,7 @@ from pumpxl.core.analysis import AnalysedMeasure, predictability_verdict
 from pumpxl.core.model import PumpModel
 from pumpxl.core.narrative import decimals_for, describe, status_line
 from pumpxl.files import atomic_output
-from pumpxl.workbook.xlsx import Formats, new_workbook, print_setup
+from pumpxl.workbook.xlsx import Formats, new_workbook, print_setup, wrapped_lines
 from pumpxl.workbook.xmr_sheet import XmrBlock, write_xmr_blocks
 
 __all__ = ["write_calc_workbook"]
@@ -65,10 +65,12 @@ def _summary(
         "Trial limits",
         "Description",
     ]
-    widths = [7, 34, 12, 11, 11, 11, 11, 34, 9, 17, 8, 90]
+    widths = [7, 34, 12, 11, 11, 11, 11, 40, 9, 17, 10, 90]
     for c, (h, w) in enumerate(zip(heads, widths, strict=True)):
         ws.write_string(3, c, h, f.header)
         ws.set_column(c, c, w)
+    ws.set_row(3, 30)  # two-line headers ("Trial limits") are not clipped
+    text_cell = f.indented  # text beside right-aligned numbers must not run into them
     where = {b.measure: b for b in blocks}
     for r, a in enumerate(analysed.values(), start=4):
         x = a.xmr
@@ -84,7 +86,8 @@ def _summary(
         for c, v in ((4, x.central_line), (5, x.lnpl), (6, x.unpl)):
             if not math.isnan(v):
                 ws.write_number(r, c, float(v), num)
-        ws.write_string(r, 7, status_line(x, a.reading, a.measure.frequency), f.wrap)
+        status = status_line(x, a.reading, a.measure.frequency)
+        ws.write_string(r, 7, status, text_cell)
         if x.latest_target is not None:
             ws.write_number(r, 8, x.latest_target, num)
         if x.assurance:
@@ -94,8 +97,11 @@ def _summary(
         predictability = predictability_verdict(a)
         text = describe(x, a.reading, a.measure.frequency)
         text += f" {predictability}." if predictability else ""
-        ws.write_string(r, 11, text, f.wrap)
-        ws.set_row(r, 15 * max(1, math.ceil(len(text) / 95)))
+        ws.write_string(r, 11, text, text_cell)
+        # LibreOffice does not grow wrapped rows itself: the tallest wrapped cell decides
+        lines = [wrapped_lines(a.measure.name, widths[1]), wrapped_lines(status, widths[7])]
+        lines.append(wrapped_lines(text, widths[11]))
+        ws.set_row(r, 15 * max(lines))
     ws.freeze_panes(4, 2)
     print_setup(ws, repeat_header=False)
     ws.repeat_rows(3)

@@ -11,7 +11,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-__all__ = ["FIXED_TIME", "Formats", "literal", "new_workbook", "print_setup"]
+__all__ = ["FIXED_TIME", "Formats", "literal", "new_workbook", "print_setup", "wrapped_lines"]
 
 #: A fixed creation time keeps rebuilt templates byte-for-byte reproducible.
 FIXED_TIME = dt.datetime(2026, 1, 1)
@@ -25,6 +25,7 @@ class Formats:
         self.text = add({"text_wrap": True, "valign": "top"})
         self.code = add({"font_name": "Consolas", "font_color": "#333333"})
         self.wrap = add({"text_wrap": True, "valign": "top"})
+        self.indented = add({"text_wrap": True, "valign": "top", "indent": 1})
         self.top = add({"valign": "top"})
         self.hidden_error = add({"font_color": "#FFFFFF"})
         self.date = add({"num_format": "yyyy-mm-dd", "valign": "top"})
@@ -90,3 +91,14 @@ def literal(text: str) -> str:
     return "\u2060" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """About how many lines ``text`` wraps to in a column ``width`` characters wide (word by
+    word, with a little room for the cell's margins)."""
+    room = max(4, int(width) - 3)
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > room:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines

@@ -350,7 +350,7 @@ def _xmr_chart(
     chart.set_legend({"position": "bottom", "font": {"size": 8}})
     chart.show_blanks_as("gap")
     chart.set_size({"width": 760, "height": 330})
-    ws.insert_chart(block.header_row - 2, 12, chart, {"x_offset": 10, "y_offset": 4})
+    ws.insert_chart(block.header_row - 2, RECALC_COL + 1, chart, {"x_offset": 10, "y_offset": 4})
 
 
 def data_sources(model: PumpModel) -> dict[str, Source]:
