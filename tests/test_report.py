@@ -125,8 +125,10 @@ def test_chart_series_equal_the_engine(decks: dict[str, Path]) -> None:
             flagged = np.isin(np.arange(len(r)), list(points))
             got = np.array(series[name], dtype=float)
             np.testing.assert_allclose(got, np.where(flagged, r.values, np.nan))
-        if a.targets is not None:
-            np.testing.assert_allclose(np.array(series["Target"], dtype=float), a.targets)
+        if a.targets is not None:  # one series per trajectory step: together, the targets
+            steps = [np.array(v, dtype=float) for k, v in series.items() if k.startswith("Target")]
+            np.testing.assert_allclose(np.nanmax(np.vstack(steps), axis=0), a.targets)
+            assert (np.sum([~np.isnan(s) for s in steps], axis=0) == 1).all()  # no overlap
 
 
 def test_signals_show_where_the_engine_found_them(decks: dict[str, Path]) -> None:
@@ -177,7 +179,7 @@ def test_date_axis_follows_the_data_frequency(decks: dict[str, Path]) -> None:
     }
 
 
-ANNOTATIONS = ("Recalculation reason", "MDC icon")
+ANNOTATIONS = ("Recalculation reason", "MDC icon", "Line label")
 
 
 def test_nothing_leaves_the_slide_or_overlaps(decks: dict[str, Path]) -> None:

@@ -32,6 +32,8 @@ __all__ = [
     "plot_box",
     "series_plan",
     "signal_groups",
+    "value_scale",
+    "value_y",
 ]
 
 VALUE_COLOUR = RGBColor(0x40, 0x40, 0x40)
@@ -73,7 +75,12 @@ def series_plan(a: AnalysedMeasure) -> list[tuple[str, str, list[float | None]]]
             vals = np.where(mask, per[kind], np.nan)
             plan.append((kind, name + suffix, _blank(vals)))
     if a.targets is not None and not np.isnan(a.targets).all():
-        plan.append(("target", "Target", _blank(a.targets)))
+        # one series per step of a trajectory, so that a change of target is a step, not a
+        # slope from one period to the next
+        for k, (start, stop) in enumerate(_steps(a.targets)):
+            vals = np.full(len(r), np.nan)
+            vals[start:stop] = a.targets[start:stop]
+            plan.append(("target", "Target" if not k else f"Target (step {k + 1})", _blank(vals)))
     for (meaning, rule, moved), points in signal_groups(a).items():
         flagged = np.zeros(len(r), dtype=bool)
         flagged[list(points)] = True
@@ -177,7 +184,7 @@ def add_xmr_chart(slide: Any, a: AnalysedMeasure, box: Box, *, font_size: int = 
 
 #: The inner plot area as fractions of the chart frame (x, y, width, height), set explicitly
 #: so that shapes on the slide can point at a period (a recalculation's reason).
-PLOT_AREA = (0.1, 0.1, 0.87, 0.6)
+PLOT_AREA = (0.1, 0.1, 0.76, 0.6)  # room on the right for the lines' labels
 
 
 def plot_box(box: Box) -> Box:
@@ -287,7 +294,21 @@ def nice_step(raw: float) -> float:
     return float(10 * power)
 
 
-def _value_axis(chart: Any, a: AnalysedMeasure, font_size: int) -> None:
+def _steps(values: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of one target value (NaN runs left out)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(values) + 1):
+        if i == len(values) or values[i] != values[start]:
+            if not math.isnan(values[start]):
+                out.append((start, i))
+            start = i
+    return out
+
+
+def value_scale(a: AnalysedMeasure) -> tuple[float, float, float]:
+    """(minimum, maximum, major unit) of the chart's value axis: every value, limit and
+    target shown, a nice step, natural bounds respected."""
     r = a.xmr
     lows = [r.values, np.array([p.lnpl for p in r.phases])]
     highs = [r.values, np.array([p.unpl for p in r.phases])]
@@ -305,6 +326,18 @@ def _value_axis(chart: Any, a: AnalysedMeasure, font_size: int) -> None:
         lo = max(lo, m.lower_bound)
     if m.upper_bound is not None:
         hi = min(hi, m.upper_bound)
+    return lo, hi, step
+
+
+def value_y(a: AnalysedMeasure, value: float, plot: Box) -> int:
+    """The vertical position of ``value`` inside ``plot``."""
+    lo, hi, _ = value_scale(a)
+    return plot.top + int(plot.height * (hi - value) / (hi - lo))
+
+
+def _value_axis(chart: Any, a: AnalysedMeasure, font_size: int) -> None:
+    lo, hi, step = value_scale(a)
+    m = a.measure
     axis = chart.value_axis
     axis.minimum_scale, axis.maximum_scale = lo, hi
     axis.major_unit = step

@@ -23,7 +23,15 @@ from pumpxl.core.narrative import (
     status_line,
 )
 from pumpxl.core.vocabulary import DIRECTION_LABELS, RULE_LABELS
-from pumpxl.report.chart import add_xmr_chart, period_x, plot_box
+from pumpxl.report.chart import (
+    CL_COLOUR,
+    LIMIT_COLOUR,
+    TARGET_COLOUR,
+    add_xmr_chart,
+    period_x,
+    plot_box,
+    value_y,
+)
 from pumpxl.report.design import (
     ASSURANCE,
     DRAFT,
@@ -105,6 +113,7 @@ def measure_slide(
         )
     else:
         add_xmr_chart(slide, a, chart_box)
+        _line_labels(slide, a, chart_box)
         _recalculation_marks(slide, a, chart_box)
         if icons == "mdc":
             size = int(Inches(0.45))
@@ -177,6 +186,39 @@ def measure_slide(
         top += h + int(Inches(0.08))
     slide.notes_slide.notes_text_frame.text = calculation_notes(a)
     return slide
+
+
+def _line_labels(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
+    """The latest phase's limits, central line and the target, named with their values at the
+    right end of the plot, so that lines drawn on top of each other stay identifiable."""
+    r, plot = a.xmr, plot_box(chart)
+    last = r.phases[-1]
+    if not last.has_limits:
+        return
+    lines = [
+        ("UNPL", last.unpl, LIMIT_COLOUR),
+        ("CL", last.central_line, CL_COLOUR),
+        ("LNPL", last.lnpl, LIMIT_COLOUR),
+    ]
+    if a.reading.target is not None:
+        lines.append(("Target", a.reading.target, TARGET_COLOUR))
+    height = int(Inches(0.3))
+    placed = sorted(
+        ((value_y(a, v, plot) - height // 2, name, v, colour) for name, v, colour in lines),
+        key=lambda item: item[0],
+    )
+    tops = [top for top, *_ in placed]
+    for k in range(1, len(tops)):  # labels of coincident lines are stacked, not overprinted
+        tops[k] = max(tops[k], tops[k - 1] + height)
+    overflow = tops[-1] + height - (chart.top + chart.height)
+    if overflow > 0:
+        tops = [top - overflow for top in tops]
+    left = plot.left + plot.width + int(Inches(0.05))
+    width = chart.left + chart.width - left
+    for top, (_, name, value, colour) in zip(tops, placed, strict=True):
+        label = slide.shapes.add_textbox(left, max(chart.top, top), width, height)
+        label.name = "Line label"
+        fit_text(label, f"{name} {_fmt(a, value)}", size=11, min_size=9, colour=colour, bold=True)
 
 
 def _recalculation_marks(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
