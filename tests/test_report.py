@@ -344,3 +344,35 @@ def test_predictability_target_is_reported(decks: dict[str, Path]) -> None:
     slide = dict(zip(titles(prs), prs.slides, strict=True))["Time to restore service"]
     assert f"limits at most 3.00 apart; they are {width:.2f} apart, met" in slide_text(slide)
     assert "Predictability target" in slide.notes_slide.notes_text_frame.text
+
+
+def test_the_quickstart_can_be_run_again_without_risking_an_edited_deck(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    assert main(["report", "-o", str(out), "--audience", "Board"]) == 0
+    deck = out / deck_filename("Board")
+    first = deck.read_bytes()
+    assert main(["report", "-o", str(out), "--audience", "Board"]) == 0  # pumpxl's own, unchanged
+    assert deck.read_bytes() == first  # the same workbook gives the same deck
+    deck.write_bytes(first + b"edited")  # someone changed it: never replaced without --force
+    assert main(["report", "-o", str(out), "--audience", "Board"]) == 1
+    assert deck.read_bytes() == first + b"edited"
+    assert main(["report", "-o", str(out), "--audience", "Board", "--force"]) == 0
+    mine = out / deck_filename("IT management")
+    mine.write_bytes(b"a user's own file with a deck's name")
+    assert main(["report", "-o", str(out), "--audience", "IT management"]) == 1
+    assert mine.read_bytes() == b"a user's own file with a deck's name"
+
+
+def test_nothing_to_show_says_so_and_exits_non_zero(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.xlsx"
+    assert main(["new", str(empty)]) == 0
+    assert main(["check", str(empty)]) == 0  # an empty template is not wrong...
+    assert main(["report", str(empty), "-o", str(tmp_path / "decks")]) == 1  # ...but has no data
+    assert not (tmp_path / "decks").exists() or not list((tmp_path / "decks").iterdir())
+    plain = tmp_path / "calls.csv"
+    plain.write_text("Period,Calls\n2024-01-01,5\n2024-02-01,6\n2024-03-01,7\n")
+    assert main(["gallery", str(plain), "-o", str(tmp_path / "g.pptx")]) == 1  # no results
+    assert not (tmp_path / "g.pptx").exists()
+    assert main(["report", str(plain), "-o", str(tmp_path / "plain")]) == 0
+    prs = Presentation(str(tmp_path / "plain" / deck_filename("All measures")))
+    assert "Results Map" not in titles(prs)  # no empty map for a sheet without one

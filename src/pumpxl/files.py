@@ -1,4 +1,5 @@
-"""Writing outputs safely: never over a file unless asked, never half-written.
+"""Writing outputs safely: never over a file unless asked (or pumpxl's own unchanged output,
+:class:`Written`), never half-written.
 
 An output is written to a temporary file in the target's folder and moved into place with
 ``os.replace`` (atomic on one file system), so an interrupted run leaves either the old file
@@ -8,6 +9,8 @@ or none.
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -15,7 +18,7 @@ from pathlib import Path
 
 from pumpxl.core.errors import OutputError
 
-__all__ = ["atomic_output", "check_output"]
+__all__ = ["MANIFEST", "Written", "atomic_output", "check_output"]
 
 
 def check_output(path: Path, *, overwrite: bool) -> None:
@@ -48,3 +51,48 @@ def atomic_output(path: Path, *, overwrite: bool = False) -> Iterator[Path]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+#: In a folder of outputs, the record of what pumpxl wrote there: file name -> SHA-256.
+MANIFEST = ".pumpxl-written.json"
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class Written:
+    """The outputs pumpxl wrote in a folder, by content: a file pumpxl wrote and nobody has
+    changed since may be replaced by a new run without ``--force``; any other file may not."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / MANIFEST
+        try:
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            self.files: dict[str, str] = {
+                str(k): str(v) for k, v in loaded.items()
+            } if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.files = {}
+
+    def unchanged(self, path: Path) -> bool:
+        """``path`` is a file pumpxl wrote here, exactly as it wrote it."""
+        recorded = self.files.get(path.name)
+        return recorded is not None and path.is_file() and _digest(path) == recorded
+
+    def check(self, path: Path, *, overwrite: bool) -> bool:
+        """Whether ``path`` may be written (raising OutputError when not): it is new, or it
+        is pumpxl's own unchanged output, or overwriting was asked for. True when writing
+        will replace a file."""
+        if path.exists() and not overwrite and not self.unchanged(path):
+            if path.name in self.files:
+                raise OutputError(str(path), "was changed since pumpxl wrote it", exists=True)
+            check_output(path, overwrite=False)
+        check_output(path, overwrite=True)
+        return path.exists()
+
+    def record(self, path: Path) -> None:
+        """Note ``path`` (just written) as pumpxl's own, in the folder's manifest."""
+        self.files[path.name] = _digest(path)
+        with atomic_output(self.path, overwrite=True) as tmp:
+            tmp.write_text(json.dumps(self.files, indent=1, sort_keys=True), encoding="utf-8")

@@ -10,10 +10,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+
 from pumpxl.core.analysis import AnalysedMeasure, analyse
 from pumpxl.core.errors import InputError
 from pumpxl.core.model import PumpModel
-from pumpxl.files import atomic_output, check_output
+from pumpxl.files import Written, atomic_output
 from pumpxl.report.appendix import definitions_slides, warning_slide
 from pumpxl.report.design import Deck, open_template
 from pumpxl.report.headline import headline_slides, mdc_matrix_slide
@@ -81,7 +83,8 @@ def build_deck(
     glance_slides(deck, order, audience)
     if icons == "mdc":
         mdc_matrix_slide(deck, order, audience)
-    results_map_slide(deck, model, analysed, audience)
+    if model.results:  # a plain sheet has no Results Map: no empty slide for it
+        results_map_slide(deck, model, analysed, audience)
     for k, a in enumerate(order, start=1):
         measure_slide(deck, model, a, icons=icons)
         if progress is not None:
@@ -102,7 +105,9 @@ def build_reports(
     icons: Icons = "pumpxl",
 ) -> list[ReportResult]:
     """Write one deck per audience (or those named) into ``outdir``, from ``analysed`` (the
-    model is analysed when it is not given)."""
+    model is analysed when it is not given). A deck pumpxl wrote there before and nobody has
+    changed since is replaced; any other existing file only with ``overwrite``. All checked
+    before anything is written."""
     outdir = Path(outdir)
     names = list(audiences) if audiences is not None else list(model.audiences)
     if not names:
@@ -119,10 +124,15 @@ def build_reports(
     if unknown:
         known = ", ".join(model.audiences)
         raise InputError(f"no audience {unknown[0]!r}; audiences are {known}", setting="audience")
+    if not any(len(s) and not np.isnan(s.values).all() for s in model.series.values()):
+        raise InputError(
+            "there are no values yet (the Data sheet is empty): no report to build",
+            setting="data",
+        )
     outdir.mkdir(parents=True, exist_ok=True)
     paths = {n: outdir / f for n, f in deck_filenames(names).items()}
-    for path in paths.values():  # refuse before doing any work
-        check_output(path, overwrite=overwrite)
+    written = Written(outdir)
+    replace_ok = {n: written.check(path, overwrite=overwrite) for n, path in paths.items()}
     if analysed is None:
         analysed = analyse(model)
     out = []
@@ -136,8 +146,9 @@ def build_reports(
             prs, count = build_deck(
                 model, analysed, name, template=template, progress=progress, icons=icons
             )
-            with atomic_output(paths[name], overwrite=overwrite) as tmp:
+            with atomic_output(paths[name], overwrite=overwrite or replace_ok[name]) as tmp:
                 prs.save(str(tmp))
+            written.record(paths[name])
             slides = len(prs.slides)
             del prs
         finally:

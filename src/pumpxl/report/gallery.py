@@ -10,6 +10,7 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure, analyse
+from pumpxl.core.errors import InputError
 from pumpxl.core.model import PumpModel
 from pumpxl.core.narrative import status_line
 from pumpxl.core.vocabulary import DIRECTION_LABELS
@@ -44,6 +45,12 @@ def build_gallery(
     (from ``analysed``; the model is analysed when it is not given)."""
     if analysed is None:
         analysed = analyse(model)
+    if not model.results:
+        raise InputError(
+            "the workbook has no results on its Results sheet, so there is no poster to print "
+            "(a Measure Gallery has one poster per result)",
+            setting="results",
+        )
     prs = open_template(None)
     prs.slide_width, prs.slide_height = A3_PORTRAIT
     deck = Deck(prs, branded=False)
