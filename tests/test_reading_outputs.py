@@ -227,3 +227,22 @@ def test_posters_carry_the_reading_now(tmp_path: Path, analysed: dict[str, Analy
     for mid in ("M03", "M10", "M11"):
         a = analysed[mid]
         assert f"Now: {status_line(a.xmr, a.reading, a.measure.frequency)}" in text
+
+
+def test_counts_are_shown_as_whole_numbers(mdc_decks: dict[str, Path]) -> None:
+    """A measure whose values are all whole numbers shows its latest value without decimals
+    (its central line and limits keep theirs: 2.8 incidents a month is meaningful)."""
+    prs = Presentation(str(mdc_decks["IT management"]))
+    rows = {
+        row[0]: row
+        for slide in prs.slides
+        if title_of(slide).startswith("At a glance")
+        for row in tables(slide)[0][1:]
+    }
+    model = example_model()
+    for name in ("Major incidents", "Emergency changes", "Problems closed with the root cause removed"):
+        m = next(x for x in model.measures.values() if x.name == name)
+        values = model.series[m.id].values
+        assert (values == values.round()).all()
+        assert rows[name][2] == f"{values[-1]:,.0f}", name
+    assert rows["Customer satisfaction"][2] == "82.9"

@@ -449,3 +449,15 @@ def test_each_command_analyses_every_measure_once(
     argv = [part.format(out=tmp_path) for part in command]
     assert main([argv[0], str(example_xlsx), *argv[1:]]) == 0
     assert len(calls) == len(example_model().measures) == 17
+
+
+def test_the_empty_template_lists_its_settings(tmp_path: Path) -> None:
+    from pumpxl.core.model import Settings
+    from pumpxl.workbook.reader import read_workbook
+
+    path = tmp_path / "new.xlsx"
+    assert main(["new", str(path)]) == 0
+    rows = cells(path)["Settings"]
+    assert [r[0] for r in rows[1:4]] == ["Organisation", "Report title", "Firm limits from"]
+    assert rows[3][1] == 20.0
+    assert read_workbook(path).model.settings == Settings()  # the listed defaults read back

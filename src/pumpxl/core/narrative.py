@@ -5,7 +5,9 @@ description. Cells, slides, posters and the terminal all use these, so they say 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from pumpxl.core.interpret import Reading, read
 from pumpxl.core.periods import infer_frequency
@@ -19,6 +21,7 @@ __all__ = [
     "NAMED",
     "decimals_for",
     "describe",
+    "value_decimals",
     "meaning_label",
     "number_format",
     "period_label",
@@ -65,6 +68,15 @@ def decimals_for(spread: float) -> int:
     if not math.isfinite(spread) or spread <= 0:
         return 2
     return max(0, min(6, 1 - math.floor(math.log10(spread))))
+
+
+def value_decimals(values: Any, spread: float) -> int:
+    """Decimal places for a measure's own values: none when every value is a whole number (a
+    count is "5", not "5.0"), else as :func:`decimals_for`."""
+    observed = values[~np.isnan(values)]
+    if observed.shape[0] and bool(np.all(observed == np.round(observed))):
+        return 0
+    return decimals_for(spread)
 
 
 def number_format(value: float | None, decimals: int) -> str:

@@ -130,7 +130,11 @@ def measure_slide(
     predictability = predictability_verdict(a)
     if predictability:
         facts.append(predictability)
-    facts.append(f"{m.unit or 'value'}, {DIRECTION_LABELS[m.direction]}")
+    unit = m.unit or "no unit given"
+    better = DIRECTION_LABELS[m.direction]
+    if not m.unit and m.direction == "neutral" and not m.result:  # a plain sheet says neither
+        better = "no better direction given (neutral)"
+    facts.append(f"{unit}, {better}")
     status = slide.shapes.add_textbox(
         area.left, chart_box.bottom + int(Inches(0.05)), chart_w, status_h
     )

@@ -17,6 +17,7 @@ from pumpxl.core.narrative import (
     number_format,
     period_label,
     status_line,
+    value_decimals,
 )
 from pumpxl.core.vocabulary import RULE_LABELS
 from pumpxl.report.design import (
@@ -146,7 +147,8 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
         for r, a in enumerate(page, start=1):
             x = a.xmr
             i = x.latest_index
-            latest = _fmt(a, float(x.values[i])) if i is not None else "no values"
+            d = value_decimals(x.values, x.mr_bar)
+            latest = number_format(float(x.values[i]), d) if i is not None else "no values"
             period = period_label(x, i, a.measure.frequency) if i is not None else "-"
             if x.phases and x.phases[-1].has_limits:
                 limits = f"{_fmt(a, x.lnpl)} – {_fmt(a, x.unpl)}"

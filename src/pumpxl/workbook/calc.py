@@ -10,7 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pumpxl.core.analysis import AnalysedMeasure, predictability_verdict
 from pumpxl.core.model import PumpModel
-from pumpxl.core.narrative import decimals_for, describe, status_line
+from pumpxl.core.narrative import decimals_for, describe, status_line, value_decimals
 from pumpxl.files import atomic_output
 from pumpxl.workbook.xlsx import Formats, new_workbook, print_setup, wrapped_lines
 from pumpxl.workbook.xmr_sheet import XmrBlock, write_xmr_blocks
@@ -82,7 +82,7 @@ def _summary(
         i = x.latest_index
         if i is not None:
             ws.write_datetime(r, 2, a.dates[i].to_pydatetime(), f.date)
-            ws.write_number(r, 3, float(x.values[i]), num)
+            ws.write_number(r, 3, float(x.values[i]), f.num(value_decimals(x.values, x.mr_bar)))
         for c, v in ((4, x.central_line), (5, x.lnpl), (6, x.unpl)):
             if not math.isnan(v):
                 ws.write_number(r, c, float(v), num)

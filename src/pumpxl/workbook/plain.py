@@ -190,7 +190,7 @@ def read_plain(
         raise WorkbookError(
             [Problem(where, f"layout must be 'wide' or 'long', not {layout!r}", "bad_option")]
         )
-    model = PumpModel(settings=Settings(title=f"XmR charts: {path.stem}"))
+    model = PumpModel(settings=Settings(title=f"XmR charts of {path.name}"))
     for name, items in series.items():
         seen: dict[dt.date, str] = {}
         last = None

@@ -16,7 +16,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from pumpxl.core.analysis import AnalysedMeasure, analyse
-from pumpxl.core.model import PumpModel
+from pumpxl.core.model import PumpModel, Settings
 from pumpxl.core.vocabulary import DIRECTION_LABELS, choice_label
 from pumpxl.files import atomic_output
 from pumpxl.workbook.layout import SHEETS, Column, Sheet
@@ -206,19 +206,20 @@ def _table_sheet(
 
 
 def _model_rows(model: PumpModel | None, spec: Sheet) -> list[list[Any]]:
-    if model is None:
-        return []
     name = spec.name
-    if name == "Settings":
+    if name == "Settings":  # the empty template lists every setting with its default
+        settings = model.settings if model is not None else Settings()
         return [
-            ["Organisation", model.settings.organisation, "Shown on every report"],
-            ["Report title", model.settings.title, "Title of the decks"],
+            ["Organisation", settings.organisation, "Your organisation: shown on every report"],
+            ["Report title", settings.title, "Title of the decks"],
             [
                 "Firm limits from",
-                float(model.settings.firm_points),
-                "Limits from fewer values are trial limits",
+                float(settings.firm_points),
+                "Limits from fewer values are trial limits (about 12 to 20 make them firm)",
             ],
         ]
+    if model is None:
+        return []
     if name == "Results":
         return [
             [r.id, r.statement, choice_label(r.layer), r.owner, r.contributes_to, r.notes]
