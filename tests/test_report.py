@@ -377,3 +377,17 @@ def test_nothing_to_show_says_so_and_exits_non_zero(tmp_path: Path) -> None:
     assert main(["report", str(plain), "-o", str(tmp_path / "plain")]) == 0
     prs = Presentation(str(tmp_path / "plain" / deck_filename("All measures")))
     assert "Results Map" not in titles(prs)  # no empty map for a sheet without one
+
+
+def test_poster_cards_end_above_the_feedback_area(tmp_path: Path) -> None:
+    path = tmp_path / "g.pptx"
+    build_gallery(example_model(), path)
+    for n, slide in enumerate(Presentation(str(path)).slides, start=1):
+        label = next(s for s in slide.shapes if s.has_text_frame and s.text_frame.text == "Your feedback")
+        cards = [
+            s for s in slide.shapes
+            if s.has_text_frame and "\nOwner: " in s.text_frame.text
+        ]  # fmt: skip
+        for card in cards:
+            assert card.top + card.height <= label.top, n
+            assert "Data: Training log, Training log" not in card.text_frame.text

@@ -99,7 +99,8 @@ def build_gallery(
         )
         top += int(Inches(1.0))
         feedback_h = int(Inches(4.2))
-        space = deck.height - top - feedback_h - int(Inches(0.9))
+        # the cards end above the feedback label (0.6 in above the ruled frame), not under it
+        space = deck.height - top - feedback_h - int(Inches(1.4))
         if not drafts:
             box = slide.shapes.add_textbox(m_, top, width, int(Inches(1)))
             fit_text(
@@ -123,14 +124,16 @@ def build_gallery(
                     ("What it shows", m.description),
                     ("How it is calculated", m.formula),
                     ("Scope", m.scope),
-                    ("Data", ", ".join(p for p in (m.data_items, m.data_source) if p)),
+                    ("Data", ", ".join(dict.fromkeys(filter(None, (m.data_items, m.data_source))))),
                     ("How often", m.frequency),
                     ("Better is", DIRECTION_LABELS[m.direction]),
                     ("Owner", m.owner),
                     ("Now", _now(analysed.get(m.id))),
                 ]
                 lines += [f"{k}: {v}" for k, v in facts if v]
-                fit_text(card, "\n".join(lines), size=18, min_size=10, colour=INK)
+                # the measure's name is set 4 pt larger after fitting: a blank last line keeps
+                # room for it, so the card's text never runs past the card
+                fit_text(card, "\n".join(lines) + "\n", size=18, min_size=10, colour=INK)
                 card.text_frame.paragraphs[0].runs[0].font.bold = True
                 card.text_frame.paragraphs[0].runs[0].font.size = Pt(
                     min(24, card.text_frame.paragraphs[0].runs[0].font.size.pt + 4)
