@@ -391,3 +391,33 @@ def test_poster_cards_end_above_the_feedback_area(tmp_path: Path) -> None:
         for card in cards:
             assert card.top + card.height <= label.top, n
             assert "Data: Training log, Training log" not in card.text_frame.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_every_axis_label_equals_its_tick_value(seed: int) -> None:
+    """Over many ranges: the value axis' step is 1, 2, 2.5 or 5 x 10^k, and its labels carry
+    exactly the decimals that step needs (0.25 -> 2, 2.5 -> 1), so no label is rounded."""
+    from pumpxl.report.chart import nice_step, step_decimals
+
+    rng = np.random.default_rng(seed)
+    for _ in range(400):
+        lo = float(rng.uniform(-1e4, 1e4)) * 10.0 ** int(rng.integers(-4, 3))
+        span = float(rng.uniform(1e-3, 1e3)) * 10.0 ** int(rng.integers(-3, 3))
+        step = nice_step(span / 6)
+        mantissa = step / 10 ** np.floor(np.log10(step))
+        assert any(abs(mantissa - k) < 1e-9 for k in (1, 2, 2.5, 5, 10))
+        d = step_decimals(step)
+        first = np.floor(lo / step) * step
+        for k in range(8):
+            tick = first + k * step
+            label = f"{tick:,.{d}f}"
+            assert float(label.replace(",", "")) == pytest.approx(tick, rel=1e-9, abs=step * 1e-9)
+
+
+def test_the_availability_axis_is_labelled_to_its_step(decks: dict[str, Path]) -> None:
+    prs = Presentation(str(decks["Board"]))
+    by_title = dict(zip(titles(prs), prs.slides, strict=True))
+    axis = chart_of(by_title["Business service availability"]).value_axis
+    step = axis.major_unit
+    decimals = len(axis.tick_labels.number_format.partition(".")[2])
+    assert step in (0.05, 0.1, 0.2, 0.25) and f"{step:.{decimals}f}" == f"{step:g}"
