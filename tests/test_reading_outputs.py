@@ -246,3 +246,29 @@ def test_counts_are_shown_as_whole_numbers(mdc_decks: dict[str, Path]) -> None:
         assert (values == values.round()).all()
         assert rows[name][2] == f"{values[-1]:,.0f}", name
     assert rows["Customer satisfaction"][2] == "82.9"
+
+
+def test_the_results_map_lists_each_results_measures_by_state(
+    mdc_decks: dict[str, Path], analysed: dict[str, AnalysedMeasure]
+) -> None:
+    from pumpxl.report.slides import measure_state
+
+    model = example_model()
+    slide = next(
+        s for s in Presentation(str(mdc_decks["Board"])).slides if title_of(s) == "Results Map"
+    )
+    boxes = {
+        s.text_frame.paragraphs[0].text: s for s in slide.shapes
+        if s.has_text_frame and s.text_frame.text and s.shape_type == 1
+    }  # fmt: skip
+    for rid in model.result_order():
+        res = model.results[rid]
+        shape = boxes[res.statement]
+        paras = shape.text_frame.paragraphs[1:]
+        mine = model.measures_of(rid)
+        assert [p.runs[1].text.strip() for p in paras] == [m.name for m in mine]
+        for para, m in zip(paras, mine, strict=True):
+            state = measure_state(analysed[m.id])
+            assert para.runs[0].text == state.symbol
+            assert para.runs[0].font.color.rgb == state.colour
+            assert bool(para.runs[1].font.bold) == ("Board" in m.audiences)

@@ -4,7 +4,7 @@ marked with its measures' states."""
 
 from __future__ import annotations
 
-from collections import Counter
+import copy
 from typing import Any
 
 from lxml import etree
@@ -90,18 +90,10 @@ def results_map_slide(
         shape.line.color.rgb = RULE
         shape.shadow.inherit = False
         mine = [analysed[m.id] for m in model.measures_of(rid) if m.id in analysed]
-        states = Counter(measure_state(a).label for a in mine)
-        ours = sum(1 for a in mine if audience in a.measure.audiences)
-        if mine:
-            summary = "  ".join(
-                f"{label.split(' ', 1)[0]} {n}" for label, n in states.most_common()
-            )
-            note = f"{len(mine)} measure{'s' if len(mine) > 1 else ''}: {summary}"
-        else:
-            note = "no measure yet"
+        names = [a.measure.name for a in mine] or ["no measure yet"]
         fit_text(
             shape,
-            f"{res.statement}\n{note}",
+            "\n".join([res.statement, *(f"● {n}" for n in names)]),
             size=12,
             min_size=8,
             colour=INK,
@@ -109,11 +101,23 @@ def results_map_slide(
             anchor=MSO_ANCHOR.MIDDLE,
         )
         paras = shape.text_frame.paragraphs
-        run = paras[-1].runs[0]
-        run.font.bold = ours > 0
-        run.font.color.rgb = INK if ours else GREY
-        if len(paras) > 1 and run.font.size is not None and run.font.size > Pt(10):
-            run.font.size = Pt(10)
+        for para, am in zip(paras[1:], mine, strict=False):
+            # each measure with its state's symbol in its meaning's colour; the audience's
+            # own measures in bold, the others in grey
+            state, ours = measure_state(am), audience in am.measure.audiences
+            name_run = para.runs[0]
+            size = name_run.font.size
+            name_run.text = f" {am.measure.name}"
+            name_run.font.bold = ours
+            name_run.font.color.rgb = INK if ours else GREY
+            name_run._r.addprevious(copy.deepcopy(name_run._r))  # a run for the symbol
+            sym = para.runs[0]
+            sym.text = state.symbol
+            sym.font.color.rgb = state.colour
+            sym.font.bold = True
+            sym.font.size = size
+        if not mine:
+            paras[-1].runs[0].font.color.rgb = GREY
     lines = []
     for rid in model.result_order():
         res = model.results[rid]
