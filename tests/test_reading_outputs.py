@@ -272,3 +272,23 @@ def test_the_results_map_lists_each_results_measures_by_state(
             assert para.runs[0].text == state.symbol
             assert para.runs[0].font.color.rgb == state.colour
             assert bool(para.runs[1].font.bold) == ("Board" in m.audiences)
+
+
+def test_results_map_links_are_connectors_glued_to_their_boxes(mdc_decks: dict[str, Path]) -> None:
+    from pptx.oxml.ns import qn
+
+    model = example_model()
+    slide = next(
+        s for s in Presentation(str(mdc_decks["Board"])).slides if title_of(s) == "Results Map"
+    )
+    ids = {s.name: s.shape_id for s in slide.shapes}
+    links = [s for s in slide.shapes if s.name.startswith("Link ")]
+    expected = {(r.id, t) for r in model.results.values() for t in r.contributes_to}
+    assert {tuple(s.name[5:].split(" -> ")) for s in links} == expected
+    order = [s.name for s in slide.shapes]
+    for link in links:
+        source, target = link.name[5:].split(" -> ")
+        nv = link._element.find(qn("p:nvCxnSpPr")).find(qn("p:cNvCxnSpPr"))
+        assert nv.find(qn("a:stCxn")).get("id") == str(ids[f"Result {source}"])
+        assert nv.find(qn("a:endCxn")).get("id") == str(ids[f"Result {target}"])
+        assert order.index(link.name) < order.index(f"Result {source}")  # drawn behind

@@ -26,8 +26,29 @@ def _arrow_end(connector: Any) -> None:
     line = connector.line._get_or_add_ln()
     tail = etree.SubElement(line, qn("a:tailEnd"))
     tail.set("type", "triangle")
-    tail.set("w", "med")
-    tail.set("len", "med")
+    tail.set("w", "lg")
+    tail.set("len", "lg")
+
+
+def _links(
+    slide: Any, model: PumpModel, boxes: dict[str, Box], shapes: dict[str, Any]
+) -> None:
+    """An arrow from each driver result to the result it contributes to, as a connector glued
+    to both boxes (it follows when a box is dragged), drawn behind the boxes."""
+    first_box = min((s._element for s in shapes.values()), key=lambda e: e.getparent().index(e))
+    for rid, res in model.results.items():
+        for target in res.contributes_to:
+            if rid not in shapes or target not in shapes:
+                continue
+            below = boxes[rid].top > boxes[target].top
+            conn = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, 0, 0, 1, 1)
+            conn.begin_connect(shapes[rid], 0 if below else 2)  # top or bottom of the driver
+            conn.end_connect(shapes[target], 2 if below else 0)
+            conn.name = f"Link {rid} -> {target}"
+            conn.line.color.rgb = GREY
+            conn.line.width = Pt(1.75)
+            _arrow_end(conn)
+            first_box.addprevious(conn._element)  # behind the boxes
 
 
 def results_map_slide(
@@ -68,23 +89,14 @@ def results_map_slide(
         left = area.left + label_w + (span - total) // 2
         for j, rid in enumerate(ids):
             boxes[rid] = Box(left + j * (w + gap), top, w, band_h)
-    # arrows first, so boxes sit on top of them
-    for rid, res in model.results.items():
-        for target in res.contributes_to:
-            if rid not in boxes or target not in boxes:
-                continue
-            a, b = boxes[rid], boxes[target]
-            start = (a.left + a.width // 2, a.top if a.top > b.top else a.bottom)
-            end = (b.left + b.width // 2, b.bottom if a.top > b.top else b.top)
-            conn = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, *start, *end)
-            conn.line.color.rgb = RULE
-            conn.line.width = Pt(1.5)
-            _arrow_end(conn)
+    shapes: dict[str, Any] = {}
     for rid, box in boxes.items():
         res = model.results[rid]
         shape = slide.shapes.add_shape(
             MSO_SHAPE.ROUNDED_RECTANGLE, box.left, box.top, box.width, box.height
         )
+        shape.name = f"Result {rid}"
+        shapes[rid] = shape
         shape.fill.solid()
         shape.fill.fore_color.rgb = LAYER_COLOURS.get(res.layer, LAYER_COLOURS["process"])
         shape.line.color.rgb = RULE
@@ -118,6 +130,7 @@ def results_map_slide(
             sym.font.size = size
         if not mine:
             paras[-1].runs[0].font.color.rgb = GREY
+    _links(slide, model, boxes, shapes)
     lines = []
     for rid in model.result_order():
         res = model.results[rid]
