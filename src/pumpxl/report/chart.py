@@ -329,9 +329,10 @@ def value_scale(a: AnalysedMeasure) -> tuple[float, float, float]:
     return lo, hi, step
 
 
-def value_y(a: AnalysedMeasure, value: float, plot: Box) -> int:
-    """The vertical position of ``value`` inside ``plot``."""
-    lo, hi, _ = value_scale(a)
+def value_y(scale: tuple[float, float, float], value: float, plot: Box) -> int:
+    """The vertical position of ``value`` inside ``plot``, on an axis of ``scale``
+    (:func:`value_scale`)."""
+    lo, hi, _ = scale
     return plot.top + int(plot.height * (hi - value) / (hi - lo))
 
 

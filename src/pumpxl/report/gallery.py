@@ -22,9 +22,11 @@ from pumpxl.report.design import (
     LIGHT,
     NAVY,
     RULE,
+    Box,
     Deck,
     fit_text,
     open_template,
+    panel,
 )
 
 __all__ = ["build_gallery"]
@@ -114,11 +116,7 @@ def build_gallery(
                 int(Inches(3.4)), (space - int(Inches(0.2)) * (len(drafts) - 1)) // len(drafts)
             )
             for m in drafts:
-                card = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, m_, top, width, card_h)
-                card.fill.solid()
-                card.fill.fore_color.rgb = LIGHT
-                card.line.color.rgb = RULE
-                card.shadow.inherit = False
+                card = panel(slide, Box(m_, top, width, card_h))
                 lines = [m.name]
                 facts = [
                     ("What it shows", m.description),

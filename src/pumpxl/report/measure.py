@@ -15,9 +15,7 @@ from pumpxl.core.analysis import AnalysedMeasure, predictability_verdict
 from pumpxl.core.drafts import draft
 from pumpxl.core.model import PumpModel
 from pumpxl.core.narrative import (
-    decimals_for,
     meaning_label,
-    number_format,
     period_label,
     span_label,
     status_line,
@@ -30,6 +28,7 @@ from pumpxl.report.chart import (
     add_xmr_chart,
     period_x,
     plot_box,
+    value_scale,
     value_y,
 )
 from pumpxl.report.design import (
@@ -37,22 +36,18 @@ from pumpxl.report.design import (
     DRAFT,
     GREY,
     INK,
-    LIGHT,
     NAVY,
-    RULE,
     WHITE,
     Box,
     Deck,
     fit_text,
+    panel,
 )
 from pumpxl.report.headline import mdc_icons
+from pumpxl.report.slides import fmt as _fmt
 from pumpxl.report.slides import measure_state
 
 __all__ = ["calculation_notes", "measure_slide", "three_questions"]
-
-
-def _fmt(a: AnalysedMeasure, v: float | None) -> str:
-    return number_format(v, decimals_for(a.xmr.mr_bar))
 
 
 def three_questions(a: AnalysedMeasure) -> tuple[list[tuple[str, str]], bool]:
@@ -94,13 +89,7 @@ def measure_slide(
     status_h = int(Inches(0.75))
     chart_box = Box(area.left, area.top, chart_w, area.height - status_h - int(Inches(0.1)))
     if a.xmr.latest_index is None:
-        empty = slide.shapes.add_shape(
-            MSO_SHAPE.RECTANGLE, chart_box.left, chart_box.top, chart_box.width, chart_box.height
-        )
-        empty.fill.solid()
-        empty.fill.fore_color.rgb = LIGHT
-        empty.line.color.rgb = RULE
-        empty.shadow.inherit = False
+        empty = panel(slide, chart_box)
         fit_text(
             empty,
             "No values yet: the workbook has no values for this measure"
@@ -174,11 +163,7 @@ def measure_slide(
             label, heading, size=13, min_size=11, bold=True, colour=NAVY, anchor=MSO_ANCHOR.BOTTOM
         )
         top += heading_h
-        body = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, side.left, top, side.width, h)
-        body.fill.solid()
-        body.fill.fore_color.rgb = LIGHT
-        body.line.color.rgb = RULE
-        body.shadow.inherit = False
+        body = panel(slide, Box(side.left, top, side.width, h))
         fit_text(
             body,
             text,
@@ -207,8 +192,9 @@ def _line_labels(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
     if a.reading.target is not None:
         lines.append(("Target", a.reading.target, TARGET_COLOUR))
     height = int(Inches(0.3))
+    scale = value_scale(a)
     placed = sorted(
-        ((value_y(a, v, plot) - height // 2, name, v, colour) for name, v, colour in lines),
+        ((value_y(scale, v, plot) - height // 2, name, v, colour) for name, v, colour in lines),
         key=lambda item: item[0],
     )
     tops = [top for top, *_ in placed]

@@ -36,7 +36,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 
-__all__ = ["glance_slides", "measure_state", "recent_notes", "title_slide"]
+__all__ = ["fmt", "glance_slides", "measure_state", "recent_notes", "title_slide"]
 
 GLANCE_ROWS = 8
 
@@ -64,7 +64,8 @@ def recent_notes(a: AnalysedMeasure) -> tuple[tuple[str, Any], ...]:
 MEANINGS = {"improvement": "improvement", "concern": "concern", "neutral": "signal"}
 
 
-def _fmt(a: AnalysedMeasure, v: float | None) -> str:
+def fmt(a: AnalysedMeasure, v: float | None) -> str:
+    """A number of the measure's chart, to about a tenth of its routine variation."""
     return number_format(v, decimals_for(a.xmr.mr_bar))
 
 
@@ -151,7 +152,7 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
             latest = number_format(float(x.values[i]), d) if i is not None else "no values"
             period = period_label(x, i, a.measure.frequency) if i is not None else "-"
             if x.phases and x.phases[-1].has_limits:
-                limits = f"{_fmt(a, x.lnpl)} – {_fmt(a, x.unpl)}"
+                limits = f"{fmt(a, x.lnpl)} – {fmt(a, x.unpl)}"
             else:
                 limits = "too few values" if i is not None else "-"
             state = measure_state(a)
@@ -159,7 +160,7 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
             now = state.label + (f" ({', '.join(signal_words)})" if signal_words else "")
             assurance = ASSURANCE.get(x.assurance or "")
             target = (
-                f"{assurance.symbol} {assurance.word} ({_fmt(a, x.latest_target)})"
+                f"{assurance.symbol} {assurance.word} ({fmt(a, x.latest_target)})"
                 if assurance
                 else "no target"
             )
@@ -169,7 +170,7 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
                 period,
                 latest,
                 a.measure.unit or "-",
-                _fmt(a, x.central_line),
+                fmt(a, x.central_line),
                 limits,
                 now,
                 target,
