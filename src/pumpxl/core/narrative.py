@@ -11,7 +11,7 @@ import numpy as np
 
 from pumpxl.core.interpret import Reading, read
 from pumpxl.core.periods import infer_frequency
-from pumpxl.core.vocabulary import RULE_LABELS, Frequency
+from pumpxl.core.vocabulary import RULE_LABELS, RULE_NAMES, Frequency
 
 if TYPE_CHECKING:  # for annotations only: XmrResult itself uses this module
     from pumpxl.core.detect import Signal
@@ -111,16 +111,14 @@ def meaning_label(s: Signal) -> str:
 
 def signal_labels(r: XmrResult) -> list[str]:
     """Per point, the signals it belongs to in words ("outlier (concern)"); "" if routine."""
-    out = [""] * len(r)
+    tags: list[dict[str, str]] = [{} for _ in range(len(r))]
     for s in r.signals:
         word = RULE_LABELS[s.rule][0]
         tag = word if s.assessment == "neutral" else f"{word} ({s.assessment})"
         for p in s.points:
-            if not out[p]:
-                out[p] = tag
-            elif word not in out[p]:
-                out[p] = f"{out[p]}; {tag}"
-    return out
+            tags[p].setdefault(s.rule, tag)  # a peak in two trends: the earlier one's
+    # tags in rule order, so that the workbook's own formulas can spell the same label
+    return ["; ".join(t[rule] for rule in RULE_NAMES if rule in t) for t in tags]
 
 
 def _list(items: list[str]) -> str:

@@ -1,5 +1,9 @@
 """The Quick XmR sheet: paste values in column B and the XmR table, limits, status and
-description follow (pumpxl's Excel functions, with the engine's answers cached)."""
+description follow. The table and the limits are Excel's own formulas
+(:mod:`pumpxl.workbook.native`), so they work in any spreadsheet; pumpxl's functions add the
+signal words of every rule, the status and the description where the add-in is installed,
+with ``IFERROR`` fallbacks where it is not. The engine's answers for the sample values are
+cached in every visible cell."""
 
 from __future__ import annotations
 
@@ -8,25 +12,30 @@ import math
 from xlsxwriter.workbook import Workbook
 
 from pumpxl import excel
+from pumpxl.core.rules import PRESETS
 from pumpxl.core.table import xmr_table
 from pumpxl.core.vocabulary import LIMITS_COLUMNS, XMR_TABLE_COLUMNS
 from pumpxl.core.xmr import xmr
-from pumpxl.workbook.formulas import formula
+from pumpxl.workbook.cells import column_letter
+from pumpxl.workbook.formulas import formula, text_literal
+from pumpxl.workbook.native import Columns, NativeSpec, native_block
 from pumpxl.workbook.xlsx import Formats
 
-__all__ = ["QUICK_VALUES", "quick_xmr_sheet"]
+__all__ = ["QUICK_ROWS", "QUICK_VALUES", "quick_xmr_sheet"]
 
 
 QUICK_VALUES = [52.0, 48.5, 50.5, 55.0, 49.0, 51.5, 47.5, 53.0, 50.0, 64.0, 51.0, 49.5]
+QUICK_ROWS = 200  # how many values the sheet's formulas reach
+NO_ADDIN = "needs pumpxl's Excel functions (xlwings add-in); the table and limits work without it"
 
 
 def quick_xmr_sheet(wb: Workbook, f: Formats) -> None:
-    """A scratch sheet: paste values in column B and the XmR table spills beside them."""
+    """A scratch sheet: paste values in column B and the XmR table follows beside them."""
     ws = wb.add_worksheet("Quick XmR")
     ws.write_string(
         0,
         0,
-        "Quick XmR: paste your values into column B (oldest first); the "
+        f"Quick XmR: paste up to {QUICK_ROWS} values into column B (oldest first); the "
         "table, limits and status follow.",
         f.heading,
     )
@@ -38,31 +47,75 @@ def quick_xmr_sheet(wb: Workbook, f: Formats) -> None:
     ws.set_column(10, 14, 14)
     r = xmr(QUICK_VALUES)
     table = xmr_table(r)
-    first, n = 3, len(QUICK_VALUES)
-    values = f"$B${first + 1}:$B${first + n}"
-    ws.write_dynamic_array_formula(
-        first, 2, first + n - 1, 8, formula(excel.xmr_table, values=values), None, ""
-    )
+    first, n, rows = 3, len(QUICK_VALUES), QUICK_ROWS
+    last = first + rows - 1
+    values = f"$B${first + 1}:$B${last + 1}"
     for i, v in enumerate(QUICK_VALUES):
         ws.write_number(first + i, 0, i + 1)
         ws.write_number(first + i, 1, v)
-        for c, col in enumerate(table.numbers(), start=2):
-            if i == 0 and c == 2:
-                continue  # the array formula's own cell
-            if math.isnan(col[i]):
-                ws.write_string(first + i, c, "")
-            else:
-                ws.write_number(first + i, c, float(col[i]))
-        ws.write_string(first + i, 8, table.signal[i])
-    ws.write_string(1, 10, "Latest limits (=XMR_LIMITS)", f.heading)
+    native = native_block(
+        NativeSpec(rules=PRESETS["pump"]),
+        Columns(value=1, phase=3, mr=2, cl=4, unpl=5, lnpl=6, url=7, helpers=30),
+        first,
+        rows,
+    )
+    cached = dict(zip((2, 4, 5, 6, 7), [table.numbers()[0], *table.numbers()[2:]], strict=True))
+    live = f"$B${first + 1}:$B${last + 1}"
+    for cell in native.cells:
+        column = cached.get(cell.col)
+        i = cell.row - first
+        text = cell.formula
+        if column is not None:  # blank below the last value, as XMR_TABLE answers
+            text = f'=IF(COUNT(B{cell.row + 1}:$B${last + 1})=0,"",{text[1:]})'
+        value = "" if column is None or i >= n or math.isnan(column[i]) else float(column[i])
+        if cell.array:
+            ws.write_array_formula(cell.row, cell.col, cell.row, cell.col, text, None, value)
+        else:
+            ws.write_formula(cell.row, cell.col, text, None, value)
+    for i in range(rows):
+        ws.write_formula(
+            first + i, 3, f'=IF(COUNT(B{first + i + 1}:$B${last + 1})=0,"",1)', None,
+            1 if i < n else "",
+        )  # fmt: skip
+    ws.set_column(30, 30 + len(native.headers), 14, None, {"hidden": True})
+    for c, h in native.headers.items():
+        ws.write_string(2, c, h, f.header)
+    label = column_letter(native.label_col)
+    signals = formula(excel.xmr_signals, values=values)
+    ws.write_dynamic_array_formula(
+        first, 8, last, 8,
+        f"=IFERROR({signals[1:]},${label}${first + 1}:${label}${last + 1})",
+        None, table.signal[0],
+    )  # fmt: skip
+    for i in range(1, rows):
+        ws.write_string(first + i, 8, table.signal[i] if i < n else "")
+    ws.write_string(1, 10, "Latest limits", f.heading)
     for k, name in enumerate(LIMITS_COLUMNS):
         ws.write_string(2, 10 + k, name, f.header)
-    limits = formula(excel.xmr_limits, values=values)
-    ws.write_dynamic_array_formula(3, 10, 3, 14, limits, None, r.central_line)
-    for k, v in enumerate([r.lnpl, r.unpl, r.url, r.mr_bar], start=1):
-        ws.write_number(3, 10 + k, float(v))
+    # the latest value's row: its limits are the latest phase's
+    latest = f"MATCH(9.99E+307,{live})"
+    disp = column_letter(30 + list(native.headers.values()).index(
+        "dispersion (average or median moving range)"
+    ))  # fmt: skip
+    sources = ("E", "G", "F", "H", disp)
+    for k, (col, v) in enumerate(zip(sources, (r.central_line, r.lnpl, r.unpl, r.url, r.mr_bar),
+                                     strict=True)):  # fmt: skip
+        ws.write_formula(
+            3, 10 + k,
+            f'=IFERROR(INDEX(${col}${first + 1}:${col}${last + 1},{latest}),"")',
+            None, float(v),
+        )  # fmt: skip
     ws.write_string(5, 10, "Status (=XMR_STATUS)", f.heading)
-    ws.write_formula(6, 10, formula(excel.xmr_status, values=values), None, r.status)
+    status = formula(excel.xmr_status, values=values)
+    ws.write_dynamic_array_formula(
+        6, 10, 6, 10, f"=IFERROR({status[1:]},{text_literal('The status ' + NO_ADDIN)})",
+        None, r.status,
+    )  # fmt: skip
     ws.write_string(8, 10, "Description (=XMR_DESCRIBE)", f.heading)
     ws.merge_range(9, 10, 12, 14, "", f.wrap)
-    ws.write_formula(9, 10, formula(excel.xmr_describe, values=values), f.wrap, r.description)
+    describe = formula(excel.xmr_describe, values=values)
+    ws.write_dynamic_array_formula(
+        9, 10, 9, 10,
+        f"=IFERROR({describe[1:]},{text_literal('The description ' + NO_ADDIN)})",
+        f.wrap, r.description,
+    )  # fmt: skip

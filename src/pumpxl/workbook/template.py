@@ -309,7 +309,7 @@ def write_pump_workbook(
     """Write a PuMP workbook: the empty template (``model`` None) or a filled one, whose XmR
     sheet shows ``analysed`` (the model is analysed when it is not given)."""
     with atomic_output(Path(path), overwrite=overwrite) as tmp:
-        wb, f = new_workbook(tmp)
+        wb, f = new_workbook(tmp, recalculate=True)
         _how_to(wb, f)
         for spec in SHEETS:
             _table_sheet(wb, f, spec, _model_rows(model, spec))

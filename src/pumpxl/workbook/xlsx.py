@@ -27,6 +27,7 @@ class Formats:
         self.wrap = add({"text_wrap": True, "valign": "top"})
         self.indented = add({"text_wrap": True, "valign": "top", "indent": 1})
         self.top = add({"valign": "top"})
+        self.label = add({"indent": 1})  # text right of numbers, kept apart from them
         self.hidden_error = add({"font_color": "#FFFFFF"})
         self.date = add({"num_format": "yyyy-mm-dd", "valign": "top"})
         self.month = add({"num_format": "mmm yyyy", "align": "left"})
@@ -55,7 +56,9 @@ class Formats:
         return self.decimals[decimals]
 
 
-def new_workbook(path: Path) -> tuple[Workbook, Formats]:
+def new_workbook(path: Path, *, recalculate: bool = False) -> tuple[Workbook, Formats]:
+    """A workbook with pumpxl's settings. ``recalculate``: Excel recomputes every formula when
+    it opens the file (the PuMP workbook, whose working cells carry no stored result)."""
     wb = xlsxwriter.Workbook(
         str(path),
         {
@@ -67,9 +70,7 @@ def new_workbook(path: Path) -> tuple[Workbook, Formats]:
     )
     wb.set_properties({"created": FIXED_TIME, "author": "pumpxl", "title": "PuMP workbook"})
     wb.set_calc_mode("auto")
-    # Show the stored results on opening instead of recalculating everything: a user without
-    # the pumpxl add-in still sees every number and chart until the data change.
-    wb.calc_on_load = False
+    wb.calc_on_load = recalculate
     return wb, Formats(wb)
 
 

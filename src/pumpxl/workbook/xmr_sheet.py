@@ -1,12 +1,17 @@
-"""The XmR sheet: each measure's XmR table and native chart, stacked down a sheet. In the
-PuMP workbook the table cells are pumpxl Excel-function formulas over the Data sheet (with the
-engine's results cached, so they show without the add-in); in ``calc`` outputs, values."""
+"""The XmR sheet: each measure's XmR table and native chart, stacked down a sheet.
+
+In the PuMP workbook the table is Excel's own formulas over the Data sheet
+(:mod:`pumpxl.workbook.native`), so limits, signals and charts follow data edits in any
+spreadsheet, with or without pumpxl's add-in. Where the add-in is installed, ``XMR_SIGNALS``
+gives the engine's signal words (every rule, Anhoej's runs too) and ``XMR_DESCRIBE`` the
+chart in sentences; without it both fall back, through ``IFERROR``, to the formulas' own
+signal words and a sentence saying what the add-in would add. The engine's results are
+cached in every visible cell. In ``calc`` outputs the table is values."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,63 +21,50 @@ from xlsxwriter.worksheet import Worksheet
 from pumpxl import excel
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.inputs import DEFAULT_FIRM_POINTS
-from pumpxl.core.model import PumpModel
 from pumpxl.core.narrative import decimals_for
 from pumpxl.core.parsing import excel_serial
 from pumpxl.core.table import xmr_table
 from pumpxl.core.vocabulary import DIRECTION_LABELS, XMR_TABLE_COLUMNS
 from pumpxl.workbook.cells import column_letter
 from pumpxl.workbook.formulas import formula, number_literal, text_literal
-from pumpxl.workbook.xlsx import Formats, literal, print_setup
-
-__all__ = ["Source", "XmrBlock", "data_sources", "write_xmr_blocks", "xmr_formulas"]
-
-#: The columns that hold each signal point's value by meaning (for the chart's coloured
-#: markers): name, the Excel test on the Signal cell (works without the add-in), and the same
-#: test on the engine's label (for the cached value).
-SIGNAL_COLUMNS: tuple[tuple[str, str, Callable[[str], bool]], ...] = (
-    ("Improvement", 'ISNUMBER(SEARCH("(improvement)",{cell}))', lambda s: "(improvement)" in s),
-    ("Concern", 'ISNUMBER(SEARCH("(concern)",{cell}))', lambda s: "(concern)" in s),
-    ("Other", 'AND({cell}<>"",ISERROR(SEARCH("(",{cell})))', lambda s: bool(s) and "(" not in s),
+from pumpxl.workbook.native import Columns, NativeSpec, native_block
+from pumpxl.workbook.xlsx import Formats, print_setup
+from pumpxl.workbook.xmr_chart import xmr_chart
+from pumpxl.workbook.xmr_layout import (
+    HELPER_COL,
+    RECALC_COL,
+    SIGNAL_COL,
+    SIGNAL_COLUMNS,
+    Source,
+    XmrBlock,
+    data_sources,
 )
-SIGNAL_COL = 10  # K: the first of SIGNAL_COLUMNS
-RECALC_COL = SIGNAL_COL + len(SIGNAL_COLUMNS)  # N: the dates limits were recalculated from
-MEANING_OF = {"Improvement": "improvement", "Concern": "concern", "Other": "neutral"}
-#: NHS Making Data Count colours: blue improvement, orange concern, purple neither.
-MEANING_HEX = {"improvement": "#1F6FB5", "concern": "#E07A10", "neutral": "#7A3E9D"}
 
+__all__ = [
+    "NO_ADDIN_DESCRIBE",
+    "Source",
+    "XmrBlock",
+    "data_sources",
+    "write_xmr_blocks",
+    "xmr_formulas",
+]
 
-@dataclass(frozen=True)
-class XmrBlock:
-    """Where one measure's XmR table sits in a sheet (0-based rows and columns)."""
-
-    measure: str
-    header_row: int
-    first_row: int
-    last_row: int
-    period_col: int = 0
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a measure's rows sit in the workbook (1-based Excel rows), so that an XmR
-    block can refer to them with formulas."""
-
-    data_first: int
-    data_last: int
-    recalc_rows: tuple[int, ...] = ()
-
+#: What the description cell says where pumpxl's functions are not installed.
+NO_ADDIN_DESCRIBE = (
+    "The description needs pumpxl's Excel functions (xlwings add-in); the limits, signals "
+    "and chart below are Excel's own formulas and work without it."
+)
 
 def xmr_formulas(
     a: AnalysedMeasure,
     src: Source,
     block: XmrBlock,
     *,
-    table_function: Callable[..., Any] = excel.xmr_table,
+    signals_function: Callable[..., Any] = excel.xmr_signals,
     describe_function: Callable[..., Any] = excel.xmr_describe,
 ) -> tuple[str, str]:
-    """The XMR_TABLE and XMR_DESCRIBE formulas of a block (desktop add-in names), with each
-    argument given by keyword to the functions' own signatures."""
+    """The add-in's part of a block: the XMR_SIGNALS and XMR_DESCRIBE calls (desktop add-in
+    names), each argument given by keyword to the functions' own signatures."""
     m, firm = a.measure, a.xmr.settings.firm_points
     lo, hi = src.data_first, src.data_last
     args = {
@@ -93,7 +85,7 @@ def xmr_formulas(
         describe["target"] = f"$J${block.first_row + 1}:$J${block.last_row + 1}"
     if firm != DEFAULT_FIRM_POINTS:
         describe["firm_points"] = str(firm)
-    return formula(table_function, **args), formula(describe_function, **describe)
+    return formula(signals_function, **args), formula(describe_function, **describe)
 
 
 def write_xmr_blocks(
@@ -114,6 +106,8 @@ def write_xmr_blocks(
     ws.set_column(8, 8, 26)
     ws.set_column(9, 12, 11)
     ws.set_column(RECALC_COL, RECALC_COL, 12)
+    if sources is not None:  # the native formulas' working columns
+        ws.set_column(HELPER_COL, HELPER_COL + 60, 14, None, {"hidden": True})
     print_setup(ws, repeat_header=False)
     blocks = []
     row = start_row
@@ -151,83 +145,148 @@ def _xmr_block(
         ws.write_string(row + 1, 0, r.description, f.note)
         ws.write_string(first, 0, "No data yet", f.note)
         return block
-    d = decimals_for(r.mr_bar)
-    num = f.num(d)
-    xt = xmr_table(r)
     weekly = m.frequency in ("weekly", "daily")
+    if src is not None:
+        _formula_rows(f, ws, a, block, src, weekly)
+    else:
+        _value_rows(f, ws, a, block, weekly)
+    if r.latest_index is not None:  # a chart of blanks only would have no scale
+        xmr_chart(wb, ws, a, block, weekly, src)
+    return block
+
+
+def _value_rows(
+    f: Formats, ws: Worksheet, a: AnalysedMeasure, block: XmrBlock, weekly: bool
+) -> None:
+    """The block as values (``pumpxl calc``)."""
+    r, first = a.xmr, block.first_row
+    num = f.num(decimals_for(r.mr_bar))
     date_fmt = f.date if weekly else f.month
-    value = r.values
-    table = xt.numbers()
+    xt = xmr_table(r)
+    table, labels = xt.numbers(), xt.signal
+    target = a.targets if a.targets is not None else np.full(len(r), np.nan)
+    ws.write_string(block.header_row - 1, 0, r.description, f.note)
+    for i in range(len(r)):
+        rr = first + i
+        ws.write_datetime(rr, 0, a.dates[i].to_pydatetime(), date_fmt)
+        if not math.isnan(r.values[i]):
+            ws.write_number(rr, 1, float(r.values[i]), num)
+        for c, col in enumerate(table, start=2):
+            if not math.isnan(col[i]):
+                ws.write_number(rr, c, float(col[i]), num if c != 3 else None)
+        if labels[i]:
+            ws.write_string(rr, 8, labels[i], f.label)
+        for c, (_, _, flagged) in enumerate(SIGNAL_COLUMNS, start=SIGNAL_COL):
+            if flagged(labels[i]):
+                ws.write_number(rr, c, float(r.values[i]), num)
+        if not math.isnan(target[i]):
+            ws.write_number(rr, 9, float(target[i]), num)
+    for j, p in enumerate(r.phases[1:]):
+        ws.write_datetime(first + j, RECALC_COL, a.dates[p.start].to_pydatetime(), f.month)
+
+
+def _cached(v: float) -> Any:
+    return "" if math.isnan(v) else float(v)
+
+
+def _formula_rows(
+    f: Formats, ws: Worksheet, a: AnalysedMeasure, block: XmrBlock, src: Source, weekly: bool
+) -> None:
+    """The block as formulas over the Data sheet: Excel's own for the table, pumpxl's
+    functions (with IFERROR fallbacks) for the signal words and the description. Visible
+    cells cache the engine's results; working cells cache nothing, so that every engine
+    computes them when it opens the file."""
+    r, first, n = a.xmr, block.first_row, len(a.xmr)
+    last = first + n - 1
+    num = f.num(decimals_for(r.mr_bar))
+    date_fmt = f.date if weekly else f.month
+    xt = xmr_table(r)
     labels = xt.signal
     target = a.targets if a.targets is not None else np.full(n, np.nan)
     starts = [p.start for p in r.phases[1:]]
-    if src is not None:
-        table_formula, describe_formula = xmr_formulas(a, src, block)
-        ws.write_formula(row + 1, 0, describe_formula, f.note, r.description)
-        first_mr = table[0][0]
-        ws.write_dynamic_array_formula(
-            first,
-            2,
-            first + n - 1,
-            8,
-            table_formula,
-            num,
-            "" if math.isnan(first_mr) else float(first_mr),
-        )
-        ws.conditional_format(  # the #N/A that keeps non-signal points off the chart
-            first,
-            SIGNAL_COL,
-            first + n - 1,
-            RECALC_COL - 1,
-            {"type": "formula", "criteria": f"=ISNA(K{first + 1})", "format": f.hidden_error},
-        )
-    else:
-        ws.write_string(row + 1, 0, r.description, f.note)
+    s = r.settings
+    spec = NativeSpec(
+        rules=r.rules,
+        direction=r.direction,
+        centre=s.centre,
+        dispersion=s.dispersion,
+        constants=s.constants,
+        screen_mr=s.screen_mr,
+        lower_bound=s.lower_bound,
+        upper_bound=s.upper_bound,
+    )
+    cols = Columns(
+        value=1, phase=3, mr=2, cl=4, unpl=5, lnpl=6, url=7, helpers=HELPER_COL,
+        exclude=lambda R: f"Data!D{src.data_first + R - first - 1}",
+    )  # fmt: skip
+    native = native_block(spec, cols, first, n)
+    cached = dict(zip((2, 3, 4, 5, 6, 7), xt.numbers(), strict=True))
+    for cell in native.cells:
+        column = cached.get(cell.col)
+        value = _cached(column[cell.row - first]) if column is not None else ""
+        fmt = num if column is not None and cell.col != 3 else None
+        if cell.array:
+            ws.write_array_formula(cell.row, cell.col, cell.row, cell.col, cell.formula, fmt, value)
+        else:
+            ws.write_formula(cell.row, cell.col, cell.formula, fmt, value)
+    for c, text in native.headers.items():
+        ws.write_string(block.header_row, c, text, f.header)
+    signals_formula, describe_formula = xmr_formulas(a, src, block)
+    label = column_letter(native.label_col)
+    fallback = f"${label}${first + 1}:${label}${last + 1}"
+    ws.write_dynamic_array_formula(
+        first, 8, last, 8, f"=IFERROR({signals_formula[1:]},{fallback})", f.label, labels[0]
+    )
+    note = NO_ADDIN_DESCRIBE
+    if native.unsupported:
+        note += " Without it, Anhoej's runs analysis is not shown."
+    ws.write_dynamic_array_formula(
+        block.header_row - 1,
+        0,
+        block.header_row - 1,
+        0,
+        f"=IFERROR({describe_formula[1:]},{text_literal(note)})",
+        f.note,
+        r.description,
+    )
+    recalc = column_letter(RECALC_COL)
+    phases = f"${recalc}${first + 1}:${recalc}${first + len(src.recalc_rows)}"
     for i in range(n):
-        rr, k = first + i, (src.data_first + i if src is not None else 0)
+        rr, k = first + i, src.data_first + i
         stamp = a.dates[i].to_pydatetime()
-        v = value[i]
-        if src is not None:
-            ws.write_formula(rr, 0, f"=Data!B{k}", date_fmt, excel_serial(stamp))
+        v = r.values[i]
+        ws.write_formula(rr, 0, f"=Data!B{k}", date_fmt, excel_serial(stamp))
+        ws.write_formula(
+            rr, 1, f'=IF(ISNUMBER(Data!C{k}),Data!C{k},"")', num, _cached(v)
+        )
+        if src.recalc_rows:
             ws.write_formula(
-                rr,
-                1,
-                f"=IF(ISBLANK(Data!C{k}),NA(),Data!C{k})",
-                num,
-                "#N/A" if math.isnan(v) else float(v),
+                rr, 3, f'=1+COUNTIF({phases},"<="&A{rr + 1})', None, float(xt.phase[i])
             )
         else:
-            ws.write_datetime(rr, 0, stamp, date_fmt)
-            if not math.isnan(v):
-                ws.write_number(rr, 1, float(v), num)
-        for c, col in enumerate(table, start=2):
-            x = col[i]
-            if src is not None and i == 0 and c == 2:
-                continue  # the array formula's own cell
-            if not math.isnan(x):
-                ws.write_number(rr, c, float(x), num if c != 3 else None)
-            elif src is not None:
-                ws.write_string(rr, c, "")
-        if labels[i] or src is not None:
-            ws.write_string(rr, 8, labels[i])
-        for c, (_, test, cached) in enumerate(SIGNAL_COLUMNS, start=SIGNAL_COL):
-            flagged = cached(labels[i])
-            if src is not None:
-                cell = f"I{rr + 1}"
-                ws.write_formula(
-                    rr,
-                    c,
-                    f"=IF({test.format(cell=cell)},B{rr + 1},NA())",
-                    num,
-                    float(v) if flagged else "#N/A",
-                )
-            elif flagged:
-                ws.write_number(rr, c, float(v), num)
+            ws.write_number(rr, 3, 1)
+        if i:
+            ws.write_string(rr, 8, labels[i], f.label)
+        for c, (_, test, flagged) in enumerate(SIGNAL_COLUMNS, start=SIGNAL_COL):
+            ws.write_formula(
+                rr,
+                c,
+                f"=IF({test.format(cell=f'I{rr + 1}')},B{rr + 1},NA())",
+                num,
+                float(v) if flagged(labels[i]) else "#N/A",
+            )
         if not math.isnan(target[i]):
             ws.write_number(rr, 9, float(target[i]), num)
+    ws.conditional_format(  # the #N/A that keeps non-signal points off the chart
+        first,
+        SIGNAL_COL,
+        last,
+        RECALC_COL - 1,
+        {"type": "formula", "criteria": f"=ISNA(K{first + 1})", "format": f.hidden_error},
+    )
     for j, start in enumerate(starts):
         stamp = a.dates[start].to_pydatetime()
-        if src is not None and j < len(src.recalc_rows):
+        if j < len(src.recalc_rows):
             ws.write_formula(
                 first + j,
                 RECALC_COL,
@@ -235,136 +294,5 @@ def _xmr_block(
                 f.month,
                 excel_serial(stamp),
             )
-        else:
-            ws.write_datetime(first + j, RECALC_COL, stamp, f.month)
-    if r.latest_index is not None:  # a chart of blanks only would have no scale
-        _xmr_chart(wb, ws, a, block, weekly)
-    return block
-
-
-def _xmr_chart(
-    wb: Workbook, ws: Worksheet, a: AnalysedMeasure, block: XmrBlock, weekly: bool
-) -> None:
-    name = ws.get_name()
-    first, last = block.first_row, block.last_row
-
-    def ref(col: int) -> list[Any]:
-        return [name, first, col, last, col]
-
-    cats = ref(0)
-    chart = wb.add_chart({"type": "line"})
-    chart.add_series(
-        {
-            "name": "Value",
-            "categories": cats,
-            "values": ref(1),
-            "line": {"color": "#404040", "width": 1.5},
-            "marker": {
-                "type": "circle",
-                "size": 4,
-                "fill": {"color": "#404040"},
-                "border": {"color": "#404040"},
-            },
-        }
-    )
-    chart.add_series(
-        {
-            "name": "Central line",
-            "categories": cats,
-            "values": ref(4),
-            "line": {"color": "#2E7D32", "width": 1.5},
-            "marker": {"type": "none"},
-        }
-    )
-    for col, label in ((5, "Upper limit"), (6, "Lower limit")):
-        chart.add_series(
-            {
-                "name": label,
-                "categories": cats,
-                "values": ref(col),
-                "line": {"color": "#C62828", "width": 1.25, "dash_type": "dash"},
-                "marker": {"type": "none"},
-            }
-        )
-    if a.targets is not None:
-        chart.add_series(
-            {
-                "name": "Target",
-                "categories": cats,
-                "values": ref(9),
-                "line": {"color": "#37474F", "width": 1.25, "dash_type": "round_dot"},
-                "marker": {"type": "none"},
-            }
-        )
-    meanings = {s.assessment for s in a.xmr.signals}
-    for c, (meaning, _, _) in enumerate(SIGNAL_COLUMNS, start=SIGNAL_COL):
-        if MEANING_OF[meaning] not in meanings:
-            continue
-        colour = MEANING_HEX[MEANING_OF[meaning]]
-        chart.add_series(
-            {
-                "name": f"Signal: {meaning.lower()}" if meaning != "Other" else "Signal",
-                "categories": cats,
-                "values": ref(c),
-                "line": {"none": True},
-                "marker": {
-                    "type": "diamond",
-                    "size": 8,
-                    "fill": {"color": colour},
-                    "border": {"color": colour},
-                },
-            }
-        )
-    m = a.measure
-    chart.set_title({"name": literal(m.name), "name_font": {"size": 11, "bold": True}})
-    chart.set_x_axis(
-        {
-            "date_axis": True,
-            "num_format": "dd mmm yy" if weekly else "mmm yy",
-            "base_unit": "days" if weekly else "months",
-            "major_unit": 8 * 7 if weekly else 3,
-            "major_unit_type": "days" if weekly else "months",
-            "num_font": {"rotation": -45, "size": 8},
-            "position_axis": "on_tick",
-        }
-    )
-    lo = np.nanmin(np.r_[a.xmr.values, [p.lnpl for p in a.xmr.phases]])
-    hi = np.nanmax(np.r_[a.xmr.values, [p.unpl for p in a.xmr.phases]])
-    if a.targets is not None:
-        lo, hi = min(lo, np.nanmin(a.targets)), max(hi, np.nanmax(a.targets))
-    pad = (hi - lo) * 0.08 or 1.0
-    decimals = decimals_for(a.xmr.mr_bar)
-    y: dict[str, Any] = {
-        "name": m.unit or "",
-        "num_font": {"size": 8},
-        "num_format": "#,##0" + ("." + "0" * decimals if decimals else ""),
-        "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
-        "min": float(lo - pad),
-        "max": float(hi + pad),
-    }
-    if m.lower_bound is not None and lo - pad < m.lower_bound:
-        y["min"] = float(m.lower_bound)
-    if m.upper_bound is not None and hi + pad > m.upper_bound:
-        y["max"] = float(m.upper_bound)
-    chart.set_y_axis(y)
-    chart.set_legend({"position": "bottom", "font": {"size": 8}})
-    chart.show_blanks_as("gap")
-    chart.set_size({"width": 760, "height": 330})
-    ws.insert_chart(block.header_row - 2, RECALC_COL + 1, chart, {"x_offset": 10, "y_offset": 4})
-
-
-def data_sources(model: PumpModel) -> dict[str, Source]:
-    """Each measure's rows on the Data and Recalculations sheets as the writer lays them out
-    (Data: measures in model order, header in row 1)."""
-    out: dict[str, Source] = {}
-    row = 2
-    recalc: dict[str, list[tuple[Any, int]]] = {}
-    for i, rc in enumerate(model.recalculations):
-        recalc.setdefault(rc.measure, []).append((rc.period, i + 2))
-    for mid, s in model.series.items():
-        rows = tuple(r for _, r in sorted(recalc.get(mid, [])))
-        out[mid] = Source(row, row + len(s) - 1, rows)
-        row += len(s)
-    return out
 
 

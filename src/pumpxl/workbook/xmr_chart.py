@@ -1,0 +1,146 @@
+"""The native Excel chart of one XmR block: values, central line, limits, target and the
+signal points by meaning, over the block's cells (or the Data sheet's values)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from pumpxl.core.analysis import AnalysedMeasure
+from pumpxl.core.narrative import decimals_for
+from pumpxl.workbook.xlsx import literal
+from pumpxl.workbook.xmr_layout import (
+    MEANING_HEX,
+    MEANING_OF,
+    RECALC_COL,
+    SIGNAL_COL,
+    SIGNAL_COLUMNS,
+    Source,
+    XmrBlock,
+)
+
+__all__ = ["xmr_chart"]
+
+
+def xmr_chart(
+    wb: Workbook,
+    ws: Worksheet,
+    a: AnalysedMeasure,
+    block: XmrBlock,
+    weekly: bool,
+    src: Source | None,
+) -> None:
+    name = ws.get_name()
+    first, last = block.first_row, block.last_row
+
+    def ref(col: int) -> list[Any]:
+        return [name, first, col, last, col]
+
+    cats = ref(0)
+    # The values straight from the Data sheet where there is one: its blank cells are gaps
+    # in every spreadsheet's chart (a formula's "" would be drawn as zero).
+    values = ref(1) if src is None else ["Data", src.data_first - 1, 2, src.data_last - 1, 2]
+    chart = wb.add_chart({"type": "line"})
+    chart.add_series(
+        {
+            "name": "Value",
+            "categories": cats,
+            "values": values,
+            "line": {"color": "#404040", "width": 1.5},
+            "marker": {
+                "type": "circle",
+                "size": 4,
+                "fill": {"color": "#404040"},
+                "border": {"color": "#404040"},
+            },
+        }
+    )
+    chart.add_series(
+        {
+            "name": "Central line",
+            "categories": cats,
+            "values": ref(4),
+            "line": {"color": "#2E7D32", "width": 1.5},
+            "marker": {"type": "none"},
+        }
+    )
+    for col, label in ((5, "Upper limit"), (6, "Lower limit")):
+        chart.add_series(
+            {
+                "name": label,
+                "categories": cats,
+                "values": ref(col),
+                "line": {"color": "#C62828", "width": 1.25, "dash_type": "dash"},
+                "marker": {"type": "none"},
+            }
+        )
+    if a.targets is not None:
+        chart.add_series(
+            {
+                "name": "Target",
+                "categories": cats,
+                "values": ref(9),
+                "line": {"color": "#37474F", "width": 1.25, "dash_type": "round_dot"},
+                "marker": {"type": "none"},
+            }
+        )
+    meanings = {s.assessment for s in a.xmr.signals}
+    for c, (meaning, _, _) in enumerate(SIGNAL_COLUMNS, start=SIGNAL_COL):
+        if MEANING_OF[meaning] not in meanings:
+            continue
+        colour = MEANING_HEX[MEANING_OF[meaning]]
+        chart.add_series(
+            {
+                "name": f"Signal: {meaning.lower()}" if meaning != "Other" else "Signal",
+                "categories": cats,
+                "values": ref(c),
+                "line": {"none": True},
+                "marker": {
+                    "type": "diamond",
+                    "size": 8,
+                    "fill": {"color": colour},
+                    "border": {"color": colour},
+                },
+            }
+        )
+    m = a.measure
+    chart.set_title({"name": literal(m.name), "name_font": {"size": 11, "bold": True}})
+    chart.set_x_axis(
+        {
+            "date_axis": True,
+            "num_format": "dd mmm yy" if weekly else "mmm yy",
+            "base_unit": "days" if weekly else "months",
+            "major_unit": 8 * 7 if weekly else 3,
+            "major_unit_type": "days" if weekly else "months",
+            "num_font": {"rotation": -45, "size": 8},
+            "position_axis": "on_tick",
+        }
+    )
+    lo = np.nanmin(np.r_[a.xmr.values, [p.lnpl for p in a.xmr.phases]])
+    hi = np.nanmax(np.r_[a.xmr.values, [p.unpl for p in a.xmr.phases]])
+    if a.targets is not None:
+        lo, hi = min(lo, np.nanmin(a.targets)), max(hi, np.nanmax(a.targets))
+    pad = (hi - lo) * 0.08 or 1.0
+    decimals = decimals_for(a.xmr.mr_bar)
+    y: dict[str, Any] = {
+        "name": m.unit or "",
+        "num_font": {"size": 8},
+        "num_format": "#,##0" + ("." + "0" * decimals if decimals else ""),
+        "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}},
+        "min": float(lo - pad),
+        "max": float(hi + pad),
+    }
+    if m.lower_bound is not None and lo - pad < m.lower_bound:
+        y["min"] = float(m.lower_bound)
+    if m.upper_bound is not None and hi + pad > m.upper_bound:
+        y["max"] = float(m.upper_bound)
+    chart.set_y_axis(y)
+    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    chart.show_blanks_as("gap")
+    chart.set_size({"width": 760, "height": 330})
+    ws.insert_chart(block.header_row - 2, RECALC_COL + 1, chart, {"x_offset": 10, "y_offset": 4})
+
+
