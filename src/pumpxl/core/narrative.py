@@ -111,14 +111,20 @@ def meaning_label(s: Signal) -> str:
 
 def signal_labels(r: XmrResult) -> list[str]:
     """Per point, the signals it belongs to in words ("outlier (concern)"); "" if routine."""
-    tags: list[dict[str, str]] = [{} for _ in range(len(r))]
+    out = [""] * len(r)
+    by_rule: dict[str, list[Signal]] = {}
     for s in r.signals:
-        word = RULE_LABELS[s.rule][0]
-        tag = word if s.assessment == "neutral" else f"{word} ({s.assessment})"
-        for p in s.points:
-            tags[p].setdefault(s.rule, tag)  # a peak in two trends: the earlier one's
-    # tags in rule order, so that the workbook's own formulas can spell the same label
-    return ["; ".join(t[rule] for rule in RULE_NAMES if rule in t) for t in tags]
+        by_rule.setdefault(s.rule, []).append(s)
+    for rule in RULE_NAMES:  # in rule order, as the workbook's own formulas spell them
+        word = RULE_LABELS[rule][0]
+        done: set[int] = set()  # a peak between two trends takes the first one's tag
+        for s in by_rule.get(rule, ()):
+            tag = word if s.assessment == "neutral" else f"{word} ({s.assessment})"
+            for p in s.points:
+                if p not in done:
+                    done.add(p)
+                    out[p] = f"{out[p]}; {tag}" if out[p] else tag
+    return out
 
 
 def _list(items: list[str]) -> str:

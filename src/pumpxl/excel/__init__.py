@@ -18,13 +18,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from xlwings import arg, func
+import numpy as np
+from xlwings import arg, func, ret
 
 from pumpxl.core.errors import PumpxlError
 from pumpxl.core.table import xmr_table as build_table
 from pumpxl.core.vocabulary import LIMITS_COLUMNS, XMR_TABLE_COLUMNS
 from pumpxl.excel.cells import (
-    NA,
     Analysed,
     Cells,
     XmrArgs,
@@ -35,6 +35,7 @@ from pumpxl.excel.cells import (
     pad,
     truthy,
 )
+from pumpxl.excel.convert import NA, CellsIn, CellsOut
 
 __xlwings_func_namespace__ = "PUMP"
 
@@ -72,17 +73,17 @@ DOC_FIRM = "Optional: limits from fewer values than this are trial limits (defau
 
 def _common(f: Any) -> Any:
     """The arguments every function shares, documented once."""
-    f = arg("values", ndim=2, err_to_str=True, doc=DOC_VALUES)(f)
-    f = arg("dates", ndim=2, err_to_str=True, doc=DOC_DATES)(f)
-    f = arg("phases", ndim=2, err_to_str=True, doc=DOC_PHASES)(f)
-    f = arg("rules", doc=DOC_RULES)(f)
-    f = arg("direction", doc=DOC_DIRECTION)(f)
-    f = arg("exclude", ndim=2, err_to_str=True, doc=DOC_EXCLUDE)(f)
-    f = arg("baseline", doc=DOC_BASELINE)(f)
-    f = arg("lower_bound", doc=DOC_LOWER)(f)
-    f = arg("upper_bound", doc=DOC_UPPER)(f)
-    f = arg("centre", doc=DOC_CENTRE)(f)
-    return arg("dispersion", doc=DOC_DISPERSION)(f)
+    f = arg("values", CellsIn, doc=DOC_VALUES)(f)
+    f = arg("dates", CellsIn, doc=DOC_DATES)(f)
+    f = arg("phases", CellsIn, doc=DOC_PHASES)(f)
+    f = arg("rules", CellsIn, doc=DOC_RULES)(f)
+    f = arg("direction", CellsIn, doc=DOC_DIRECTION)(f)
+    f = arg("exclude", CellsIn, doc=DOC_EXCLUDE)(f)
+    f = arg("baseline", CellsIn, doc=DOC_BASELINE)(f)
+    f = arg("lower_bound", CellsIn, doc=DOC_LOWER)(f)
+    f = arg("upper_bound", CellsIn, doc=DOC_UPPER)(f)
+    f = arg("centre", CellsIn, doc=DOC_CENTRE)(f)
+    return arg("dispersion", CellsIn, doc=DOC_DISPERSION)(f)
 
 
 def _answer(args: XmrArgs, build: Callable[[Analysed], Cells]) -> Cells:
@@ -96,9 +97,10 @@ def _answer(args: XmrArgs, build: Callable[[Analysed], Cells]) -> Cells:
 
 
 @func(category="pumpxl")
+@ret(CellsOut)
 @_common
-@arg("target", ndim=2, err_to_str=True, doc=DOC_TARGET)
-@arg("header", doc=DOC_HEADER)
+@arg("target", CellsIn, doc=DOC_TARGET)
+@arg("header", CellsIn, doc=DOC_HEADER)
 def xmr_table(
     values: Any, dates: Any = None, phases: Any = None, rules: Any = None,
     direction: Any = None, target: Any = None, exclude: Any = None, baseline: Any = None,
@@ -109,13 +111,12 @@ def xmr_table(
 
     def build(a: Analysed) -> Cells:
         table = build_table(a.result)
-        columns = [
-            column(table.moving_range, ""),
-            table.phase.astype(int).tolist(),
-            *(column(c, NA) for c in table.numbers()[2:]),
-            table.signal,
-        ]
-        rows = [list(row) for row in zip(*columns, strict=True)][: a.periods]
+        numbers = [c[: a.periods] for c in table.numbers()]
+        columns = [*(c.tolist() for c in numbers), table.signal]
+        rows: Cells = list(map(list, zip(*columns, strict=False)))
+        for j, c in enumerate(numbers):
+            for i in np.flatnonzero(np.isnan(c)).tolist():
+                rows[i][j] = "" if j == 0 else NA  # a phase's first moving range spans nothing
         head = list(XMR_TABLE_COLUMNS) if truthy(header) else None
         return pad(rows, a, len(XMR_TABLE_COLUMNS), head)
 
@@ -127,8 +128,9 @@ def xmr_table(
 
 
 @func(category="pumpxl")
+@ret(CellsOut)
 @_common
-@arg("header", doc=DOC_HEADER)
+@arg("header", CellsIn, doc=DOC_HEADER)
 def xmr_limits(
     values: Any, dates: Any = None, phases: Any = None, rules: Any = None,
     direction: Any = None, exclude: Any = None, baseline: Any = None,
@@ -150,6 +152,7 @@ def xmr_limits(
 
 
 @func(category="pumpxl")
+@ret(CellsOut)
 @_common
 def xmr_signals(
     values: Any, dates: Any = None, phases: Any = None, rules: Any = None,
@@ -171,6 +174,7 @@ def xmr_signals(
 
 
 @func(category="pumpxl")
+@ret(CellsOut)
 @_common
 def xmr_moving_ranges(
     values: Any, dates: Any = None, phases: Any = None, rules: Any = None,
@@ -192,8 +196,9 @@ def xmr_moving_ranges(
 
 
 @func(category="pumpxl")
+@ret(CellsOut)
 @_common
-@arg("target", ndim=2, err_to_str=True, doc=DOC_TARGET)
+@arg("target", CellsIn, doc=DOC_TARGET)
 def xmr_status(
     values: Any, dates: Any = None, phases: Any = None, rules: Any = None,
     direction: Any = None, target: Any = None, exclude: Any = None, baseline: Any = None,
@@ -209,9 +214,10 @@ def xmr_status(
 
 
 @func(category="pumpxl")
+@ret(CellsOut)
 @_common
-@arg("target", ndim=2, err_to_str=True, doc=DOC_TARGET)
-@arg("firm_points", doc=DOC_FIRM)
+@arg("target", CellsIn, doc=DOC_TARGET)
+@arg("firm_points", CellsIn, doc=DOC_FIRM)
 def xmr_describe(
     values: Any, dates: Any = None, phases: Any = None, rules: Any = None,
     direction: Any = None, target: Any = None, exclude: Any = None, baseline: Any = None,
@@ -227,14 +233,15 @@ def xmr_describe(
 
 
 @func(category="pumpxl")
-@arg("values", ndim=2, err_to_str=True, doc=DOC_VALUES)
-@arg("target", ndim=2, err_to_str=True, doc="The target: one value or one per period.")
-@arg("direction", doc=DOC_DIRECTION)
-@arg("dates", ndim=2, err_to_str=True, doc=DOC_DATES)
-@arg("phases", ndim=2, err_to_str=True, doc=DOC_PHASES)
-@arg("exclude", ndim=2, err_to_str=True, doc=DOC_EXCLUDE)
-@arg("lower_bound", doc=DOC_LOWER)
-@arg("upper_bound", doc=DOC_UPPER)
+@ret(CellsOut)
+@arg("values", CellsIn, doc=DOC_VALUES)
+@arg("target", CellsIn, doc="The target: one value or one per period.")
+@arg("direction", CellsIn, doc=DOC_DIRECTION)
+@arg("dates", CellsIn, doc=DOC_DATES)
+@arg("phases", CellsIn, doc=DOC_PHASES)
+@arg("exclude", CellsIn, doc=DOC_EXCLUDE)
+@arg("lower_bound", CellsIn, doc=DOC_LOWER)
+@arg("upper_bound", CellsIn, doc=DOC_UPPER)
 def xmr_assurance(
     values: Any, target: Any, direction: Any = None, dates: Any = None, phases: Any = None,
     exclude: Any = None, lower_bound: Any = None, upper_bound: Any = None,
@@ -251,3 +258,14 @@ def xmr_assurance(
         lower_bound=lower_bound, upper_bound=upper_bound,
     )  # fmt: skip
     return _answer(args, build)
+
+
+# xlwings reads each function's type hints on every Office.js call (typing.get_type_hints:
+# about 40 us for these signatures, a tenth of an XMR_TABLE call). The hints say only Any,
+# which tells xlwings nothing, so the functions carry none at run time (mypy reads the source).
+for _function in (
+    xmr_assurance, xmr_describe, xmr_limits, xmr_moving_ranges, xmr_signals, xmr_status,
+    xmr_table,
+):  # fmt: skip
+    _function.__annotations__ = {}
+del _function  # not a function of its own for xlwings to register

@@ -31,6 +31,7 @@ from pumpxl.core.inputs import DEFAULT_FIRM_POINTS
 from pumpxl.core.parsing import date_from_serial, number_from_text, parse_date
 from pumpxl.core.result import XmrResult
 from pumpxl.core.xmr import xmr
+from pumpxl.excel.convert import COM_ERRORS, NA, clean
 
 __all__ = [
     "NA",
@@ -46,7 +47,6 @@ __all__ = [
 ]
 
 Cells = list[list[Any]]
-NA = "#N/A"  # xlwings turns this text into a real #N/A error cell (Office.js)
 MISSING_ERRORS = {"#N/A"}
 ERROR_TEXTS = {
     "#DIV/0!",
@@ -66,6 +66,7 @@ ERROR_TEXTS = {
     "#UNKNOWN!",
 }
 YES = {"yes", "y", "true", "x", "1"}
+NUMBERS_OR_BLANKS = {float, int, type(None)}
 
 
 @dataclass(frozen=True)
@@ -102,11 +103,22 @@ class Analysed:
 
 
 def _flatten(cells: Any, name: str) -> list[Any]:
-    """A row or a column of cells as one list (a single cell is a list of one)."""
+    """A row or a column of cells as one list (a single cell is a list of one), each cell
+    cleaned (:func:`~pumpxl.excel.convert.clean`: blanks None, errors as their text)."""
+    return [clean(v) for v in _raw(cells, name)]
+
+
+def _raw(cells: Any, name: str) -> list[Any]:
+    """:func:`_flatten` without the cleaning, as the runtime sent the cells."""
     if cells is None:
         return []
     if not isinstance(cells, (list, tuple)):
         return [cells]
+    try:
+        if set(map(len, cells)) == {1}:  # a column, as ranges usually are
+            return [r[0] for r in cells]
+    except TypeError:  # cells that are not rows (a plain list of numbers)
+        pass
     rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in cells]
     if not rows:
         return []
@@ -127,7 +139,9 @@ def _is_number(v: Any) -> bool:
 
 def _values(cells: Any) -> tuple[np.ndarray, int, bool]:
     """(values with NaN for missing, cells in the range, whether the first cell is a header)."""
-    items = _flatten(cells, "values")
+    items = _raw(cells, "values")
+    if items:
+        items[0] = clean(items[0])
     header = (
         bool(items)
         and isinstance(items[0], str)
@@ -136,6 +150,18 @@ def _values(cells: Any) -> tuple[np.ndarray, int, bool]:
         and number_from_text(items[0]) is None
     )
     body = items[1:] if header else items
+    kinds = set(map(type, body))
+    if kinds <= NUMBERS_OR_BLANKS and not (int in kinds and COM_ERRORS.keys() & set(body)):
+        out = np.array(body, dtype=np.float64)  # numbers and blanks only: at once
+    else:
+        out = _each_value([clean(v) for v in body], header)
+    if np.isinf(out).any():
+        raise CellError("values: infinite numbers are not allowed")
+    return out, len(items), header
+
+
+def _each_value(body: list[Any], header: bool) -> np.ndarray:
+    """Values cell by cell, naming the first cell that is not a number or a blank."""
     out = np.full(len(body), np.nan)
     for i, v in enumerate(body):
         if _is_blank(v):
@@ -154,9 +180,7 @@ def _values(cells: Any) -> tuple[np.ndarray, int, bool]:
             raise CellError(f"values: cell {pos} is a date, not a number")
         kind = "a number stored as text" if number_from_text(str(v)) is not None else "text"
         raise CellError(f"values: cell {pos} is {kind} ({str(v)[:20]!r})")
-    if not np.isfinite(out[~np.isnan(out)]).all():
-        raise CellError("values: infinite numbers are not allowed")
-    return out, len(items), header
+    return out
 
 
 def _to_date(v: Any, where: str) -> dt.date:
@@ -221,6 +245,7 @@ def _flags(cells: Any, n: int, header: bool) -> list[int] | None:
 
 
 def _scalar(v: Any, name: str, default: Any) -> Any:
+    v = clean(v) if not isinstance(v, (list, tuple)) else v
     if isinstance(v, (list, tuple)):
         flat = [x for x in _flatten(v, name) if not _is_blank(x)]
         if len(flat) > 1:
