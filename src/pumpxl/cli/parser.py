@@ -8,7 +8,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from pumpxl.cli.commands import cmd_calc, cmd_check, cmd_gallery, cmd_new, cmd_report, cmd_xmr
+from pumpxl.cli.commands import (
+    cmd_calc,
+    cmd_check,
+    cmd_gallery,
+    cmd_lite,
+    cmd_new,
+    cmd_report,
+    cmd_server,
+    cmd_xmr,
+)
 
 __all__ = ["COMMANDS", "Command", "build_parser"]
 
@@ -66,6 +75,17 @@ def _new_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--example", action="store_true", help="fill it with the Northwind IT Services example"
     )
+
+
+def _lite_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", help="folder for main.py and requirements.txt (created)")
+    p.add_argument(
+        "--wheel-url", help="https address where pumpxl's wheel is served, for requirements.txt"
+    )
+
+
+def _server_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("folder", help="folder for the xlwings Server project (created)")
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
@@ -149,6 +169,24 @@ COMMANDS: list[Command] = [
         workbook=True,
         output={"default": "gallery.pptx", "help": "the .pptx to write"},
         force="replace the file if it exists",
+    ),
+    Command(
+        "lite",
+        cmd_lite,
+        "files that put pumpxl's Excel functions into xlwings Lite",
+        "Write main.py and requirements.txt for xlwings Lite (Excel on the web, Mac and "
+        "Windows), so that =PUMP.XMR_TABLE(...) and the other functions work in a workbook.",
+        _lite_options,
+        force="write into a folder that is not empty",
+    ),
+    Command(
+        "server",
+        cmd_server,
+        "an xlwings Server project that serves pumpxl's Excel functions",
+        "Create an xlwings Server project (needs pip install \"pumpxl[server]\") whose "
+        "custom functions are pumpxl's, for an organisation that hosts them for its users.",
+        _server_options,
+        force="write into a folder that is not empty",
     ),
 ]
 

@@ -87,13 +87,15 @@ def _common(f: Any) -> Any:
 
 
 def _answer(args: XmrArgs, build: Callable[[Analysed], Cells]) -> Cells:
-    """Analyse the cells and build the function's answer; a problem with the cells becomes
-    a one-cell message."""
+    """Analyse the cells and build the function's answer. A problem with the cells becomes a
+    one-cell message; so does anything unforeseen, which would otherwise reach Excel as a
+    server error that it retries and then shows as #VALUE!."""
     try:
-        analysed = analyse_cells(args)
+        return build(analyse_cells(args))
     except PumpxlError as exc:
         return message(exc)
-    return build(analysed)
+    except Exception as exc:  # a cell gets words, never a server error
+        return [[f"pumpxl: could not compute this ({type(exc).__name__}: {exc})"]]
 
 
 @func(category="pumpxl")

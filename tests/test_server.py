@@ -1,0 +1,253 @@
+"""pumpxl's Excel functions served by xlwings Server (the ``server`` extra), as an organisation
+would run them: the project ``pumpxl server`` creates, answered by the real app in-process
+(httpx's ASGI transport, no socket) and over HTTP on 127.0.0.1, with sign-in switched on, and
+with the bad requests a spreadsheet can send. Each app runs in a subprocess of its own: xlwings
+Server reads its settings and imports the project's modules when it is first imported."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import pumpxl
+from pumpxl.core.narrative import signal_labels
+from pumpxl.runtimes import write_server_project
+
+if os.environ.get("CI"):
+    import xlwings_server  # noqa: F401  (CI installs the server extra: .ci/run)
+else:
+    pytest.importorskip("xlwings_server", reason='needs pip install "pumpxl[server]"')
+
+NAMES = {
+    f"PUMP.{n}"
+    for n in (
+        "XMR_ASSURANCE", "XMR_DESCRIBE", "XMR_LIMITS", "XMR_MOVING_RANGES", "XMR_SIGNALS",
+        "XMR_STATUS", "XMR_TABLE",
+    )
+}  # fmt: skip
+VALUES = np.round(np.random.default_rng(11).normal(50, 4, 260), 2)
+VALUES[180:] += 6
+
+
+def body(func: str, *args: Any) -> dict[str, Any]:
+    return {
+        "client": "Office.js",
+        "func_name": func,
+        "args": list(args),
+        "caller_address": "[Book1.xlsx]Sheet1!B2",
+        "culture_info_name": "en-US",
+        "date_format": "M/d/yyyy",
+        "version": "0.0",
+        "runtime": "1.4",
+    }
+
+
+def column(values: Any) -> list[list[Any]]:
+    return [[float(v)] for v in values]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("server") / "pumpxl-functions"
+    write_server_project(folder)
+    return folder
+
+
+def server_env(project: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
+    env.update(
+        XLWINGS_PROJECT_DIR=str(project),
+        XLWINGS_LICENSE_KEY="noncommercial",  # xlwings' free key for noncommercial use
+        XLWINGS_ENABLE_SOCKETIO="false",
+        **extra,
+    )
+    return env
+
+
+IN_PROCESS = r"""
+import asyncio, json, sys
+import httpx
+from xlwings_server.main import main_app
+
+async def run(requests):
+    out = []
+    transport = httpx.ASGITransport(app=main_app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://pumpxl.test") as c:
+        for method, path, payload, headers in requests:
+            r = await c.request(method, path, json=payload, headers=headers or {})
+            try:
+                content = r.json()
+            except ValueError:
+                content = r.text
+            out.append({"status": r.status_code, "content": content})
+    return out
+
+print(json.dumps(asyncio.run(run(json.load(sys.stdin)))))
+"""
+
+
+def in_process(project: Path, requests: list[Any], **env: str) -> list[dict[str, Any]]:
+    done = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS],
+        input=json.dumps(requests),
+        env=server_env(project, **env),
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def plain(v: Any) -> Any:
+    if isinstance(v, dict) and v.get("type") == "Error":
+        return {"NotAvailable": "#N/A"}[v["errorType"]]
+    return v
+
+
+def test_the_app_serves_the_functions_as_the_engine_computes_them(project: Path) -> None:
+    meta, manifest, table, limits = in_process(
+        project,
+        [
+            ["GET", "/xlwings/custom-functions-meta", None, None],
+            ["GET", "/manifest", None, None],
+            ["POST", "/xlwings/custom-functions-call",
+             body("xmr_table", column(VALUES), [[None]], [[None]], [["pump"]], [["up"]]), None],
+            ["POST", "/xlwings/custom-functions-call", body("xmr_limits", [[5.0]]), None],
+        ],
+    )  # fmt: skip
+    assert meta["status"] == 200
+    functions = {f["name"]: f for f in meta["content"]["functions"]}
+    assert set(functions) == NAMES
+    for f in functions.values():
+        assert len(f["description"]) > 30
+        assert f["result"]["dimensionality"] == "matrix"  # answers spill
+        values = f["parameters"][0]
+        assert values["name"] == "values" and "optional" not in values
+        assert values["dimensionality"] == "matrix" and "oldest first" in values["description"]
+        assert all(len(p["description"]) > 15 for p in f["parameters"])
+    # the add-in's namespace: functions are =XLWINGS.PUMP.XMR_TABLE(...) in production
+    assert 'id="Functions.Namespace" DefaultValue="XLWINGS"' in manifest["content"]
+    assert table["status"] == 200
+    rows = table["content"]["result"]
+    r = pumpxl.xmr(VALUES, rules="pump", direction="up")
+    frame = r.to_frame()
+    assert len(rows) == len(VALUES) and rows[0][0] == ""
+    assert [row[2] for row in rows] == frame["central_line"].tolist()
+    assert [row[3] for row in rows] == frame["unpl"].tolist()
+    assert [row[6] for row in rows] == signal_labels(r) and any(row[6] for row in rows)
+    # too few values: real #N/A error cells, not text
+    assert limits["content"]["result"][0][0] == 5.0  # the central line of one value
+    assert [plain(v) for v in limits["content"]["result"][0][1:]] == ["#N/A"] * 4
+
+
+def test_bad_requests_get_a_one_cell_message(project: Path) -> None:
+    """Wrong shapes, text everywhere and a huge range: each answered with one readable cell
+    (status 200), never a server error that Excel would retry and show as #VALUE!."""
+    huge = [[float(i % 97)] for i in range(200_000)]
+    answers = in_process(
+        project,
+        [
+            ["POST", "/xlwings/custom-functions-call",
+             body("xmr_table", [[1.0, 2.0], [3.0, 4.0]]), None],
+            ["POST", "/xlwings/custom-functions-call",
+             body("xmr_table", [["a"], ["b"], ["c"], ["d"]], [["x"]], [["y"]], [["z"]]), None],
+            ["POST", "/xlwings/custom-functions-call",
+             body("xmr_limits", column(VALUES), [[1.0], [2.0]]), None],
+            ["POST", "/xlwings/custom-functions-call",
+             body("xmr_status", column(VALUES), [[None]], [[None]], [["no such rules"]]), None],
+            ["POST", "/xlwings/custom-functions-call", body("xmr_limits", huge), None],
+        ],
+    )  # fmt: skip
+    assert all(a["status"] == 200 for a in answers), answers
+    messages = [a["content"]["result"] for a in answers[:4]]
+    for m in messages:
+        assert len(m) == 1 and len(m[0]) == 1 and m[0][0].startswith("pumpxl: "), m
+    assert "values must be one row or one column, not 2 x 2" in messages[0][0][0]
+    assert "values: cell 2 is text ('b')" in messages[1][0][0]  # "a" on top is a header
+    assert "dates has 2 cells for 260 values" in messages[2][0][0]
+    assert "unknown rule preset" in messages[3][0][0]
+    big = answers[4]["content"]["result"][0]
+    r = pumpxl.xmr([i % 97 for i in range(200_000)])
+    assert math.isclose(big[0], r.central_line, rel_tol=1e-12)
+
+
+def test_a_call_without_sign_in_is_refused_when_sign_in_is_on(project: Path) -> None:
+    """With xlwings Server's authentication on (XLWINGS_AUTH_PROVIDERS; here its "custom"
+    provider, whose placeholder accepts only the token "test-token"; an organisation uses
+    "entraid" or implements validate_token), a call without valid credentials is refused."""
+    call = body("xmr_limits", column(VALUES[:20]))
+    no_token, bad_token, good_token = in_process(
+        project,
+        [
+            ["POST", "/xlwings/custom-functions-call", call, None],
+            ["POST", "/xlwings/custom-functions-call", call, {"Authorization": "guess"}],
+            ["POST", "/xlwings/custom-functions-call", call, {"Authorization": "test-token"}],
+        ],
+        XLWINGS_AUTH_PROVIDERS='["custom"]',
+    )
+    assert no_token["status"] == 401 and bad_token["status"] == 401
+    assert good_token["status"] == 200
+    r = pumpxl.xmr(VALUES[:20])
+    assert good_token["content"]["result"][0][0] == r.central_line
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_over_http_on_loopback(project: Path, tmp_path: Path) -> None:
+    """The project served by uvicorn on 127.0.0.1 (bounded: stopped after the calls, killed
+    after 90 s at the latest), called over HTTP as the add-in calls it."""
+    import httpx
+
+    port = free_port()
+    log = (tmp_path / "server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "xlwings_server.main:main_app",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=server_env(project), cwd=project,
+        stdout=subprocess.DEVNULL, stderr=log,
+    )  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                meta = httpx.get(f"{base}/xlwings/custom-functions-meta", timeout=5)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, (tmp_path / "server.log").read_text()[-2000:]
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.3)
+        assert meta.status_code == 200
+        assert {f["name"] for f in meta.json()["functions"]} == NAMES
+        answer = httpx.post(
+            f"{base}/xlwings/custom-functions-call",
+            json=body("xmr_limits", column(VALUES)),
+            timeout=30,
+        )
+        assert answer.status_code == 200
+        r = pumpxl.xmr(VALUES)
+        assert answer.json()["result"] == [[r.central_line, r.lnpl, r.unpl, r.url, r.mr_bar]]
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=20)
+        log.close()
