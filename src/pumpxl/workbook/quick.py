@@ -19,7 +19,7 @@ from pumpxl.core.xmr import xmr
 from pumpxl.workbook.cells import column_letter
 from pumpxl.workbook.formulas import formula, text_literal
 from pumpxl.workbook.native import Columns, NativeSpec, native_block
-from pumpxl.workbook.xlsx import Formats
+from pumpxl.workbook.xlsx import Formats, print_setup
 
 __all__ = ["QUICK_ROWS", "QUICK_VALUES", "quick_xmr_sheet"]
 
@@ -40,11 +40,16 @@ def quick_xmr_sheet(wb: Workbook, f: Formats) -> None:
         f.heading,
     )
     heads = ["Period", "Value", *XMR_TABLE_COLUMNS]
+    ws.set_row(2, 30)  # two-line headers ("Upper range limit")
     for c, h in enumerate(heads):
         ws.write_string(2, c, h, f.header)
-    ws.set_column(0, 7, 12)
+    num = f.num(2)
+    ws.set_column(0, 1, 12)
+    ws.set_column(2, 7, 12, num)
+    ws.set_column(3, 3, 8)
     ws.set_column(8, 8, 26)
-    ws.set_column(10, 14, 14)
+    ws.set_column(10, 14, 14, num)
+    print_setup(ws, repeat_header=False)
     r = xmr(QUICK_VALUES)
     table = xmr_table(r)
     first, n, rows = 3, len(QUICK_VALUES), QUICK_ROWS
@@ -68,10 +73,11 @@ def quick_xmr_sheet(wb: Workbook, f: Formats) -> None:
         if column is not None:  # blank below the last value, as XMR_TABLE answers
             text = f'=IF(COUNT(B{cell.row + 1}:$B${last + 1})=0,"",{text[1:]})'
         value = "" if column is None or i >= n or math.isnan(column[i]) else float(column[i])
+        fmt = num if column is not None else None
         if cell.array:
-            ws.write_array_formula(cell.row, cell.col, cell.row, cell.col, text, None, value)
+            ws.write_array_formula(cell.row, cell.col, cell.row, cell.col, text, fmt, value)
         else:
-            ws.write_formula(cell.row, cell.col, text, None, value)
+            ws.write_formula(cell.row, cell.col, text, fmt, value)
     for i in range(rows):
         ws.write_formula(
             first + i, 3, f'=IF(COUNT(B{first + i + 1}:$B${last + 1})=0,"",1)', None,
@@ -103,7 +109,7 @@ def quick_xmr_sheet(wb: Workbook, f: Formats) -> None:
         ws.write_formula(
             3, 10 + k,
             f'=IFERROR(INDEX(${col}${first + 1}:${col}${last + 1},{latest}),"")',
-            None, float(v),
+            num, float(v),
         )  # fmt: skip
     ws.write_string(5, 10, "Status (=XMR_STATUS)", f.heading)
     status = formula(excel.xmr_status, values=values)

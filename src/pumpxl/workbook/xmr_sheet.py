@@ -136,6 +136,7 @@ def _xmr_block(
         *(f"{name} point" for name, _, _ in SIGNAL_COLUMNS),
         "Recalculated from",
     ]
+    ws.set_row(header, 30)  # two-line headers ("Upper range limit")
     for c, h in enumerate(heads):
         ws.write_string(header, c, h, f.header)
     first = header + 1
