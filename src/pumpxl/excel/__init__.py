@@ -35,7 +35,7 @@ from pumpxl.excel.cells import (
     pad,
     truthy,
 )
-from pumpxl.excel.convert import NA, CellsIn, CellsOut
+from pumpxl.excel.convert import NA, CellsIn, CellsOut, Ready
 
 __xlwings_func_namespace__ = "PUMP"
 
@@ -116,11 +116,14 @@ def xmr_table(
         numbers = [c[: a.periods] for c in table.numbers()]
         columns = [*(c.tolist() for c in numbers), table.signal]
         rows: Cells = list(map(list, zip(*columns, strict=False)))
+        na = False
         for j, c in enumerate(numbers):
             for i in np.flatnonzero(np.isnan(c)).tolist():
                 rows[i][j] = "" if j == 0 else NA  # a phase's first moving range spans nothing
+                na = na or j > 0
         head = list(XMR_TABLE_COLUMNS) if truthy(header) else None
-        return pad(rows, a, len(XMR_TABLE_COLUMNS), head)
+        answer = pad(rows, a, len(XMR_TABLE_COLUMNS), head)
+        return answer if na else Ready(answer)
 
     args = XmrArgs(
         values, dates, phases, rules, direction, target, exclude, baseline,

@@ -29,7 +29,16 @@ from typing import Any
 
 from xlwings.conversion import Converter
 
-__all__ = ["COM_ERRORS", "NA", "CellsIn", "CellsOut", "classic_na", "clean", "office_na"]
+__all__ = [
+    "COM_ERRORS",
+    "NA",
+    "CellsIn",
+    "CellsOut",
+    "Ready",
+    "classic_na",
+    "clean",
+    "office_na",
+]
 
 
 class _NotAvailable:
@@ -104,6 +113,12 @@ def classic_na(variant: Callable[[int, int], Any] | None = None, vt_error: int =
     return variant(vt_error, XL_ERR_NA_SCODE)
 
 
+class Ready(list):  # type: ignore[type-arg]
+    """An answer known to hold no :data:`NA` cell: written as it is, without a scan."""
+
+    __slots__ = ()
+
+
 class CellsIn(Converter):
     """Ranges as the runtime sent them (no per-cell xlwings stages); pumpxl.excel.cells
     cleans what it reads with :func:`clean`, numbers in bulk."""
@@ -123,6 +138,8 @@ class CellsOut(Converter):
 
     @staticmethod
     def write_value(value: Any, options: dict[str, Any]) -> Any:
+        if isinstance(value, Ready):
+            return value
         runtime = options.get("runtime")
         rows = [i for i, row in enumerate(value) if NA in row]
         if rows:
