@@ -74,7 +74,17 @@ HOW_TO = [
         "makes.",
         "text",
     ),
-    ("XmR: each measure's XmR table and chart (natural process limits, signals).", "text"),
+    (
+        "XmR: each measure's XmR table and chart (natural process limits, signals), computed by "
+        "the spreadsheet's own formulas from the Data sheet, so they follow your edits in Excel, "
+        "LibreOffice or Google Sheets. With pumpxl's Excel functions installed (xlwings add-in), "
+        "each block also gets pumpxl's description and signal words.",
+        "text",
+    ),
+    (
+        "Quick XmR: paste up to 200 values into column B for a quick XmR table and limits.",
+        "text",
+    ),
     ("", "text"),
     ("Commands", "heading"),
     ("pumpxl check WORKBOOK.xlsx  -  lists every problem with its cell, and PuMP warnings", "code"),
