@@ -1,7 +1,7 @@
 """The shipped workbooks without pumpxl's add-in: LibreOffice recomputes every formula on load
 (as it, Google Sheets or an Excel without the add-in would) and the XmR limits, phases,
-moving ranges and signals still equal the engine's; no cell shows an error except the
-``#N/A`` that keeps non-signal points off the charts; cells only the add-in can fill say so.
+moving ranges and signals still equal the engine's; no cell shows an error value; cells only
+the add-in can fill say so.
 The same formulas reproduce the published reference cases with each source's settings."""
 
 from __future__ import annotations
@@ -26,12 +26,13 @@ from pumpxl.core.narrative import signal_labels
 from pumpxl.core.rules import resolve_rules
 from pumpxl.workbook.native import Columns, NativeSpec, native_block
 from pumpxl.workbook.quick import NO_ADDIN, QUICK_VALUES
+from pumpxl.workbook.xmr_layout import CHART_COL, NO_POINT
 from pumpxl.workbook.xmr_sheet import NO_ADDIN_DESCRIBE
 
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATES = REPO / "workbook_templates"
 REF = Path(__file__).parent / "reference"
-SIGNAL_POINT_COLUMNS = {"K", "L", "M"}  # Improvement / Concern / Other point (chart only)
+
 
 
 def number(v: Any) -> float:
@@ -73,18 +74,10 @@ def blocks(rows: list[list[Any]]) -> dict[str, tuple[int, int]]:
 
 
 @pytest.mark.parametrize("name", ["example", "template"])
-def test_no_error_value_anywhere_but_the_chart_gaps(
-    recalculated: dict[str, Path], name: str
-) -> None:
+def test_no_error_value_anywhere(recalculated: dict[str, Path], name: str) -> None:
     errors = error_cells(recalculated[name])
     assert set(errors) >= {"Data", "XmR", "Quick XmR"}
-    for sheet, cells in errors.items():
-        for col, row, value in cells:
-            assert sheet == "XmR" and col in SIGNAL_POINT_COLUMNS and value == "#N/A", (
-                sheet,
-                f"{col}{row}",
-                value,
-            )
+    assert {sheet: cells for sheet, cells in errors.items() if cells} == {}
 
 
 def test_every_example_limit_equals_the_engine(recalculated: dict[str, Path]) -> None:
@@ -114,9 +107,36 @@ def test_every_example_limit_equals_the_engine(recalculated: dict[str, Path]) ->
                 flagged = any(
                     s.assessment == meaning and i in s.points for s in r.signals
                 )
-                assert (row[c] == r.values[i]) if flagged else row[c] in ("", None), (mid, i, c)
+                # no point: a number below every axis, which no spreadsheet draws
+                assert row[c] == (r.values[i] if flagged else float(NO_POINT)), (mid, i, c)
         assert rows[first - 2][0] == NO_ADDIN_DESCRIBE  # says what the add-in would add
     assert sum(len(a.xmr.signals) for a in analysed.values()) >= 15  # signals were compared
+
+
+def test_calc_charts_step_between_phases(tmp_path: Path) -> None:
+    """``pumpxl calc`` charts draw each phase's central line and limits as a line of its own
+    (blank outside the phase), so phases meet as steps: the M01 chart has a line per phase
+    and each covers exactly its phase's periods."""
+    from pumpxl.cli import main
+    from pumpxl.workbook.cells import column_letter
+
+    out = tmp_path / "calc.xlsx"
+    assert main(["calc", "-o", str(out)]) == 0
+    rows = grid(out, "XmR")
+    first, stop = blocks(rows)["M01"]
+    r = analyse(example_model())["M01"].xmr
+    assert len(r.phases) == 2
+    for k, p in enumerate(r.phases):
+        for j, name in enumerate(("central_line", "unpl", "lnpl")):
+            got = [rows[first + i][CHART_COL + 3 * k + j] for i in range(stop - first)]
+            want = [r.per_point[name][i] if p.start <= i < p.stop else math.nan
+                    for i in range(len(r))]  # fmt: skip
+            assert all(same(w, g) for w, g in zip(want, got, strict=True)), (k, name)
+    with zipfile.ZipFile(out) as z:
+        charts = "".join(z.read(n).decode() for n in z.namelist() if "charts/chart" in n)
+    for k in range(2):  # phase k's central line is one of the chart's series
+        ref = f"XmR!${column_letter(CHART_COL + 3 * k)}${first + 1}:"
+        assert ref in charts, ref
 
 
 def test_the_quick_sheet_works_without_the_addin(recalculated: dict[str, Path]) -> None:

@@ -47,13 +47,26 @@ class Formats:
         self.note = add({"italic": True, "font_color": "#555555"})
         self.link = add({"font_color": "#1F4E79", "underline": 1, "valign": "top"})
         self.decimals: dict[int, Any] = {}
+        self._custom: dict[str, Any] = {}
         self._wb = wb
+
+    @staticmethod
+    def num_format(decimals: int) -> str:
+        return "#,##0" + ("." + "0" * decimals if decimals else "")
 
     def num(self, decimals: int) -> Any:
         if decimals not in self.decimals:
-            fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+            fmt = self.num_format(decimals)
             self.decimals[decimals] = self._wb.add_format({"num_format": fmt, "valign": "top"})
         return self.decimals[decimals]
+
+    def custom(self, num_format: str) -> Any:
+        """A number format of its own (one format object per distinct text)."""
+        if num_format not in self._custom:
+            self._custom[num_format] = self._wb.add_format(
+                {"num_format": num_format, "valign": "top"}
+            )
+        return self._custom[num_format]
 
 
 def new_workbook(path: Path, *, recalculate: bool = False) -> tuple[Workbook, Formats]:

@@ -13,6 +13,8 @@ from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.narrative import decimals_for
 from pumpxl.workbook.xlsx import literal
 from pumpxl.workbook.xmr_layout import (
+    CHART_COL,
+    CHART_LINES,
     MEANING_HEX,
     MEANING_OF,
     RECALC_COL,
@@ -35,6 +37,7 @@ def xmr_chart(
 ) -> None:
     name = ws.get_name()
     first, last = block.first_row, block.last_row
+    n_phases = max(1, len(a.xmr.phases))
 
     def ref(col: int) -> list[Any]:
         return [name, first, col, last, col]
@@ -58,25 +61,26 @@ def xmr_chart(
             },
         }
     )
-    chart.add_series(
-        {
-            "name": "Central line",
-            "categories": cats,
-            "values": ref(4),
-            "line": {"color": "#2E7D32", "width": 1.5},
-            "marker": {"type": "none"},
-        }
-    )
-    for col, label in ((5, "Upper limit"), (6, "Lower limit")):
-        chart.add_series(
-            {
-                "name": label,
-                "categories": cats,
-                "values": ref(col),
-                "line": {"color": "#C62828", "width": 1.25, "dash_type": "dash"},
-                "marker": {"type": "none"},
-            }
-        )
+    styles = {
+        4: {"color": "#2E7D32", "width": 1.5},
+        5: {"color": "#C62828", "width": 1.25, "dash_type": "dash"},
+        6: {"color": "#C62828", "width": 1.25, "dash_type": "dash"},
+    }
+    # calc outputs: a line per phase (blank cells are gaps everywhere), so phases step; the
+    # PuMP workbook's formulas cannot leave a gap that both Excel and LibreOffice skip, so
+    # its lines run through the whole block and join phases with a slope
+    n_lines = n_phases if src is None else 1
+    for k in range(n_lines):  # series 1-3 are the first lines; the later ones leave the legend
+        for j, (col, label) in enumerate(CHART_LINES):
+            chart.add_series(
+                {
+                    "name": label,
+                    "categories": cats,
+                    "values": ref(CHART_COL + 3 * k + j if src is None else col),
+                    "line": styles[col],
+                    "marker": {"type": "none"},
+                }
+            )
     if a.targets is not None:
         chart.add_series(
             {
@@ -138,8 +142,10 @@ def xmr_chart(
     if m.upper_bound is not None and hi + pad > m.upper_bound:
         y["max"] = float(m.upper_bound)
     chart.set_y_axis(y)
-    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    later = list(range(4, 1 + 3 * n_lines))  # the later phases' lines repeat phase 1's names
+    chart.set_legend({"position": "bottom", "font": {"size": 8}, "delete_series": later})
     chart.show_blanks_as("gap")
+    chart.show_hidden_data()  # calc outputs' per-phase lines sit in hidden columns
     chart.set_size({"width": 760, "height": 330})
     ws.insert_chart(block.header_row - 2, RECALC_COL + 1, chart, {"x_offset": 10, "y_offset": 4})
 

@@ -10,7 +10,11 @@ from typing import Any
 from pumpxl.core.model import PumpModel
 
 __all__ = [
+    "CHART_COL",
+    "CHART_LINES",
     "HELPER_COL",
+    "NO_POINT",
+    "NO_POINT_FORMAT",
     "MEANING_HEX",
     "MEANING_OF",
     "RECALC_COL",
@@ -32,6 +36,17 @@ SIGNAL_COLUMNS: tuple[tuple[str, str, Callable[[str], bool]], ...] = (
 SIGNAL_COL = 10  # K: the first of SIGNAL_COLUMNS
 RECALC_COL = SIGNAL_COL + len(SIGNAL_COLUMNS)  # N: the dates limits were recalculated from
 HELPER_COL = 30  # AE: the native formulas' working columns (hidden), right of the chart
+#: In ``calc`` outputs, the chart's central line and limits, one column each per phase
+#: (hidden, blank outside the phase): a line per phase, so that phases meet as steps.
+CHART_COL = HELPER_COL + 64
+CHART_LINES = ((4, "Central line"), (5, "Upper limit"), (6, "Lower limit"))
+#: In the PuMP workbook, what a signal-point column holds where there is no signal point: a
+#: number far below any chart's axis, so no spreadsheet draws it. The usual #N/A is a gap
+#: in Excel but is drawn as zero by LibreOffice, and an empty text the other way round.
+#: The cells' number format shows it as blank.
+NO_POINT = "-1E+307"
+NO_POINT_FORMAT = '[<-1E+306]"";'
+
 MEANING_OF = {"Improvement": "improvement", "Concern": "concern", "Other": "neutral"}
 #: NHS Making Data Count colours: blue improvement, orange concern, purple neither.
 MEANING_HEX = {"improvement": "#1F6FB5", "concern": "#E07A10", "neutral": "#7A3E9D"}

@@ -31,7 +31,11 @@ from pumpxl.workbook.native import Columns, NativeSpec, native_block
 from pumpxl.workbook.xlsx import Formats, print_setup
 from pumpxl.workbook.xmr_chart import xmr_chart
 from pumpxl.workbook.xmr_layout import (
+    CHART_COL,
+    CHART_LINES,
     HELPER_COL,
+    NO_POINT,
+    NO_POINT_FORMAT,
     RECALC_COL,
     SIGNAL_COL,
     SIGNAL_COLUMNS,
@@ -108,6 +112,8 @@ def write_xmr_blocks(
     ws.set_column(RECALC_COL, RECALC_COL, 12)
     if sources is not None:  # the native formulas' working columns
         ws.set_column(HELPER_COL, HELPER_COL + 60, 14, None, {"hidden": True})
+    else:  # the chart's lines, a column each per phase
+        ws.set_column(CHART_COL, CHART_COL + 3 * 12, 10, None, {"hidden": True})
     print_setup(ws, repeat_header=False)
     blocks = []
     row = start_row
@@ -151,6 +157,7 @@ def _xmr_block(
         _formula_rows(f, ws, a, block, src, weekly)
     else:
         _value_rows(f, ws, a, block, weekly)
+        _chart_lines(f, ws, a, block)
     if r.latest_index is not None:  # a chart of blanks only would have no scale
         xmr_chart(wb, ws, a, block, weekly, src)
     return block
@@ -184,6 +191,21 @@ def _value_rows(
             ws.write_number(rr, 9, float(target[i]), num)
     for j, p in enumerate(r.phases[1:]):
         ws.write_datetime(first + j, RECALC_COL, a.dates[p.start].to_pydatetime(), f.month)
+
+
+def _chart_lines(f: Formats, ws: Worksheet, a: AnalysedMeasure, block: XmrBlock) -> None:
+    """Each phase's central line and limits in columns of their own, blank outside the phase,
+    so that the chart draws a line per phase and phases meet as steps instead of slopes."""
+    r, first = a.xmr, block.first_row
+    num = f.num(decimals_for(r.mr_bar))
+    per = [r.per_point[k] for k in ("central_line", "unpl", "lnpl")]
+    for k, p in enumerate(r.phases):
+        for j, (_, label) in enumerate(CHART_LINES):
+            c = CHART_COL + 3 * k + j
+            ws.write_string(block.header_row, c, f"{label}, phase {k + 1}")
+            for i in range(p.start, p.stop):
+                if not math.isnan(per[j][i]):
+                    ws.write_number(first + i, c, float(per[j][i]), num)
 
 
 def _cached(v: float) -> Any:
@@ -252,6 +274,7 @@ def _formula_rows(
     )
     recalc = column_letter(RECALC_COL)
     phases = f"${recalc}${first + 1}:${recalc}${first + len(src.recalc_rows)}"
+    point = f.custom(NO_POINT_FORMAT + f.num_format(decimals_for(r.mr_bar)))
     for i in range(n):
         rr, k = first + i, src.data_first + i
         stamp = a.dates[i].to_pydatetime()
@@ -272,19 +295,12 @@ def _formula_rows(
             ws.write_formula(
                 rr,
                 c,
-                f"=IF({test.format(cell=f'I{rr + 1}')},B{rr + 1},NA())",
-                num,
-                float(v) if flagged(labels[i]) else "#N/A",
+                f"=IF({test.format(cell=f'I{rr + 1}')},B{rr + 1},{NO_POINT})",
+                point,
+                float(v) if flagged(labels[i]) else float(NO_POINT),
             )
         if not math.isnan(target[i]):
             ws.write_number(rr, 9, float(target[i]), num)
-    ws.conditional_format(  # the #N/A that keeps non-signal points off the chart
-        first,
-        SIGNAL_COL,
-        last,
-        RECALC_COL - 1,
-        {"type": "formula", "criteria": f"=ISNA(K{first + 1})", "format": f.hidden_error},
-    )
     for j, start in enumerate(starts):
         stamp = a.dates[start].to_pydatetime()
         if j < len(src.recalc_rows):
