@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import shutil
 import subprocess
@@ -391,6 +392,35 @@ def test_poster_cards_end_above_the_feedback_area(tmp_path: Path) -> None:
         for card in cards:
             assert card.top + card.height <= label.top, n
             assert "Data: Training log, Training log" not in card.text_frame.text
+
+
+def test_posters_show_each_measures_chart(tmp_path: Path) -> None:
+    """A gallery walk reacts to what the measures show: each drafted measure with values has
+    its native XmR chart on its poster, beside (not over) its card's words, above the
+    feedback area, plotting the measure's own values."""
+    from pumpxl.core.analysis import analyse
+
+    model = example_model()
+    analysed = analyse(model)
+    path = tmp_path / "g.pptx"
+    build_gallery(model, path, analysed=analysed)
+    charts = 0
+    for slide, rid in zip(Presentation(str(path)).slides, model.result_order(), strict=True):
+        frames = [s for s in slide.shapes if s.has_chart]
+        texts = [s for s in slide.shapes if s.has_text_frame and "\nOwner: " in s.text_frame.text]
+        label = next(s for s in slide.shapes if s.has_text_frame and s.text_frame.text == "Your feedback")
+        drafted = model.measures_of(rid)
+        assert len(frames) == len(texts) == len(drafted), rid
+        for frame, text, m in zip(frames, texts, drafted, strict=True):
+            assert text.text_frame.text.startswith(m.name)
+            assert frame.left >= text.left + text.width  # beside the words, not over them
+            assert frame.top >= text.top and frame.top + frame.height <= text.top + text.height
+            assert frame.top + frame.height <= label.top
+            values = list(frame.chart.plots[0].series[0].values)
+            expected = analysed[m.id].xmr.values
+            assert [None if math.isnan(v) else v for v in expected] == values
+            charts += 1
+    assert charts == len(model.measures)
 
 
 @pytest.mark.parametrize("seed", range(5))

@@ -15,6 +15,7 @@ from pumpxl.core.model import PumpModel
 from pumpxl.core.narrative import status_line
 from pumpxl.core.vocabulary import DIRECTION_LABELS
 from pumpxl.files import atomic_output
+from pumpxl.report.chart import add_xmr_chart
 from pumpxl.report.design import (
     GREY,
     INK,
@@ -32,6 +33,10 @@ from pumpxl.report.design import (
 __all__ = ["build_gallery"]
 
 A3_PORTRAIT = (Inches(11.69), Inches(16.54))
+CHART_KEY = (
+    "Charts: central line green, natural process limits red dashed, target dotted; diamonds "
+    "mark signals (blue improvement, orange concern)."
+)
 
 
 def build_gallery(
@@ -112,11 +117,31 @@ def build_gallery(
                 colour=INK,
             )
         else:
-            card_h = min(
-                int(Inches(3.4)), (space - int(Inches(0.2)) * (len(drafts) - 1)) // len(drafts)
-            )
+            gaps = int(Inches(0.2)) * (len(drafts) - 1)
+            card_h = min(int(Inches(5.2)), (space - gaps) // len(drafts))
+            # small cards have no room for a legend: one key for the poster's charts instead
+            legend = card_h >= int(Inches(3.2))
+            if not legend:
+                key = slide.shapes.add_textbox(m_, top, width, int(Inches(0.5)))
+                fit_text(key, CHART_KEY, size=14, min_size=11, colour=GREY)
+                top += int(Inches(0.6))
+                card_h = (space - int(Inches(0.6)) - gaps) // len(drafts)
             for m in drafts:
                 card = panel(slide, Box(m_, top, width, card_h))
+                a = analysed.get(m.id)
+                if a is not None and a.xmr.latest_index is not None:
+                    # the measure's XmR chart (native, editable) on the card's right: a gallery
+                    # walk asks people to react to what the measure shows, not only its words
+                    text_w = int(width * 0.5)
+                    pad = int(Inches(0.12))
+                    chart = add_xmr_chart(
+                        slide,
+                        a,
+                        Box(m_ + text_w, top + pad, width - text_w - pad, card_h - 2 * pad),
+                        font_size=12,
+                    )
+                    chart.has_legend = legend
+                    card = slide.shapes.add_textbox(m_, top, text_w, card_h)
                 lines = [m.name]
                 facts = [
                     ("What it shows", m.description),
