@@ -19,7 +19,7 @@ from pumpxl.core.xmr import xmr
 from pumpxl.workbook.cells import column_letter
 from pumpxl.workbook.formulas import formula, text_literal
 from pumpxl.workbook.native import Columns, NativeSpec, native_block
-from pumpxl.workbook.xlsx import Formats, print_setup
+from pumpxl.workbook.xlsx import Formats, FormulaSheet, print_setup
 
 __all__ = ["QUICK_ROWS", "QUICK_VALUES", "quick_xmr_sheet"]
 
@@ -31,7 +31,7 @@ NO_ADDIN = "needs pumpxl's Excel functions (xlwings add-in); the table and limit
 
 def quick_xmr_sheet(wb: Workbook, f: Formats) -> None:
     """A scratch sheet: paste values in column B and the XmR table follows beside them."""
-    ws = wb.add_worksheet("Quick XmR")
+    ws = wb.add_worksheet("Quick XmR", worksheet_class=FormulaSheet)
     ws.write_string(
         0,
         0,

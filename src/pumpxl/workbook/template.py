@@ -21,7 +21,7 @@ from pumpxl.core.vocabulary import DIRECTION_LABELS, choice_label
 from pumpxl.files import atomic_output
 from pumpxl.workbook.layout import SHEETS, Column, Sheet
 from pumpxl.workbook.quick import quick_xmr_sheet
-from pumpxl.workbook.xlsx import Formats, new_workbook, print_setup
+from pumpxl.workbook.xlsx import Formats, FormulaSheet, new_workbook, print_setup
 from pumpxl.workbook.xmr_sheet import data_sources, write_xmr_blocks
 
 __all__ = ["write_pump_workbook"]
@@ -323,7 +323,7 @@ def write_pump_workbook(
         _how_to(wb, f)
         for spec in SHEETS:
             _table_sheet(wb, f, spec, _model_rows(model, spec))
-        ws = wb.add_worksheet("XmR")
+        ws = wb.add_worksheet("XmR", worksheet_class=FormulaSheet)
         ws.write_string(0, 0, "XmR charts", f.title)
         if model is not None and model.measures and xmr_sheet:
             if analysed is None:
