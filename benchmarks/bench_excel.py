@@ -19,28 +19,17 @@ os.environ["XLWINGS_ON_SERVER"] = "true"
 os.environ["XLWINGS_LICENSE_KEY"] = "noncommercial"
 os.environ["XLWINGS_ENABLE_SOCKETIO"] = "false"
 
-import numpy as np
 import xlwings
 import xlwings.server
+from calls import xmr_table_body, xmr_table_values
 
 import pumpxl
 from pumpxl import excel
 
 
 def main() -> int:
-    rng = np.random.default_rng(5)
-    values = np.round(rng.normal(50, 4, 260), 2)
-    values[130:] += 5
-    body = {
-        "client": "Office.js",
-        "func_name": "xmr_table",
-        "args": [[[float(v)] for v in values], [[None]], [[None]], [["pump"]], [["up"]]],
-        "caller_address": "[Book1.xlsx]Sheet1!C2",
-        "culture_info_name": "en-US",
-        "date_format": "M/d/yyyy",
-        "version": xlwings.__version__,
-        "runtime": "1.4",
-    }
+    values = xmr_table_values()
+    body = xmr_table_body(xlwings.__version__)
     loop = asyncio.new_event_loop()
 
     def office() -> None:

@@ -24,9 +24,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
-import numpy as np
+from calls import xmr_table_body
 
 from pumpxl.runtimes import write_server_project
 
@@ -37,22 +38,6 @@ local f = io.open("{body}", "r")
 wrk.body = f:read("*a")
 f:close()
 """
-
-
-def request_body() -> dict[str, object]:
-    rng = np.random.default_rng(5)
-    values = np.round(rng.normal(50, 4, 260), 2)
-    values[130:] += 5
-    return {
-        "client": "Office.js",
-        "func_name": "xmr_table",
-        "args": [[[float(v)] for v in values], [[None]], [[None]], [["pump"]], [["up"]]],
-        "caller_address": "[Book1.xlsx]Sheet1!C2",
-        "culture_info_name": "en-US",
-        "date_format": "M/d/yyyy",
-        "version": "0.0",
-        "runtime": "1.4",
-    }
 
 
 def free_port() -> int:
@@ -86,7 +71,7 @@ def serve(project: Path, workers: int, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start")
 
 
-async def httpx_load(url: str, body: dict[str, object], seconds: float, connections: int) -> int:
+async def httpx_load(url: str, body: dict[str, Any], seconds: float, connections: int) -> int:
     done = 0
     stop = time.monotonic() + seconds
     limits = httpx.Limits(max_connections=connections)
@@ -122,7 +107,7 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--connections", type=int, default=8)
     args = p.parse_args()
-    body = request_body()
+    body = xmr_table_body()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         project = work / "project"

@@ -33,13 +33,15 @@ def soffice() -> str:
     return found
 
 
-def recalculate(path: Path, work: Path) -> Path:
-    """``path`` opened in LibreOffice with every formula recomputed, saved as xlsx in
-    ``work``; a profile of its own, so tests may run side by side."""
-    profile = work / "lo-profile"
-    (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE)
-    out = work / "recalculated"
+def convert(path: Path, work: Path, to: str, *, recalculate: bool = False) -> Path:
+    """``path`` opened in LibreOffice and saved as ``to`` (pdf, xlsx, ...) in ``work``, with
+    a profile of its own so tests may run side by side; ``recalculate`` computes every
+    formula on load."""
+    profile = work / ("lo-recalc" if recalculate else "lo-profile")
+    if recalculate:
+        (profile / "user").mkdir(parents=True, exist_ok=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_PROFILE)
+    out = work / f"converted-{to}"
     subprocess.run(
         [
             soffice(),
@@ -47,7 +49,7 @@ def recalculate(path: Path, work: Path) -> Path:
             "--headless",
             "--norestore",
             "--convert-to",
-            "xlsx",
+            to,
             "--outdir",
             str(out),
             str(path),
@@ -56,9 +58,14 @@ def recalculate(path: Path, work: Path) -> Path:
         capture_output=True,
         timeout=300,
     )
-    result = out / (path.stem + ".xlsx")
+    result = out / f"{path.stem}.{to}"
     assert result.exists(), "LibreOffice exits 0 even when it cannot load a file"
     return result
+
+
+def recalculate(path: Path, work: Path) -> Path:
+    """``path`` with every formula recomputed by LibreOffice, saved as xlsx in ``work``."""
+    return convert(path, work, "xlsx", recalculate=True)
 
 
 CELL = re.compile(r'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import shutil
 import subprocess
 import zipfile
 from dataclasses import replace
@@ -14,6 +12,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from libre import convert
 from pptx import Presentation
 from pptx.oxml.ns import qn
 
@@ -272,36 +271,9 @@ def test_gallery_has_a_poster_per_result(tmp_path: Path) -> None:
     assert prs.slide_height > prs.slide_width  # portrait A3
 
 
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
 def test_decks_render_through_libreoffice(decks: dict[str, Path], tmp_path: Path) -> None:
-    soffice = _soffice()
-    if soffice is None:
-        if os.environ.get("CI"):
-            pytest.fail("LibreOffice is required in CI (.ci/run installs it)")
-        pytest.skip("LibreOffice not installed (CI installs it)")
-    profile = tmp_path / "profile"
     deck = decks["Board"]
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(deck),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=240,
-    )
-    pdf = tmp_path / (deck.stem + ".pdf")
-    assert pdf.exists(), "LibreOffice exits 0 even when it cannot load a file"
+    pdf = convert(deck, tmp_path, "pdf")
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
     pages = int(
         next(line.split()[-1] for line in info.stdout.splitlines() if line.startswith("Pages:"))
