@@ -139,6 +139,55 @@ def test_calc_charts_step_between_phases(tmp_path: Path) -> None:
         assert ref in charts, ref
 
 
+def test_every_rule_preset_and_awkward_series_in_the_workbook(tmp_path: Path) -> None:
+    """The example with NHS, Wheeler and Anhoej rules on some measures, a measure with a run
+    of gaps and trailing blanks, one with a single value, one with none, and one with
+    exclusions and a gap: recalculated without the add-in, no error value, and every block
+    equals the engine (Anhoej's runs analysis aside, which only the add-in computes)."""
+    from dataclasses import replace
+
+    from pumpxl.workbook.template import write_pump_workbook
+
+    m = example_model()
+    measures, series = dict(m.measures), dict(m.series)
+    rules = {"M01": "nhs", "M02": "wheeler", "M03": "anhoej", "M04": "nhs"}
+    for mid, preset in rules.items():
+        measures[mid] = replace(measures[mid], rules=preset)
+    free = [k for k in measures if k not in {rc.measure for rc in m.recalculations}]
+    gaps, one, none_, excluded = free[1], free[2], free[3], free[4]
+    v = series[gaps].values.copy()
+    v[3:8] = v[-2:] = np.nan
+    series[gaps] = replace(series[gaps], values=v)
+    v = np.full(len(series[one]), np.nan)
+    v[4] = 3.0
+    series[one] = replace(series[one], values=v)
+    series[none_] = replace(series[none_], values=np.full(len(series[none_]), np.nan))
+    ex = series[excluded].exclude.copy()
+    ex[[2, 3, 10]] = True
+    v = series[excluded].values.copy()
+    v[11] = np.nan
+    series[excluded] = replace(series[excluded], exclude=ex, values=v)
+    model = replace(m, measures=measures, series=series)
+    path = tmp_path / "awkward.xlsx"
+    write_pump_workbook(path, model)
+    out = recalculate(path, tmp_path)
+    assert {k: v for k, v in error_cells(out).items() if v} == {}
+    rows = grid(out, "XmR")
+    found = blocks(rows)
+    for mid, a in analyse(model).items():
+        r, (first, _) = a.xmr, found[mid]
+        labels = signal_labels(r)
+        for i in range(len(r)):
+            row = rows[first + i]
+            for c, column in (
+                (2, r.moving_ranges), (4, r.per_point["central_line"]), (5, r.per_point["unpl"]),
+                (6, r.per_point["lnpl"]), (7, r.per_point["url"]),
+            ):  # fmt: skip
+                assert same(float(column[i]), row[c]), (mid, i, c)
+            if rules.get(mid) != "anhoej":
+                assert row[8] == labels[i], (mid, i)
+
+
 def test_the_quick_sheet_works_without_the_addin(recalculated: dict[str, Path]) -> None:
     for name in ("example", "template"):
         rows = grid(recalculated[name], "Quick XmR")
