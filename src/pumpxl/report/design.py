@@ -17,6 +17,7 @@ from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.errors import OutputError
 from pumpxl.core.interpret import Reading
+from pumpxl.report.fonts import line_count
 
 __all__ = [
     "MEANING_COLOURS",
@@ -232,22 +233,9 @@ class Deck:
         return slide, area
 
 
-def text_lines(text: str, width_emu: int, size_pt: float) -> int:
-    """Lines a text needs in a box of that width (average glyph about 0.5 em in Calibri)."""
-    chars_per_line = max(8, int(width_emu / Emu(Pt(size_pt)) / 0.5))
-    lines = 0
-    for para in text.split("\n"):
-        words, cur = para.split(), 0
-        count = 1
-        for w in words:
-            add = len(w) + (1 if cur else 0)
-            if cur + add > chars_per_line and cur:
-                count += 1
-                cur = len(w)
-            else:
-                cur += add
-        lines += count
-    return lines
+def text_lines(text: str, width_emu: int, size_pt: float, bold: bool = False) -> int:
+    """Lines a text needs in a box of that width, measured with the deck's font."""
+    return line_count(text, Emu(width_emu).pt, size_pt, bold)
 
 
 def fit_text(
@@ -261,13 +249,15 @@ def fit_text(
     colour: RGBColor = INK,
     align: Any = PP_ALIGN.LEFT,
     anchor: Any = MSO_ANCHOR.TOP,
+    inset: int | None = None,
 ) -> bool:
     """Put ``text`` in ``shape`` at the largest size from ``size`` down to ``min_size`` at
-    which it fits; if it never fits, cut it with an ellipsis. Returns False when cut."""
+    which it fits; if it never fits, cut it with an ellipsis. Returns False when cut.
+    ``inset``: the left and right margin (0.1 in unless given)."""
     tf = shape.text_frame
     tf.word_wrap = True
     tf.auto_size = None
-    inset = int(Inches(0.1))
+    inset = int(Inches(0.1)) if inset is None else inset
     tf.margin_left = tf.margin_right = inset
     tf.margin_top = tf.margin_bottom = int(Inches(0.05))
     tf.vertical_anchor = anchor
@@ -276,7 +266,7 @@ def fit_text(
     chosen, fits = min_size, False
     s = size
     while s >= min_size:
-        if text_lines(text, width, s) * Emu(Pt(s * 1.2)) <= height:
+        if text_lines(text, width, s, bold) * Emu(Pt(s * 1.2)) <= height:
             chosen, fits = s, True
             break
         s -= 1
@@ -284,7 +274,7 @@ def fit_text(
     if not fits:
         max_lines = max(1, int(height / Emu(Pt(min_size * 1.2))))
         words = text.split()
-        while words and text_lines(" ".join(words) + " …", width, min_size) > max_lines:
+        while words and text_lines(" ".join(words) + " …", width, min_size, bold) > max_lines:
             words = words[: max(0, len(words) - max(1, len(words) // 20))]
         shown = " ".join(words) + " …"
     tf.clear()

@@ -9,7 +9,7 @@ from typing import Any
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
-from pptx.util import Inches, Pt
+from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure, predictability_verdict
 from pumpxl.core.drafts import draft
@@ -43,6 +43,7 @@ from pumpxl.report.design import (
     fit_text,
     panel,
 )
+from pumpxl.report.fonts import line_count as text_lines_pt
 from pumpxl.report.headline import mdc_icons
 from pumpxl.report.slides import fmt as _fmt
 from pumpxl.report.slides import measure_state
@@ -153,11 +154,23 @@ def measure_slide(
     blocks = [*questions, ("Decisions it informs", decisions + who)]
     heading_h = int(Inches(0.32))
     free = side.bottom - top - len(blocks) * (heading_h + int(Inches(0.08)))
+    # each block first gets the room its text needs at 12 pt (measured with the deck's font),
+    # then what is left goes by length; when even that is too much, room is shared by need
+    text_w = Emu(side.width - int(Inches(0.2))).pt
+    needs = [
+        int(Pt(text_lines_pt(text, text_w, 12) * 12 * 1.2)) + int(Inches(0.12))
+        for _, text in blocks
+    ]
     weights = [max(1, len(text)) ** 0.6 + 6 for _, text in blocks]
     weights[-1] = min(weights[-1], 8)
-    total = sum(weights)
-    for (heading, text), w in zip(blocks, weights, strict=True):
-        h = int(free * w / total)
+    if sum(needs) <= free:
+        extra = free - sum(needs)
+        heights = [n + int(extra * w / sum(weights)) for n, w in zip(needs, weights, strict=True)]
+    else:  # every block keeps at least two lines at the smallest size; the rest by need
+        floor = int(Pt(2 * 9 * 1.2)) + int(Inches(0.12))
+        rest = max(0, free - floor * len(blocks))
+        heights = [floor + int(rest * n / sum(needs)) for n in needs]
+    for (heading, text), h in zip(blocks, heights, strict=True):
         label = slide.shapes.add_textbox(side.left, top, side.width, heading_h)
         fit_text(
             label, heading, size=13, min_size=11, bold=True, colour=NAVY, anchor=MSO_ANCHOR.BOTTOM

@@ -11,12 +11,13 @@ from lxml import etree
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
-from pptx.util import Inches, Pt
+from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.model import PumpModel
 from pumpxl.core.vocabulary import LAYERS
 from pumpxl.report.design import GREY, INK, LAYER_COLOURS, RULE, Box, Deck, fit_text
+from pumpxl.report.fonts import line_count
 from pumpxl.report.slides import measure_state
 
 __all__ = ["results_map_slide"]
@@ -49,6 +50,29 @@ def _links(
             conn.line.width = Pt(1.75)
             _arrow_end(conn)
             first_box.addprevious(conn._element)  # behind the boxes
+
+
+def _shrink_to_fit(shape: Any, box: Box) -> None:
+    """The box's text a point smaller at a time until it fits at its final weights (the
+    audience's own measures are set bold after fitting, and bold is wider)."""
+    tf = shape.text_frame
+    width = Emu(box.width - int(Inches(0.2))).pt
+    room = Emu(box.height - int(Inches(0.1))).pt
+    runs = [r for p in tf.paragraphs for r in p.runs]
+    size = max(r.font.size.pt for r in runs if r.font.size is not None)
+
+    def need(pt: float) -> float:
+        total = 0.0
+        for p in tf.paragraphs:
+            text = "".join(r.text for r in p.runs)
+            bold = any(r.font.bold for r in p.runs)
+            total += line_count(text, width, pt, bold) * pt * 1.2
+        return total
+
+    while size > 7 and need(size) > room:
+        size -= 1
+    for r in runs:
+        r.font.size = Pt(size)
 
 
 def results_map_slide(
@@ -130,6 +154,7 @@ def results_map_slide(
             sym.font.size = size
         if not mine:
             paras[-1].runs[0].font.color.rgb = GREY
+        _shrink_to_fit(shape, box)
     _links(slide, model, boxes, shapes)
     lines = []
     for rid in model.result_order():

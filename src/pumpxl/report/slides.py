@@ -8,7 +8,7 @@ from typing import Any
 
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
-from pptx.util import Emu, Inches
+from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.model import PumpModel
@@ -35,6 +35,7 @@ from pumpxl.report.design import (
     state_of,
     table_cell,
 )
+from pumpxl.report.fonts import line_count
 
 __all__ = ["fmt", "glance_slides", "measure_state", "recent_notes", "title_slide"]
 
@@ -123,58 +124,105 @@ def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | N
     return slide
 
 
+GLANCE_HEADS = ["Measure", "Period", "Latest", "Unit", "Central line", "Limits", "Now", "Target"]
+GLANCE_WIDTHS = [3.0, 1.3, 1.0, 1.2, 1.1, 1.6, 2.9, 1.8]  # inches, scaled to the slide
+GLANCE_SIZE = 11  # pt, the notes below a state 10 pt
+GLANCE_HEAD_H = int(Inches(0.45))
+GLANCE_KEY_H = int(Inches(0.5))
+GLANCE_ROW_MAX = int(Inches(1.2))  # rows grow to fill a page, up to this
+
+
+def _glance_row(a: AnalysedMeasure) -> tuple[list[str], Any, Any]:
+    """A measure's cells in the At a glance table, its state and its assurance."""
+    x = a.xmr
+    i = x.latest_index
+    d = value_decimals(x.values, x.mr_bar)
+    latest = number_format(float(x.values[i]), d) if i is not None else "no values"
+    period = period_label(x, i, a.measure.frequency) if i is not None else "-"
+    if x.phases and x.phases[-1].has_limits:
+        limits = f"{fmt(a, x.lnpl)} – {fmt(a, x.unpl)}"
+    else:
+        limits = "too few values" if i is not None else "-"
+    state = measure_state(a)
+    signal_words = sorted({RULE_LABELS[s.rule][0] for s in a.reading.latest})
+    now = state.label + (f" ({', '.join(signal_words)})" if signal_words else "")
+    assurance = ASSURANCE.get(x.assurance or "")
+    target = (
+        f"{assurance.symbol} {assurance.word} ({fmt(a, x.latest_target)})"
+        if assurance
+        else "no target"
+    )
+    values = [
+        a.measure.name, period, latest, a.measure.unit or "-", fmt(a, x.central_line), limits,
+        now, target,
+    ]  # fmt: skip
+    return values, state, assurance
+
+
+def _row_height(values: list[str], notes: tuple[tuple[str, Any], ...], widths: list[int]) -> int:
+    """The height a row needs for its cells' text at the table's sizes (margins included)."""
+    need = 0.0
+    for c, (text, w) in enumerate(zip(values, widths, strict=True)):
+        room = Emu(w - int(Inches(0.2))).pt
+        pts = line_count(text, room, GLANCE_SIZE, c in (6,)) * GLANCE_SIZE * 1.2
+        if c == 6:
+            pts += sum(line_count(t, room, GLANCE_SIZE - 1) * (GLANCE_SIZE - 1) * 1.2
+                       for t, _ in notes)  # fmt: skip
+        need = max(need, pts)
+    return max(int(Inches(0.55)), int(Pt(need)) + int(Inches(0.14)))
+
+
 def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> list[Any]:
-    """Every measure's state on one page (or more, eight rows a page)."""
-    pages = [measures[i : i + GLANCE_ROWS] for i in range(0, len(measures), GLANCE_ROWS)]
+    """Every measure's state on one page, or more: a page holds as many rows as fit (their
+    text measured with the deck's font), and a page's rows grow to fill it."""
+    heads, widths_in = GLANCE_HEADS, GLANCE_WIDTHS
+    subtitle = f"{audience}: where each measure stands, judged by its XmR chart"
+    first, probe = deck.slide("At a glance", subtitle=subtitle)  # retitled when pages follow
+    scale = probe.width / Emu(Inches(sum(widths_in)))
+    widths = [int(Inches(w) * scale) for w in widths_in]
+    room = probe.height - GLANCE_HEAD_H - GLANCE_KEY_H - int(Inches(0.1))
+    rows = []
+    for a in measures:
+        values, state, assurance = _glance_row(a)
+        notes = recent_notes(a)
+        rows.append((a, values, state, assurance, notes, _row_height(values, notes, widths)))
+    pages: list[list[Any]] = [[]]
+    used = 0
+    for row in rows:
+        if pages[-1] and (used + row[-1] > room or len(pages[-1]) >= GLANCE_ROWS):
+            pages.append([])
+            used = 0
+        pages[-1].append(row)
+        used += row[-1]
     slides = []
-    heads = ["Measure", "Period", "Latest", "Unit", "Central line", "Limits", "Now", "Target"]
-    widths = [3.0, 1.3, 1.0, 1.2, 1.1, 1.6, 2.9, 1.8]
     for k, page in enumerate(pages):
         more = f" ({k + 1} of {len(pages)})" if len(pages) > 1 else ""
-        slide, area = deck.slide(
-            f"At a glance{more}",
-            subtitle=f"{audience}: where each measure stands, judged by its XmR chart",
-        )
-        scale = area.width / Emu(Inches(sum(widths)))
-        row_h = int(Inches(0.55))
+        if k == 0:
+            slide, area = first, probe
+            if more:
+                title = next(sh for sh in slide.shapes if sh.has_text_frame
+                             and sh.text_frame.text == "At a glance")  # fmt: skip
+                fit_text(title, f"At a glance{more}", size=28, min_size=18, bold=True,
+                         colour=NAVY, anchor=MSO_ANCHOR.BOTTOM)  # fmt: skip
+        else:
+            slide, area = deck.slide(f"At a glance{more}", subtitle=subtitle)
+        heights = [row[-1] for row in page]
+        spare = room - sum(heights)
+        if spare > 0:  # grow the rows to fill the page
+            heights = [min(GLANCE_ROW_MAX, h + spare // len(page)) for h in heights]
         shape = slide.shapes.add_table(
-            len(page) + 1, len(heads), area.left, area.top, area.width, row_h * (len(page) + 1)
-        )
+            len(page) + 1, len(heads), area.left, area.top, area.width,
+            GLANCE_HEAD_H + sum(heights),
+        )  # fmt: skip
         table = shape.table
         for c, w in enumerate(widths):
-            table.columns[c].width = int(Inches(w) * scale)
+            table.columns[c].width = w
         for c, h in enumerate(heads):
             table_cell(table.cell(0, c), h, size=12, bold=True, colour=WHITE, fill=NAVY)
-        for r, a in enumerate(page, start=1):
-            x = a.xmr
-            i = x.latest_index
-            d = value_decimals(x.values, x.mr_bar)
-            latest = number_format(float(x.values[i]), d) if i is not None else "no values"
-            period = period_label(x, i, a.measure.frequency) if i is not None else "-"
-            if x.phases and x.phases[-1].has_limits:
-                limits = f"{fmt(a, x.lnpl)} – {fmt(a, x.unpl)}"
-            else:
-                limits = "too few values" if i is not None else "-"
-            state = measure_state(a)
-            signal_words = sorted({RULE_LABELS[s.rule][0] for s in a.reading.latest})
-            now = state.label + (f" ({', '.join(signal_words)})" if signal_words else "")
-            assurance = ASSURANCE.get(x.assurance or "")
-            target = (
-                f"{assurance.symbol} {assurance.word} ({fmt(a, x.latest_target)})"
-                if assurance
-                else "no target"
-            )
+        for r, ((_, values, state, assurance, notes, _), height) in enumerate(
+            zip(page, heights, strict=True), start=1
+        ):
             fill = LIGHT if r % 2 == 0 else None
-            values = [
-                a.measure.name,
-                period,
-                latest,
-                a.measure.unit or "-",
-                fmt(a, x.central_line),
-                limits,
-                now,
-                target,
-            ]
             for c, text in enumerate(values):
                 colour = (
                     state.colour if c == 6 else (assurance.colour if c == 7 and assurance else INK)
@@ -182,16 +230,16 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
                 table_cell(
                     table.cell(r, c),
                     text,
-                    size=11,
+                    size=GLANCE_SIZE,
                     colour=colour,
                     fill=fill,
                     bold=c == 6 and state.word != "Routine variation",
-                    then=recent_notes(a) if c == 6 else (),
+                    then=notes if c == 6 else (),
                 )
-            table.rows[r].height = row_h
+            table.rows[r].height = height
         table.rows[0].height = int(Inches(0.45))
         key = slide.shapes.add_textbox(
-            area.left, area.bottom - int(Inches(0.45)), area.width, int(Inches(0.45))
+            area.left, area.bottom - GLANCE_KEY_H, area.width, GLANCE_KEY_H
         )
         fit_text(
             key,
@@ -203,7 +251,8 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
             colour=GREY,
         )
         lines = [
-            f"{a.measure.name}: {status_line(a.xmr, a.reading, a.measure.frequency)}" for a in page
+            f"{a.measure.name}: {status_line(a.xmr, a.reading, a.measure.frequency)}"
+            for a, *_ in page
         ]
         slide.notes_slide.notes_text_frame.text = "\n".join(lines)
         slides.append(slide)

@@ -1,0 +1,196 @@
+"""A layout checker for generated decks, measuring text with real font metrics.
+
+For every slide: no shape leaves the slide; the text of every text box, shape and table cell
+fits its box at the fonts the deck names (Calibri is measured with Carlito, its metric twin;
+Arial with Liberation Sans), wrapped word by word as PowerPoint wraps it; a table whose rows
+grow to hold their text still ends on the slide; and every chart's value-axis labels read back
+as their tick values. The fonts come from Debian's fonts-crosextra-carlito and
+fonts-liberation2 (.ci/run installs them).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import ImageFont
+from pptx import Presentation
+from pptx.util import Emu, Pt
+
+FONT_FILES = {
+    ("calibri", False): "/usr/share/fonts/truetype/crosextra/Carlito-Regular.ttf",
+    ("calibri", True): "/usr/share/fonts/truetype/crosextra/Carlito-Bold.ttf",
+    ("arial", False): "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+    ("arial", True): "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
+}
+LINE = 1.2  # PowerPoint's single line spacing, as a multiple of the font size
+TOLERANCE = 0.02  # of the box height: rounding between measuring engines
+DEFAULT_INSETS = (91440, 91440, 45720, 45720)  # left, right, top, bottom (0.1 in, 0.05 in)
+
+
+@dataclass(frozen=True)
+class Problem:
+    deck: str
+    slide: int
+    shape: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.deck} slide {self.slide} {self.shape!r}: {self.what}"
+
+
+@functools.lru_cache(maxsize=256)
+def _font(name: str, bold: bool, size_pt: float) -> Any:
+    key = ("arial" if "arial" in name.lower() else "calibri", bold)
+    # PIL sizes are in pixels: measure at 100 px per point for precision, scale back
+    return ImageFont.truetype(
+        FONT_FILES[key], max(1, round(size_pt * 100)), layout_engine=ImageFont.Layout.BASIC
+    )
+
+
+@functools.lru_cache(maxsize=200_000)
+def width_pt(text: str, name: str, bold: bool, size_pt: float) -> float:
+    """The advance width of ``text`` in points."""
+    return float(_font(name, bold, size_pt).getlength(text)) / 100
+
+
+def wrapped_lines(text: str, width: float, name: str, bold: bool, size: float) -> int:
+    """Lines a paragraph takes in a box ``width`` points wide, breaking at spaces (a word
+    longer than a line breaks where it must)."""
+    if not text:
+        return 1
+    lines, current = 1, ""
+    for word in text.split(" "):
+        trial = f"{current} {word}" if current else word
+        if width_pt(trial, name, bold, size) <= width or not current:
+            current = trial
+            if width_pt(current, name, bold, size) > width:  # one long word: hard breaks
+                extra = math.ceil(width_pt(current, name, bold, size) / width) - 1
+                lines += extra
+                current = ""
+        else:
+            lines += 1
+            current = word
+    return lines
+
+
+def _runs_font(paragraph: Any, default: float) -> tuple[str, bool, float]:
+    size, bold, name = None, False, "Calibri"
+    for run in paragraph.runs:
+        f = run.font
+        if f.size is not None:
+            size = max(size or 0.0, f.size.pt)
+        bold = bold or bool(f.bold)
+        name = f.name or name
+    return name, bold, size or default
+
+
+def text_height(tf: Any, width_emu: int, default_size: float = 18.0) -> float:
+    """Points the text frame's paragraphs need at a box width (insets already taken off)."""
+    width = Emu(width_emu).pt
+    total = 0.0
+    for p in tf.paragraphs:
+        name, bold, size = _runs_font(p, default_size)
+        text = "".join(r.text for r in p.runs)
+        lines = sum(wrapped_lines(part, width, name, bold, size) for part in text.split("\v"))
+        total += lines * size * LINE
+    return total
+
+
+def _insets(tf: Any) -> tuple[int, int, int, int]:
+    body = tf._txBody.find("{http://schemas.openxmlformats.org/drawingml/2006/main}bodyPr")
+    vals = []
+    for attr, default in zip(("lIns", "rIns", "tIns", "bIns"), DEFAULT_INSETS, strict=True):
+        v = body.get(attr) if body is not None else None
+        vals.append(int(v) if v is not None else default)
+    return vals[0], vals[1], vals[2], vals[3]
+
+
+def _shapes(container: Any) -> list[Any]:
+    out = []
+    for s in container.shapes if hasattr(container, "shapes") else container:
+        if s.shape_type == 6:  # group
+            out.extend(_shapes(s.shapes))
+        else:
+            out.append(s)
+    return out
+
+
+def check_text(deck: str, n: int, s: Any) -> list[Problem]:
+    tf = s.text_frame
+    if not tf.text.strip():
+        return []
+    left, right, top, bottom = _insets(tf)
+    need = text_height(tf, int(s.width) - left - right)
+    room = Emu(int(s.height) - top - bottom).pt
+    if need > room * (1 + TOLERANCE) + 1:
+        return [Problem(deck, n, s.name, f"text needs {need:.0f} pt, the box has {room:.0f} pt")]
+    return []
+
+
+def check_table(deck: str, n: int, s: Any, slide_h: int) -> list[Problem]:
+    table = s.table
+    cols = [c.width for c in table.columns]
+    total = 0
+    for row in table.rows:
+        need = int(row.height)
+        for cell, w in zip(row.cells, cols, strict=False):
+            if not cell.text.strip():
+                continue
+            ml, mr = cell.margin_left or 91440, cell.margin_right or 91440
+            mt, mb = cell.margin_top or 45720, cell.margin_bottom or 45720
+            h = text_height(cell.text_frame, int(w) - ml - mr)
+            need = max(need, int(Pt(h)) + mt + mb)
+        total += need
+    if s.top + total > slide_h + 12700:
+        return [Problem(deck, n, s.name, "table rows, grown to hold their text, run off the slide")]
+    return []
+
+
+def _decimals(fmt: str) -> int:
+    m = re.search(r"\.(0+)", fmt or "")
+    return len(m.group(1)) if m else 0
+
+
+def check_chart(deck: str, n: int, s: Any) -> list[Problem]:
+    axis = s.chart.value_axis
+    lo, hi, step = axis.minimum_scale, axis.maximum_scale, axis.major_unit
+    if lo is None or hi is None or not step:
+        return []
+    fmt = axis.tick_labels.number_format
+    d = _decimals(fmt)
+    out = []
+    k = 0
+    while lo + k * step <= hi + 1e-9 * abs(step):
+        tick = lo + k * step
+        shown = f"{tick:,.{d}f}"
+        if abs(float(shown.replace(",", "")) - tick) > 1e-9 * max(1.0, abs(tick)):
+            out.append(Problem(deck, n, s.name, f"tick {tick!r} is labelled {shown}"))
+            break
+        k += 1
+    return out
+
+
+def check_deck(path: Path) -> list[Problem]:
+    prs = Presentation(str(path))
+    w, h = prs.slide_width, prs.slide_height
+    problems: list[Problem] = []
+    for n, slide in enumerate(prs.slides, start=1):
+        for s in _shapes(slide):
+            if s.shape_type == 9 or not s.width or not s.height:  # lines, connectors
+                continue
+            if s.left < -12700 or s.top < -12700 or s.left + s.width > w + 12700 or (
+                s.top + s.height > h + 12700
+            ):
+                problems.append(Problem(path.name, n, s.name, "leaves the slide"))
+            if s.has_text_frame:
+                problems += check_text(path.name, n, s)
+            if getattr(s, "has_table", False) and s.has_table:
+                problems += check_table(path.name, n, s, h)
+            if getattr(s, "has_chart", False) and s.has_chart:
+                problems += check_chart(path.name, n, s)
+    return problems
