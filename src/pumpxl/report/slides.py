@@ -126,7 +126,7 @@ def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | N
 
 GLANCE_HEADS = ["Measure", "Period", "Latest", "Unit", "Central line", "Limits", "Now", "Target"]
 GLANCE_WIDTHS = [3.0, 1.3, 1.0, 1.2, 1.1, 1.6, 2.9, 1.8]  # inches, scaled to the slide
-GLANCE_SIZE = 11  # pt, the notes below a state 10 pt
+GLANCE_SIZES = (14, 13, 12)  # pt: the largest that needs no more pages than 12 pt does
 GLANCE_HEAD_H = int(Inches(0.45))
 GLANCE_KEY_H = int(Inches(0.5))
 GLANCE_ROW_MAX = int(Inches(1.2))  # rows grow to fill a page, up to this
@@ -159,17 +159,32 @@ def _glance_row(a: AnalysedMeasure) -> tuple[list[str], Any, Any]:
     return values, state, assurance
 
 
-def _row_height(values: list[str], notes: tuple[tuple[str, Any], ...], widths: list[int]) -> int:
-    """The height a row needs for its cells' text at the table's sizes (margins included)."""
+def _row_height(
+    values: list[str], notes: tuple[tuple[str, Any], ...], widths: list[int], size: int
+) -> int:
+    """The height a row needs for its cells' text at ``size`` (the notes below a state one
+    point smaller), margins included."""
     need = 0.0
     for c, (text, w) in enumerate(zip(values, widths, strict=True)):
         room = Emu(w - int(Inches(0.2))).pt
-        pts = line_count(text, room, GLANCE_SIZE, c in (6,)) * GLANCE_SIZE * 1.2
+        pts = line_count(text, room, size, c == 6) * size * 1.2
         if c == 6:
-            pts += sum(line_count(t, room, GLANCE_SIZE - 1) * (GLANCE_SIZE - 1) * 1.2
-                       for t, _ in notes)  # fmt: skip
+            pts += sum(line_count(t, room, size - 1) * (size - 1) * 1.2 for t, _ in notes)
         need = max(need, pts)
     return max(int(Inches(0.55)), int(Pt(need)) + int(Inches(0.14)))
+
+
+def _paginate(rows: list[Any], room: int) -> list[list[Any]]:
+    """Rows (each ending with its height) in pages of at most ``room`` tall."""
+    pages: list[list[Any]] = [[]]
+    used = 0
+    for row in rows:
+        if pages[-1] and (used + row[-1] > room or len(pages[-1]) >= GLANCE_ROWS):
+            pages.append([])
+            used = 0
+        pages[-1].append(row)
+        used += row[-1]
+    return pages
 
 
 def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> list[Any]:
@@ -181,19 +196,14 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
     scale = probe.width / Emu(Inches(sum(widths_in)))
     widths = [int(Inches(w) * scale) for w in widths_in]
     room = probe.height - GLANCE_HEAD_H - GLANCE_KEY_H - int(Inches(0.1))
-    rows = []
-    for a in measures:
-        values, state, assurance = _glance_row(a)
-        notes = recent_notes(a)
-        rows.append((a, values, state, assurance, notes, _row_height(values, notes, widths)))
-    pages: list[list[Any]] = [[]]
-    used = 0
-    for row in rows:
-        if pages[-1] and (used + row[-1] > room or len(pages[-1]) >= GLANCE_ROWS):
-            pages.append([])
-            used = 0
-        pages[-1].append(row)
-        used += row[-1]
+    cells = [(a, *_glance_row(a), recent_notes(a)) for a in measures]
+    def layout(size: int) -> list[list[Any]]:
+        return _paginate([(*c, _row_height(c[1], c[4], widths, size)) for c in cells], room)
+
+    fewest = len(layout(GLANCE_SIZES[-1]))
+    # as large as projection wants, where it costs no extra page
+    size = next(s for s in GLANCE_SIZES if s == GLANCE_SIZES[-1] or len(layout(s)) <= fewest)
+    pages = layout(size)
     slides = []
     for k, page in enumerate(pages):
         more = f" ({k + 1} of {len(pages)})" if len(pages) > 1 else ""
@@ -218,7 +228,7 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
         for c, w in enumerate(widths):
             table.columns[c].width = w
         for c, h in enumerate(heads):
-            table_cell(table.cell(0, c), h, size=12, bold=True, colour=WHITE, fill=NAVY)
+            table_cell(table.cell(0, c), h, size=max(12, size), bold=True, colour=WHITE, fill=NAVY)
         for r, ((_, values, state, assurance, notes, _), height) in enumerate(
             zip(page, heights, strict=True), start=1
         ):
@@ -230,7 +240,7 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
                 table_cell(
                     table.cell(r, c),
                     text,
-                    size=GLANCE_SIZE,
+                    size=size,
                     colour=colour,
                     fill=fill,
                     bold=c == 6 and state.word != "Routine variation",
