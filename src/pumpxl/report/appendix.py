@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pptx.util import Inches
+from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.model import PumpModel
 from pumpxl.core.vocabulary import DIRECTION_LABELS
 from pumpxl.report.design import INK, LIGHT, NAVY, WHITE, Deck, fit_text, table_cell
+from pumpxl.report.fonts import line_count
 
 __all__ = ["definitions_slides", "warning_slide"]
 
@@ -49,46 +50,71 @@ DEFINITION_FIELDS = [
 ]
 
 
+APPENDIX_SIZES = (14, 13, 12, 11, 10, 9)  # pt, the largest at which a page's tables fit
+LABEL_W = Inches(1.3)
+
+
+def _definition_rows(model: PumpModel, a: AnalysedMeasure) -> list[tuple[str, str]]:
+    rows = []
+    for label, key in DEFINITION_FIELDS:
+        value = getattr(a.measure, key)
+        if key == "result":
+            res = model.results.get(value)
+            value = res.statement if res else value
+        if key == "direction":
+            value = DIRECTION_LABELS[value]
+        if value:
+            rows.append((label, str(value)))
+    return rows
+
+
+def _row_heights(rows: list[tuple[str, str]], col_w: int, size: int) -> list[int]:
+    """Each row's height at ``size``: its label and its value wrapped in their columns."""
+    label_room = Emu(int(LABEL_W) - int(Inches(0.2))).pt
+    value_room = Emu(col_w - int(LABEL_W) - int(Inches(0.2))).pt
+    out = []
+    for label, value in rows:
+        lines = max(line_count(label, label_room, size, True), line_count(value, value_room, size))
+        out.append(max(int(Inches(0.26)), int(Pt(lines * size * 1.2)) + int(Inches(0.1))))
+    return out
+
+
 def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeasure]) -> list[Any]:
-    """The appendix: two measure definitions a page."""
+    """The appendix: two measure definitions a page, at the largest size at which both fit
+    (14 pt down to 10 pt); a definition that does not fit beside another gets a page alone."""
     slides = []
-    for k in range(0, len(measures), 2):
-        pair = measures[k : k + 2]
+    queue = [(a, _definition_rows(model, a)) for a in measures]
+    while queue:
         slide, area = deck.slide("Appendix: measure definitions")
         gap = int(Inches(0.3))
         col_w = (area.width - gap) // 2
-        for j, a in enumerate(pair):
-            m = a.measure
+        room = area.height - int(Inches(0.5))
+
+        def fits(items: list[Any], size: int, col_w: int = col_w, room: int = room) -> bool:
+            return all(sum(_row_heights(rows, col_w, size)) <= room for _, rows in items)
+
+        pair = queue[:2]
+        size = next((s for s in APPENDIX_SIZES[:-1] if fits(pair, s)), None)
+        if size is None and len(pair) == 2:  # a page alone, across the slide
+            pair, col_w = pair[:1], area.width
+            size = next((s for s in APPENDIX_SIZES if fits(pair, s, col_w)), APPENDIX_SIZES[-1])
+        size = size or APPENDIX_SIZES[-1]
+        queue = queue[len(pair):]
+        for j, (a, rows) in enumerate(pair):
             left = area.left + j * (col_w + gap)
             head = slide.shapes.add_textbox(left, area.top, col_w, int(Inches(0.45)))
-            fit_text(head, m.name, size=16, min_size=11, bold=True, colour=NAVY)
-            rows = []
-            for label, key in DEFINITION_FIELDS:
-                value = getattr(m, key)
-                if key == "result":
-                    res = model.results.get(value)
-                    value = res.statement if res else value
-                if key == "direction":
-                    value = DIRECTION_LABELS[value]
-                if value:
-                    rows.append((label, str(value)))
-            table_h = area.height - int(Inches(0.5))
+            fit_text(head, a.measure.name, size=16, min_size=11, bold=True, colour=NAVY)
+            heights = _row_heights(rows, col_w, size)
             shape = slide.shapes.add_table(
-                len(rows),
-                2,
-                left,
-                area.top + int(Inches(0.5)),
-                col_w,
-                min(table_h, int(Inches(0.3)) * len(rows)),
+                len(rows), 2, left, area.top + int(Inches(0.5)), col_w, sum(heights)
             )
             table = shape.table
-            table.columns[0].width = int(Inches(1.3))
-            table.columns[1].width = col_w - int(Inches(1.3))
-            size = 10 if sum(len(v) for _, v in rows) < 700 else 9
-            for r, (label, value) in enumerate(rows):
+            table.columns[0].width = int(LABEL_W)
+            table.columns[1].width = col_w - int(LABEL_W)
+            for r, ((label, value), h) in enumerate(zip(rows, heights, strict=True)):
                 table_cell(table.cell(r, 0), label, size=size, bold=True, colour=NAVY, fill=LIGHT)
                 table_cell(table.cell(r, 1), value, size=size, fill=WHITE)
-                table.rows[r].height = int(Inches(0.26))
+                table.rows[r].height = h
         slide.notes_slide.notes_text_frame.text = "Measure Definitions from the workbook."
         slides.append(slide)
     return slides
