@@ -102,7 +102,7 @@ def measure_slide(
             anchor=MSO_ANCHOR.MIDDLE,
         )
     else:
-        add_xmr_chart(slide, a, chart_box)
+        add_xmr_chart(slide, a, chart_box, font_size=12)
         _line_labels(slide, a, chart_box)
         _recalculation_marks(slide, a, chart_box)
         if icons == "mdc":
