@@ -104,3 +104,54 @@ def test_every_deck_passes_the_checker(tmp_path: Path) -> None:
     assert problems == []
     slides = sum(len(Presentation(str(d)).slides) for d in decks)
     assert slides > 500  # the 200-measure deck alone has over 300
+
+
+def _cross(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    """Whether two segments cross at a point inside both (the test's own geometry)."""
+    (x1, y1, x2, y2), (x3, y3, x4, y4) = a, b
+    if {(x1, y1), (x2, y2)} & {(x3, y3), (x4, y4)}:
+        return False
+    den = (x2 - x1) * (y4 - y3) - (y2 - y1) * (x4 - x3)
+    if den == 0:
+        return False
+    t = ((x3 - x1) * (y4 - y3) - (y3 - y1) * (x4 - x3)) / den
+    u = ((x3 - x1) * (y2 - y1) - (y3 - y1) * (x2 - x1)) / den
+    return 0 < t < 1 and 0 < u < 1
+
+
+def test_the_results_map_has_the_fewest_crossing_links(tmp_path: Path) -> None:
+    """The example's map, read back from the deck (its connectors' ends), has as few crossing
+    links as any ordering of the results in their bands, counted here by brute force, and
+    fewer than the Results sheet's own order."""
+    import itertools
+
+    from pumpxl.report.design import Box
+    from pumpxl.report.results_map import band_boxes, link_segments
+
+    model = example_model()
+    (deck,) = build_reports(model, tmp_path, audiences=["IT management"])
+    slide = next(s for s in Presentation(str(deck.path)).slides
+                 if s.shapes.title is not None and s.shapes.title.text == "Results Map")  # fmt: skip
+    links = [s for s in slide.shapes if s.name.startswith("Link ")]
+    drawn = [(float(c.begin_x), float(c.begin_y), float(c.end_x), float(c.end_y)) for c in links]
+    on_slide = sum(_cross(a, b) for i, a in enumerate(drawn) for b in drawn[i + 1 :])
+    boxes = {s.name.split()[1]: s for s in slide.shapes if s.name.startswith("Result ")}
+    bands = sorted({b.top for b in boxes.values()})
+    order = [[rid for rid, b in sorted(boxes.items(), key=lambda kv: kv[1].left) if b.top == top]
+             for top in bands]  # fmt: skip
+    band_h = int(next(iter(boxes.values())).height)
+    gap = int(bands[1] - bands[0]) - band_h
+    left = min(int(b.left) for b in boxes.values())
+    right = max(int(b.left + b.width) for b in boxes.values())
+    plan = Box(left, int(bands[0]), right - left, band_h)  # the widest band spans the plan
+
+    def count(o: list[list[str]]) -> int:
+        segs = [e for _, e in link_segments(model, band_boxes(o, plan, band_h, gap))]
+        return sum(_cross(a, b) for i, a in enumerate(segs) for b in segs[i + 1 :])
+
+    counts = [
+        count([list(x) for x in o])
+        for o in itertools.product(*(itertools.permutations(ids) for ids in order))
+    ]
+    as_listed = count([[rid for rid in model.result_order() if rid in ids] for ids in order])
+    assert len(counts) == 216 and on_slide == min(counts) < as_listed
