@@ -273,10 +273,17 @@ def fit_text(
     shown = text
     if not fits:
         max_lines = max(1, int(height / Emu(Pt(min_size * 1.2))))
-        words = text.split()
-        while words and text_lines(" ".join(words) + " …", width, min_size, bold) > max_lines:
+        # cut words from the end, keeping the line breaks of what remains
+        words = text.replace("\n", " \n ").split()
+
+        def joined(ws: list[str]) -> str:
+            return " ".join(ws).replace(" \n ", "\n").replace("\n ", "\n").strip() + " …"
+
+        while words and text_lines(joined(words), width, min_size, bold) > max_lines:
             words = words[: max(0, len(words) - max(1, len(words) // 20))]
-        shown = " ".join(words) + " …"
+            while words and words[-1] == "\n":
+                words.pop()
+        shown = joined(words)
     tf.clear()
     paras = shown.split("\n")
     for i, line in enumerate(paras):
