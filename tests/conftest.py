@@ -9,10 +9,13 @@ os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 os.environ.setdefault("XLWINGS_ENABLE_SOCKETIO", "false")
 
 import hashlib
+import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pptx import Presentation
 
 from pumpxl.core.example import example_model
 from pumpxl.workbook.template import write_pump_workbook
@@ -32,3 +35,22 @@ def digest() -> Callable[[Path], str]:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
     return run
+
+
+@pytest.fixture
+def corporate_potx(tmp_path: Path) -> Path:
+    """A corporate PowerPoint template (.potx, 16:9, a "Title Only" layout), as a brand team
+    would hand it over: python-pptx's default deck with the template content type."""
+    base = Presentation()
+    base.slide_width, base.slide_height = 12192000, 6858000
+    base.slide_layouts[5].name = "Title Only"
+    buf = io.BytesIO()
+    base.save(buf)
+    potx = tmp_path / "brand.potx"
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(potx, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"presentation.main+xml", b"template.main+xml")
+            out.writestr(item, data)
+    return potx

@@ -6,8 +6,6 @@ Measure Gallery posters."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,22 +41,6 @@ def many_measures(n: int) -> PumpModel:
     return model
 
 
-def corporate_template(tmp_path: Path) -> Path:
-    base = Presentation()
-    base.slide_width, base.slide_height = 12192000, 6858000
-    base.slide_layouts[5].name = "Title Only"
-    buf = io.BytesIO()
-    base.save(buf)
-    potx = tmp_path / "brand.potx"
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(potx, "w") as out:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(b"presentation.main+xml", b"template.main+xml")
-            out.writestr(item, data)
-    return potx
-
-
 def test_the_checker_finds_text_that_does_not_fit(tmp_path: Path) -> None:
     prs = Presentation()
     slide = prs.slides.add_slide(prs.slide_layouts[6])
@@ -77,7 +59,7 @@ def test_the_checker_finds_text_that_does_not_fit(tmp_path: Path) -> None:
     assert ("off the edge", "leaves the slide") in found
 
 
-def test_every_deck_passes_the_checker(tmp_path: Path) -> None:
+def test_every_deck_passes_the_checker(tmp_path: Path, corporate_potx: Path) -> None:
     decks: list[Path] = []
     for r in build_reports(example_model(), tmp_path / "example"):
         decks.append(r.path)
@@ -93,8 +75,7 @@ def test_every_deck_passes_the_checker(tmp_path: Path) -> None:
     )
     assert main(["report", str(csv), "--plain", "wide", "-o", str(tmp_path / "plain")]) == 0
     decks += sorted((tmp_path / "plain").glob("*.pptx"))
-    potx = corporate_template(tmp_path)
-    assert main(["report", "-o", str(tmp_path / "brand"), "--template", str(potx)]) == 0
+    assert main(["report", "-o", str(tmp_path / "brand"), "--template", str(corporate_potx)]) == 0
     decks += sorted((tmp_path / "brand").glob("*.pptx"))
     posters = tmp_path / "gallery.pptx"
     build_gallery(example_model(), posters)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import math
 import subprocess
-import zipfile
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -226,19 +225,8 @@ def test_audience_with_only_outputs_gets_a_warning(tmp_path: Path) -> None:
     assert "Outputs are not outcomes" in titles(prs)
 
 
-def test_corporate_potx_template_is_used(tmp_path: Path) -> None:
-    base = Presentation()
-    base.slide_width, base.slide_height = 12192000, 6858000
-    base.slide_layouts[5].name = "Title Only"
-    buf = io.BytesIO()
-    base.save(buf)
-    potx = tmp_path / "brand.potx"
-    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(potx, "w") as out:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(b"presentation.main+xml", b"template.main+xml")
-            out.writestr(item, data)
+def test_corporate_potx_template_is_used(tmp_path: Path, corporate_potx: Path) -> None:
+    potx = corporate_potx
     assert (
         main(
             ["report", "-o", str(tmp_path / "out"), "--audience", "Board", "--template", str(potx)]
