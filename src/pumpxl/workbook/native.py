@@ -25,7 +25,7 @@ from pumpxl.core.rules import RuleSet
 from pumpxl.core.vocabulary import RULE_LABELS, Direction, assess
 from pumpxl.workbook.cells import column_letter
 
-__all__ = ["NativeBlock", "NativeCell", "NativeSpec", "native_block"]
+__all__ = ["Columns", "NativeBlock", "NativeCell", "NativeSpec", "native_block"]
 
 #: The engine's constants as formula text: (E2, D4) per family and dispersion statistic
 #: (:data:`pumpxl.core.limits.CONSTANTS`; ratios written as ratios so no digit is lost).
