@@ -275,6 +275,12 @@ def test_the_results_map_lists_each_results_measures_by_state(
 
 
 def test_results_map_links_are_connectors_glued_to_their_boxes(mdc_decks: dict[str, Path]) -> None:
+    """Every link of the Results sheet and no other, each as a chain of connectors: the first
+    glued to the driver's box, the last to the result's (with the arrowhead), each piece
+    starting where the one before ends; all drawn behind the boxes."""
+    import itertools
+    import re
+
     from pptx.oxml.ns import qn
 
     model = example_model()
@@ -282,13 +288,24 @@ def test_results_map_links_are_connectors_glued_to_their_boxes(mdc_decks: dict[s
         s for s in Presentation(str(mdc_decks["Board"])).slides if title_of(s) == "Results Map"
     )
     ids = {s.name: s.shape_id for s in slide.shapes}
-    links = [s for s in slide.shapes if s.name.startswith("Link ")]
+    chains: dict[tuple[str, str], list] = {}
+    for s in slide.shapes:
+        if s.name.startswith("Link "):
+            m = re.fullmatch(r"Link (\S+) -> (\S+)(?: \((\d+) of (\d+)\))?", s.name)
+            assert m, s.name
+            chains.setdefault((m[1], m[2]), []).append(s)
     expected = {(r.id, t) for r in model.results.values() for t in r.contributes_to}
-    assert {tuple(s.name[5:].split(" -> ")) for s in links} == expected
+    assert set(chains) == expected
+    assert any(len(c) > 1 for c in chains.values())  # R9 -> R4 skips the process band
     order = [s.name for s in slide.shapes]
-    for link in links:
-        source, target = link.name[5:].split(" -> ")
-        nv = link._element.find(qn("p:nvCxnSpPr")).find(qn("p:cNvCxnSpPr"))
-        assert nv.find(qn("a:stCxn")).get("id") == str(ids[f"Result {source}"])
-        assert nv.find(qn("a:endCxn")).get("id") == str(ids[f"Result {target}"])
-        assert order.index(link.name) < order.index(f"Result {source}")  # drawn behind
+    for (source, target), pieces in chains.items():
+        first = pieces[0]._element.find(qn("p:nvCxnSpPr")).find(qn("p:cNvCxnSpPr"))
+        last = pieces[-1]._element.find(qn("p:nvCxnSpPr")).find(qn("p:cNvCxnSpPr"))
+        assert first.find(qn("a:stCxn")).get("id") == str(ids[f"Result {source}"])
+        assert last.find(qn("a:endCxn")).get("id") == str(ids[f"Result {target}"])
+        for a, b in itertools.pairwise(pieces):
+            assert (a.end_x, a.end_y) == (b.begin_x, b.begin_y)
+        heads = [p._element.find(f".//{qn('a:tailEnd')}") is not None for p in pieces]
+        assert heads == [False] * (len(pieces) - 1) + [True]
+        for piece in pieces:
+            assert order.index(piece.name) < order.index(f"Result {source}")  # drawn behind

@@ -189,22 +189,40 @@ class Deck:
                 return layout
         return layouts[0]
 
+    def _content_layout(self) -> Any:
+        return self.layout("Title Only", "Title and Content", "Only Title")
+
+    def _title_box(self, layout: Any) -> Box:
+        """Where a content slide's title goes: the template's title placeholder when branded,
+        else a band across the top."""
+        if self.branded:
+            for ph in layout.placeholders:
+                if ph.placeholder_format.idx == 0 and ph.width is not None:
+                    return Box(int(ph.left), int(ph.top), int(ph.width), int(ph.height))
+        m = self.margin
+        return Box(m, int(Inches(0.3)), self.width - 2 * m, int(Inches(0.75)))
+
+    def content_area(self, *, subtitle: bool) -> Box:
+        """The free area below a content slide's title (and subtitle), as ``slide`` gives."""
+        t = self._title_box(self._content_layout())
+        top = t.top + t.height + int(Inches(0.08)) + (int(Inches(0.45)) if subtitle else 0)
+        return Box(t.left, top + int(Inches(0.15)), t.width,
+                   self.height - top - int(Inches(0.15)) - self.margin)  # fmt: skip
+
     def slide(self, title: str, *, subtitle: str | None = None) -> tuple[Any, Box]:
         """A content slide with its title set; returns it and the free area below."""
-        layout = self.layout("Title Only", "Title and Content", "Only Title")
+        layout = self._content_layout()
         slide = self.prs.slides.add_slide(layout)
         for ph in list(slide.placeholders):
             if ph.placeholder_format.idx != 0:
                 ph._element.getparent().remove(ph._element)
-        m = self.margin
+        t = self._title_box(layout)
         title_shape = slide.shapes.title
         if title_shape is None or not self.branded:
             if title_shape is None:
-                title_shape = slide.shapes.add_textbox(
-                    m, Inches(0.3), self.width - 2 * m, Inches(0.75)
-                )
-            title_shape.left, title_shape.top = m, int(Inches(0.3))
-            title_shape.width, title_shape.height = self.width - 2 * m, int(Inches(0.75))
+                title_shape = slide.shapes.add_textbox(t.left, t.top, t.width, t.height)
+            title_shape.left, title_shape.top = t.left, t.top
+            title_shape.width, title_shape.height = t.width, t.height
         fit_text(
             title_shape,
             title,
@@ -228,7 +246,7 @@ class Deck:
             title_shape.left,
             top + int(Inches(0.15)),
             title_shape.width,
-            self.height - top - int(Inches(0.15)) - m,
+            self.height - top - int(Inches(0.15)) - self.margin,
         )
         return slide, area
 
