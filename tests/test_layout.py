@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from layout import FONT_FILES, check_deck
 from pptx import Presentation
@@ -229,4 +230,35 @@ def test_a_31_result_map_continues_on_more_slides_at_readable_sizes(tmp_path: Pa
         sizes = [r.font.size.pt for s in m.shapes if s.name.startswith("Result ")
                  for p in s.text_frame.paragraphs for r in p.runs]  # fmt: skip
         assert min(sizes) >= MAP_FLOOR
+    assert [str(p) for p in check_deck(deck.path)] == []
+
+
+def test_long_commentary_continues_on_a_slide_of_its_own_at_12_pt(tmp_path: Path) -> None:
+    """Three questions too long for the side of a measure slide at 12 pt go on a
+    "(continued)" slide instead of shrinking: no body text under 12 pt, nothing cut, and
+    the checker finds nothing."""
+    from pumpxl.core.model import Commentary
+
+    model = example_model()
+    m = model.measures["M01"]
+    last = pd.Timestamp(model.series["M01"].dates[-1]).date()
+    words = " ".join(f"reason{k}" for k in range(140))
+    long = Commentary(
+        "M01", last, happening="Happening: " + words, why="Why: " + words, action="Doing: " + words
+    )
+    model.commentary = [c for c in model.commentary if c.measure != "M01"] + [long]
+    (deck,) = build_reports(model, tmp_path, audiences=[m.audiences[0]])
+    slides = list(Presentation(str(deck.path)).slides)
+    titles = [s.shapes.title.text if s.shapes.title is not None else "" for s in slides]
+    k = titles.index(m.name)
+    assert titles[k + 1] == f"{m.name} (continued)"
+    both = [s for s, t in zip(slides, titles, strict=True) if t.startswith(m.name)]
+    text = "\n".join(sh.text_frame.text for s in both for sh in s.shapes if sh.has_text_frame)
+    for head, body in (("What is happening", "Happening: "), ("Why", "Why: "),
+                       ("What we are doing", "Doing: ")):  # fmt: skip
+        assert head in text and body + words in text  # whole, not cut
+    panels = [r.font.size.pt for s in both for sh in s.shapes
+              if sh.has_text_frame and sh.text_frame.text.split(":")[0] in ("Happening", "Why", "Doing")
+              for p in sh.text_frame.paragraphs for r in p.runs]  # fmt: skip
+    assert panels and min(panels) >= 12
     assert [str(p) for p in check_deck(deck.path)] == []

@@ -128,7 +128,7 @@ def measure_slide(
     status = slide.shapes.add_textbox(
         area.left, chart_box.bottom + int(Inches(0.05)), chart_w, status_h
     )
-    fit_text(status, "  ·  ".join(facts), size=13, min_size=10, colour=state.colour, bold=True)
+    fit_text(status, "  ·  ".join(facts), size=13, min_size=12, colour=state.colour, bold=True)
     # the three questions
     questions, drafted = three_questions(a)
     top = side.top
@@ -143,7 +143,7 @@ def measure_slide(
             tag,
             f"DRAFT: drafted by pumpxl for {m.owner or 'the owner'} to confirm",
             size=12,
-            min_size=9,
+            min_size=12,
             bold=True,
             colour=WHITE,
             anchor=MSO_ANCHOR.MIDDLE,
@@ -152,42 +152,75 @@ def measure_slide(
     decisions = m.decisions or "not recorded"
     who = f" ({m.decision_makers})" if m.decision_makers else ""
     blocks = [*questions, ("Decisions it informs", decisions + who)]
-    heading_h = int(Inches(0.32))
-    free = side.bottom - top - len(blocks) * (heading_h + int(Inches(0.08)))
-    # each block first gets the room its text needs at 12 pt (measured with the deck's font),
-    # then what is left goes by length; when even that is too much, room is shared by need
-    text_w = Emu(side.width - int(Inches(0.2))).pt
-    needs = [
-        int(Pt(text_lines_pt(text, text_w, 12) * 12 * 1.2)) + int(Inches(0.12))
-        for _, text in blocks
-    ]
+    side = Box(side.left, top, side.width, side.bottom - top)
+    here = _fitting(blocks, side)
+    if here:
+        _text_blocks(slide, blocks[:here], side, drafted)
+    else:  # even the first is too long for the side: all of them on the next slide, whole
+        note = slide.shapes.add_textbox(side.left, side.top, side.width, int(Inches(0.8)))
+        fit_text(note, "What is happening, why and what we are doing: on the next slide.",
+                 size=13, min_size=12, colour=GREY)  # fmt: skip
+    slide.notes_slide.notes_text_frame.text = calculation_notes(a)
+    rest = blocks[here:]
+    while rest:  # the rest on slides of their own rather than under 12 pt
+        more, area = deck.slide(f"{m.name} (continued)", subtitle=" · ".join(subtitle_bits))
+        k = max(1, _fitting(rest, area))
+        _text_blocks(more, rest[:k], area, drafted)
+        more.notes_slide.notes_text_frame.text = calculation_notes(a)
+        rest = rest[k:]
+    return slide
+
+
+HEADING_H = int(Inches(0.32))
+BLOCK_GAP = int(Inches(0.08))
+BODY_FLOOR = 12  # pt: the smallest body text on a measure slide (readable when projected)
+
+
+def _need(text: str, width: int, size: float = BODY_FLOOR) -> int:
+    """The height a panel needs for ``text`` at ``size`` (measured with the deck's font)."""
+    text_w = Emu(width - int(Inches(0.2))).pt
+    return int(Pt(text_lines_pt(text, text_w, size) * size * 1.2)) + int(Inches(0.12))
+
+
+def _fitting(blocks: list[tuple[str, str]], box: Box) -> int:
+    """How many of the blocks, from the first, fit ``box`` at BODY_FLOOR."""
+    used, k = 0, 0
+    for _, text in blocks:
+        used += HEADING_H + BLOCK_GAP + _need(text, box.width)
+        if used > box.height:
+            break
+        k += 1
+    return k
+
+
+def _text_blocks(slide: Any, blocks: list[tuple[str, str]], box: Box, drafted: bool) -> None:
+    """Headed text panels down ``box``: each first gets the room its text needs at 12 pt,
+    then what is left goes by length (the Decisions block takes little of it)."""
+    free = box.height - len(blocks) * (HEADING_H + BLOCK_GAP)
+    needs = [_need(text, box.width) for _, text in blocks]
     weights = [max(1, len(text)) ** 0.6 + 6 for _, text in blocks]
-    weights[-1] = min(weights[-1], 8)
-    if sum(needs) <= free:
-        extra = free - sum(needs)
-        heights = [n + int(extra * w / sum(weights)) for n, w in zip(needs, weights, strict=True)]
-    else:  # every block keeps at least two lines at the smallest size; the rest by need
-        floor = int(Pt(2 * 9 * 1.2)) + int(Inches(0.12))
-        rest = max(0, free - floor * len(blocks))
-        heights = [floor + int(rest * n / sum(needs)) for n in needs]
+    if blocks[-1][0] == "Decisions it informs":
+        weights[-1] = min(weights[-1], 8)
+    extra = max(0, free - sum(needs))
+    heights = [n + int(extra * w / sum(weights)) for n, w in zip(needs, weights, strict=True)]
+    top = box.top
     for (heading, text), h in zip(blocks, heights, strict=True):
-        label = slide.shapes.add_textbox(side.left, top, side.width, heading_h)
+        h = min(h, box.bottom - top - HEADING_H)  # one block alone longer than the box: cut
+        label = slide.shapes.add_textbox(box.left, top, box.width, HEADING_H)
         fit_text(
-            label, heading, size=13, min_size=11, bold=True, colour=NAVY, anchor=MSO_ANCHOR.BOTTOM
+            label, heading, size=13, min_size=12, bold=True, colour=NAVY, anchor=MSO_ANCHOR.BOTTOM
         )
-        top += heading_h
-        body = panel(slide, Box(side.left, top, side.width, h))
+        top += HEADING_H
+        body = panel(slide, Box(box.left, top, box.width, h))
         fit_text(
             body,
             text,
             size=13,
-            min_size=9,
+            min_size=BODY_FLOOR,
             italic=drafted and heading != "Decisions it informs",
             colour=INK,
         )
-        top += h + int(Inches(0.08))
-    slide.notes_slide.notes_text_frame.text = calculation_notes(a)
-    return slide
+        top += h + BLOCK_GAP
 
 
 def _line_labels(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
@@ -221,7 +254,7 @@ def _line_labels(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
     for top, (_, name, value, colour) in zip(tops, placed, strict=True):
         label = slide.shapes.add_textbox(left, max(chart.top, top), width, height)
         label.name = "Line label"
-        fit_text(label, f"{name} {_fmt(a, value)}", size=11, min_size=9, colour=colour, bold=True)
+        fit_text(label, f"{name} {_fmt(a, value)}", size=12, min_size=10, colour=colour, bold=True)
 
 
 def _recalculation_marks(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
@@ -242,7 +275,7 @@ def _recalculation_marks(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
             left = x - width - int(Inches(0.05))
         label = slide.shapes.add_textbox(left, plot.top, width, int(Inches(0.6)))
         label.name = "Recalculation reason"
-        fit_text(label, text, size=11, min_size=9, colour=GREY, italic=True)
+        fit_text(label, text, size=12, min_size=10, colour=GREY, italic=True)
 
 
 def calculation_notes(a: AnalysedMeasure) -> str:

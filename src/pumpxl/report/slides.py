@@ -256,8 +256,8 @@ def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) ->
             "▲ improvement  ▼ concern  ◆ signal  ● routine variation    ·    "
             "✓ will consistently pass  ✗ will consistently fail  ~ hit and miss (limits "
             "straddle the target)",
-            size=11,
-            min_size=9,
+            size=12,
+            min_size=10,
             colour=GREY,
         )
         lines = [
