@@ -19,6 +19,7 @@ from typing import Any
 
 from PIL import ImageFont
 from pptx import Presentation
+from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 FONT_FILES = {
@@ -156,14 +157,60 @@ def _decimals(fmt: str) -> int:
     return len(m.group(1)) if m else 0
 
 
+def _manual(el: Any) -> tuple[float, ...] | None:
+    m = el.find(f".//{qn('c:manualLayout')}") if el is not None else None
+    if m is None:
+        return None
+    return tuple(float(m.find(qn(f"c:{k}")).get("val")) for k in ("x", "y", "w", "h"))
+
+
+def check_chart_room(deck: str, n: int, s: Any) -> list[Problem]:
+    """An XmR chart's date labels fit side by side at their size, and its legend lies below
+    them, tall enough for its entries in equal columns (as LibreOffice lays them out)."""
+    space = s.chart._chartSpace
+    ax = space.find(f".//{qn('c:dateAx')}")
+    if ax is None:
+        return []
+    out = []
+    size = s.chart.font.size.pt if s.chart.font.size else 10.0
+    width, height = Emu(s.width).pt, Emu(s.height).pt
+    plot = _manual(space.find(f".//{qn('c:plotArea')}"))
+    legend_el = space.find(f".//{qn('c:legend')}")
+    legend = _manual(legend_el)
+    if plot is None or (legend_el is not None and legend is None):
+        return [Problem(deck, n, s.name, "chart without a laid-out plot and legend")]
+    cats = s.chart.plots[0].categories
+    unit = int(ax.find(qn("c:majorUnit")).get("val"))
+    weekly = ax.find(qn("c:majorTimeUnit")).get("val") == "days"
+    periods = unit // 7 if weekly else unit
+    labels = -(-len(cats) // periods)
+    sample = "30 Sep 25" if weekly else "Sep 25"
+    if labels * (width_pt(sample, "calibri", False, size) + 4) > width * plot[2]:
+        out.append(Problem(deck, n, s.name, f"{labels} date labels do not fit side by side"))
+    if legend is None:
+        return out
+    if legend[1] < plot[1] + plot[3] + size * 1.2 / height:
+        out.append(Problem(deck, n, s.name, "legend over the date labels"))
+    hidden = {int(e.find(qn("c:idx")).get("val")) for e in legend_el.findall(qn("c:legendEntry"))}
+    names = [ser.name for i, ser in enumerate(s.chart.plots[0].series) if i not in hidden]
+    entry = max(width_pt(x, "calibri", False, size) for x in names) + 2.5 * size
+    cols = max(1, int(width * legend[2] // entry))
+    rows = -(-len(names) // cols)
+    if legend[3] * height < rows * size * 1.2:
+        out.append(Problem(deck, n, s.name, f"legend too short for {rows} rows"))
+    if legend[1] + legend[3] > 1.0001:
+        out.append(Problem(deck, n, s.name, "legend leaves the chart"))
+    return out
+
+
 def check_chart(deck: str, n: int, s: Any) -> list[Problem]:
+    out = check_chart_room(deck, n, s)
     axis = s.chart.value_axis
     lo, hi, step = axis.minimum_scale, axis.maximum_scale, axis.major_unit
     if lo is None or hi is None or not step:
-        return []
+        return out
     fmt = axis.tick_labels.number_format
     d = _decimals(fmt)
-    out = []
     k = 0
     while lo + k * step <= hi + 1e-9 * abs(step):
         tick = lo + k * step

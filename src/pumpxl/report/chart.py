@@ -17,15 +17,20 @@ from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.oxml.ns import qn
-from pptx.util import Pt
+from pptx.util import Emu, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.narrative import decimals_for
 from pumpxl.core.vocabulary import RULE_LABELS, RULE_NAMES
 from pumpxl.report.design import MEANING_COLOURS, Box
+from pumpxl.report.fonts import text_width_pt
 
 __all__ = [
     "PLOT_AREA",
+    "chart_layout",
+    "label_step",
+    "legend_fits",
+    "legend_names",
     "SIGNAL_MARKERS",
     "add_xmr_chart",
     "period_x",
@@ -111,8 +116,11 @@ def signal_groups(a: AnalysedMeasure) -> dict[tuple[str, str, str], set[int]]:
     return {k: groups[k] for k in sorted(groups, key=order)}
 
 
-def add_xmr_chart(slide: Any, a: AnalysedMeasure, box: Box, *, font_size: int = 10) -> Any:
-    """Add the measure's XmR chart in ``box``; returns the chart."""
+def add_xmr_chart(
+    slide: Any, a: AnalysedMeasure, box: Box, *, font_size: int = 10, legend: bool = True
+) -> Any:
+    """Add the measure's XmR chart in ``box`` (with a legend below unless ``legend`` is
+    False); returns the chart."""
     r = a.xmr
     plan = series_plan(a)
     data = CategoryChartData(
@@ -126,9 +134,10 @@ def add_xmr_chart(slide: Any, a: AnalysedMeasure, box: Box, *, font_size: int = 
     )
     chart = frame.chart
     chart.font.size = Pt(font_size)
-    chart.has_legend = True
-    chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-    chart.legend.include_in_layout = False
+    chart.has_legend = legend
+    if legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
     seen: set[str] = set()
     hidden: list[int] = []
     drawn: list[set[int]] = []
@@ -176,20 +185,57 @@ def add_xmr_chart(slide: Any, a: AnalysedMeasure, box: Box, *, font_size: int = 
                 hidden.append(i)
             seen.add(kind)
     _hide_legend_entries(chart, hidden)
-    _date_axis(chart, a)
+    _date_axis(chart, a, Emu(box.width).pt * PLOT_AREA[2], font_size)
     _value_axis(chart, a, font_size)
-    _plot_layout(chart)
+    _plot_layout(chart, a, box, font_size, legend)
     return chart
 
 
-#: The inner plot area as fractions of the chart frame (x, y, width, height), set explicitly
-#: so that shapes on the slide can point at a period (a recalculation's reason).
-PLOT_AREA = (0.1, 0.1, 0.76, 0.6)  # room on the right for the lines' labels
+#: The inner plot area's left, top and width as fractions of the chart frame, set explicitly
+#: so that shapes on the slide can point at a period (a recalculation's reason); its height
+#: is what the date labels and the legend below it leave.
+PLOT_AREA = (0.1, 0.1, 0.76)  # room on the right for the lines' labels
 
 
-def plot_box(box: Box) -> Box:
-    """Where the inner plot area of a chart in ``box`` lies on the slide."""
-    x, y, w, h = PLOT_AREA
+def legend_names(a: AnalysedMeasure) -> list[str]:
+    """The legend's entries: each kind of line once, then the signals."""
+    seen: set[str] = set()
+    names = []
+    for kind, name, _ in series_plan(a):
+        if kind not in seen:
+            names.append(name)
+        seen.add(kind)
+    return names
+
+
+def chart_layout(
+    a: AnalysedMeasure, box: Box, font_size: float, legend: bool = True
+) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float]]:
+    """The plot area and the legend as fractions (x, y, w, h) of the chart frame: the legend
+    in as many rows of equal columns as its entries need at ``font_size`` (measured with the
+    deck's font), under one row of date labels, the plot taking the rest."""
+    width, height = Emu(box.width).pt, Emu(box.height).pt
+    names = legend_names(a)
+    entry = max(text_width_pt(n, font_size) for n in names) + 3.2 * font_size
+    cols = max(1, int(width * 0.96 // entry))
+    rows = -(-len(names) // cols)
+    legend_h = (rows * font_size * 1.3 + 6) / height if legend else 0.0
+    axis_h = (font_size * 1.3 + 8) / height
+    x, y, w = PLOT_AREA
+    h = max(0.3, 1 - y - axis_h - legend_h - 0.02)
+    return (x, y, w, h), (0.02, y + h + axis_h, 0.96, legend_h)
+
+
+def legend_fits(a: AnalysedMeasure, box: Box, font_size: float) -> bool:
+    """Whether a chart in ``box`` keeps a plot of at least half its height with its legend
+    below."""
+    (_, _, _, h), (_, y, _, lh) = chart_layout(a, box, font_size)
+    return h >= 0.5 and y + lh <= 1
+
+
+def plot_box(box: Box, a: AnalysedMeasure, font_size: float = 12, legend: bool = True) -> Box:
+    """Where the inner plot area of the measure's chart in ``box`` lies on the slide."""
+    (x, y, w, h), _ = chart_layout(a, box, font_size, legend)
     return Box(
         box.left + int(box.width * x),
         box.top + int(box.height * y),
@@ -205,24 +251,34 @@ def period_x(a: AnalysedMeasure, i: int, plot: Box) -> int:
     return plot.left + int(plot.width * (int(days[i] - days[0]) / span))
 
 
-def _plot_layout(chart: Any) -> None:
+def _manual(x: float, y: float, w: float, h: float, *, inner: bool) -> Any:
+    layout = etree.Element(qn("c:layout"))
+    manual = etree.SubElement(layout, qn("c:manualLayout"))
+    pairs = [("c:layoutTarget", "inner")] if inner else []
+    pairs += [("c:xMode", "edge"), ("c:yMode", "edge"), ("c:x", str(x)), ("c:y", str(y)),
+              ("c:w", str(w)), ("c:h", str(h))]  # fmt: skip
+    for tag, val in pairs:
+        etree.SubElement(manual, qn(tag)).set("val", val)
+    return layout
+
+
+def _plot_layout(
+    chart: Any, a: AnalysedMeasure, box: Box, font_size: float, legend_on: bool
+) -> None:
+    """The plot area and the legend where ``chart_layout`` puts them, in every renderer."""
+    area, legend_at = chart_layout(a, box, font_size, legend_on)
     plot = chart._chartSpace.find(".//" + qn("c:plotArea"))
     for old in plot.findall(qn("c:layout")):
         plot.remove(old)
-    layout = etree.Element(qn("c:layout"))
-    manual = etree.SubElement(layout, qn("c:manualLayout"))
-    x, y, w, h = PLOT_AREA
-    for tag, val in (
-        ("c:layoutTarget", "inner"),
-        ("c:xMode", "edge"),
-        ("c:yMode", "edge"),
-        ("c:x", str(x)),
-        ("c:y", str(y)),
-        ("c:w", str(w)),
-        ("c:h", str(h)),
-    ):
-        etree.SubElement(manual, qn(tag)).set("val", val)
-    plot.insert(0, layout)
+    plot.insert(0, _manual(*area, inner=True))
+    legend = chart._chartSpace.find(".//" + qn("c:legend"))
+    if legend is not None:
+        for old in legend.findall(qn("c:layout")):
+            legend.remove(old)
+        # schema order: legendPos, legendEntry*, layout, overlay, ...
+        entries = legend.findall(qn("c:legendEntry"))
+        anchor = entries[-1] if entries else legend.find(qn("c:legendPos"))
+        anchor.addnext(_manual(*legend_at, inner=False))
 
 
 def _hide_legend_entries(chart: Any, indices: list[int]) -> None:
@@ -240,22 +296,36 @@ def _hide_legend_entries(chart: Any, indices: list[int]) -> None:
         pos.addnext(entry)
 
 
-def _date_axis(chart: Any, a: AnalysedMeasure) -> None:
+def label_step(n: int, weekly: bool, plot_w: float, font_size: float) -> int:
+    """Periods between date labels: the smallest of the usual steps (months: 1, 2, 3, 4, 6,
+    12; weeks: 1, 2, 4, 8, 13, 26, 52) at which the labels fit side by side, unrotated."""
+    sample = "30 Sep 25" if weekly else "Sep 25"
+    room = max(1, int(plot_w // (text_width_pt(sample, font_size) + font_size)))
+    steps = (1, 2, 4, 8, 13, 26, 52) if weekly else (1, 2, 3, 4, 6, 12)
+    need = -(-n // room)
+    return next((s for s in steps if s >= need), need)
+
+
+def _date_axis(chart: Any, a: AnalysedMeasure, plot_w: float, font_size: float) -> None:
     """A date axis at the data's frequency (python-pptx writes days, which LibreOffice then
-    draws with a tick per day), labelled every few periods."""
+    draws with a tick per day), labelled every few periods, as many as fit unrotated."""
     weekly = a.measure.frequency in ("weekly", "daily")
     n = len(a.dates)
     axis = chart.category_axis
     axis.tick_labels.number_format = "d mmm yy" if weekly else "mmm yy"
     axis.tick_labels.number_format_is_linked = False
     axis.has_major_gridlines = False
+    axis.tick_labels.font.size = Pt(font_size)
     ax = chart._chartSpace.find(".//" + qn("c:dateAx"))
     if ax is None:
         return
+    body = ax.find(qn("c:txPr")).find(qn("a:bodyPr"))
+    body.set("rot", "0")  # labels that fit need no rotation
+    body.set("vert", "horz")
     for tag in ("c:baseTimeUnit", "c:majorUnit", "c:majorTimeUnit"):
         for el in ax.findall(qn(tag)):
             ax.remove(el)
-    step = max(1, round(n / 12))
+    step = label_step(n, weekly, plot_w, font_size)
     new = []
     for tag, val in (
         ("c:baseTimeUnit", "days" if weekly else "months"),

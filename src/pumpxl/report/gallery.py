@@ -15,7 +15,7 @@ from pumpxl.core.model import PumpModel
 from pumpxl.core.narrative import status_line
 from pumpxl.core.vocabulary import DIRECTION_LABELS
 from pumpxl.files import atomic_output
-from pumpxl.report.chart import add_xmr_chart
+from pumpxl.report.chart import add_xmr_chart, legend_fits
 from pumpxl.report.design import (
     GREY,
     INK,
@@ -120,7 +120,13 @@ def build_gallery(
             gaps = int(Inches(0.2)) * (len(drafts) - 1)
             card_h = min(int(Inches(5.2)), (space - gaps) // len(drafts))
             # small cards have no room for a legend: one key for the poster's charts instead
-            legend = card_h >= int(Inches(3.2))
+            text_w, pad = int(width * 0.5), int(Inches(0.12))
+            chart_box = Box(0, 0, width - text_w - pad, card_h - 2 * pad)
+            legend = card_h >= int(Inches(3.2)) and all(
+                legend_fits(analysed[m.id], chart_box, 12)
+                for m in drafts
+                if m.id in analysed and analysed[m.id].xmr.latest_index is not None
+            )
             if not legend:
                 key = slide.shapes.add_textbox(m_, top, width, int(Inches(0.5)))
                 fit_text(key, CHART_KEY, size=14, min_size=11, colour=GREY)
@@ -132,15 +138,13 @@ def build_gallery(
                 if a is not None and a.xmr.latest_index is not None:
                     # the measure's XmR chart (native, editable) on the card's right: a gallery
                     # walk asks people to react to what the measure shows, not only its words
-                    text_w = int(width * 0.5)
-                    pad = int(Inches(0.12))
-                    chart = add_xmr_chart(
+                    add_xmr_chart(
                         slide,
                         a,
                         Box(m_ + text_w, top + pad, width - text_w - pad, card_h - 2 * pad),
                         font_size=12,
+                        legend=legend,
                     )
-                    chart.has_legend = legend
                     card = slide.shapes.add_textbox(m_, top, text_w, card_h)
                 lines = [m.name]
                 facts = [

@@ -226,7 +226,7 @@ def _text_blocks(slide: Any, blocks: list[tuple[str, str]], box: Box, drafted: b
 def _line_labels(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
     """The latest phase's limits, central line and the target, named with their values at the
     right end of the plot, so that lines drawn on top of each other stay identifiable."""
-    r, plot = a.xmr, plot_box(chart)
+    r, plot = a.xmr, plot_box(chart, a)
     last = r.phases[-1]
     if not last.has_limits:
         return
@@ -259,7 +259,7 @@ def _line_labels(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
 
 def _recalculation_marks(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
     """A dashed line at each recalculation and its recorded reason, on the chart."""
-    plot = plot_box(chart)
+    plot = plot_box(chart, a)
     for rc in a.reading.recalculations:
         x = period_x(a, rc.index, plot)
         line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, plot.top, x, plot.bottom)
