@@ -55,6 +55,7 @@ def example_model() -> domain.PumpModel:
         targets=[domain.Target(**t) for t in spec["targets"]],
         commentary=[domain.Commentary(**c) for c in spec["commentary"]],
         audiences={a["name"]: domain.Audience(**a) for a in spec["audiences"]},
+        initiatives=[domain.Initiative(**_tuples(i)) for i in spec.get("initiatives", [])],
     )
     model.series.update(_series(_data(VALUES)))
     return model

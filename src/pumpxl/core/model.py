@@ -20,8 +20,10 @@ from pumpxl.core.vocabulary import (
     LAYERS,
     Direction,
     Frequency,
+    InitiativeStatus,
     Layer,
     MeasureType,
+    Moved,
     Status,
     TargetType,
 )
@@ -29,6 +31,7 @@ from pumpxl.core.vocabulary import (
 __all__ = [
     "Audience",
     "Commentary",
+    "Initiative",
     "Measure",
     "PumpModel",
     "Recalculation",
@@ -142,6 +145,22 @@ class Commentary:
 
 
 @dataclass(frozen=True)
+class Initiative:
+    """An improvement initiative: a change made to the process, the measures it should move
+    and which way (``direction`` "up" or "down"), from ``started`` (the first period it can
+    show in) to ``completed`` (optional)."""
+
+    id: str
+    change: str
+    measures: tuple[str, ...]
+    direction: Moved
+    started: date
+    completed: date | None = None
+    owner: str = ""
+    status: InitiativeStatus = "in progress"
+
+
+@dataclass(frozen=True)
 class Audience:
     name: str
     description: str = ""
@@ -170,6 +189,7 @@ class PumpModel:
     targets: list[Target] = field(default_factory=list)
     commentary: list[Commentary] = field(default_factory=list)
     audiences: dict[str, Audience] = field(default_factory=dict)
+    initiatives: list[Initiative] = field(default_factory=list)
 
     def measures_of(self, result_id: str) -> list[Measure]:
         return [m for m in self.measures.values() if m.result == result_id]

@@ -22,9 +22,12 @@ __all__ = [
     "DIRECTION_LABELS",
     "FREQUENCIES",
     "FREQUENCY_DAYS",
+    "INITIATIVE_STATUSES",
     "LAYERS",
     "LIMITS_COLUMNS",
     "MEASURE_TYPES",
+    "OUTCOMES",
+    "OUTCOME_LABELS",
     "RULE_LABELS",
     "RULE_NAMES",
     "RULE_PRESETS",
@@ -35,9 +38,11 @@ __all__ = [
     "Assurance",
     "Direction",
     "Frequency",
+    "InitiativeStatus",
     "Layer",
     "MeasureType",
     "Moved",
+    "Outcome",
     "Status",
     "TargetType",
     "assess",
@@ -54,6 +59,9 @@ Layer = Literal["purpose", "strategic", "process", "team"]
 MeasureType = Literal["outcome", "output", "activity"]
 Status = Literal["draft", "gallery reviewed", "live", "retired"]
 TargetType = Literal["central line", "trajectory", "predictability"]
+InitiativeStatus = Literal["planned", "in progress", "done", "stopped"]
+#: What an XmR chart says of an initiative since it started (:mod:`pumpxl.core.evidence`).
+Outcome = Literal["improvement", "no evidence yet", "contrary", "too early"]
 
 #: How each direction is written for people (and in the workbook's Direction column).
 DIRECTION_LABELS: dict[Direction, str] = {
@@ -89,6 +97,15 @@ LAYERS: tuple[Layer, ...] = get_args(Layer)
 MEASURE_TYPES: tuple[MeasureType, ...] = get_args(MeasureType)
 STATUSES: tuple[Status, ...] = get_args(Status)
 TARGET_TYPES: tuple[TargetType, ...] = get_args(TargetType)
+INITIATIVE_STATUSES: tuple[InitiativeStatus, ...] = get_args(InitiativeStatus)
+OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
+#: How each evidence outcome is headed for people, with its symbol.
+OUTCOME_LABELS: dict[str, tuple[str, str]] = {
+    "improvement": ("▲", "Evidence of improvement"),
+    "no evidence yet": ("●", "No evidence yet"),
+    "contrary": ("▼", "Contrary evidence"),
+    "too early": ("…", "Too early to tell"),
+}
 
 #: The signal rules, in the order signals of the same first point are listed.
 RULE_NAMES: tuple[str, ...] = (

@@ -19,6 +19,7 @@ from pumpxl.files import Written, atomic_output
 from pumpxl.report.appendix import definitions_slides, warning_slide
 from pumpxl.report.design import Deck, open_template
 from pumpxl.report.headline import headline_slides, mdc_matrix_slide
+from pumpxl.report.initiatives import changes_slides, evidence_for
 from pumpxl.report.measure import measure_slide
 from pumpxl.report.results_map import results_map_slide
 from pumpxl.report.slides import glance_slides, title_slide
@@ -77,7 +78,8 @@ def build_deck(
     order = [analysed[m.id] for m in model.measure_order(audience) if m.id in analysed]
     period = max((a.latest_date for a in order if a.latest_date), default=None)
     title_slide(deck, model, audience, period)
-    headline_slides(deck, order, audience)
+    evidence = evidence_for(model, {a.measure.id: a for a in order})
+    headline_slides(deck, order, audience, evidence)
     if order and all(a.measure.type in ("activity", "output") for a in order):
         warning_slide(deck, audience, order)
     glance_slides(deck, order, audience)
@@ -85,8 +87,9 @@ def build_deck(
         mdc_matrix_slide(deck, order, audience)
     if model.results:  # a plain sheet has no Results Map: no empty slide for it
         results_map_slide(deck, model, analysed, audience)
+    changes_slides(deck, model, order, evidence, audience)
     for k, a in enumerate(order, start=1):
-        measure_slide(deck, model, a, icons=icons)
+        measure_slide(deck, model, a, icons=icons, changes=evidence.get(a.measure.id, []))
         if progress is not None:
             progress(audience, k, len(order))
     definitions_slides(deck, model, order)

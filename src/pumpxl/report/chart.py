@@ -3,6 +3,10 @@
 Series, in order: the values; the central line and the two natural process limits, one series
 per phase so that they step at recalculations; the target (or trajectory); then one
 marker-only series per signal rule, holding the values of the points that rule flags.
+
+Over 400 lines because one chart is one idea here: its series, the date and value axes and
+the measured layout of plot and legend must agree with each other and with the shapes the
+slide puts over the plot (line labels, recalculation marks), so they live together.
 """
 
 from __future__ import annotations

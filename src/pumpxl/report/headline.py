@@ -5,6 +5,7 @@ editable shapes."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pptx.enum.shapes import MSO_SHAPE
@@ -12,7 +13,9 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure
+from pumpxl.core.evidence import Evidence
 from pumpxl.core.interpret import mdc_assurance, mdc_variation
+from pumpxl.core.model import Initiative
 from pumpxl.core.narrative import decimals_for, meaning_label, number_format, span_label
 from pumpxl.report.design import (
     BAD,
@@ -43,11 +46,24 @@ class Attention:
         self.symbol, self.colour, self.measure, self.text = symbol, colour, measure, text
 
 
-def attention(a: AnalysedMeasure) -> Attention | None:
-    """What needs attention in one measure, from its reading, in one line (None: nothing)."""
+def attention(
+    a: AnalysedMeasure, changes: Sequence[tuple[Initiative, Evidence]] = ()
+) -> Attention | None:
+    """What needs attention in one measure, from its reading and its initiatives' evidence
+    (contrary, or new in the latest period), in one line (None: nothing)."""
     rd, r, m = a.reading, a.xmr, a.measure
     parts: list[str] = []
     symbol, colour = "", INK
+    for init, ev in changes:
+        if ev.outcome == "contrary":
+            parts.append(f"Initiative {init.id} ({init.change}): {ev.text}")
+            symbol, colour = "▼", BAD
+        elif ev.outcome == "improvement" and ev.signal is not None and (
+            ev.signal.last == r.latest_index
+        ):
+            parts.append(f"New evidence that initiative {init.id} ({init.change}) worked: "
+                         f"{ev.text.split(': ', 1)[-1]}")  # fmt: skip
+            symbol, colour = symbol or "▲", colour if symbol else GOOD
     for s in rd.concerns():
         state = "still in force" if s in rd.latest else "ended"
         span = span_label(r, s.first, s.last, m.frequency)
@@ -69,9 +85,16 @@ def attention(a: AnalysedMeasure) -> Attention | None:
     return Attention(symbol, colour, m.name, "; ".join(parts)) if parts else None
 
 
-def headline_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> list[Any]:
+def headline_slides(
+    deck: Deck,
+    measures: list[AnalysedMeasure],
+    audience: str,
+    evidence: Mapping[str, Sequence[tuple[Initiative, Evidence]]] | None = None,
+) -> list[Any]:
     """After the title: only what needs attention, or that nothing does."""
-    items = [item for item in map(attention, measures) if item is not None]
+    ev = evidence or {}
+    found = (attention(a, ev.get(a.measure.id, ())) for a in measures)
+    items = [item for item in found if item is not None]
     pages = [items[i : i + HEADLINE_ROWS] for i in range(0, len(items), HEADLINE_ROWS)] or [[]]
     slides = []
     for k, page in enumerate(pages):

@@ -4,6 +4,7 @@ draft from the chart's reading), the decisions it informs, and the calculation i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
@@ -13,7 +14,8 @@ from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure, predictability_verdict
 from pumpxl.core.drafts import draft
-from pumpxl.core.model import PumpModel
+from pumpxl.core.evidence import Evidence
+from pumpxl.core.model import Initiative, PumpModel
 from pumpxl.core.narrative import (
     meaning_label,
     period_label,
@@ -45,6 +47,7 @@ from pumpxl.report.design import (
 )
 from pumpxl.report.fonts import line_count as text_lines_pt
 from pumpxl.report.headline import mdc_icons
+from pumpxl.report.initiatives import action_with_initiatives, initiative_marks
 from pumpxl.report.slides import fmt as _fmt
 from pumpxl.report.slides import measure_state
 
@@ -75,8 +78,15 @@ def three_questions(a: AnalysedMeasure) -> tuple[list[tuple[str, str]], bool]:
 
 
 def measure_slide(
-    deck: Deck, model: PumpModel, a: AnalysedMeasure, *, icons: str = "pumpxl"
+    deck: Deck,
+    model: PumpModel,
+    a: AnalysedMeasure,
+    *,
+    icons: str = "pumpxl",
+    changes: Sequence[tuple[Initiative, Evidence]] = (),
 ) -> Any:
+    """The measure's page: its XmR chart (with its recalculations and initiatives marked),
+    its state, and the three questions beside it."""
     m, r = a.measure, a.xmr
     result = model.results.get(m.result)
     subtitle_bits = []
@@ -105,6 +115,7 @@ def measure_slide(
         add_xmr_chart(slide, a, chart_box, font_size=12)
         _line_labels(slide, a, chart_box)
         _recalculation_marks(slide, a, chart_box)
+        initiative_marks(slide, a, chart_box, list(changes))
         if icons == "mdc":
             size = int(Inches(0.45))
             left = chart_box.left + chart_box.width - 2 * size - size // 2
@@ -131,6 +142,9 @@ def measure_slide(
     fit_text(status, "  ·  ".join(facts), size=13, min_size=12, colour=state.colour, bold=True)
     # the three questions
     questions, drafted = three_questions(a)
+    if drafted and changes:  # the drafted action cites what is being done and how it shows
+        heading, action = questions[-1]
+        questions[-1] = (heading, action_with_initiatives(action, list(changes)))
     top = side.top
     if drafted:
         tag = slide.shapes.add_shape(

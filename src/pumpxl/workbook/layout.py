@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from pumpxl.core.vocabulary import (
     DIRECTION_LABELS,
     FREQUENCIES,
+    INITIATIVE_STATUSES,
     LAYERS,
     MEASURE_TYPES,
     RULE_PRESETS,
     STATUSES,
     TARGET_TYPES,
+    Moved,
     choice_label,
 )
 
@@ -61,6 +64,9 @@ FREQUENCY_CHOICES = _choices(FREQUENCIES)
 RULE_CHOICES = RULE_PRESETS
 STATUS_CHOICES = _choices(STATUSES)
 TARGET_CHOICES = _choices(TARGET_TYPES)
+INITIATIVE_STATUS_CHOICES = _choices(INITIATIVE_STATUSES)
+#: An initiative's expected direction, as the drop-down shows it, and the word it means.
+EXPECTED_DIRECTIONS: dict[str, Moved | Literal[""]] = {"up": "up", "down": "down"}
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet(
@@ -194,6 +200,26 @@ SHEETS: tuple[Sheet, ...] = (
             Column("By when", "due", 12, kind="date"),
         ),
         "The three questions for each measure and period.",
+        required=False,
+    ),
+    Sheet(
+        "Initiatives",
+        "InitiativesTable",
+        (
+            Column("ID", "id", 8, True),
+            Column("What was changed", "change", 48, True),
+            Column(
+                "Measures", "measures", 18, True, kind="list",
+                help="Measure IDs or names it should move, comma-separated",
+            ),
+            Column("Expected direction", "direction", 12, True, "choice", ("Up", "Down")),
+            Column("Started", "started", 12, True, "date"),
+            Column("Completed", "completed", 12, kind="date"),
+            Column("Owner", "owner", 16),
+            Column("Status", "status", 13, kind="choice", choices=INITIATIVE_STATUS_CHOICES),
+        ),
+        "Improvement initiatives: what was changed, from when, and which measures should move "
+        "which way; reports say whether the charts show it worked.",
         required=False,
     ),
     Sheet(

@@ -70,6 +70,14 @@ HOW_TO = [
         "text",
     ),
     (
+        "Initiatives: each change made to improve a result: what was changed, the measures it "
+        "should move and which way (Up or Down), when it started (the first period it can show "
+        "in), owner and status. Reports say, from each chart, whether the change worked: a "
+        "signal that way since the start is evidence, routine variation is no evidence yet, a "
+        "signal the other way is contrary evidence.",
+        "text",
+    ),
+    (
         "Audiences: who receives a report. Each audience sees the measures whose decisions it "
         "makes.",
         "text",
@@ -289,6 +297,12 @@ def _model_rows(model: PumpModel | None, spec: Sheet) -> list[list[Any]]:
             [c.measure, c.period, c.happening, c.why, c.action, c.who, c.due]
             for c in model.commentary
         ]
+    if name == "Initiatives":
+        return [
+            [i.id, i.change, ", ".join(i.measures), choice_label(i.direction), i.started,
+             i.completed, i.owner, choice_label(i.status)]
+            for i in model.initiatives
+        ]  # fmt: skip
     if name == "Audiences":
         return [[a.name, a.description, a.meets] for a in model.audiences.values()]
     raise AssertionError(name)
