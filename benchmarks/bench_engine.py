@@ -6,7 +6,9 @@
 assurance and the number of signals (the signals are found, kept as arrays). "+ objects" also
 builds a Python Signal object per signal (what `result.signals` returns), and "+ text" the
 description too. "Bare numpy" is the least any XmR tool must do: mean, moving ranges, their
-mean and the two limits.
+mean and the two limits. "pump half-averages" / "pump least-squares" is the pump analysis with
+trended limits (the issue's bound: within 2x the flat analysis at 1,000,000 points); the last
+lines give that ratio per size.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ def bare_numpy(x: np.ndarray) -> tuple[float, float, float]:
     return cl, cl + 2.66 * mr, cl - 2.66 * mr
 
 
-def analysis(x: np.ndarray, preset: str) -> None:
-    r = pumpxl.xmr(x, rules=preset, direction="up", target=float(x.mean()) + 1.0)
+def analysis(x: np.ndarray, preset: str, trend: str | None = None) -> None:
+    r = pumpxl.xmr(x, rules=preset, direction="up", target=float(x.mean()) + 1.0, trend=trend)
     r.assurance
     r.signal_count
 
@@ -68,6 +70,7 @@ def main() -> int:
     for _ in range(3000):  # let the CPU clock and caches settle before measuring
         analysis(warm, "pump")
     rows = []
+    ratios: list[tuple[int, str, float]] = []
     for n, number in ((100, 2000), (1_000, 500), (100_000, 10), (1_000_000, 2)):
         number = max(1, number // (4 if args.quick else 1))
         x = series(n, rng)
@@ -79,16 +82,24 @@ def main() -> int:
             rows.append((n, preset, t, t_obj, count, base))
         t_text = best_per_call(lambda: with_text(x, "pump"), number, rep)
         rows.append((n, "pump+text", t_text, float("nan"), -1, base))
+        flat = best_per_call(lambda: analysis(x, "pump"), number, rep)
+        for kind in ("half-averages", "least-squares"):
+            t_tr = best_per_call(lambda: analysis(x, "pump", kind), number, rep)
+            count = pumpxl.xmr(x, rules="pump", trend=kind).signal_count
+            rows.append((n, f"pump {kind}", t_tr, float("nan"), count, base))
+            ratios.append((n, kind, t_tr / flat))
     print(f"pumpxl {pumpxl.__version__}, numpy {np.__version__}, python {sys.version.split()[0]}")
     print(
-        f"{'points':>9} {'preset':>10} {'analysis':>10} {'+ objects':>10} {'signals':>8} "
+        f"{'points':>9} {'preset':>19} {'analysis':>10} {'+ objects':>10} {'signals':>8} "
         f"{'bare numpy':>11} {'analysis/bare':>14}"
     )
     for n, preset, t, t_obj, count, base in rows:
         print(
-            f"{n:>9,} {preset:>10} {fmt(t):>10} {fmt(t_obj):>10} "
+            f"{n:>9,} {preset:>19} {fmt(t):>10} {fmt(t_obj):>10} "
             f"{count if count >= 0 else '':>8} {fmt(base):>11} {t / base:>13.1f}x"
         )
+    for n, kind, ratio in ratios:
+        print(f"trended ({kind}) / flat pump analysis at {n:,} points: {ratio:.2f}x")
     return 0
 
 

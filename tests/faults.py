@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,11 @@ def base_workbook(folder: Path) -> Path:
         model.targets = [t for t in model.targets if t.measure in keep]
         model.commentary = [c for c in model.commentary if c.measure in keep]
         model.recalculations = [r for r in model.recalculations if r.measure in keep]
+        model.initiatives = [
+            replace(i, measures=tuple(m for m in i.measures if m in keep))
+            for i in model.initiatives
+            if any(m in keep for m in i.measures)
+        ]
         write_pump_workbook(path, model)
     return path
 

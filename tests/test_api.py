@@ -18,6 +18,7 @@ CORE_MODULES = {
     "detect.py",
     "drafts.py",
     "errors.py",
+    "evidence.py",
     "example.py",
     "inputs.py",
     "interpret.py",

@@ -401,7 +401,7 @@ def test_every_shipped_formula_evaluates_to_its_cached_value(name: str) -> None:
                         s = grid[r1 + i][c1 + j]
                         assert same(a, s), (ws.title, c.coordinate, i, j, a, s)
                 checked += 1
-    expected = 3 if "template" in name else 2 * 17 + 3
+    expected = 3 if "template" in name else 2 * 18 + 3
     assert checked == expected
 
 

@@ -84,7 +84,7 @@ def test_every_example_limit_equals_the_engine(recalculated: dict[str, Path]) ->
     rows = grid(recalculated["example"], "XmR")
     found = blocks(rows)
     analysed = analyse(example_model())
-    assert set(found) == set(analysed) and len(found) == 17
+    assert set(found) == set(analysed) and len(found) == 18
     for mid, a in analysed.items():
         first, stop = found[mid]
         r = a.xmr
@@ -314,6 +314,25 @@ def generated_cases() -> dict[str, tuple[list[Any], dict[str, Any]]]:
         if k == 17:
             kw["rules"] = {"preset": "nhs", "trend": 5, "mr_outlier": True}
         out[f"gen_{k}"] = (values, kw)
+    # trended limits (every phase): a steady drift, with phases, exclusions, a baseline,
+    # bounds and an odd number of values among them
+    for k, kind in enumerate(("half-averages", "least-squares") * 3):
+        n = int(rng.integers(13, 60)) | (k == 2)
+        x = np.round(40 + np.arange(n) * rng.choice([0.8, -0.6, 0.3]) + rng.normal(0, 2, n), 1)
+        values = x.tolist()
+        values[int(rng.integers(0, n))] = None
+        kw = {"trend": kind, "rules": ("pump", "wheeler", "nhs")[k % 3],
+              "direction": ("up", "down", "neutral")[k % 3]}  # fmt: skip
+        if k in (1, 4):
+            kw["phases"] = [n // 2]
+        if k == 3:
+            kw["exclude"] = [n // 3]
+        if k == 4:
+            kw["baseline"] = 8
+        if k == 5:
+            kw["lower_bound"] = 0.0
+            kw["dispersion"] = "median"
+        out[f"trend_{k}"] = (values, kw)
     return out
 
 
@@ -344,6 +363,7 @@ def write_cases(path: Path, cases: dict[str, tuple[list[Any], dict[str, Any]]]) 
             lower_bound=kw.get("lower_bound"),
             upper_bound=kw.get("upper_bound"),
             baseline=kw.get("baseline"),
+            trend=kw.get("trend"),
         )
         cols = Columns(
             value=1, phase=3, mr=2, cl=4, unpl=5, lnpl=6, url=7, helpers=20,
@@ -441,4 +461,4 @@ def test_function_cells_are_dynamic_arrays(name: str) -> None:
                 assert 't="array"' in f_attrs and "ref=" in f_attrs, text
                 assert text.startswith("IFERROR(XMR_"), text
                 found += 1
-    assert found == (3 if "template" in name else 2 * 17 + 3)
+    assert found == (3 if "template" in name else 2 * 18 + 3)

@@ -74,6 +74,10 @@ def test_one_deck_per_audience_in_results_map_order(decks: dict[str, Path]) -> N
         assert got[2].startswith("At a glance")
         assert "Results Map" in got
         start = got.index("Results Map") + 1
+        mine = {mid for m in model.measure_order(audience) for mid in (m.id,)}
+        if any(set(i.measures) & mine for i in model.initiatives):
+            assert got[start] == "Did our changes work?"
+            start += 1
         assert got[start : start + len(names)] == names
         assert got[start + len(names)].startswith("Appendix: measure definitions")
         assert prs.slide_width > prs.slide_height  # 16:9
@@ -178,7 +182,7 @@ def test_date_axis_follows_the_data_frequency(decks: dict[str, Path]) -> None:
     }
 
 
-ANNOTATIONS = ("Recalculation reason", "MDC icon", "Line label")
+ANNOTATIONS = ("Recalculation reason", "MDC icon", "Line label", "Initiative")
 
 
 def test_nothing_leaves_the_slide_or_overlaps(decks: dict[str, Path]) -> None:

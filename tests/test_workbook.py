@@ -98,7 +98,7 @@ def test_example_is_a_realistic_pump_system() -> None:
 def test_check_on_the_example_is_clean(example_xlsx: Path, capsys: Any) -> None:
     assert main(["check", str(example_xlsx)]) == 0
     out = capsys.readouterr().out
-    assert "no problems; 17 measures" in out and "warnings" not in out
+    assert "no problems; 18 measures" in out and "warnings" not in out
     assert audit(load_workbook(example_xlsx)) == []
 
 
@@ -448,7 +448,7 @@ def test_each_command_analyses_every_measure_once(
     monkeypatch.setattr(analysis, "xmr", counted)
     argv = [part.format(out=tmp_path) for part in command]
     assert main([argv[0], str(example_xlsx), *argv[1:]]) == 0
-    assert len(calls) == len(example_model().measures) == 17
+    assert len(calls) == len(example_model().measures) == 18
 
 
 def test_the_empty_template_lists_its_settings(tmp_path: Path) -> None:

@@ -21,11 +21,13 @@ from pumpxl.core.errors import (
     PumpxlError,
     WorkbookError,
 )
+from pumpxl.core.evidence import Evidence, initiative_evidence
 from pumpxl.core.example import example_model
 from pumpxl.core.limits import CONSTANTS, Phase
 from pumpxl.core.model import (
     Audience,
     Commentary,
+    Initiative,
     Measure,
     PumpModel,
     Recalculation,
@@ -68,6 +70,8 @@ __all__ = [
     "CONSTANTS",
     "CellError",
     "Commentary",
+    "Evidence",
+    "Initiative",
     "InputError",
     "Measure",
     "OutputError",
@@ -92,6 +96,7 @@ __all__ = [
     "audit",
     "example_model",
     "find_signals",
+    "initiative_evidence",
     "load_workbook",
     "read_plain",
     "read_workbook",

@@ -134,6 +134,10 @@ def analyse_each(
         tser = target_series(targets.get(m.id, []), dates)
         recorded = sorted(recalcs.get(m.id, []), key=lambda rc: rc.period)
         phases = [pd.Timestamp(rc.period) for rc in recorded]
+        by_start = {0: m.trend}  # each phase's central line, by its first index
+        for rc in recorded:
+            by_start[int(dates.searchsorted(pd.Timestamp(rc.period)))] = rc.trend or m.trend
+        trends = [None if by_start[k] == "flat" else by_start[k] for k in sorted(by_start)]
         try:
             result = xmr(
                 series.values,
@@ -146,6 +150,7 @@ def analyse_each(
                 direction=m.direction,
                 target=tser,
                 firm_points=firm,
+                trend=trends if any(trends) else None,
             )
         except InputError as exc:
             failures.append(InputError(exc.reason, setting=exc.setting, measure=(m.id, m.name)))

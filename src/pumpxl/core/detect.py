@@ -64,6 +64,9 @@ class Limits(NamedTuple):
     width_up: FloatArray | float
     width_down: FloatArray | float
     url: FloatArray | float | None = None
+    #: deviations from the central line this small are rounding (a trended line is
+    #: computed, not a plain mean): the point is on the line, not on one side
+    rounding: float = 0.0
 
 
 class Detection:
@@ -223,6 +226,8 @@ def detect(
 
     with np.errstate(invalid="ignore", over="ignore"):
         dev = x - cl
+        if limits.rounding:
+            dev[np.abs(dev) <= limits.rounding] = 0.0
         needs_side = bool(rules.long_run or rules.runs_anhoej)
         side = sign8(dev, 0.0) if needs_side else np.zeros(0, np.int8)
         if rules.outlier:

@@ -28,6 +28,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from pumpxl.core.detect import Signal
+from pumpxl.core.limits import fit_trend
 from pumpxl.core.vocabulary import Assessment, Assurance, Direction
 
 if TYPE_CHECKING:  # for annotations only: XmrResult itself uses this module
@@ -101,6 +102,9 @@ class Reading:
         return new, ended, self.phases > len(before.phases), was
 
     phases: int = 0
+    #: a flat latest phase whose values drift steadily: the half-averages trend per period
+    #: (a suggestion to consider trended limits; never applied on its own)
+    drift: float | None = None
 
     @property
     def new(self) -> tuple[Signal, ...]:
@@ -179,7 +183,7 @@ def read(
     recent = tuple(s for s in current if s not in latest and s.last >= recent_from)
     recalculate_from = None
     if i is not None and has_limits:
-        side = r.values[i] - r.central_line
+        side = r.values[i] - r.per_point["central_line"][i]
         starts = {p.start for p in r.phases}
         for s in current:
             same_side = (side > 0 and s.moved == "up") or (side < 0 and s.moved == "down")
@@ -201,7 +205,23 @@ def read(
         latest_index=i,
         earlier=(lambda: previous) if previous is not None else r.previous,
         phases=len(r.phases),
+        drift=_drift(r) if has_limits else None,
     )
+
+
+DRIFT_POINTS = 12  # values a flat phase needs before a steady drift is worth naming
+
+
+def _drift(r: XmrResult) -> float | None:
+    """The slope of the latest flat phase's half-averages line when, across the phase, it
+    moves the central line by more than the distance to a limit: limits that flat flag the
+    drift itself, and trended limits may suit the measure better."""
+    p = r.phases[-1]
+    if p.trend is not None or p.n_values < DRIFT_POINTS or not p.mr_bar > 0:
+        return None
+    slope, _ = fit_trend(r.values, None, p.start, p.stop, "half-averages")
+    distance = p.unpl - p.central_line if not p.unpl_is_bound else p.central_line - p.lnpl
+    return slope if abs(slope) * (p.stop - 1 - p.start) > distance else None
 
 
 def mdc_variation(reading: Reading) -> str:

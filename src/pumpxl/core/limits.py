@@ -7,6 +7,14 @@ phase's first point) and::
     CL   = mean of the baseline values            (or their median: centre="median")
     mR~  = mean of the baseline moving ranges     (or their median: dispersion="median")
     UNPL = CL + E2 * mR~,  LNPL = CL - E2 * mR~,  URL = D4 * mR~
+
+A phase with trended limits (Wheeler, *Making Sense of Data*, ch. 12) has a central line
+along a straight line fitted to its baseline values, and limits parallel to it at the same
+distances; the moving ranges and the URL are as usual. ``trend="half-averages"`` (Wheeler's
+way) draws the line through the averages of the first and second halves of the values, each
+at the average time of its half (an odd middle value is left out); ``"least-squares"`` fits
+it by least squares. A trended phase's ``central_line``, ``unpl`` and ``lnpl`` are the
+line's values at the phase's last period, ``slope`` its change per period.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import math
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from pumpxl.core.errors import InputError
 from pumpxl.core.inputs import XmrSettings
@@ -22,6 +31,7 @@ from pumpxl.core.kernels import BoolArray, FloatArray, IntArray
 
 __all__ = [
     "CONSTANTS",
+    "TRENDS",
     "SCREEN_FACTOR",
     "Phase",
     "clip_to_bounds",
@@ -39,6 +49,8 @@ CONSTANTS: dict[str, dict[str, tuple[float, float]]] = {
 #: Moving ranges of SCREEN_FACTOR x mean mR or more are dropped when screen_mr is on (Nelson
 #: 1982, NHSRplotthedots and qicharts2 default).
 SCREEN_FACTOR = 3.267
+#: The ways a phase's central line may follow a trend (None: a flat central line).
+TRENDS: tuple[str, ...] = ("half-averages", "least-squares")
 
 @dataclass(frozen=True, slots=True)
 class Phase:
@@ -65,6 +77,12 @@ class Phase:
     trial: bool
     unpl_is_bound: bool = False
     lnpl_is_bound: bool = False
+    slope: float = 0.0
+    trend: str | None = None
+
+    def line_at(self, i: npt.ArrayLike) -> FloatArray:
+        """The central line at period index ``i`` (along the trend for a trended phase)."""
+        return self.central_line + self.slope * (np.asarray(i, dtype=np.float64) - (self.stop - 1))
 
     @property
     def has_limits(self) -> bool:
@@ -149,6 +167,46 @@ def _phase_stats(
     return cl, disp, nv, nm
 
 
+def fit_trend(
+    x: FloatArray, masks: tuple[BoolArray, BoolArray] | None, lo: int, hi: int, kind: str
+) -> tuple[float, float]:
+    """(slope per period, level at index 0) of the line fitted to the usable values of the
+    window [lo, hi) by half-averages or least squares."""
+    v = x[lo:hi]
+    keep = ~np.isnan(v) if masks is None else masks[0][lo:hi]
+    whole = bool(keep.all())  # every value usable: times are lo .. hi - 1, no gathering
+    t = None if whole else np.flatnonzero(keep).astype(np.float64) + lo
+    if not whole:
+        v = v[keep]
+    m = int(v.shape[0])
+    if kind == "half-averages":
+        if m < 4:
+            raise InputError(
+                f"trended limits by half-averages need at least 4 values in the baseline, not "
+                f"{m}",
+                setting="trend",
+            )
+        h = m // 2  # an odd middle value belongs to neither half
+        x1, x2 = float(v[:h].mean()), float(v[m - h :].mean())
+        if t is None:
+            t1, t2 = lo + (h - 1) / 2, lo + m - h + (h - 1) / 2
+        else:
+            t1, t2 = float(t[:h].mean()), float(t[m - h :].mean())
+        slope = (x2 - x1) / (t2 - t1)
+        return slope, x1 - slope * t1
+    if m < 3:
+        raise InputError(
+            f"trended limits by least squares need at least 3 values in the baseline, not {m}",
+            setting="trend",
+        )
+    if t is None:
+        t = np.arange(lo, hi, dtype=np.float64)
+    t_mean, v_mean = float(t.mean()), float(v.mean())
+    tc = t - t_mean
+    slope = float(np.dot(tc, v) / np.dot(tc, tc))  # sum(tc) = 0: v's mean drops out
+    return slope, v_mean - slope * t_mean
+
+
 def compute_phases(
     x: FloatArray,
     mr: FloatArray,
@@ -158,12 +216,18 @@ def compute_phases(
     stops: list[int],
     windows: list[tuple[int, int]],
     s: XmrSettings,
+    trends: list[str | None] | None = None,
 ) -> list[Phase]:
     e2, d4 = CONSTANTS[s.constants][s.dispersion]
     out = []
     for k, (start, stop) in enumerate(zip(starts, stops, strict=True)):
         lo, hi = windows[k]
         cl, disp, nv, nm = _phase_stats(x, mr, masks, prev, lo, hi, s)
+        trend = trends[k] if trends else None
+        slope = 0.0
+        if trend is not None:
+            slope, level = fit_trend(x, masks, lo, hi, trend)
+            cl = level + slope * (stop - 1)  # the line at the phase's last period
         if k and nv < 2:
             raise InputError(
                 f"the phase starting at index {start} holds {nv} value(s); a phase needs at "
@@ -183,6 +247,8 @@ def compute_phases(
                 n_values=nv,
                 n_moving_ranges=nm,
                 trial=nv < s.firm_points,
+                slope=slope,
+                trend=trend,
             )
         )
     return out
@@ -213,4 +279,5 @@ def scale_phase(p: Phase, scale: float) -> Phase:
         unpl=p.unpl * scale,
         lnpl=p.lnpl * scale,
         url=p.url * scale,
+        slope=p.slope * scale,
     )

@@ -84,6 +84,9 @@ class Measure:
     rules: str = "pump"
     status: Status = "live"
     notes: str = ""
+    #: "flat", or trended limits: "half-averages" or "least-squares" (every phase, unless
+    #: a recalculation says otherwise)
+    trend: str = "flat"
 
 
 @dataclass(frozen=True)
@@ -114,9 +117,13 @@ class Series:
 
 @dataclass(frozen=True)
 class Recalculation:
+    """A new phase from ``period``; ``trend`` its central line ("flat", "half-averages",
+    "least-squares"), or "" for the measure's."""
+
     measure: str
     period: date
     reason: str = ""
+    trend: str = ""
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,12 @@ def _with_span(r: XmrResult, s: Signal, frequency: Frequency | None) -> str:
     return f"{meaning_label(s)} ({span_label(r, s.first, s.last, frequency)})"
 
 
+def per(frequency: Frequency | None) -> str:
+    """ "a month", "a week"... for a slope per period."""
+    words = {"daily": "a day", "weekly": "a week", "monthly": "a month", "quarterly": "a quarter"}
+    return words.get(frequency or "", "a year" if frequency == "yearly" else "a period")
+
+
 def status_line(
     r: XmrResult, reading: Reading | None = None, frequency: Frequency | None = None
 ) -> str:
@@ -177,6 +183,12 @@ def describe(
     lo = f(r.lnpl) + (" (bound)" if last.lnpl_is_bound else "")
     hi = f(r.unpl) + (" (bound)" if last.unpl_is_bound else "")
     level = f"around {f(r.central_line)} (limits {lo} to {hi})"
+    if last.trend is not None:
+        step = number_format(abs(last.slope), decimals_for(r.mr_bar / 10))
+        level = (
+            f"along a trend ({'up' if last.slope >= 0 else 'down'} {step} {per(frequency)}, "
+            f"{last.trend}), now at {f(r.central_line)} (limits {lo} to {hi})"
+        )
     if rd.current:
         shown = rd.current[-NAMED:]
         named = [_with_span(r, s, frequency) for s in shown]
@@ -197,6 +209,13 @@ def describe(
         sentences.append(
             f"A sustained shift since {period_label(r, rd.recalculate_from, frequency)} is still "
             "in force: once its cause is known, recalculate the limits from there."
+        )
+    if rd.drift is not None:
+        step = number_format(abs(rd.drift), decimals_for(r.mr_bar / 10))
+        sentences.append(
+            f"The values drift steadily ({'up' if rd.drift > 0 else 'down'} about {step} "
+            f"{per(frequency)} in this phase): consider trended limits (the Trend setting); "
+            "the limits stay flat until you choose them."
         )
     t, a = rd.target, rd.assurance
     if t is not None and a is not None:

@@ -14,7 +14,7 @@ from pumpxl.core import narrative
 from pumpxl.core.detect import Detection, Signal
 from pumpxl.core.inputs import XmrSettings
 from pumpxl.core.kernels import BoolArray, FloatArray, IntArray
-from pumpxl.core.limits import Phase
+from pumpxl.core.limits import CONSTANTS, Phase
 from pumpxl.core.rules import RuleSet
 from pumpxl.core.vocabulary import Assurance, Direction
 
@@ -131,6 +131,21 @@ class XmrResult:
         for name in ("central_line", "unpl", "lnpl", "url"):
             per_phase = np.array([getattr(p, name) for p in self.phases], dtype=np.float64)
             cols[name] = per_phase[self.phase_index] if self.phases else np.full(0, np.nan)
+        if any(p.slope for p in self.phases):  # trended phases: the lines along the trend
+            slope = np.array([p.slope for p in self.phases])[self.phase_index]
+            last = np.array([p.stop - 1 for p in self.phases])[self.phase_index]
+            shift = slope * (np.arange(self.phase_index.shape[0]) - last)
+            s = self.settings
+            for name in ("central_line", "unpl", "lnpl"):
+                cols[name] = cols[name] + shift
+            # a limit at a natural bound at the phase's end may leave it elsewhere: clip each
+            unclipped = np.array([p.central_line for p in self.phases])[self.phase_index] + shift
+            width = np.array([_width(p, s) for p in self.phases])[self.phase_index]
+            cols["unpl"], cols["lnpl"] = unclipped + width, unclipped - width
+            if s.upper_bound is not None:
+                cols["unpl"] = np.minimum(cols["unpl"], s.upper_bound)
+            if s.lower_bound is not None:
+                cols["lnpl"] = np.maximum(cols["lnpl"], s.lower_bound)
         return cols
 
     @property
@@ -205,3 +220,8 @@ class XmrResult:
             else pd.RangeIndex(n, name="point")
         )
         return pd.DataFrame(data, index=index)
+
+
+def _width(p: Phase, s: XmrSettings) -> float:
+    """The distance from the central line to each natural process limit (unclipped)."""
+    return CONSTANTS[s.constants][s.dispersion][0] * p.mr_bar

@@ -33,6 +33,7 @@ __all__ = [
     "RULE_PRESETS",
     "STATUSES",
     "TARGET_TYPES",
+    "TREND_CHOICES",
     "XMR_TABLE_COLUMNS",
     "Assessment",
     "Assurance",
@@ -98,6 +99,8 @@ MEASURE_TYPES: tuple[MeasureType, ...] = get_args(MeasureType)
 STATUSES: tuple[Status, ...] = get_args(Status)
 TARGET_TYPES: tuple[TargetType, ...] = get_args(TargetType)
 INITIATIVE_STATUSES: tuple[InitiativeStatus, ...] = get_args(InitiativeStatus)
+#: How a measure's (or a phase's) central line runs: flat, or along a fitted trend.
+TREND_CHOICES: tuple[str, ...] = ("flat", "half-averages", "least-squares")
 OUTCOMES: tuple[Outcome, ...] = get_args(Outcome)
 #: How each evidence outcome is headed for people, with its symbol.
 OUTCOME_LABELS: dict[str, tuple[str, str]] = {

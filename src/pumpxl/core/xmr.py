@@ -37,8 +37,9 @@ from pumpxl.core.inputs import (
     optional_float,
     positions,
 )
-from pumpxl.core.kernels import IntArray
+from pumpxl.core.kernels import FloatArray, IntArray
 from pumpxl.core.limits import (
+    TRENDS,
     Phase,
     clip_to_bounds,
     compute_phases,
@@ -71,6 +72,7 @@ def xmr(
     direction: str = "neutral",
     target: float | npt.ArrayLike | None = None,
     firm_points: int = DEFAULT_FIRM_POINTS,
+    trend: str | Sequence[str | None] | None = None,
 ) -> XmrResult:
     """Analyse one measure as an XmR chart.
 
@@ -116,6 +118,12 @@ def xmr(
         A number, or one per period (a trajectory); gives ``assurance`` for the latest phase.
     firm_points
         Limits from fewer values than this (default 20) are trial limits.
+    trend
+        Trended limits (Wheeler): ``"half-averages"`` or ``"least-squares"`` puts the central
+        line along a straight line fitted to the phase's baseline values and the limits
+        parallel to it; None (default) keeps them flat. One value applies to every phase; a
+        sequence gives one per phase (None for a flat phase). Run rules then count sides of
+        the trended central line.
 
     Examples
     --------
@@ -163,11 +171,18 @@ def xmr(
     stops = [*starts[1:], n]
     windows = baseline_windows(baseline, starts, stops, observed, n, idx_dates)
     tgt = coerce_target(target, n)
+    trends = _trends(trend, len(starts))
+    if s.centre == "median" and any(trends):
+        raise InputError(
+            "trended limits follow the values' half-averages (or least squares): use the mean "
+            "central line with them, not the median",
+            setting="trend",
+        )
 
     with np.errstate(over="ignore", invalid="ignore"):
         mr, prev = moving_ranges(x, pid, observed, s.missing)
         masks = None if complete and not dropped else usable(x, mr, prev, excluded)
-        phase_list = compute_phases(x, mr, masks, prev, starts, stops, windows, s)
+        phase_list = compute_phases(x, mr, masks, prev, starts, stops, windows, s, trends)
         if any(
             not (math.isfinite(p.central_line) and math.isfinite(p.url))
             for p in phase_list
@@ -176,13 +191,15 @@ def xmr(
             # Overflow with huge magnitudes: rescale by a power of two (exact), scale back.
             scale = 2.0 ** math.floor(math.log2(float(np.nanmax(np.abs(x)))))
             small_mr, _ = moving_ranges(x / scale, pid, observed, s.missing)
-            scaled = compute_phases(x / scale, small_mr, masks, prev, starts, stops, windows, s)
+            scaled = compute_phases(
+                x / scale, small_mr, masks, prev, starts, stops, windows, s, trends
+            )
             phase_list = [scale_phase(p, scale) for p in scaled]
 
         xo = x if complete else x[observed]
         detection = detect(
             xo,
-            _limits(phase_list, pid[observed]),
+            _limits(phase_list, pid[observed], observed),
             rule_set,
             pid=pid if complete else pid[observed],
             multi=len(phase_list) > 1,
@@ -211,6 +228,7 @@ def xmr(
                     direction=better,
                     target=None if tgt is None else tgt[:k],
                     firm_points=s.firm_points,
+                    trend=trends[: len(kept) + 1],
                 )
             except InputError:
                 if not kept:  # nothing left to drop: the earlier chart cannot be had
@@ -234,14 +252,53 @@ def xmr(
     )
 
 
-def _limits(phases: Sequence[Phase], pid: IntArray) -> Limits:
+def _trends(trend: str | Sequence[str | None] | None, phases: int) -> list[str | None]:
+    """One trend (or None) per phase, checked."""
+    if trend is None or isinstance(trend, str):
+        out: list[str | None] = [trend] * phases
+    else:
+        out = list(trend)
+        if len(out) != phases:
+            raise InputError(
+                f"trend gives {len(out)} value(s) for {phases} phase(s); give one per phase or "
+                "one for all",
+                setting="trend",
+            )
+    for t in out:
+        if t is not None and t not in TRENDS:
+            raise InputError(
+                f'trend must be "half-averages", "least-squares" or None, not {t!r}',
+                setting="trend",
+            )
+    return out
+
+
+def _limits(phases: Sequence[Phase], pid: IntArray, idx: IntArray) -> Limits:
     """The (unclipped) limits the rules judge each observed point against: one value for a
-    single phase, else one per point."""
-    if len(phases) <= 1:
+    single flat phase, else one per point (along the line for trended phases)."""
+    trended = any(p.slope for p in phases)
+    if len(phases) <= 1 and not trended:
         p = phases[0] if phases else None
         cl = p.central_line if p else 0.0
         return Limits(cl, p.unpl - cl if p else 0.0, cl - p.lnpl if p else 0.0, p.url if p else 0.0)
+    if len(phases) == 1:  # one trended phase: only the central line varies
+        p = phases[0]
+        line: FloatArray = np.multiply(idx, p.slope, dtype=np.float64)
+        line += p.central_line - p.slope * (p.stop - 1)
+        far = max(abs(float(line[0])), abs(float(line[-1]))) if line.shape[0] else 0.0
+        return Limits(line, p.unpl - p.central_line, p.central_line - p.lnpl, p.url,
+                      ROUNDING * far)  # fmt: skip
     per = np.array(
         [(p.central_line, p.unpl - p.central_line, p.central_line - p.lnpl, p.url) for p in phases]
     )[pid]
-    return Limits(per[:, 0], per[:, 1], per[:, 2], per[:, 3])
+    if not trended:
+        return Limits(per[:, 0], per[:, 1], per[:, 2], per[:, 3])
+    slope = np.array([p.slope for p in phases])[pid]
+    last = np.array([p.stop - 1 for p in phases])[pid]
+    cl = per[:, 0] + slope * (idx - last)
+    far = float(np.nanmax(np.abs(cl))) if cl.shape[0] else 0.0
+    return Limits(cl, per[:, 1], per[:, 2], per[:, 3], ROUNDING * far)
+
+
+#: How far, relative to its size, a value may sit from a computed line by rounding alone.
+ROUNDING = 64 * float(np.finfo(np.float64).eps)

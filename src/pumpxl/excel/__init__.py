@@ -69,6 +69,10 @@ DOC_CENTRE = "Optional: central line from the mean (default) or the median."
 DOC_DISPERSION = "Optional: limits from the average (default) or the median moving range."
 DOC_HEADER = "Optional: TRUE to add a row of column names on top."
 DOC_FIRM = "Optional: limits from fewer values than this are trial limits (default 20)."
+DOC_TREND = (
+    "Optional: trended limits for a measure that drifts steadily: half-averages or "
+    "least-squares (flat, the default, otherwise); one word, or one per phase."
+)
 
 
 def _common(f: Any) -> Any:
@@ -83,6 +87,7 @@ def _common(f: Any) -> Any:
     f = arg("lower_bound", CellsIn, doc=DOC_LOWER)(f)
     f = arg("upper_bound", CellsIn, doc=DOC_UPPER)(f)
     f = arg("centre", CellsIn, doc=DOC_CENTRE)(f)
+    f = arg("trend", CellsIn, doc=DOC_TREND)(f)
     return arg("dispersion", CellsIn, doc=DOC_DISPERSION)(f)
 
 
@@ -107,7 +112,7 @@ def xmr_table(
     values: Any, dates: Any = None, phases: Any = None, rules: Any = None,
     direction: Any = None, target: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
-    dispersion: Any = None, header: Any = None,
+    dispersion: Any = None, header: Any = None, trend: Any = None,
 ) -> Cells:  # fmt: skip
     """XmR table, one row per value: moving range, phase, central line, upper limit, lower limit, upper range limit, signal. Spills next to the data."""
 
@@ -127,7 +132,7 @@ def xmr_table(
 
     args = XmrArgs(
         values, dates, phases, rules, direction, target, exclude, baseline,
-        lower_bound, upper_bound, centre, dispersion,
+        lower_bound, upper_bound, centre, dispersion, trend=trend,
     )  # fmt: skip
     return _answer(args, build)
 
@@ -140,7 +145,7 @@ def xmr_limits(
     values: Any, dates: Any = None, phases: Any = None, rules: Any = None,
     direction: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
-    dispersion: Any = None, header: Any = None,
+    dispersion: Any = None, header: Any = None, trend: Any = None,
 ) -> Cells:  # fmt: skip
     """The latest phase's central line, lower limit, upper limit, upper range limit and average moving range, in one row."""
 
@@ -151,7 +156,7 @@ def xmr_limits(
 
     args = XmrArgs(
         values, dates, phases, rules, direction, None, exclude, baseline,
-        lower_bound, upper_bound, centre, dispersion,
+        lower_bound, upper_bound, centre, dispersion, trend=trend,
     )  # fmt: skip
     return _answer(args, build)
 
@@ -163,7 +168,7 @@ def xmr_signals(
     values: Any, dates: Any = None, phases: Any = None, rules: Any = None,
     direction: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
-    dispersion: Any = None,
+    dispersion: Any = None, trend: Any = None,
 ) -> Cells:  # fmt: skip
     """The signal each value belongs to (outlier, long run, short run...), blank when it is routine variation. Spills next to the data."""
 
@@ -173,7 +178,7 @@ def xmr_signals(
 
     args = XmrArgs(
         values, dates, phases, rules, direction, None, exclude, baseline,
-        lower_bound, upper_bound, centre, dispersion,
+        lower_bound, upper_bound, centre, dispersion, trend=trend,
     )  # fmt: skip
     return _answer(args, build)
 
@@ -185,7 +190,7 @@ def xmr_moving_ranges(
     values: Any, dates: Any = None, phases: Any = None, rules: Any = None,
     direction: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
-    dispersion: Any = None,
+    dispersion: Any = None, trend: Any = None,
 ) -> Cells:  # fmt: skip
     """The moving ranges (blank for the first value of each phase). Spills next to the data."""
 
@@ -195,7 +200,7 @@ def xmr_moving_ranges(
 
     args = XmrArgs(
         values, dates, phases, rules, direction, None, exclude, baseline,
-        lower_bound, upper_bound, centre, dispersion,
+        lower_bound, upper_bound, centre, dispersion, trend=trend,
     )  # fmt: skip
     return _answer(args, build)
 
@@ -208,12 +213,12 @@ def xmr_status(
     values: Any, dates: Any = None, phases: Any = None, rules: Any = None,
     direction: Any = None, target: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
-    dispersion: Any = None,
+    dispersion: Any = None, trend: Any = None,
 ) -> Cells:  # fmt: skip
     """One line about the latest value: its signal, or that it is routine variation."""
     args = XmrArgs(
         values, dates, phases, rules, direction, target, exclude, baseline,
-        lower_bound, upper_bound, centre, dispersion,
+        lower_bound, upper_bound, centre, dispersion, trend=trend,
     )  # fmt: skip
     return _answer(args, lambda a: [[a.result.status]])
 
@@ -227,12 +232,12 @@ def xmr_describe(
     values: Any, dates: Any = None, phases: Any = None, rules: Any = None,
     direction: Any = None, target: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
-    dispersion: Any = None, firm_points: Any = None,
+    dispersion: Any = None, firm_points: Any = None, trend: Any = None,
 ) -> Cells:  # fmt: skip
     """A few sentences on the chart: level and limits, signals, recalculations, and whether the target will be met."""
     args = XmrArgs(
         values, dates, phases, rules, direction, target, exclude, baseline,
-        lower_bound, upper_bound, centre, dispersion, firm_points,
+        lower_bound, upper_bound, centre, dispersion, firm_points, trend=trend,
     )  # fmt: skip
     return _answer(args, lambda a: [[a.result.description]])
 

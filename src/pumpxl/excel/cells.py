@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,6 +87,7 @@ class XmrArgs:
     centre: Any = None
     dispersion: Any = None
     firm_points: Any = None
+    trend: Any = None
 
 
 @dataclass(frozen=True)
@@ -313,8 +315,20 @@ def analyse_cells(args: XmrArgs) -> Analysed:
         centre=_word(args.centre, "centre", "mean"),  # type: ignore[arg-type]
         dispersion=_word(args.dispersion, "dispersion", "mean"),  # type: ignore[arg-type]
         firm_points=DEFAULT_FIRM_POINTS if firm is None else firm,
+        trend=_trend(args.trend),
     )
     return Analysed(result, cells, header, n)
+
+
+def _trend(cells: Any) -> str | list[str | None] | None:
+    """The trend argument: one word for every phase, or a range of one word per phase
+    ("flat" or blank for a flat phase)."""
+    items = [v for v in _flatten(cells, "trend") if not _is_blank(v)]
+    if not items:
+        return None
+    words = [w.strip().lower() for v in items for w in re.split(r"[,;]", str(clean(v)))]
+    out: list[str | None] = [None if w in ("flat", "none") else w for w in words]
+    return out[0] if len(out) == 1 else out
 
 
 def message(exc: PumpxlError) -> Cells:

@@ -18,6 +18,7 @@ from pumpxl.core.evidence import Evidence
 from pumpxl.core.model import Initiative, PumpModel
 from pumpxl.core.narrative import (
     meaning_label,
+    per,
     period_label,
     span_label,
     status_line,
@@ -131,6 +132,11 @@ def measure_slide(
     predictability = predictability_verdict(a)
     if predictability:
         facts.append(predictability)
+    last = r.phases[-1] if r.phases else None
+    if last is not None and last.trend is not None:
+        step = _fmt(a, abs(last.slope))
+        way = "up" if last.slope >= 0 else "down"
+        facts.append(f"Trended limits ({last.trend}): {way} {step} {per(m.frequency)}")
     unit = m.unit or "no unit given"
     better = DIRECTION_LABELS[m.direction]
     if not m.unit and m.direction == "neutral" and not m.result:  # a plain sheet says neither

@@ -3,14 +3,17 @@ signals and native chart."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
 from xlsxwriter.worksheet import Worksheet
 
 from pumpxl.core.analysis import AnalysedMeasure, predictability_verdict
+from pumpxl.core.evidence import initiative_evidence
 from pumpxl.core.model import PumpModel
 from pumpxl.core.narrative import decimals_for, describe, status_line, value_decimals
+from pumpxl.core.vocabulary import OUTCOME_LABELS, choice_label
 from pumpxl.files import atomic_output
 from pumpxl.workbook.xlsx import Formats, new_workbook, print_setup, wrapped_lines
 from pumpxl.workbook.xmr_sheet import XmrBlock, write_xmr_blocks
@@ -34,6 +37,8 @@ def write_calc_workbook(
         xmr_ws.write_string(0, 0, "XmR charts", f.title)
         blocks = write_xmr_blocks(wb, f, xmr_ws, analysed)
         _summary(summary, f, model, analysed, blocks, source)
+        if model.initiatives:
+            _initiatives(wb.add_worksheet("Initiatives"), f, model, analysed)
         summary.activate()
         wb.close()
 
@@ -106,3 +111,45 @@ def _summary(
     print_setup(ws, repeat_header=False)
     ws.repeat_rows(3)
     ws.autofilter(3, 0, 3 + len(analysed), len(heads) - 1)
+
+
+INITIATIVE_HEADS = (
+    ("Initiative", 8), ("What was changed", 40), ("Measure", 30), ("Started", 11),
+    ("Evidence", 22), ("What the chart shows", 70), ("Owner", 14), ("Status", 12),
+)  # fmt: skip
+
+
+def _initiatives(
+    ws: Worksheet, f: Formats, model: PumpModel, analysed: dict[str, AnalysedMeasure]
+) -> None:
+    """Did our changes work? A row per initiative and measure, with the chart's evidence."""
+    ws.write_string(0, 0, "Did our changes work?", f.title)
+    ws.write_string(1, 0, "What each measure's XmR chart shows since the change started", f.note)
+    for c, (h, w) in enumerate(INITIATIVE_HEADS):
+        ws.write_string(3, c, h, f.header)
+        ws.set_column(c, c, w)
+    r = 4
+    for init in model.initiatives:
+        for mid in init.measures:
+            a = analysed.get(mid)
+            if a is None:
+                continue
+            ev = initiative_evidence(init, a)
+            symbol, word = OUTCOME_LABELS[ev.outcome]
+            detail = ev.text.split(": ", 1)[-1]
+            ws.write_string(r, 0, init.id, f.wrap)
+            ws.write_string(r, 1, init.change, f.wrap)
+            ws.write_string(r, 2, a.measure.name, f.wrap)
+            ws.write_datetime(r, 3, dt.datetime.combine(init.started, dt.time()), f.date)
+            ws.write_string(r, 4, f"{symbol} {word}", f.indented)  # not run into the date
+            ws.write_string(r, 5, detail, f.wrap)
+            ws.write_string(r, 6, init.owner, f.wrap)
+            ws.write_string(r, 7, choice_label(init.status), f.wrap)
+            widths = [w for _, w in INITIATIVE_HEADS]
+            cells = ((1, init.change), (2, a.measure.name), (4, f"{symbol} {word}"), (5, detail))
+            lines = [wrapped_lines(t, widths[c]) for c, t in cells]
+            ws.set_row(r, 15 * max(lines))
+            r += 1
+    ws.freeze_panes(4, 1)
+    print_setup(ws, repeat_header=False)
+    ws.repeat_rows(3)

@@ -17,6 +17,7 @@ from pumpxl.core.vocabulary import (
     RULE_PRESETS,
     STATUSES,
     TARGET_TYPES,
+    TREND_CHOICES,
     Moved,
     choice_label,
 )
@@ -64,6 +65,7 @@ FREQUENCY_CHOICES = _choices(FREQUENCIES)
 RULE_CHOICES = RULE_PRESETS
 STATUS_CHOICES = _choices(STATUSES)
 TARGET_CHOICES = _choices(TARGET_TYPES)
+TREND_LABELS = _choices(TREND_CHOICES)
 INITIATIVE_STATUS_CHOICES = _choices(INITIATIVE_STATUSES)
 #: An initiative's expected direction, as the drop-down shows it, and the word it means.
 EXPECTED_DIRECTIONS: dict[str, Moved | Literal[""]] = {"up": "up", "down": "down"}
@@ -141,6 +143,10 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Rules", "rules", 9, kind="choice", choices=RULE_CHOICES),
             Column("Status", "status", 15, kind="choice", choices=STATUS_CHOICES),
             Column("Notes", "notes", 30),
+            Column(
+                "Trend", "trend", 14, kind="choice", choices=TREND_LABELS,
+                help="Flat limits, or trended limits for a measure that drifts steadily",
+            ),
         ),
         "Measure Definitions: one row per measure.",
     ),
@@ -170,6 +176,10 @@ SHEETS: tuple[Sheet, ...] = (
             Column("Measure", "measure", 10, True),
             Column("First period", "period", 13, True, "date"),
             Column("Reason", "reason", 70),
+            Column(
+                "Trend", "trend", 14, kind="choice", choices=TREND_LABELS,
+                help="The new phase's central line: blank for the measure's",
+            ),
         ),
         "Where a measure's limits restart after a sustained signal with a known cause.",
         required=False,

@@ -14,6 +14,10 @@ the add-in (:attr:`NativeBlock.unsupported` says so).
 Only functions Excel 2010 and LibreOffice 7 both know are used (SUMIFS, COUNTIFS, MEDIAN in
 array formulas, SIGN, MID), so the same file computes the same numbers in each. Working
 columns sit to the right of the block, hidden, each with a header that says what it holds.
+
+Trended limits (``trend``, the same in every phase) are formulas too: the half-averages (or
+least-squares) line per phase, the limits parallel to it. Over 400 lines because every one of
+these formulas must match the engine cell for cell, so they are written side by side.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ class NativeSpec:
     lower_bound: float | None = None
     upper_bound: float | None = None
     baseline: int | None = None
+    #: trended limits in every phase: "half-averages" or "least-squares" (None: flat)
+    trend: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,53 @@ def _num(v: float) -> str:
     return format(float(v), ".17g")
 
 
+def _trended(
+    put: Callable[..., None],
+    c: Callable[..., str],
+    rng: Callable[[str], str],
+    trend: str,
+    t: int,
+    first: int,
+    count: str,
+    in_phase: str,
+) -> None:
+    """One row's trended central line: the phase's line by half-averages (the averages of
+    its first and second halves of usable values at their average times, an odd middle value
+    in neither) or by least squares, at this row's period."""
+    use = f"{rng('use')},1"
+    put("t", str(t))
+    put("lvl", f'IF({count}=0,"",AVERAGEIFS({rng("v")},{in_phase},{use}))')
+    if trend == "half-averages":
+        top_use = f"${_col(c('use'))}${first + 1}"
+        top_ph = f"${_col(c('ph'))}${first + 1}"
+        put("ur", f"IF({c('use')}=1,SUMIFS({top_use}:{c('use')},{top_ph}:{c('ph')},{c('ph')}),0)")
+        half = f"INT({count}/2)"
+        first_half = f'{in_phase},{use},{rng("ur")},"<="&{half}'
+        second_half = f'{in_phase},{use},{rng("ur")},">"&({count}-{half})'
+        for name, target, where in (
+            ("ha1", "v", first_half), ("ht1", "t", first_half),
+            ("ha2", "v", second_half), ("ht2", "t", second_half),
+        ):  # fmt: skip
+            put(name, f'IF({count}<4,"",AVERAGEIFS({rng(target)},{where}))')
+        put("slope", f'IF({c("ha1")}="","",({c("ha2")}-{c("ha1")})/({c("ht2")}-{c("ht1")}))')
+        put("cl", f'IF({c("slope")}="","",{c("ha1")}+{c("slope")}*({c("t")}-{c("ht1")}))')
+        return
+    put("tb", f'IF({count}=0,"",AVERAGEIFS({rng("t")},{in_phase},{use}))')
+    mask = f"({rng('ph')}={c('ph')})*({rng('use')}=1)"
+    dt = f"({rng('t')}-{c('tb')})"
+    put(
+        "slope",
+        f'IF({count}<3,"",SUM(IF({mask},{dt}*({rng("v")}-{c("lvl")})))/SUM(IF({mask},{dt}^2)))',
+        array=True,
+    )
+    put("cl", f'IF({c("slope")}="","",{c("lvl")}+{c("slope")}*({c("t")}-{c("tb")}))')
+
+
+def _col(ref: str) -> str:
+    """The column letters of a cell reference ("AE12" -> "AE")."""
+    return "".join(ch for ch in ref if ch.isalpha())
+
+
 def native_block(spec: NativeSpec, cols: Columns, first: int, n: int) -> NativeBlock:
     """The formulas for rows ``first`` .. ``first + n - 1`` (0-based) of a block whose values
     sit in ``cols.value`` (numbers; anything else is a missing period) and whose phase
@@ -105,6 +158,19 @@ def native_block(spec: NativeSpec, cols: Columns, first: int, n: int) -> NativeB
     if spec.baseline is not None:
         helper_names.append(("rank", "value number in its phase"))
     helper_names += [("use", "value enters the limits"), ("mru", "moving range enters")]
+    if spec.trend is not None:
+        helper_names += [("t", "period number"), ("lvl", "mean of the phase's values")]
+        if spec.trend == "half-averages":
+            helper_names += [
+                ("ur", "usable value number in its phase"),
+                ("ha1", "first half's average"),
+                ("ht1", "first half's average time"),
+                ("ha2", "second half's average"),
+                ("ht2", "second half's average time"),
+            ]
+        else:
+            helper_names.append(("tb", "average time of the phase's values"))
+        helper_names.append(("slope", "trend per period"))
     if spec.screen_mr:
         helper_names += [("m0", "average moving range before screening"), ("mrk", "kept")]
     helper_names += [
@@ -221,7 +287,9 @@ def native_block(spec: NativeSpec, cols: Columns, first: int, n: int) -> NativeB
             put("mru", "0")
         in_phase = f"{rng('ph')},{ph}"
         count = f"COUNTIFS({in_phase},{rng('use')},1)"
-        if spec.centre == "mean":
+        if spec.trend is not None:
+            _trended(put, c, rng, spec.trend, row - first, first, count, in_phase)
+        elif spec.centre == "mean":
             put("cl", f'IF({count}=0,"",SUMIFS({rng("v")},{in_phase},{rng("use")},1)/{count})')
         else:
             put(

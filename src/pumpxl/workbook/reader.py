@@ -3,6 +3,10 @@
 :func:`read_workbook` never stops at the first problem: it reads all sheets, checks every row
 and returns the model with the full list of problems; :func:`load_workbook` raises one
 :class:`~pumpxl.errors.WorkbookError` holding them all.
+
+Over 400 lines because each sheet's checks sit beside the sheet they read (one short
+function a sheet), with the order between them (measures before data, data before the
+initiatives that need its periods) in one place.
 """
 
 from __future__ import annotations
@@ -287,6 +291,7 @@ def _measures(rd: TableReader, model: PumpModel, rows: list[Row]) -> dict[str, s
             rules=rules,
             status=status,
             notes=row.text("notes"),
+            trend=rd.choice(row, "trend", words.TREND_CHOICES, "flat", label),
         )
         lookup[normalise(mid)] = mid
         lookup.setdefault(normalise(name), mid)
@@ -338,7 +343,8 @@ def _recalculations(
         period = rd.date(row, "period", label)
         if period is None:
             return _missing(rd, row, "period", "first period", label)
-        model.recalculations.append(domain.Recalculation(mid, period, row.text("reason")))
+        trend = rd.choice(row, "trend", words.TREND_CHOICES, "", label)
+        model.recalculations.append(domain.Recalculation(mid, period, row.text("reason"), trend))
 
     _simple(rd, rows, lookup, build)
 

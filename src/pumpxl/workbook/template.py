@@ -268,6 +268,7 @@ def _model_rows(model: PumpModel | None, spec: Sheet) -> list[list[Any]]:
                 m.rules,
                 choice_label(m.status),
                 m.notes,
+                choice_label(m.trend),
             ]
             for m in model.measures.values()
         ]
@@ -287,7 +288,10 @@ def _model_rows(model: PumpModel | None, spec: Sheet) -> list[list[Any]]:
                 )
         return out
     if name == "Recalculations":
-        return [[r.measure, r.period, r.reason] for r in model.recalculations]
+        return [
+            [r.measure, r.period, r.reason, choice_label(r.trend) if r.trend else None]
+            for r in model.recalculations
+        ]
     if name == "Targets":
         return [
             [t.measure, t.value, t.period, choice_label(t.type), t.notes] for t in model.targets

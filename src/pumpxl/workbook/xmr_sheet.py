@@ -80,6 +80,9 @@ def xmr_formulas(
         "lower_bound": number_literal(m.lower_bound),
         "upper_bound": number_literal(m.upper_bound),
     }
+    trend = [p.trend or "flat" for p in a.xmr.phases]
+    if set(trend) != {"flat"}:  # one word for all phases, or one per phase
+        args["trend"] = text_literal(trend[0] if len(set(trend)) == 1 else ",".join(trend))
     if src.recalc_rows:
         first = block.first_row + 1
         col = column_letter(RECALC_COL)
@@ -228,6 +231,7 @@ def _formula_rows(
     target = a.targets if a.targets is not None else np.full(n, np.nan)
     starts = [p.start for p in r.phases[1:]]
     s = r.settings
+    trends = {p.trend for p in r.phases}
     spec = NativeSpec(
         rules=r.rules,
         direction=r.direction,
@@ -237,6 +241,8 @@ def _formula_rows(
         screen_mr=s.screen_mr,
         lower_bound=s.lower_bound,
         upper_bound=s.upper_bound,
+        # one trend for every phase in formulas; phases that differ need the add-in
+        trend=next(iter(trends)) if len(trends) == 1 else None,
     )
     cols = Columns(
         value=1, phase=3, mr=2, cl=4, unpl=5, lnpl=6, url=7, helpers=HELPER_COL,
@@ -263,6 +269,8 @@ def _formula_rows(
     note = NO_ADDIN_DESCRIBE
     if native.unsupported:
         note += " Without it, Anhoej's runs analysis is not shown."
+    if len(trends) > 1:
+        note += " Without it, the limits are flat in every phase (the phases' trends differ)."
     ws.write_dynamic_array_formula(
         block.header_row - 1,
         0,
