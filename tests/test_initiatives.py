@@ -233,3 +233,13 @@ def test_the_calc_workbook_has_the_same_evidence_table(tmp_path: Path) -> None:
     for row, (_, _, ev) in zip(rows, expected, strict=True):
         assert row[5] == ev.text.split(": ", 1)[-1]
     assert rows[2][4] == "▼ Contrary evidence"
+
+
+def test_at_a_glance_notes_contrary_evidence_under_the_state(it_deck: Path) -> None:
+    rows = {}
+    for s in Presentation(str(it_deck)).slides:
+        for sh in s.shapes:
+            if sh.has_table and len(sh.table.columns) > 6 and sh.table.cell(0, 6).text == "Now":
+                rows.update({r.cells[0].text: r.cells[6].text for r in list(sh.table.rows)[1:]})
+    assert rows["Changes that caused an incident"].endswith("▼ I2: contrary evidence since Mar 2025")
+    assert "I2" not in rows["Emergency changes"]  # no evidence yet is not news

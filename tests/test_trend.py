@@ -105,3 +105,65 @@ def test_trends_per_phase_and_their_checks() -> None:
         xmr(d, trend="half-averages", centre="median")
     with pytest.raises(InputError, match="at least 4 values"):
         xmr([1.0, 2.0, 3.0], trend="half-averages")
+
+
+def test_a_flat_phase_that_drifts_gets_advice_and_stays_flat() -> None:
+    d = REFERENCE["cases"][0]["values"]
+    r = xmr(d)
+    assert r.phases[0].trend is None and r.phases[0].slope == 0
+    assert "drift steadily (up about 13.7 a period" in r.description
+    assert "consider trended limits" in r.description
+    assert "drift" not in xmr(d, trend="half-averages").description
+    steady = [50, 52, 49, 51, 50, 53, 48, 50, 51, 49, 52, 50, 51, 49, 50, 52]
+    assert "drift" not in xmr(steady).description
+
+
+def test_the_excel_functions_take_a_trend() -> None:
+    from pumpxl.excel import xmr_limits, xmr_table
+
+    d = REFERENCE["cases"][0]["values"]
+    cells = [[v] for v in d]
+    r = xmr(d, trend="half-averages")
+    (row,) = xmr_limits(cells, trend="Half-averages")
+    assert row == pytest.approx([r.central_line, r.lnpl, r.unpl, r.url, r.mr_bar])
+    table = xmr_table(cells, trend="half-averages")
+    assert [t[2] for t in table] == pytest.approx(list(r.per_point["central_line"]))
+    both = d + REFERENCE["cases"][1]["values"]
+    per_phase = xmr_limits([[v] for v in both], phases=[[21]], trend=[["flat"], ["half-averages"]])
+    two = xmr(both, phases=[20], trend=[None, "half-averages"])
+    assert per_phase[0][0] == pytest.approx(two.central_line)
+    assert "not 'linear'" in xmr_limits(cells, trend="linear")[0][0]
+
+
+def test_the_workbook_sets_trends_per_measure_and_per_phase(tmp_path: Path) -> None:
+    import shutil
+
+    import openpyxl
+
+    from pumpxl.workbook.reader import read_workbook
+
+    src = Path(__file__).parents[1] / "workbook_templates" / "pumpxl-example.xlsx"
+    result = read_workbook(src)
+    m18 = result.analysed["M18"]
+    assert m18.measure.trend == "half-averages"
+    assert m18.xmr.phases[0].trend == "half-averages"
+    assert m18.xmr.phases[0].slope == pytest.approx(9.728, abs=1e-3)
+    assert "along a trend (up 9.7 a month, half-averages)" in m18.xmr.description
+    path = tmp_path / "trends.xlsx"
+    shutil.copy(src, path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Recalculations"]
+    trend_col = [c.value for c in ws[1]].index("Trend") + 1
+    ws.cell(2, trend_col, "Least-squares")  # M01's recalculation (Sep 2024)
+    ws.cell(3, trend_col, "linear")
+    wb.save(path)
+    problems = read_workbook(path).problems
+    assert [(p.where, p.code) for p in problems] == [
+        (f"Recalculations!{chr(64 + trend_col)}3", "bad_choice")
+    ]
+    ws.cell(3, trend_col).value = None
+    wb.save(path)
+    fixed = read_workbook(path)
+    assert fixed.problems == []
+    phases = fixed.analysed["M01"].xmr.phases
+    assert [p.trend for p in phases] == [None, "least-squares"]

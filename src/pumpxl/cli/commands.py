@@ -144,6 +144,7 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
         screen_mr=args.screen_mr,
         lower_bound=option("lower_bound"),
         upper_bound=option("upper_bound"),
+        trend=args.trend,
     )
     d = decimals_for(r.mr_bar)
     table = xmr_table(r)

@@ -68,6 +68,10 @@ def _xmr_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--screen-mr", action="store_true", help="screen large moving ranges")
     p.add_argument("--lower-bound", type=float, help="natural lower bound, e.g. 0")
     p.add_argument("--upper-bound", type=float, help="natural upper bound, e.g. 100")
+    p.add_argument(
+        "--trend", choices=["half-averages", "least-squares"],
+        help="trended limits for a measure that drifts steadily (default: flat)",
+    )  # fmt: skip
 
 
 def _new_options(p: argparse.ArgumentParser) -> None:

@@ -176,6 +176,8 @@ def describe(
             f"limits need at least 2 (5 or more to be useful)."
         )
     d = decimals_for(r.mr_bar)
+    if frequency is None and r.dates is not None and len(r.dates) > 1:
+        frequency = infer_frequency(r.dates.to_numpy())
 
     def f(v: float | None) -> str:
         return number_format(v, d)

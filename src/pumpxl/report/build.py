@@ -82,7 +82,7 @@ def build_deck(
     headline_slides(deck, order, audience, evidence)
     if order and all(a.measure.type in ("activity", "output") for a in order):
         warning_slide(deck, audience, order)
-    glance_slides(deck, order, audience)
+    glance_slides(deck, order, audience, evidence)
     if icons == "mdc":
         mdc_matrix_slide(deck, order, audience)
     if model.results:  # a plain sheet has no Results Map: no empty slide for it

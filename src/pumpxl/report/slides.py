@@ -4,6 +4,7 @@ glance."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pptx.enum.shapes import MSO_SHAPE
@@ -11,7 +12,8 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure
-from pumpxl.core.model import PumpModel
+from pumpxl.core.evidence import Evidence
+from pumpxl.core.model import Initiative, PumpModel
 from pumpxl.core.narrative import (
     decimals_for,
     number_format,
@@ -22,6 +24,8 @@ from pumpxl.core.narrative import (
 from pumpxl.core.vocabulary import RULE_LABELS
 from pumpxl.report.design import (
     ASSURANCE,
+    BAD,
+    GOOD,
     GREY,
     INK,
     LIGHT,
@@ -187,16 +191,42 @@ def _paginate(rows: list[Any], room: int) -> list[list[Any]]:
     return pages
 
 
-def glance_slides(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> list[Any]:
+def evidence_notes(
+    a: AnalysedMeasure, changes: Sequence[tuple[Initiative, Evidence]]
+) -> tuple[tuple[str, Any], ...]:
+    """Initiatives' evidence worth a line under a measure's state: contrary evidence, and
+    evidence of improvement that the latest value is part of (new)."""
+    out = []
+    for init, ev in changes:
+        if ev.outcome == "contrary":
+            out.append((f"▼ {init.id}: contrary evidence since {init.started:%b %Y}", BAD))
+        elif ev.outcome == "improvement" and ev.signal is not None and (
+            ev.signal.last == a.xmr.latest_index
+        ):
+            out.append((f"▲ {init.id}: new evidence of improvement", GOOD))
+    return tuple(out)
+
+
+def glance_slides(
+    deck: Deck,
+    measures: list[AnalysedMeasure],
+    audience: str,
+    evidence: Mapping[str, Sequence[tuple[Initiative, Evidence]]] | None = None,
+) -> list[Any]:
     """Every measure's state on one page, or more: a page holds as many rows as fit (their
-    text measured with the deck's font), and a page's rows grow to fill it."""
+    text measured with the deck's font), and a page's rows grow to fill it. Initiatives'
+    contrary or new evidence is noted under the state."""
+    ev = evidence or {}
     heads, widths_in = GLANCE_HEADS, GLANCE_WIDTHS
     subtitle = f"{audience}: where each measure stands, judged by its XmR chart"
     first, probe = deck.slide("At a glance", subtitle=subtitle)  # retitled when pages follow
     scale = probe.width / Emu(Inches(sum(widths_in)))
     widths = [int(Inches(w) * scale) for w in widths_in]
     room = probe.height - GLANCE_HEAD_H - GLANCE_KEY_H - int(Inches(0.1))
-    cells = [(a, *_glance_row(a), recent_notes(a)) for a in measures]
+    cells = [
+        (a, *_glance_row(a), recent_notes(a) + evidence_notes(a, ev.get(a.measure.id, ())))
+        for a in measures
+    ]
     def layout(size: int) -> list[list[Any]]:
         return _paginate([(*c, _row_height(c[1], c[4], widths, size)) for c in cells], room)
 
