@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,21 +139,29 @@ def _settings(rd: TableReader, rows: list[Row]) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def _audiences(rd: TableReader, model: PumpModel, rows: list[Row]) -> None:
+def _unique(
+    rd: TableReader, rows: list[Row], key: str, blank: str, twice: Callable[[str, str], str],
+    code: str,
+) -> Iterator[tuple[Row, str]]:
+    """Each row with its ``key`` cell's text, skipping (and reporting) blank and repeated
+    keys; ``twice`` words a repeat from the key and where it first was."""
     seen: dict[str, str] = {}
     for row in rows:
-        name = row.text("name")
-        if not name:
-            rd.add(row.where("name"), "audience has no name", "blank")
-            continue
-        if name.lower() in seen:
-            rd.add(
-                row.where("name"),
-                f'audience "{name}" is listed twice (first at {seen[name.lower()]})',
-                "duplicate",
-            )
-            continue
-        seen[name.lower()] = row.where("name")
+        text = row.text(key)
+        if not text:
+            rd.add(row.where(key), blank, "blank")
+        elif text.lower() in seen:
+            rd.add(row.where(key), twice(text, seen[text.lower()]), code)
+        else:
+            seen[text.lower()] = row.where(key)
+            yield row, text
+
+
+def _audiences(rd: TableReader, model: PumpModel, rows: list[Row]) -> None:
+    def twice(name: str, first: str) -> str:
+        return f'audience "{name}" is listed twice (first at {first})'
+
+    for row, name in _unique(rd, rows, "name", "audience has no name", twice, "duplicate"):
         model.audiences[name] = domain.Audience(name, row.text("description"), row.text("meets"))
 
 
@@ -390,17 +398,10 @@ def _initiatives(
     """Each initiative, checked: a unique ID, what was changed, known measures, an expected
     direction that does not contradict a measure's better direction, a start inside each
     measure's data (or after it while planned), a completion not before the start."""
-    seen: dict[str, str] = {}
-    for row in rows:
-        iid = row.text("id")
-        if not iid:
-            rd.add(row.where("id"), "no initiative ID given", "blank")
-            continue
-        if iid.lower() in seen:
-            rd.add(row.where("id"), f"initiative ID {iid!r} is also used at {seen[iid.lower()]}",
-                   "duplicate_id")  # fmt: skip
-            continue
-        seen[iid.lower()] = row.where("id")
+    def twice(iid: str, first: str) -> str:
+        return f"initiative ID {iid!r} is also used at {first}"
+
+    for row, iid in _unique(rd, rows, "id", "no initiative ID given", twice, "duplicate_id"):
         change = row.text("change")
         if not change:
             rd.add(row.where("change"), f"initiative {iid}: no change described", "blank")
