@@ -156,9 +156,11 @@ def _glance_row(a: AnalysedMeasure) -> tuple[list[str], Any, Any]:
         if assurance
         else "no target"
     )
+    centre = fmt(a, x.central_line)
+    if x.phases and x.phases[-1].trend is not None:  # a sloped line: its value now
+        centre += " now, on a trend"
     values = [
-        a.measure.name, period, latest, a.measure.unit or "-", fmt(a, x.central_line), limits,
-        now, target,
+        a.measure.name, period, latest, a.measure.unit or "-", centre, limits, now, target,
     ]  # fmt: skip
     return values, state, assurance
 

@@ -114,7 +114,7 @@ def _summary(
 
 
 INITIATIVE_HEADS = (
-    ("Initiative", 8), ("What was changed", 40), ("Measure", 30), ("Started", 11),
+    ("Initiative", 8), ("What was changed", 40), ("Measure", 30), ("Started", 12),
     ("Evidence", 22), ("What the chart shows", 70), ("Owner", 14), ("Status", 12),
 )  # fmt: skip
 
