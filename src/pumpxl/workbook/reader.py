@@ -3,21 +3,15 @@
 :func:`read_workbook` never stops at the first problem: it reads all sheets, checks every row
 and returns the model with the full list of problems; :func:`load_workbook` raises one
 :class:`~pumpxl.errors.WorkbookError` holding them all.
-
-Over 400 lines because each sheet's checks sit beside the sheet they read (one short
-function a sheet), with the order between them (measures before data, data before the
-initiatives that need its periods) in one place.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
 
 from pumpxl.core import model as domain
 from pumpxl.core import vocabulary as words
@@ -27,14 +21,14 @@ from pumpxl.core.model import PumpModel, Settings, find_cycle
 from pumpxl.core.parsing import DateOrder
 from pumpxl.workbook.cells import near_miss, open_grids, sheet_key
 from pumpxl.workbook.data_sheet import read_data_sheet
-from pumpxl.workbook.layout import EXPECTED_DIRECTIONS, SHEETS, normalise
-from pumpxl.workbook.tables import Row, TableReader, report_unknown
+from pumpxl.workbook.initiatives import read_initiatives
+from pumpxl.workbook.layout import SHEETS, normalise
+from pumpxl.workbook.tables import LIST_SEPARATORS, Row, TableReader, report_unknown, unique_rows
 
 __all__ = ["ReadResult", "load_workbook", "read_workbook"]
 
 SHEET_KEYS = {sheet_key(s.name) for s in SHEETS}
 #: What separates the items of a list cell: commas, semicolons or line breaks (Alt+Enter).
-LIST_SEPARATORS = r"[,;\r\n]"
 #: The Direction column's words (and their synonyms in the vocabulary) -> direction.
 _DIRECTIONS = {label: key for key, label in words.DIRECTION_LABELS.items()}
 #: Setting names (normalised) on the Settings sheet -> Settings field.
@@ -97,7 +91,7 @@ def read_workbook(path: Path | str, *, date_order: DateOrder | None = None) -> R
     _recalculations(rd, model, tables["Recalculations"], lookup)
     _targets(rd, model, tables["Targets"], lookup)
     _commentary(rd, model, tables["Commentary"], lookup)
-    _initiatives(rd, model, tables.get("Initiatives", []), lookup)
+    read_initiatives(rd, model, tables.get("Initiatives", []), lookup)
     analysed = _engine_check(rd, model) if not rd.problems else {}
     problems = rd.finish()
     return ReadResult(model, problems, analysed if not problems else {}, rd.notices)
@@ -139,29 +133,11 @@ def _settings(rd: TableReader, rows: list[Row]) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def _unique(
-    rd: TableReader, rows: list[Row], key: str, blank: str, twice: Callable[[str, str], str],
-    code: str,
-) -> Iterator[tuple[Row, str]]:
-    """Each row with its ``key`` cell's text, skipping (and reporting) blank and repeated
-    keys; ``twice`` words a repeat from the key and where it first was."""
-    seen: dict[str, str] = {}
-    for row in rows:
-        text = row.text(key)
-        if not text:
-            rd.add(row.where(key), blank, "blank")
-        elif text.lower() in seen:
-            rd.add(row.where(key), twice(text, seen[text.lower()]), code)
-        else:
-            seen[text.lower()] = row.where(key)
-            yield row, text
-
-
 def _audiences(rd: TableReader, model: PumpModel, rows: list[Row]) -> None:
     def twice(name: str, first: str) -> str:
         return f'audience "{name}" is listed twice (first at {first})'
 
-    for row, name in _unique(rd, rows, "name", "audience has no name", twice, "duplicate"):
+    for row, name in unique_rows(rd, rows, "name", "audience has no name", twice, "duplicate"):
         model.audiences[name] = domain.Audience(name, row.text("description"), row.text("meets"))
 
 
@@ -390,67 +366,6 @@ def _commentary(rd: TableReader, model: PumpModel, rows: list[Row], lookup: dict
         )
 
     _simple(rd, rows, lookup, build)
-
-
-def _initiatives(
-    rd: TableReader, model: PumpModel, rows: list[Row], lookup: dict[str, str]
-) -> None:
-    """Each initiative, checked: a unique ID, what was changed, known measures, an expected
-    direction that does not contradict a measure's better direction, a start inside each
-    measure's data (or after it while planned), a completion not before the start."""
-    def twice(iid: str, first: str) -> str:
-        return f"initiative ID {iid!r} is also used at {first}"
-
-    for row, iid in _unique(rd, rows, "id", "no initiative ID given", twice, "duplicate_id"):
-        change = row.text("change")
-        if not change:
-            rd.add(row.where("change"), f"initiative {iid}: no change described", "blank")
-        direction = rd.choice(row, "direction", EXPECTED_DIRECTIONS, "", None)
-        if not direction and not row.text("direction"):
-            rd.add(row.where("direction"), f"initiative {iid}: no expected direction (Up or "
-                   "Down) given", "blank")  # fmt: skip
-        started = rd.date(row, "started")
-        if started is None and not row.text("started"):
-            rd.add(row.where("started"), f"initiative {iid}: no start date given", "blank")
-        completed = rd.date(row, "completed")
-        status = rd.choice(row, "status", words.INITIATIVE_STATUSES, "in progress", None)
-        if started is not None and completed is not None and completed < started:
-            rd.add(row.where("completed"), f"initiative {iid}: completed {completed:%d %b %Y} "
-                   f"is before it started ({started:%d %b %Y})", "bad_date")  # fmt: skip
-        names = [t.strip() for t in re.split(LIST_SEPARATORS, row.text("measures")) if t.strip()]
-        if not names:
-            rd.add(row.where("measures"), f"initiative {iid}: no measure given", "blank")
-        mids = []
-        for text in names:
-            mid = lookup.get(normalise(text))
-            if mid is None:
-                rd.add(row.where("measures"), f"initiative {iid}: {text!r} is not a measure ID "
-                       "or name on the Measures sheet", "unknown_measure")  # fmt: skip
-                continue
-            m = model.measures[mid]
-            mids.append(mid)
-            if direction and m.direction != "neutral" and m.direction != direction:
-                better = words.DIRECTION_LABELS[m.direction].lower()
-                rd.add(row.where("direction"), f"initiative {iid} expects {m.name} to go "
-                       f"{direction}, but {better} for it", "bad_direction", m.name)  # fmt: skip
-            series = model.series.get(mid)
-            if started is None or series is None or not len(series):
-                continue
-            first, last = pd.Timestamp(series.dates[0]), pd.Timestamp(series.dates[-1])
-            when = pd.Timestamp(started)
-            if when < first:
-                rd.add(row.where("started"), f"initiative {iid} starts {started:%d %b %Y}, "
-                       f"before {m.name}'s first period ({first:%b %Y})", "outside_data",
-                       m.name)  # fmt: skip
-            elif when > last and status != "planned":
-                rd.add(row.where("started"), f"initiative {iid} starts {started:%d %b %Y}, "
-                       f"after {m.name}'s last period ({last:%b %Y}); give it the status "
-                       "Planned until it starts", "outside_data", m.name)  # fmt: skip
-        if change and direction != "" and started is not None and mids:
-            init = domain.Initiative(
-                iid, change, tuple(mids), direction, started, completed, row.text("owner"), status
-            )
-            model.initiatives.append(init)
 
 
 def _engine_check(rd: TableReader, model: PumpModel) -> dict[str, AnalysedMeasure]:

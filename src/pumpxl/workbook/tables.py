@@ -5,7 +5,7 @@ choice), and every problem is collected with its cell."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -15,9 +15,11 @@ from pumpxl.core.parsing import DateOrder, DateRules, date_rules, parse_date, pa
 from pumpxl.workbook.cells import ExcelError, Grid, column_letter, error_problem, is_blank
 from pumpxl.workbook.layout import SHEETS, Sheet, normalise
 
-__all__ = ["Row", "TableReader", "place", "report_unknown"]
+__all__ = ["LIST_SEPARATORS", "Row", "TableReader", "place", "report_unknown", "unique_rows"]
 
 T = TypeVar("T", bound=str)
+#: What separates the items of a list cell (IDs, names).
+LIST_SEPARATORS = r"[,;\r\n]"
 
 HEADER_SEARCH_ROWS = 10
 
@@ -234,3 +236,21 @@ def report_unknown(rd: TableReader, unknown: dict[str, list[str]]) -> None:
             f"{text!r} is not a measure ID or name on the Measures sheet{more}",
             "unknown_measure",
         )
+
+
+def unique_rows(
+    rd: TableReader, rows: list[Row], key: str, blank: str, twice: Callable[[str, str], str],
+    code: str,
+) -> Iterator[tuple[Row, str]]:
+    """Each row with its ``key`` cell's text, skipping (and reporting) blank and repeated
+    keys; ``twice`` words a repeat from the key and where it first was."""
+    seen: dict[str, str] = {}
+    for row in rows:
+        text = row.text(key)
+        if not text:
+            rd.add(row.where(key), blank, "blank")
+        elif text.lower() in seen:
+            rd.add(row.where(key), twice(text, seen[text.lower()]), code)
+        else:
+            seen[text.lower()] = row.where(key)
+            yield row, text
