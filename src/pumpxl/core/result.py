@@ -136,12 +136,11 @@ class XmrResult:
             last = np.array([p.stop - 1 for p in self.phases])[self.phase_index]
             shift = slope * (np.arange(self.phase_index.shape[0]) - last)
             s = self.settings
-            for name in ("central_line", "unpl", "lnpl"):
-                cols[name] = cols[name] + shift
-            # a limit at a natural bound at the phase's end may leave it elsewhere: clip each
-            unclipped = np.array([p.central_line for p in self.phases])[self.phase_index] + shift
+            line = cols["central_line"] = cols["central_line"] + shift
+            # limits parallel to the line, each clipped where it passes a natural bound (one
+            # at a bound at the phase's end may leave it elsewhere)
             width = np.array([_width(p, s) for p in self.phases])[self.phase_index]
-            cols["unpl"], cols["lnpl"] = unclipped + width, unclipped - width
+            cols["unpl"], cols["lnpl"] = line + width, line - width
             if s.upper_bound is not None:
                 cols["unpl"] = np.minimum(cols["unpl"], s.upper_bound)
             if s.lower_bound is not None:
