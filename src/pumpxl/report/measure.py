@@ -49,6 +49,7 @@ from pumpxl.report.design import (
 from pumpxl.report.fonts import line_count as text_lines_pt
 from pumpxl.report.headline import mdc_icons
 from pumpxl.report.initiatives import action_with_initiatives, initiative_marks
+from pumpxl.report.marks import mark_shape, mark_slide
 from pumpxl.report.slides import fmt as _fmt
 from pumpxl.report.slides import measure_state
 
@@ -95,6 +96,10 @@ def measure_slide(
         subtitle_bits.append(f"Evidence of: {result.statement}")
     subtitle_bits.append(f"Owner: {m.owner or 'none named'}")
     slide, area = deck.slide(m.name, subtitle=" · ".join(subtitle_bits))
+    questions, drafted = three_questions(a)
+    key = f"measure:{m.id}"
+    period = a.latest_date.isoformat() if a.latest_date else ""
+    mark_slide(slide, key, title=m.name, m=m.id, p=period, d="1" if drafted else "")
     gap = int(Inches(0.25))
     chart_w = int(area.width * 0.62)
     side = Box(area.left + chart_w + gap, area.top, area.width - chart_w - gap, area.height)
@@ -114,6 +119,8 @@ def measure_slide(
         )
     else:
         add_xmr_chart(slide, a, chart_box, font_size=12)
+        frame = next(sh for sh in reversed(slide.shapes) if sh.has_chart)
+        mark_shape(frame, key, "chart")
         _line_labels(slide, a, chart_box)
         _recalculation_marks(slide, a, chart_box)
         initiative_marks(slide, a, chart_box, list(changes))
@@ -146,8 +153,8 @@ def measure_slide(
         area.left, chart_box.bottom + int(Inches(0.05)), chart_w, status_h
     )
     fit_text(status, "  ·  ".join(facts), size=13, min_size=12, colour=state.colour, bold=True)
+    mark_shape(status, key, "status")
     # the three questions
-    questions, drafted = three_questions(a)
     if drafted and changes:  # the drafted action cites what is being done and how it shows
         heading, action = questions[-1]
         questions[-1] = (heading, action_with_initiatives(action, list(changes)))
@@ -168,6 +175,7 @@ def measure_slide(
             colour=WHITE,
             anchor=MSO_ANCHOR.MIDDLE,
         )
+        mark_shape(tag, key, "draft")
         top += int(Inches(0.5))
     decisions = m.decisions or "not recorded"
     who = f" ({m.decision_makers})" if m.decision_makers else ""
@@ -175,17 +183,22 @@ def measure_slide(
     side = Box(side.left, top, side.width, side.bottom - top)
     here = _fitting(blocks, side)
     if here:
-        _text_blocks(slide, blocks[:here], side, drafted)
+        _text_blocks(slide, blocks[:here], side, drafted, key)
     else:  # even the first is too long for the side: all of them on the next slide, whole
         note = slide.shapes.add_textbox(side.left, side.top, side.width, int(Inches(0.8)))
         fit_text(note, "What is happening, why and what we are doing: on the next slide.",
                  size=13, min_size=12, colour=GREY)  # fmt: skip
     slide.notes_slide.notes_text_frame.text = calculation_notes(a)
     rest = blocks[here:]
+    page = 1
     while rest:  # the rest on slides of their own rather than under 12 pt
-        more, area = deck.slide(f"{m.name} (continued)", subtitle=" · ".join(subtitle_bits))
+        page += 1
+        title = f"{m.name} (continued)"
+        more, area = deck.slide(title, subtitle=" · ".join(subtitle_bits))
+        more_key = f"{key}:{page}"
+        mark_slide(more, more_key, title=title, m=m.id, p=period, d="1" if drafted else "")
         k = max(1, _fitting(rest, area))
-        _text_blocks(more, rest[:k], area, drafted)
+        _text_blocks(more, rest[:k], area, drafted, more_key)
         more.notes_slide.notes_text_frame.text = calculation_notes(a)
         rest = rest[k:]
     return slide
@@ -213,7 +226,18 @@ def _fitting(blocks: list[tuple[str, str]], box: Box) -> int:
     return k
 
 
-def _text_blocks(slide: Any, blocks: list[tuple[str, str]], box: Box, drafted: bool) -> None:
+#: The role of each block's body in the page's marks (what ``pumpxl collect`` reads back).
+BLOCK_ROLES = {
+    "What is happening": "happening",
+    "Why": "why",
+    "What we are doing": "action",
+    "Decisions it informs": "decisions",
+}
+
+
+def _text_blocks(
+    slide: Any, blocks: list[tuple[str, str]], box: Box, drafted: bool, key: str
+) -> None:
     """Headed text panels down ``box``: each first gets the room its text needs at 12 pt,
     then what is left goes by length (the Decisions block takes little of it)."""
     free = box.height - len(blocks) * (HEADING_H + BLOCK_GAP)
@@ -230,6 +254,8 @@ def _text_blocks(slide: Any, blocks: list[tuple[str, str]], box: Box, drafted: b
         fit_text(
             label, heading, size=13, min_size=12, bold=True, colour=NAVY, anchor=MSO_ANCHOR.BOTTOM
         )
+        role = BLOCK_ROLES[heading]
+        mark_shape(label, key, f"heading:{role}")
         top += HEADING_H
         body = panel(slide, Box(box.left, top, box.width, h))
         fit_text(
@@ -240,6 +266,7 @@ def _text_blocks(slide: Any, blocks: list[tuple[str, str]], box: Box, drafted: b
             italic=drafted and heading != "Decisions it informs",
             colour=INK,
         )
+        mark_shape(body, key, role)
         top += h + BLOCK_GAP
 
 
