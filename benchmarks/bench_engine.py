@@ -21,6 +21,7 @@ import timeit
 import numpy as np
 
 import pumpxl
+from pumpxl.core.interpret import assurance_of
 
 
 def bare_numpy(x: np.ndarray) -> tuple[float, float, float]:
@@ -31,20 +32,19 @@ def bare_numpy(x: np.ndarray) -> tuple[float, float, float]:
 
 def analysis(x: np.ndarray, preset: str, trend: str | None = None) -> None:
     r = pumpxl.xmr(x, rules=preset, direction="up", target=float(x.mean()) + 1.0, trend=trend)
-    r.assurance
+    assurance_of(r)
     r.signal_count
 
 
 def with_objects(x: np.ndarray, preset: str) -> None:
     r = pumpxl.xmr(x, rules=preset, direction="up", target=float(x.mean()) + 1.0)
-    r.assurance
+    assurance_of(r)
     r.signals
 
 
 def with_text(x: np.ndarray, preset: str) -> None:
     r = pumpxl.xmr(x, rules=preset, direction="up", target=float(x.mean()) + 1.0)
-    r.assurance
-    r.description
+    pumpxl.describe(pumpxl.read(r))
 
 
 def best_per_call(fn: object, number: int, repeat: int) -> float:

@@ -181,11 +181,13 @@ def test_limits_status_describe_assurance_moving_ranges() -> None:
     with_header = call("xmr_limits", values=column(values), header=True)
     assert with_header[0] == list(LIMITS_COLUMNS)
     status = call("xmr_status", values=column(values), direction="up", target=90)
-    assert status == [[r.status]] and r.status == "Improvement: outlier above the limits (point 8)"
+    rd = pumpxl.read(r)
+    assert status == [[pumpxl.status_line(rd)]]
+    assert pumpxl.status_line(rd) == "Improvement: outlier above the limits (point 8)"
     describe = call("xmr_describe", values=column(values), direction="up", target=90)
-    assert describe == [[r.description]]
+    assert describe == [[pumpxl.describe(rd)]]
     assurance = call("xmr_assurance", values=column(values), target=90, direction="Higher is better")
-    assert assurance == [[r.assurance]]
+    assert assurance == [[rd.assurance]]
     mrs = call("xmr_moving_ranges", values=column(values))
     assert [row[0] for row in mrs] == ["", *r.moving_ranges[1:].tolist()]
 

@@ -95,19 +95,23 @@ def _evidence(values: list[float], started: dt.date, direction: str = "up", **kw
 
 
 def test_a_sustained_shift_the_expected_way_is_evidence_with_advice_to_recalculate() -> None:
-    # 20 routine months, then the change (Sep 2024) and 8 months higher: a long run of 8 above
+    # 20 routine months, then the change (Sep 2024) and 8 months higher: a long run of 8
+    # above, which is a step up from the mean of the 20 (50.25) to that of the 8 (55.625)
     ev = _evidence([*ROUTINE, 55, 56, 54, 57, 55, 56, 55, 57], dt.date(2024, 9, 1))
     assert ev.outcome == "improvement" and ev.recalculate and not ev.recalculated
-    assert ev.signal is not None and ev.signal.rule == "long_run" and ev.signal.first == 20
-    assert ev.text.startswith("evidence of improvement: long run of 8 above the central line")
-    assert "(Sep 2024 to Apr 2025)" in ev.text
+    assert ev.signal is not None and ev.signal.rule == "step" and ev.signal.first == 20
+    before = f"{np.mean(ROUTINE):.1f}"  # 50.25, to the chart's one decimal
+    assert ev.text.startswith(
+        f"evidence of improvement: step up from about {before} to about 55.6 since Sep 2024"
+    )
     assert "recalculate the limits from Sep 2024" in ev.text
 
 
 def test_a_signal_the_other_way_is_contrary_evidence() -> None:
     ev = _evidence([*ROUTINE, 45, 44, 46, 45, 44, 45, 46, 44], dt.date(2024, 9, 1))
     assert ev.outcome == "contrary" and not ev.recalculate
-    assert ev.text.startswith("contrary evidence: long run of 8 below the central line")
+    before = f"{np.mean(ROUTINE):.1f}"
+    assert ev.text.startswith(f"contrary evidence: step down from about {before} to about 44.9")
 
 
 def test_routine_variation_since_the_start_is_no_evidence_yet_with_the_wait() -> None:
@@ -200,10 +204,12 @@ def test_what_needs_attention_names_contrary_evidence(it_deck: Path) -> None:
     slide = _titled(it_deck, "What needs attention")
     (table,) = [s.table for s in slide.shapes if s.has_table]
     text = {row.cells[1].text: row.cells[2].text for row in list(table.rows)[1:]}
-    assert text["Changes that caused an incident"].startswith(
-        "Initiative I2 (Fast-track route for standard changes during the platform migration): "
-        "contrary evidence: long run of 9 above the central line (Apr to Dec 2025)"
+    # the initiative's contrary evidence is the step itself: told once, naming it
+    assert text["Changes that caused an incident"].endswith(
+        "; contrary to initiative I2 (Fast-track route for standard changes during the platform "
+        "migration)"
     )
+    assert text["Changes that caused an incident"].startswith("Concern: step up")
 
 
 def test_a_drafted_action_cites_the_measures_initiatives(it_deck: Path) -> None:

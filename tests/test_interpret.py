@@ -13,8 +13,9 @@ from hypothesis import given, settings
 
 from pumpxl import xmr
 from pumpxl.core.drafts import ROUTINE, draft
-from pumpxl.core.interpret import mdc_assurance, mdc_variation, read
-from pumpxl.core.narrative import NAMED, span_label, status_line
+from pumpxl.core.interpret import read
+from pumpxl.core.mdc import mdc_assurance, mdc_variation
+from pumpxl.core.narrative import NAMED, period_label, span_label, status_line, step_phrase
 
 FLAT = [10.0, 11.0, 10.0, 12.0, 11.0, 10.0, 11.0, 10.0, 12.0, 11.0, 10.0, 11.0]
 
@@ -26,7 +27,7 @@ def test_an_outlier_at_the_latest_value_is_special_cause_now() -> None:
     assert [s.rule for s in rd.latest] == ["outlier"]
     assert mdc_variation(rd) == "special cause concern high"
     assert rd.needs_attention
-    assert status_line(r, rd).startswith("Concern: outlier above the limits (point 13)")
+    assert status_line(rd).startswith("Concern: outlier above the limits (point 13)")
 
 
 def test_a_run_that_ended_recently_is_not_hidden_behind_routine() -> None:
@@ -37,7 +38,7 @@ def test_a_run_that_ended_recently_is_not_hidden_behind_routine() -> None:
     assert rd.now == "common cause" and not rd.latest
     assert [(s.rule, s.assessment) for s in rd.recent] == [("long_run", "improvement")]
     assert mdc_variation(rd) == "common cause"  # MDC judges the latest value only
-    assert "recent signal: Improvement: long run of 8 above" in status_line(r, rd)
+    assert "recent signal: Improvement: long run of 8 above" in status_line(rd)
 
 
 def test_a_signal_older_than_the_window_is_not_recent() -> None:
@@ -88,9 +89,14 @@ def test_the_outlier_decides_the_icon_before_a_run() -> None:
     # of 7 above, whose last point is also an outlier
     values = [*FLAT, 12.5, 12.5, 12.5, 12.5, 12.5, 12.5, 60.0]
     r = xmr(values, direction="up", rules={"preset": "pump", "long_run": 7}, baseline=12)
-    rd = read(r)
-    assert {s.rule for s in rd.latest} == {"outlier", "long_run", "short_run"}
-    assert mdc_variation(rd) == "special cause improvement high"
+    assert {s.rule for s in r.signals if 18 in s.points} == {"outlier", "long_run", "short_run"}
+    # the run is a step up (one event), judged with provisional limits from it: the latest
+    # value stays an outlier above them, and the outlier decides the icon
+    for provisional in (True, False):
+        rd = read(r, provisional=provisional)
+        assert rd.step is not None and rd.step.start == 12
+        assert {s.rule for s in rd.latest} == {"outlier"}
+        assert mdc_variation(rd) == "special cause improvement high"
 
 
 series = st.lists(
@@ -110,47 +116,57 @@ def test_drafts_never_contradict_the_reading(
     values = values[: len(values) // 2] + [v + shift for v in values[len(values) // 2 :]]
     r = xmr(values, direction=direction)
     rd = read(r)
-    d = draft(r, rd, owner="Ada")
-    status = status_line(r, rd)
+    d = draft(rd, owner="Ada")
+    status = status_line(rd)
     if rd.now in ("no values", "too few values"):
         return
-    if rd.current:
+    live = [s for s in rd.special if rd.step is None or s not in rd.step.signals]
+    if rd.step is not None or live:
         assert ROUTINE not in d.why and ROUTINE not in d.action
         for meaning in ("concern", "improvement", "neutral"):
-            mine = [s for s in rd.current if s.assessment == meaning]
-            for s in mine[-NAMED:]:  # the latest ones named, with their periods and meaning
-                assert span_label(r, s.first, s.last) in d.why
+            mine = [s for s in live if s.assessment == meaning]
+            for s in mine[-NAMED:]:  # the latest ones named, with their periods
+                assert span_label(rd.chart, s.first, s.last) in d.why
             if len(mine) > NAMED:  # the rest counted
-                assert f"{len(mine) - NAMED} earlier {meaning} signal(s)" in d.why
-        meanings = {s.assessment for s in rd.current}
-        assert ("Concern:" in d.why) == ("concern" in meanings)
-        assert ("Improvement:" in d.why) == ("improvement" in meanings)
-        if rd.recalculate_from is not None:
+                assert f"{len(mine) - NAMED} earlier" in d.why
+        if rd.step is not None:
+            assert step_phrase(rd) in d.why
+            assert f"record a recalculation from {period_label(r, rd.step.start)}" in d.action
+        elif rd.recalculate_from is not None:
             assert "recalculate the limits" in d.action
+        good = rd.improvements() or (rd.step and rd.step.assessment == "improvement")
+        assert ("Hold the gain" in d.action) == bool(good)
     else:
-        assert d.why.startswith(ROUTINE)
-    if rd.latest:
+        assert d.why.startswith(ROUTINE)  # older signals are history, not a cause to chase
+    if rd.latest or rd.step is not None:
         assert not status.startswith(ROUTINE)
         assert status.split(":")[0] in {"Concern", "Improvement", "Signal"}
     else:
         assert status.startswith(ROUTINE)
-    assert (mdc_variation(rd) == "common cause") == (not rd.latest)
+    assert (mdc_variation(rd) == "common cause") == (not rd.latest and rd.step is None)
 
 
-def test_drafts_for_a_phase_with_signals_name_them_and_propose_investigation() -> None:
+def test_a_step_is_one_event_not_a_concern_plus_an_improvement() -> None:
     values = [*FLAT, 14.0, 14.5, 14.0, 15.0, 14.5, 14.0, 14.5, 15.0]
     r = xmr(values, direction="down", rules={"long_run": 8})
-    d = draft(r, read(r), owner="Sofia Rossi")
-    # the centre line (about 12.2) puts the first 12 values below it: that run is an
-    # improvement for a lower-is-better measure, the last 8 above it a concern
+    # the central line (about 12.2) straddles both levels: the first 12 values form a run
+    # below it (an "improvement" for a lower-is-better measure), the last 8 a run above it
+    assert [(s.rule, s.assessment) for s in r.signals] == [
+        ("long_run", "improvement"), ("long_run", "concern")
+    ]
+    rd = read(r)
+    assert rd.step is not None and rd.step.start == 12 and rd.step.assessment == "concern"
+    # the levels are the means before and after: 10.75 and 14.4375
+    assert rd.step.before == pytest.approx(10.75) and rd.step.after == pytest.approx(14.4375)
+    assert not rd.shown  # no run is told on its own
+    d = draft(rd, owner="Sofia Rossi")
     assert d.why == (
-        "Not yet known: Sofia Rossi to find what changed for the Concern: long run of 8 above "
-        "the central line (point 13 to point 20). Not yet known: Sofia Rossi to confirm which "
-        "change produced the Improvement: long run of 12 below the central line (point 1 to "
-        "point 12)."
+        "Not yet known: Sofia Rossi to find what changed at point 13 (the step up from about "
+        "10.8 to about 14.4 since point 13)."
     )
-    assert d.action.startswith("A sustained shift since point 13 is still in force")
-    assert "Investigate the cause of the concern" in d.action
+    assert d.action.startswith("Once the cause is known, record a recalculation from point 13")
+    assert "Investigate the cause of the concern" in d.action and "Hold the gain" not in d.action
+    assert "improvement" not in d.why.lower()
 
 
 def test_no_reading_without_values() -> None:

@@ -19,7 +19,7 @@ from pumpxl.cli import main
 from pumpxl.core.analysis import AnalysedMeasure, analyse
 from pumpxl.core.drafts import ROUTINE
 from pumpxl.core.example import example_model
-from pumpxl.core.interpret import mdc_assurance, mdc_variation
+from pumpxl.core.mdc import mdc_assurance, mdc_variation
 from pumpxl.core.narrative import period_label, status_line
 from pumpxl.report import build_reports
 
@@ -50,10 +50,13 @@ def tables(slide: Any) -> list[list[list[str]]]:
 
 
 def needs_attention(a: AnalysedMeasure) -> bool:
+    """The headline's rule, from the reading's parts: a concern now or recent (a step down
+    the worse way included), a target out of reach, a new signal that is not good news."""
     rd = a.reading
     concern = any(s.assessment == "concern" for s in rd.latest + rd.recent)
-    return concern or rd.assurance == "consistently fail" or any(
-        s.assessment != "concern" for s in rd.new
+    step = rd.step is not None and rd.step.assessment == "concern"
+    return concern or step or rd.assurance == "consistently fail" or any(
+        s.assessment == "neutral" for s in rd.new
     )
 
 
@@ -82,12 +85,17 @@ def test_the_example_headline_names_its_concerns_and_the_failed_target(
     assert text["Business service availability"].startswith(
         "Will consistently fail its target of 99.900"
     )
-    assert "Concern: long run of 9 above the central line (Apr to Dec 2025; still in force)" in (
-        text["Changes that caused an incident"]
+    # the runs on either side of a step are one event: the step, told once, with its
+    # provisional limits, and the initiative it contradicts
+    changes = text["Changes that caused an incident"]
+    assert changes.startswith(
+        "Concern: step up from about 6.02 to about 7.93 since Apr 2025 (provisional limits from "
+        "Apr 2025: 6.27 to 9.60); contrary to initiative I2"
     )
-    assert text["Average speed to answer"].startswith(
-        "Concern: long run of 14 above the central line (week of 1 Sep 2025 to week of 1 Dec "
-        "2025; ended)"
+    assert "long run" not in changes and "Improvement" not in changes
+    assert text["Average speed to answer"] == (
+        "Concern: step up from about 34.1 to about 40.4 since the week of 1 Sep 2025 "
+        "(provisional limits from the week of 1 Sep 2025: 29.0 to 51.7)"
     )
 
 
@@ -128,11 +136,11 @@ def test_measure_pages_tell_the_reading(
         a = analysed[m.id]
         slide = slides[m.name]
         texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
-        status = status_line(a.xmr, a.reading, m.frequency)
+        status = status_line(a.reading)
         assert any(status in t for t in texts), m.name
         drafted = any(t.startswith("DRAFT") for t in texts)
-        if drafted and a.reading.current:  # no routine text beside a signal of this phase
-            assert not any(t.startswith(ROUTINE) for t in texts), m.name
+        if drafted and (a.reading.special or a.reading.step):  # no routine text beside a
+            assert not any(t.startswith(ROUTINE) for t in texts), m.name  # live signal
         icons = sorted(s.name for s in slide.shapes if s.name.startswith("MDC icon"))
         want = [f"MDC icon: {x}" for x in (mdc_variation(a.reading), mdc_assurance(a.reading)) if x]
         assert icons == sorted(want), m.name
@@ -144,7 +152,13 @@ def test_recalculation_reasons_stand_at_the_phase_break(mdc_decks: dict[str, Pat
     slide = next(s for s in prs.slides if title_of(s) == "Customer satisfaction")
     reason = next(rc.reason for rc in model.recalculations if rc.measure == "M02")
     labels = [s for s in slide.shapes if s.name == "Recalculation reason"]
-    assert [s.text_frame.text for s in labels] == [f"Recalculated from Oct 2024: {reason}"]
+    # the recalculation moved the central line the better way: the label says so, with both
+    # levels (phase 1 and phase 2 central lines) and the recorded reason
+    phases = analyse(model)["M02"].xmr.phases
+    before, after = f"{phases[0].central_line:.1f}", f"{phases[1].central_line:.1f}"
+    assert [s.text_frame.text for s in labels] == [
+        f"Improved: up from {before} to {after} since Oct 2024 ({reason})"
+    ]
     lines = [s for s in slide.shapes if s.name == "Recalculation"]
     chart = next(s for s in slide.shapes if s.has_chart)
     assert len(lines) == 1 and chart.left < lines[0].begin_x < chart.left + chart.width
@@ -182,19 +196,26 @@ def test_calc_workbook_points_by_meaning_and_status(tmp_path: Path) -> None:
     sheet = book.get_sheet_by_name("XmR").to_python(skip_empty_area=False)
     summary = book.get_sheet_by_name("Summary").to_python(skip_empty_area=False)
     analysed = analyse(example_model())
-    a = analysed["M08"]  # improvement run in 2024, concern run in 2025
+    a = analysed["M08"]  # a step up (a concern) in Apr 2025, with provisional limits
+    assert a.reading.step is not None and a.reading.provisional is not None
     head = next(k for k, row in enumerate(sheet) if row[:2] == ["Period", "Value"] and k > 2
                 and str(sheet[k - 2][0]).startswith("M08"))  # fmt: skip
     body = sheet[head + 1 : head + 1 + len(a.xmr)]
+    step = a.reading.step
     for col, meaning in ((10, "improvement"), (11, "concern")):
         flagged = np.zeros(len(a.xmr), dtype=bool)
-        for s in a.xmr.signals:
+        for s in a.reading.shown:
             if s.assessment == meaning:
                 flagged[list(s.points)] = True
+        if step.assessment == meaning:  # the step's values, from its start on
+            flagged[step.start :] = True
         got = np.array([row[col] if row[col] != "" else np.nan for row in body], dtype=float)
         np.testing.assert_allclose(got, np.where(flagged, a.xmr.values, np.nan))
+    # the provisional limits are the table's from the step on
+    cl = np.array([row[4] for row in body], dtype=float)
+    assert np.allclose(cl[step.start :], a.reading.provisional.central_line)
     rows = {row[0]: row for row in summary[4:]}
-    assert rows["M11"][7] == status_line(analysed["M11"].xmr, analysed["M11"].reading, "weekly")
+    assert rows["M11"][7] == status_line(analysed["M11"].reading)
 
 
 def test_pumpxl_xmr_prints_the_reading_and_numbers_a_single_column(tmp_path: Path) -> None:
@@ -202,8 +223,11 @@ def test_pumpxl_xmr_prints_the_reading_and_numbers_a_single_column(tmp_path: Pat
     with redirect_stdout(out):
         assert main(["xmr"]) == 0
     text = out.getvalue()
-    assert "Now: Improvement: long run of 16 above the central line (Sep 2024 to Dec 2025)" in text
-    assert "Suggested recalculation: --phases 2024-09" in text
+    # without the recorded recalculation, first-contact resolution's rise is a step up
+    assert "Now: Improvement: step up from about 67.2 to about 75.2 since Sep 2024" in text
+    assert "long run" not in text.split("Now:")[1]
+    assert "Suggested recalculation, once its cause is known: --phases 2024-09" in text
+    assert "* provisional limits from 2024-09" in text
     single = tmp_path / "one.csv"
     single.write_text("Defects\n5\n6\n5\n7\n6\n5\n6\n7\n5\n6\n19\n6\n")
     out = io.StringIO()
@@ -226,7 +250,7 @@ def test_posters_carry_the_reading_now(tmp_path: Path, analysed: dict[str, Analy
     )  # fmt: skip
     for mid in ("M03", "M10", "M11"):
         a = analysed[mid]
-        assert f"Now: {status_line(a.xmr, a.reading, a.measure.frequency)}" in text
+        assert f"Now: {status_line(a.reading)}" in text
 
 
 def test_counts_are_shown_as_whole_numbers(mdc_decks: dict[str, Path]) -> None:

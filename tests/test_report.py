@@ -88,9 +88,10 @@ def test_chart_series_equal_the_engine(decks: dict[str, Path]) -> None:
     analysed = analyse(model)
     prs = Presentation(str(decks["IT management"]))
     by_title = dict(zip(titles(prs), prs.slides, strict=True))
+    provisional = 0
     for m in model.measure_order("IT management"):
         a = analysed[m.id]
-        r = a.xmr
+        r, rd = a.chart, a.reading  # the chart as the reading tells it
         chart = chart_of(by_title[m.name])
         series = {s.name: list(s.values) for s in chart.plots[0].series}
         np.testing.assert_allclose(np.array(series["Value"], dtype=float), r.values)
@@ -100,14 +101,32 @@ def test_chart_series_equal_the_engine(decks: dict[str, Path]) -> None:
             ("unpl", "Upper limit"),
             ("lnpl", "Lower limit"),
         ):
-            for k in range(len(r.phases)):
+            for k, phase in enumerate(r.phases):
                 key = name + (f" (phase {k + 1})" if k else "")
+                if phase.provisional:
+                    key = "Provisional central line" if kind == "central_line" else (
+                        "Provisional limits"
+                    )
+                    want = np.where(r.phase_index == k, per[kind], np.nan)
+                    got = [np.array(v, dtype=float) for n, v in
+                           zip([x.name for x in chart.plots[0].series], [x.values for x in
+                               chart.plots[0].series], strict=True) if n == key]
+                    assert any(np.allclose(g, want, equal_nan=True) for g in got), (m.name, kind)
+                    continue
                 got = np.array(series[key], dtype=float)
                 want = np.where(r.phase_index == k, per[kind], np.nan)
                 np.testing.assert_allclose(got, want)
-        # one marker series per meaning, rule and side, holding exactly the engine's points
+        if rd.provisional is not None:  # limits as if recalculated at the step, by hand:
+            provisional += 1  # mean and average moving range of the values from the step
+            p = rd.provisional
+            tail = r.values[p.start :]
+            tail = tail[~np.isnan(tail)]
+            mr = np.abs(np.diff(tail)).mean()
+            assert p.central_line == pytest.approx(tail.mean())
+            assert p.unpl == pytest.approx(min(tail.mean() + 2.66 * mr, m.upper_bound or np.inf))
+        # one marker series per meaning, rule and side, holding exactly the reading's points
         expected: dict[str, set[int]] = {}
-        for s in r.signals:
+        for s in rd.shown:
             meaning = {"improvement": "Improvement", "concern": "Concern"}.get(
                 s.assessment, "Signal"
             )
@@ -122,6 +141,9 @@ def test_chart_series_equal_the_engine(decks: dict[str, Path]) -> None:
             }[s.rule]
             side = "above" if s.moved == "up" else "below"
             expected.setdefault(f"{meaning}: {rule} {side}", set()).update(s.points)
+        if rd.step is not None:  # the step's values, from its start, as one event
+            meaning = {"improvement": "Improvement", "concern": "Concern"}[rd.step.assessment]
+            expected[f"{meaning}: step {rd.step.moved}"] = set(range(rd.step.start, len(r)))
         markers = {k for k in series if k.split(":")[0] in ("Improvement", "Concern", "Signal")}
         assert markers == set(expected), m.name
         for name, points in expected.items():
@@ -132,17 +154,21 @@ def test_chart_series_equal_the_engine(decks: dict[str, Path]) -> None:
             steps = [np.array(v, dtype=float) for k, v in series.items() if k.startswith("Target")]
             np.testing.assert_allclose(np.nanmax(np.vstack(steps), axis=0), a.targets)
             assert (np.sum([~np.isnan(s) for s in steps], axis=0) == 1).all()  # no overlap
+    assert provisional >= 1  # the example's IT management deck holds a step
 
 
 def test_signals_show_where_the_engine_found_them(decks: dict[str, Path]) -> None:
     prs = Presentation(str(decks["IT management"]))
     by_title = dict(zip(titles(prs), prs.slides, strict=True))
-    changes = by_title["Changes that caused an incident"]  # a current long run (concern)
+    changes = by_title["Changes that caused an incident"]  # a step up in 2025 (a concern)
     text = slide_text(changes)
-    assert "▼ Concern: long run of 9 above the central line (Apr to Dec 2025)" in text
+    assert "▼ Concern: step up from about 6.02 to about 7.93 since Apr 2025" in text
     series = {s.name for s in chart_of(changes).plots[0].series}
-    assert {"Concern: long run above", "Concern: short run above"} <= series
-    assert "Improvement: long run below" in series  # the 2024 run, in blue not orange
+    assert "Concern: step up" in series
+    # the runs that limits across both levels showed (a 2024 "improvement" below, a 2025
+    # concern above) are the step seen through straddling limits: not drawn on their own
+    assert not {"Improvement: long run below", "Concern: long run above"} & series
+    assert {"Provisional central line", "Provisional limits"} <= series
 
 
 def test_commentary_from_the_workbook_and_drafts_marked(decks: dict[str, Path]) -> None:
@@ -182,7 +208,7 @@ def test_date_axis_follows_the_data_frequency(decks: dict[str, Path]) -> None:
     }
 
 
-ANNOTATIONS = ("Recalculation reason", "MDC icon", "Line label", "Initiative")
+ANNOTATIONS = ("Recalculation reason", "MDC icon", "Line label", "Initiative", "Step label")
 
 
 def test_nothing_leaves_the_slide_or_overlaps(decks: dict[str, Path]) -> None:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pumpxl import xmr
+from pumpxl import describe, read, xmr
 from pumpxl.core.errors import InputError
 
 REFERENCE = json.loads(
@@ -111,11 +111,13 @@ def test_a_flat_phase_that_drifts_gets_advice_and_stays_flat() -> None:
     d = REFERENCE["cases"][0]["values"]
     r = xmr(d)
     assert r.phases[0].trend is None and r.phases[0].slope == 0
-    assert "drift steadily (up about 13.7 a period" in r.description
-    assert "consider trended limits" in r.description
-    assert "drift" not in xmr(d, trend="half-averages").description
+    text = describe(read(r))
+    assert "drift steadily (up about 13.7 a period" in text
+    assert "consider trended limits" in text
+    assert read(r).step is None  # a drift, not a step: a line fits better than two levels
+    assert "drift" not in describe(read(xmr(d, trend="half-averages")))
     steady = [50, 52, 49, 51, 50, 53, 48, 50, 51, 49, 52, 50, 51, 49, 50, 52]
-    assert "drift" not in xmr(steady).description
+    assert "drift" not in describe(read(xmr(steady)))
 
 
 def test_the_excel_functions_take_a_trend() -> None:
@@ -148,7 +150,7 @@ def test_the_workbook_sets_trends_per_measure_and_per_phase(tmp_path: Path) -> N
     assert m18.measure.trend == "half-averages"
     assert m18.xmr.phases[0].trend == "half-averages"
     assert m18.xmr.phases[0].slope == pytest.approx(9.728, abs=1e-3)
-    assert "along a trend (up 9.7 a month, half-averages)" in m18.xmr.description
+    assert "along a trend (up 9.7 a month, half-averages)" in describe(m18.reading)
     path = tmp_path / "trends.xlsx"
     shutil.copy(src, path)
     wb = openpyxl.load_workbook(path)

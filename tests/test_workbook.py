@@ -21,6 +21,7 @@ from pumpxl.cli import main
 from pumpxl.core.analysis import analyse
 from pumpxl.core.audit import audit
 from pumpxl.core.example import example_model
+from pumpxl.core.narrative import status_line
 from pumpxl.workbook.build import EXAMPLE_NAME, TEMPLATE_NAME, build_all
 from pumpxl.workbook.layout import SHEETS
 from pumpxl.workbook.plain import read_plain
@@ -90,7 +91,7 @@ def test_example_is_a_realistic_pump_system() -> None:
     rules = {s.rule for a in analysed.values() for s in a.xmr.signals}
     assert {"outlier", "long_run"} <= rules
     assert any(len(a.xmr.phases) > 1 for a in analysed.values())
-    assurances = {a.xmr.assurance for a in analysed.values()}
+    assurances = {a.reading.assurance for a in analysed.values()}
     assert {"consistently fail", "consistently pass", "hit and miss"} <= assurances
     assert any(a.measure.frequency == "weekly" for a in analysed.values())
 
@@ -318,10 +319,13 @@ def test_calc_output_holds_every_measures_xmr(example_xlsx: Path, tmp_path: Path
     for mid, a in analysed.items():
         row = summary[mid]
         assert row[1] == a.measure.name
-        assert row[4] == pytest.approx(a.xmr.central_line)
-        assert row[5] == pytest.approx(a.xmr.lnpl)
-        assert row[6] == pytest.approx(a.xmr.unpl)
-        assert row[7] == a.xmr.status
+        # the chart as its reading tells it: provisional limits after an unrecorded step
+        assert row[4] == pytest.approx(a.chart.central_line)
+        assert row[5] == pytest.approx(a.chart.lnpl)
+        assert row[6] == pytest.approx(a.chart.unpl)
+        if a.reading.provisional is None:
+            assert a.chart is a.xmr
+        assert row[7] == status_line(a.reading)
     # the XmR sheet holds each measure's per-point limits, equal to the engine's
     grid = sheets["XmR"]
     starts = [i for i, r in enumerate(grid) if r and str(r[0]).startswith("M03 ")]

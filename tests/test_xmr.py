@@ -11,7 +11,8 @@ import pytest
 from numpy.testing import assert_allclose
 
 import pumpxl
-from pumpxl import InputError, xmr
+from pumpxl import InputError, describe, read, status_line, xmr
+from pumpxl.core.interpret import assurance_of
 
 
 def rule_points(r: pumpxl.XmrResult, rule: str) -> list[int]:
@@ -25,7 +26,7 @@ def test_no_values() -> None:
     r = xmr([])
     assert len(r) == 0 and r.signals == ()
     assert math.isnan(r.central_line) and math.isnan(r.unpl)
-    assert r.description == "No values yet."
+    assert describe(read(r)) == "No values yet."
     assert list(r.to_frame().columns)[:3] == ["value", "moving_range", "phase"]
 
 
@@ -33,14 +34,14 @@ def test_one_value_has_a_centre_but_no_limits() -> None:
     r = xmr([7.0])
     assert r.central_line == 7.0
     assert math.isnan(r.unpl) and math.isnan(r.mr_bar)
-    assert "Too few values" in r.description
-    assert r.status == "Too few values for limits"
+    assert "Too few values" in describe(read(r))
+    assert status_line(read(r)) == "Too few values for limits"
 
 
 def test_two_values_give_trial_limits() -> None:
     r = xmr([10, 14])  # CL 12, mR 4, limits 12 +/- 10.64, URL 13.072
     assert_allclose([r.central_line, r.unpl, r.lnpl, r.url], [12, 22.64, 1.36, 13.072])
-    assert r.phases[0].trial and "Trial limits from 2 values" in r.description
+    assert r.phases[0].trial and "Trial limits from 2 values" in describe(read(r))
 
 
 def test_constant_series_has_zero_width_limits_and_no_signal() -> None:
@@ -52,7 +53,7 @@ def test_constant_series_has_zero_width_limits_and_no_signal() -> None:
 def test_all_missing() -> None:
     r = xmr([None, None, float("nan")])
     assert math.isnan(r.central_line) and r.signals == ()
-    assert r.latest_index is None and r.description == "No values yet."
+    assert r.latest_index is None and describe(read(r)) == "No values yet."
 
 
 def test_gap_breaks_adjacent_moving_ranges_by_default() -> None:
@@ -169,7 +170,7 @@ def test_natural_bounds_clip_limits_and_mark_them() -> None:
     r = xmr([1, 0, 3, 0, 2, 5, 0], lower_bound=0)
     assert r.lnpl == 0.0 and r.phases[0].lnpl_is_bound
     assert not r.phases[0].unpl_is_bound
-    assert "(bound)" in r.description
+    assert "(bound)" in describe(read(r))
 
 
 def test_value_beyond_a_natural_bound_is_an_error() -> None:
@@ -200,33 +201,35 @@ def test_direction_assesses_signals(direction: str, expected: str) -> None:
         ("down", 100, "consistently pass"),
         ("down", -100, "consistently fail"),
         ("up", 10.5, "hit and miss"),
-        ("neutral", 100, "consistently fail"),
+        ("neutral", 100, None),  # no better direction, no assurance (Making Data Count)
         ("up", None, None),
     ],
 )
 def test_assurance(direction: str, target: float | None, assurance: str | None) -> None:
     r = xmr([10, 11, 10, 11, 10, 11], direction=direction, target=target)
-    assert r.assurance == assurance
+    assert read(r).assurance == assurance == assurance_of(r)
 
 
 def test_trajectory_target_uses_the_latest_step() -> None:
     r = xmr([10, 11, 10, 11, 10, 11], direction="up", target=[5, 5, 5, 50, 50, 50])
-    assert r.latest_target == 50 and r.assurance == "consistently fail"
+    assert r.latest_target == 50 and read(r).assurance == "consistently fail"
 
 
 def test_description_reads_like_the_brief() -> None:
     r = xmr([82.0, 83.1, 81.4, 82.9, 82.3, 81.9, 82.6], direction="up", target=82.5, rules="pump")
-    assert r.description.startswith("No signals: the process runs predictably around 82.31 (limits")
-    assert "target of 82.50 is inside the limits and will be met only by chance" in r.description
+    text = describe(read(r))
+    assert text.startswith("No signals: the process runs predictably around 82.31 (limits")
+    assert "target of 82.50 is inside the limits and will be met only by chance" in text
 
 
-def test_suggested_phases_point_at_the_start_of_a_sustained_shift() -> None:
+def test_advice_points_at_the_start_of_a_sustained_shift() -> None:
     vals = [10, 11, 9, 10, 11, 10, 9, 10, 11, 10, 20, 21, 19, 20, 21, 20, 19, 20]
     r = xmr(vals)
-    assert r.suggested_phases == (10,)
+    rd = read(r)
+    assert rd.recalculate_from == 10 and rd.step is not None and rd.step.start == 10
     assert len(r.phases) == 1  # advice only
-    applied = xmr(vals, phases=list(r.suggested_phases))
-    assert len(applied.phases) == 2 and applied.suggested_phases == ()
+    applied = xmr(vals, phases=[rd.recalculate_from])
+    assert len(applied.phases) == 2 and read(applied).recalculate_from is None
 
 
 def test_run_does_not_cross_a_phase_boundary() -> None:

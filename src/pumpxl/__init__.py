@@ -23,6 +23,7 @@ from pumpxl.core.errors import (
 )
 from pumpxl.core.evidence import Evidence, initiative_evidence
 from pumpxl.core.example import example_model
+from pumpxl.core.interpret import Reading, Recalculated, read
 from pumpxl.core.limits import CONSTANTS, Phase
 from pumpxl.core.model import (
     Audience,
@@ -36,8 +37,10 @@ from pumpxl.core.model import (
     Settings,
     Target,
 )
+from pumpxl.core.narrative import describe, status_line
 from pumpxl.core.result import XmrResult
 from pumpxl.core.rules import PRESETS, RuleSet
+from pumpxl.core.steps import Step
 from pumpxl.core.table import XmrTable, xmr_table
 from pumpxl.core.vocabulary import RULE_NAMES
 from pumpxl.core.xmr import xmr
@@ -81,12 +84,15 @@ __all__ = [
     "PumpModel",
     "PumpxlError",
     "RULE_NAMES",
+    "Reading",
+    "Recalculated",
     "Recalculation",
     "Result",
     "RuleSet",
     "Series",
     "Settings",
     "Signal",
+    "Step",
     "Target",
     "WorkbookError",
     "XmrResult",
@@ -94,12 +100,15 @@ __all__ = [
     "__version__",
     "analyse",
     "audit",
+    "describe",
     "example_model",
     "find_signals",
     "initiative_evidence",
     "load_workbook",
+    "read",
     "read_plain",
     "read_workbook",
+    "status_line",
     "write_calc_workbook",
     "write_pump_workbook",
     "xmr",

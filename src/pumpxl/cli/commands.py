@@ -103,6 +103,7 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
         meaning_label,
         number_format,
         status_line,
+        step_label,
     )
     from pumpxl.core.table import xmr_table
     from pumpxl.core.xmr import xmr
@@ -146,8 +147,11 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
         upper_bound=option("upper_bound"),
         trend=args.trend,
     )
-    d = decimals_for(r.mr_bar)
-    table = xmr_table(r)
+    frequency = None if numbered else m.frequency
+    reading = read(r, frequency=frequency)
+    chart = reading.chart  # with provisional limits after an unrecorded step
+    d = decimals_for(chart.mr_bar)
+    table = xmr_table(chart, reading)
     if numbered:
         labels = [str(k) for k in range(1, len(series) + 1)]
         out.write(f"{args.file}: one column of values and no periods; periods numbered 1 to ")
@@ -155,24 +159,37 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     else:
         weekly = m.frequency in ("daily", "weekly")
         labels = list(series.index.strftime("%Y-%m-%d" if weekly else "%Y-%m"))
-    columns = [r.values, table.moving_range, table.central_line]
+    prov = reading.provisional
+    columns = [chart.values, table.moving_range, table.central_line]
     columns += [table.lower_limit, table.upper_limit]
     rows = [
-        [label, *(number_format(float(col[i]), d) for col in columns), table.signal[i]]
+        [
+            label + ("*" if prov is not None and i >= prov.start else ""),
+            *(number_format(float(col[i]), d) for col in columns),
+            table.signal[i],
+        ]
         for i, label in enumerate(labels)
     ]
     out.write(f"{m.name} ({m.unit})\n\n" if m.unit else f"{m.name}\n\n")
     _print_table(out, ["period", "value", "mR", "CL", "LNPL", "UNPL", "signal"], rows)
-    frequency = None if numbered else m.frequency
-    reading = read(r)
-    out.write(f"\nNow: {status_line(r, reading, frequency)}\n")
-    changes = [f"new: {meaning_label(s)}" for s in reading.new]
+    if prov is not None:
+        out.write(
+            f"* provisional limits from {labels[prov.start]}: as if recalculated at the step, "
+            "which is not recorded yet\n"
+        )
+    out.write(f"\nNow: {status_line(reading)}\n")
+    changes = ["new: " + step_label(reading)] if reading.new_step else []
+    changes += [f"new: {meaning_label(s)}" for s in reading.new]
     changes += [f"ended: {meaning_label(s)}" for s in reading.ended]
     if changes:
         out.write("Since the previous period: " + "; ".join(changes) + "\n")
-    out.write(describe(r, reading, frequency) + "\n")
+    out.write(describe(reading) + "\n")
     if reading.recalculate_from is not None:
-        out.write(f"Suggested recalculation: --phases {labels[reading.recalculate_from]}\n")
+        given = " ".join(str(p) for p in args.phases)
+        out.write(
+            "Suggested recalculation, once its cause is known: --phases "
+            f"{(given + ' ') if given else ''}{labels[reading.recalculate_from]}\n"
+        )
     return 0
 
 

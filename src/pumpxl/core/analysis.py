@@ -43,11 +43,24 @@ class AnalysedMeasure:
     predictability_target: float | None
     commentary: Commentary | None
     recalculations: tuple[Recalculated, ...] = ()
+    #: show provisional limits after an unrecorded step (the workbook's setting)
+    provisional: bool = True
 
     @cached_property
     def reading(self) -> Reading:
         """The chart's reading (:mod:`pumpxl.core.interpret`), made once, when first asked."""
-        return read(self.xmr, recalculations=self.recalculations)
+        return read(
+            self.xmr,
+            recalculations=self.recalculations,
+            provisional=self.provisional,
+            frequency=self.measure.frequency,
+        )
+
+    @property
+    def chart(self) -> XmrResult:
+        """The chart to draw and tell: ``xmr`` (the recorded phases), or with provisional
+        limits from a step nobody has recorded yet."""
+        return self.reading.chart
 
     @property
     def dates(self) -> pd.DatetimeIndex:
@@ -64,7 +77,7 @@ class AnalysedMeasure:
 def predictability_verdict(a: AnalysedMeasure) -> str | None:
     """The predictability target (the widest acceptable distance between the natural process
     limits) against the latest phase, in words; None without such a target or limits."""
-    t, r = a.predictability_target, a.xmr
+    t, r = a.predictability_target, a.chart
     if t is None or not r.phases or not r.phases[-1].has_limits:
         return None
     e2 = CONSTANTS[r.settings.constants][r.settings.dispersion][0]
@@ -167,6 +180,7 @@ def analyse_each(
             for rc in recorded
         )
         out[m.id] = AnalysedMeasure(
-            m, series, result, tser, pred[-1] if pred else None, comment, reasons
+            m, series, result, tser, pred[-1] if pred else None, comment, reasons,
+            model.settings.provisional,
         )
     return out, failures

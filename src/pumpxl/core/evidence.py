@@ -30,12 +30,14 @@ from pumpxl.core.narrative import (
     period_label,
     signal_phrase,
     span_label,
+    step_phrase,
+    the,
 )
 from pumpxl.core.vocabulary import Outcome
 
 __all__ = ["Evidence", "initiative_evidence"]
 
-SUSTAINED = ("long_run", "short_run")
+SUSTAINED = ("long_run", "short_run", "step")
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,9 @@ def initiative_evidence(init: Initiative, a: AnalysedMeasure) -> Evidence:
         return out("too early", f"too early: starts {started}, no values since yet")
     want = init.direction
     recalc = next((rc for rc in a.reading.recalculations if rc.index >= start), None)
-    after = [s for s in r.signals if s.first >= start]
+    rd = a.reading
+    shown = [*rd.shown, *([rd.step.signal] if rd.step and rd.step.signal else [])]
+    after = [s for s in shown if s.first >= start]
     if recalc is not None:
         k = int(r.phase_index[recalc.index])
         before, now = r.phases[k - 1], r.phases[k]
@@ -104,23 +108,28 @@ def initiative_evidence(init: Initiative, a: AnalysedMeasure) -> Evidence:
         if moved != want:
             return out("contrary", f"contrary evidence: {shift}", recalculated=True)
     if after:
-        s = max(after, key=lambda x: (x.last, x.first))
-        when = span_label(r, s.first, s.last, f)
+        # a step is the sustained evidence itself; otherwise the latest signal decides
+        steps = [x for x in after if x.rule == "step"]
+        s = steps[0] if steps else max(after, key=lambda x: (x.last, x.first))
+        if s.rule == "step":
+            what, begins = step_phrase(rd), period_label(r, s.first, f)
+        else:
+            what, begins = f"{signal_phrase(s)} ({span_label(r, s.first, s.last, f)})", started
         if s.moved == want:
             sustained = s.rule in SUSTAINED
             advice = (
-                f"; a sustained shift: recalculate the limits from {started} (record it on "
-                "the Recalculations sheet)"
+                f"; a sustained shift: recalculate the limits from {the(begins)} (record it "
+                "on the Recalculations sheet)"
                 if sustained
                 else ""
             )
             return out(
                 "improvement",
-                f"evidence of improvement: {signal_phrase(s)} ({when}){advice}",
+                f"evidence of improvement: {what}{advice}",
                 signal=s,
                 recalculate=sustained,
             )
-        return out("contrary", f"contrary evidence: {signal_phrase(s)} ({when})", signal=s)
+        return out("contrary", f"contrary evidence: {what}", signal=s)
     run = r.rules.long_run
     if run is None:
         wait = "no run rule is on to show a sustained shift"

@@ -79,6 +79,9 @@ class Phase:
     lnpl_is_bound: bool = False
     slope: float = 0.0
     trend: str | None = None
+    #: limits as they would be if recalculated at a step nobody has recorded yet
+    #: (:meth:`XmrResult.with_phase`): shown as provisional, never as a recorded phase
+    provisional: bool = False
 
     def line_at(self, i: npt.ArrayLike) -> FloatArray:
         """The central line at period index ``i`` (along the trend for a trended phase)."""

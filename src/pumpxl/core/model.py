@@ -182,6 +182,8 @@ class Settings:
     title: str = "Performance report"
     #: limits from fewer values than this are trial limits
     firm_points: int = DEFAULT_FIRM_POINTS
+    #: after a step nobody has recorded yet, show limits as if recalculated there
+    provisional: bool = True
 
 
 @dataclass

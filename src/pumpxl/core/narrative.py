@@ -5,15 +5,17 @@ description. Cells, slides, posters and the terminal all use these, so they say 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from pumpxl.core.interpret import Reading, read
+from pumpxl.core.interpret import Reading, Recalculated
 from pumpxl.core.periods import infer_frequency
+from pumpxl.core.steps import PROVISIONAL_MIN
 from pumpxl.core.vocabulary import RULE_LABELS, RULE_NAMES, Frequency
 
-if TYPE_CHECKING:  # for annotations only: XmrResult itself uses this module
+if TYPE_CHECKING:
     from pumpxl.core.detect import Signal
     from pumpxl.core.result import XmrResult
 
@@ -21,14 +23,23 @@ __all__ = [
     "NAMED",
     "decimals_for",
     "describe",
-    "value_decimals",
+    "in_period",
+    "level_change_label",
     "meaning_label",
     "number_format",
     "period_label",
+    "plural",
+    "provisional_phrase",
+    "reading_decimals",
     "signal_labels",
     "signal_phrase",
+    "since",
     "span_label",
     "status_line",
+    "step_label",
+    "step_phrase",
+    "the",
+    "value_decimals",
 ]
 
 
@@ -94,6 +105,8 @@ def signal_phrase(s: Signal) -> str:
         return f"outlier {side} the limits" if n == 1 else f"{n} outliers {side} the limits"
     if s.rule == "mr_outlier":
         return f"large jump {s.moved}"
+    if s.rule == "step":
+        return f"step {s.moved}"
     if s.rule == "long_run":
         return f"long run of {n} {side} the central line"
     if s.rule == "trend":
@@ -109,11 +122,14 @@ def meaning_label(s: Signal) -> str:
     return f"{meaning}: {signal_phrase(s)}"
 
 
-def signal_labels(r: XmrResult) -> list[str]:
-    """Per point, the signals it belongs to in words ("outlier (concern)"); "" if routine."""
+def signal_labels(r: XmrResult, reading: Reading | None = None) -> list[str]:
+    """Per point, the signals it belongs to in words ("outlier (concern)"); "" if routine.
+    With the chart's ``reading``, the signals it shows, and a step's points (from its first
+    period) as "step (improvement)"."""
     out = [""] * len(r)
     by_rule: dict[str, list[Signal]] = {}
-    for s in r.signals:
+    shown = reading.shown if reading is not None else r.signals
+    for s in shown:
         by_rule.setdefault(s.rule, []).append(s)
     for rule in RULE_NAMES:  # in rule order, as the workbook's own formulas spell them
         word = RULE_LABELS[rule][0]
@@ -124,6 +140,12 @@ def signal_labels(r: XmrResult) -> list[str]:
                 if p not in done:
                     done.add(p)
                     out[p] = f"{out[p]}; {tag}" if out[p] else tag
+    if reading is not None and reading.step is not None and reading.latest_index is not None:
+        st = reading.step
+        tag = "step" if st.assessment == "neutral" else f"step ({st.assessment})"
+        for p in range(st.start, reading.latest_index + 1):
+            if not math.isnan(r.values[p]):
+                out[p] = f"{tag}; {out[p]}" if out[p] else tag
     return out
 
 
@@ -141,90 +163,231 @@ def per(frequency: Frequency | None) -> str:
     return words.get(frequency or "", "a year" if frequency == "yearly" else "a period")
 
 
-def status_line(
-    r: XmrResult, reading: Reading | None = None, frequency: Frequency | None = None
-) -> str:
-    """The chart's state now in one line: the latest value's signals, else common cause with
-    any recent signal named."""
-    rd = reading or read(r)
+def the(label: str) -> str:
+    """A period's label as a sentence needs it: "the week of 3 Mar 2025", "Oct 2024"."""
+    return f"the {label}" if label.startswith("week of") else label
+
+
+def since(label: str) -> str:
+    """ "since Oct 2024", "since the week of 3 Mar 2025", "since point 13"."""
+    return f"since {the(label)}"
+
+
+def in_period(label: str) -> str:
+    """ "in Oct 2024", "in the week of 3 Mar 2025", "at point 13", "on 3 Mar 2025"."""
+    if label.startswith("week of"):
+        return f"in the {label}"
+    if label.startswith("point"):
+        return f"at {label}"
+    return f"on {label}" if label[:1].isdigit() and " " in label else f"in {label}"
+
+
+def reading_decimals(rd: Reading) -> int:
+    """Decimal places for every number a reading tells (levels, limits, targets): to about a
+    tenth of the recorded latest phase's routine variation, the same in every sentence."""
+    return decimals_for(rd.recorded.mr_bar)
+
+
+def step_levels(rd: Reading) -> tuple[str, str]:
+    """A step's levels before and after (the same everywhere the step is told)."""
+    st = rd.step
+    assert st is not None
+    d = reading_decimals(rd)
+    return number_format(st.before, d), number_format(st.after, d)
+
+
+def step_phrase(rd: Reading) -> str:
+    """A step in words: "step up from about 72.1 to about 78.0 since Oct 2024"."""
+    st = rd.step
+    assert st is not None
+    before, after = step_levels(rd)
+    when = period_label(rd.recorded, st.start, rd.frequency)
+    return f"step {st.moved} from about {before} to about {after} {since(when)}"
+
+
+def step_label(rd: Reading) -> str:
+    """A step with its meaning first: "Improvement: step up from about 72 to about 78 since
+    Oct 2024"."""
+    st = rd.step
+    assert st is not None
+    meaning = {"improvement": "Improvement", "concern": "Concern"}.get(st.assessment, "Signal")
+    return f"{meaning}: {step_phrase(rd)}"
+
+
+def level_change_label(rd: Reading, rc: Recalculated) -> str:
+    """A recorded recalculation's change of level: "Improved: down from 22.2 to 15.8 since
+    Apr 2024 (New claims system went live)"; "" when the level did not move."""
+    if rc.moved is None:
+        return ""
+    r = rd.recorded
+    d = reading_decimals(rd)
+    word = {"improvement": "Improved", "concern": "Worse"}.get(rc.assessment or "", "Moved")
+    when = period_label(r, rc.index, rd.frequency)
+    why = f" ({rc.reason})" if rc.reason else ""
+    return (
+        f"{word}: {rc.moved} from {number_format(rc.before, d)} to "
+        f"{number_format(rc.after, d)} {since(when)}{why}"
+    )
+
+
+def _with_status(rd: Reading, s: Signal) -> str:
+    """A signal with its periods, and "ended" for a run that no longer holds."""
+    text = _with_span(rd.chart, s, rd.frequency)
+    return text if rd.in_force(s) or s.rule not in ("long_run",) else f"{text}, ended"
+
+
+def provisional_phrase(rd: Reading) -> str:
+    """ "provisional limits from Oct 2024: 76.3 to 80.5"; "" without provisional limits."""
+    p = rd.provisional
+    if p is None:
+        return ""
+    d = reading_decimals(rd)
+    when = period_label(rd.chart, p.start, rd.frequency)
+    lo, hi = number_format(p.lnpl, d), number_format(p.unpl, d)
+    return f"provisional limits from {the(when)}: {lo} to {hi}"
+
+
+def status_line(rd: Reading) -> str:
+    """The chart's state now in one line: a step in force, the latest value's signals, else
+    common cause with any recent signal named (or the level change that started the phase)."""
     if rd.now == "no values":
         return "No values yet"
     if rd.now == "too few values":
         return "Too few values for limits"
-    if rd.latest:
-        return "; ".join(_with_span(r, s, frequency) for s in rd.latest)
+    r, f = rd.chart, rd.frequency
+    parts = []
+    if rd.step is not None:
+        prov = provisional_phrase(rd)
+        parts.append(step_label(rd) + (f" ({prov})" if prov else ""))
+    parts += [_with_span(r, s, f) for s in rd.latest]
+    if parts:
+        return "; ".join(parts)
     if rd.recent:
-        recent = "; ".join(_with_span(r, s, frequency) for s in rd.recent)
+        recent = "; ".join(_with_span(r, s, f) for s in rd.recent)
         return f"Routine variation at the latest value; recent signal: {recent}"
     if rd.current:
         return "Routine variation at the latest value (earlier signals in this phase)"
+    change = rd.level_change
+    if change is not None and change.assessment in ("improvement", "concern"):
+        word = "improvement" if change.assessment == "improvement" else "change for the worse"
+        d = reading_decimals(rd)
+        return (
+            f"Routine variation since the {word} {in_period(period_label(r, change.index, f))} "
+            f"({change.moved} from {number_format(change.before, d)} to "
+            f"{number_format(change.after, d)})"
+        )
     return "Routine variation: no signal since the limits were set"
 
 
-def describe(
-    r: XmrResult, reading: Reading | None = None, frequency: Frequency | None = None
-) -> str:
-    """A few sentences: the current phase's level and limits, its signals by meaning, any
-    advice to recalculate, and the target."""
-    rd = reading or read(r)
+def _level(rd: Reading, f: Callable[[float | None], str]) -> str:
+    """The current phase's level and limits in words."""
+    r = rd.chart
+    last = r.phases[-1]
+    lo = f(r.lnpl) + (" (bound)" if last.lnpl_is_bound else "")
+    hi = f(r.unpl) + (" (bound)" if last.unpl_is_bound else "")
+    if last.trend is not None:
+        step = number_format(abs(last.slope), decimals_for(r.mr_bar / 10))
+        return (
+            f"along a trend ({'up' if last.slope >= 0 else 'down'} {step} {per(rd.frequency)}, "
+            f"{last.trend}), now at {f(r.central_line)} (limits {lo} to {hi})"
+        )
+    return f"around {f(r.central_line)} (limits {lo} to {hi})"
+
+
+def describe(rd: Reading) -> str:
+    """A few sentences: the current phase's level and limits (and a step's, with provisional
+    limits), its signals by meaning, any level change, advice to recalculate, and the
+    target."""
     if rd.now == "no values":
         return "No values yet."
+    r, rec, fq = rd.chart, rd.recorded, rd.frequency
     last = r.phases[-1]
     if rd.now == "too few values":
         return (
             f"Too few values for limits: {last.n_values} value(s) in the latest phase; "
             f"limits need at least 2 (5 or more to be useful)."
         )
-    d = decimals_for(r.mr_bar)
-    if frequency is None and r.dates is not None and len(r.dates) > 1:
-        frequency = infer_frequency(r.dates.to_numpy())
+    d = reading_decimals(rd)
 
     def f(v: float | None) -> str:
         return number_format(v, d)
 
-    lo = f(r.lnpl) + (" (bound)" if last.lnpl_is_bound else "")
-    hi = f(r.unpl) + (" (bound)" if last.unpl_is_bound else "")
-    level = f"around {f(r.central_line)} (limits {lo} to {hi})"
-    if last.trend is not None:
-        step = number_format(abs(last.slope), decimals_for(r.mr_bar / 10))
-        level = (
-            f"along a trend ({'up' if last.slope >= 0 else 'down'} {step} {per(frequency)}, "
-            f"{last.trend}), now at {f(r.central_line)} (limits {lo} to {hi})"
+    sentences = []
+    if rd.step is not None:
+        st = rd.step
+        when = period_label(rec, st.start, fq)
+        meaning = {"improvement": " (an improvement)", "concern": " (a concern)"}.get(
+            st.assessment, ""
         )
-    if rd.current:
-        shown = rd.current[-NAMED:]
-        named = [_with_span(r, s, frequency) for s in shown]
-        if len(rd.current) > NAMED:
-            named.append(f"{len(rd.current) - NAMED} earlier")
-        sentences = [f"The process runs {level}. Signals in this phase: {_list(named)}."]
+        before, after = step_levels(rd)
+        sentences.append(
+            f"The process stepped {st.moved} from about {before} to about {after} "
+            f"{in_period(when)}{meaning}."
+        )
+        across = f"{number_format(rec.lnpl, d)} to {number_format(rec.unpl, d)}"
+        if rd.provisional is not None:
+            trial = " trial" if last.trial else ""
+            sentences.append(
+                f"With limits recalculated from the step (provisional{trial} limits from "
+                f"{last.n_values} values), it runs {_level(rd, f)}; the limits across both "
+                f"levels ({across}) straddle the step."
+            )
+        else:
+            why = (
+                "provisional limits are turned off" if not rd.provisional_on
+                else f"provisional limits need {PROVISIONAL_MIN} values from the step, "
+                f"there are {st.n_after}"
+            )  # fmt: skip
+            sentences.append(f"The limits ({across}) straddle both levels; {why}.")
+    shown = [s for s in rd.current if rd.step is None or s not in rd.step.signals]
+    if rd.step is None:
+        lead = f"The process runs {_level(rd, f)}."
+        sentences.append(lead if shown else f"No signals: the process runs predictably "
+                         f"{_level(rd, f)}.")  # fmt: skip
+    if shown:
+        named = [_with_status(rd, s) for s in shown[-NAMED:]]
+        if len(shown) > NAMED:
+            named.append(f"{plural(len(shown) - NAMED, 'earlier signal')}")
+        where = "since the step" if rd.provisional is not None else "in this phase"
+        sentences.append(f"Signals {where}: {_list(named)}.")
         if rd.latest:
             sentences.append("The latest value is part of a signal.")
-    else:
-        sentences = [f"No signals: the process runs predictably {level}."]
-    if rd.recalculations:
+    change = rd.level_change
+    if change is not None and change.moved is not None:
+        sentences.append(level_change_label(rd, change) + ".")
+    elif rd.recalculations:
         count = len(rd.recalculations)
         times = {1: "once", 2: "twice"}.get(count, f"{count} times")
         sentences.append(f"Limits recalculated {times}.")
-    if last.trial:
+    if last.trial and rd.provisional is None:
         sentences.append(f"Trial limits from {last.n_values} values.")
     if rd.recalculate_from is not None:
+        when = period_label(rec, rd.recalculate_from, fq)
+        what = "The step" if rd.step is not None else f"A sustained shift {since(when)}"
         sentences.append(
-            f"A sustained shift since {period_label(r, rd.recalculate_from, frequency)} is still "
-            "in force: once its cause is known, recalculate the limits from there."
+            f"{what} is not recorded yet: once its cause is known, record a recalculation "
+            f"from {the(when)} (a new phase)."
         )
     if rd.drift is not None:
         step = number_format(abs(rd.drift), decimals_for(r.mr_bar / 10))
         sentences.append(
             f"The values drift steadily ({'up' if rd.drift > 0 else 'down'} about {step} "
-            f"{per(frequency)} in this phase): consider trended limits (the Trend setting); "
-            "the limits stay flat until you choose them."
+            f"{per(fq)} in this phase), which a straight line explains better than a step: "
+            "consider trended limits (the Trend setting); the limits stay flat until you "
+            "choose them."
         )
     t, a = rd.target, rd.assurance
     if t is not None and a is not None:
+        limits = "the provisional limits" if rd.provisional is not None else "the limits"
         text = {
-            "hit and miss": "is inside the limits and will be met only by chance",
-            "consistently fail": "is outside the limits: the process will consistently fail it",
-            "consistently pass": "is outside the limits: the process will consistently pass it",
+            "hit and miss": f"is inside {limits} and will be met only by chance",
+            "consistently fail": f"is outside {limits}: the process will consistently fail it",
+            "consistently pass": f"is outside {limits}: the process will consistently pass it",
         }[a]
         sentences.append(f"The target of {f(t)} {text}.")
     return " ".join(sentences)
+
+
+def plural(n: int, noun: str) -> str:
+    """ "1 measure", "2 measures"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

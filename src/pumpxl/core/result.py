@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from pumpxl.core import narrative
 from pumpxl.core.detect import Detection, Signal
 from pumpxl.core.inputs import XmrSettings
 from pumpxl.core.kernels import BoolArray, FloatArray, IntArray
 from pumpxl.core.limits import CONSTANTS, Phase
 from pumpxl.core.rules import RuleSet
-from pumpxl.core.vocabulary import Assurance, Direction
+from pumpxl.core.vocabulary import Direction
 
 __all__ = ["XmrResult"]
 
@@ -25,7 +25,9 @@ class XmrResult:
     """An analysed XmR chart. Per-point arrays have one entry per input value.
 
     The latest phase's ``central_line``, ``mr_bar``, ``unpl``, ``lnpl`` and ``url`` are
-    attributes of the result itself; every phase is in ``phases``.
+    attributes of the result itself; every phase is in ``phases``. The result holds the
+    numbers; what they say (state now, signals in force or ended, steps, assurance, advice,
+    words) is the chart's :class:`~pumpxl.core.interpret.Reading` (``pumpxl.read(r)``).
     """
 
     def __init__(
@@ -43,7 +45,7 @@ class XmrResult:
         direction: Direction,
         target: FloatArray | None,
         settings: XmrSettings,
-        rerun: Callable[[int], XmrResult | None] | None = None,
+        rerun: Callable[[int, int | None], XmrResult | None] | None = None,
     ) -> None:
         self.values = values
         self.dates = dates
@@ -91,7 +93,22 @@ class XmrResult:
         values, or when that chart cannot be computed."""
         if self._rerun is None or self._observed.shape[0] < 2:
             return None
-        return self._rerun(int(self._observed[-2]) + 1)
+        return self._rerun(int(self._observed[-2]) + 1, None)
+
+    def with_phase(self, start: int) -> XmrResult | None:
+        """The chart as it would be with the limits recalculated from index ``start`` as well:
+        the same settings, its last phase marked ``provisional``. None when that phase
+        cannot be computed (too few values) or ``start`` is not inside the latest phase."""
+        if self._rerun is None or not self.phases:
+            return None
+        if not self.phases[-1].start < start < len(self):
+            return None
+        return self._rerun(len(self), start)
+
+    def mark_provisional(self) -> None:
+        """Mark the latest phase as provisional (limits from a step nobody has recorded)."""
+        if self.phases:
+            self.phases = (*self.phases[:-1], replace(self.phases[-1], provisional=True))
 
     @property
     def signal_count(self) -> int:
@@ -107,18 +124,6 @@ class XmrResult:
             col[self._observed] = self._detection.flags(rule)
             out[rule] = col
         return out
-
-    @cached_property
-    def suggested_phases(self) -> tuple[int, ...]:
-        """Where new phases would start: the first point of each long run that does not begin
-        at its phase's start. Advice only; pass it back as ``phases=`` (with any phases
-        already given) once the cause of the shift is known."""
-        starts = {p.start for p in self.phases}
-        return tuple(
-            sorted(
-                {s.first for s in self.signals if s.rule == "long_run" and s.first not in starts}
-            )
-        )
 
     @property
     def per_point(self) -> dict[str, FloatArray]:
@@ -160,40 +165,6 @@ class XmrResult:
             return None
         t = float(self.target[i])
         return None if math.isnan(t) else t
-
-    @cached_property
-    def assurance(self) -> Assurance | None:
-        """Whether the latest phase will meet the target: ``"consistently pass"`` (target
-        beyond the limits on the bad side), ``"consistently fail"`` (beyond them on the good
-        side; with a neutral direction, any target outside the limits) or ``"hit and miss"``
-        (inside the limits). None without a target or limits."""
-        t = self.latest_target
-        if t is None or not self.phases or not self.phases[-1].has_limits:
-            return None
-        hi, lo = self.unpl, self.lnpl
-        if lo <= t <= hi:
-            return "hit and miss"
-        if self.direction == "neutral":
-            return "consistently fail"
-        if (t > hi) == (self.direction == "up"):
-            return "consistently fail"
-        return "consistently pass"
-
-    @cached_property
-    def latest_signals(self) -> tuple[Signal, ...]:
-        """Signals that include the latest value."""
-        i = self.latest_index
-        return tuple(s for s in self.signals if i is not None and i in s.points)
-
-    @cached_property
-    def description(self) -> str:
-        """A short plain-language account of the chart's state."""
-        return narrative.describe(self)
-
-    @cached_property
-    def status(self) -> str:
-        """One line about the latest value: its signal(s), or that it is routine."""
-        return narrative.status_line(self)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per point: value, moving_range, phase, central_line, unpl, lnpl, url,

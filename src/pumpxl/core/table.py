@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from pumpxl.core.interpret import Reading
 from pumpxl.core.kernels import FloatArray
 from pumpxl.core.narrative import signal_labels
 from pumpxl.core.result import XmrResult
@@ -45,8 +46,9 @@ class XmrTable:
         ]
 
 
-def xmr_table(r: XmrResult) -> XmrTable:
-    """The XmR table of an analysed chart."""
+def xmr_table(r: XmrResult, reading: Reading | None = None) -> XmrTable:
+    """The XmR table of an analysed chart; with its ``reading``, the signals as the reading
+    tells them (a step's runs as the step)."""
     per = r.per_point
     return XmrTable(
         moving_range=r.moving_ranges,
@@ -55,5 +57,5 @@ def xmr_table(r: XmrResult) -> XmrTable:
         upper_limit=per["unpl"],
         lower_limit=per["lnpl"],
         upper_range_limit=per["url"],
-        signal=signal_labels(r),
+        signal=signal_labels(r, reading),
     )

@@ -182,7 +182,15 @@ def xmr(
     with np.errstate(over="ignore", invalid="ignore"):
         mr, prev = moving_ranges(x, pid, observed, s.missing)
         masks = None if complete and not dropped else usable(x, mr, prev, excluded)
-        phase_list = compute_phases(x, mr, masks, prev, starts, stops, windows, s, trends)
+        try:
+            phase_list = compute_phases(x, mr, masks, prev, starts, stops, windows, s, trends)
+        except InputError as exc:  # name the period rather than the index, where there are dates
+            if idx_dates is None or exc.setting != "phases":
+                raise
+            k = next(k for k in starts if f"index {k} " in exc.reason)
+            raise InputError(
+                exc.reason.replace(f"index {k} ", f"{idx_dates[k]:%Y-%m-%d} "), setting="phases"
+            ) from None
         if any(
             not (math.isfinite(p.central_line) and math.isfinite(p.url))
             for p in phase_list
@@ -207,17 +215,22 @@ def xmr(
         )
     if s.lower_bound is not None or s.upper_bound is not None:
         phase_list = [clip_to_bounds(p, s) for p in phase_list]
-    def rerun(k: int) -> XmrResult | None:
+    def rerun(k: int, extra: int | None) -> XmrResult | None:
+        """The chart of the first ``k`` values (recalculations that start later left out),
+        with a provisional phase from ``extra`` when given."""
         kept = [s for s in starts[1:] if s < k]
+        kept_trends = trends[: len(kept) + 1]
+        if extra is not None:
+            kept_trends = [*kept_trends, kept_trends[-1]]
         while True:
             try:
-                return xmr(
+                out = xmr(
                     x[:k],
                     dates=None if idx_dates is None else idx_dates[:k],
                     centre=s.centre,
                     dispersion=s.dispersion,
                     constants=s.constants,
-                    phases=kept or None,
+                    phases=[*kept, *([extra] if extra is not None else [])] or None,
                     baseline=baseline if isinstance(baseline, (int, np.integer)) else None,
                     exclude=[e for e in dropped if e < k] or None,
                     screen_mr=s.screen_mr,
@@ -228,12 +241,17 @@ def xmr(
                     direction=better,
                     target=None if tgt is None else tgt[:k],
                     firm_points=s.firm_points,
-                    trend=trends[: len(kept) + 1],
+                    trend=kept_trends,
                 )
             except InputError:
-                if not kept:  # nothing left to drop: the earlier chart cannot be had
+                if not kept or extra is not None:  # the earlier chart cannot be had
                     return None
                 kept.pop()  # a recalculation whose phase has too few values so far
+                kept_trends = kept_trends[:-1]
+                continue
+            if extra is not None:
+                out.mark_provisional()
+            return out
 
     return XmrResult(
         values=x,

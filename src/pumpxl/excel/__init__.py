@@ -22,6 +22,8 @@ import numpy as np
 from xlwings import arg, func, ret
 
 from pumpxl.core.errors import PumpxlError
+from pumpxl.core.interpret import read
+from pumpxl.core.narrative import describe, status_line
 from pumpxl.core.table import xmr_table as build_table
 from pumpxl.core.vocabulary import LIMITS_COLUMNS, XMR_TABLE_COLUMNS
 from pumpxl.excel.cells import (
@@ -220,7 +222,7 @@ def xmr_status(
         values, dates, phases, rules, direction, target, exclude, baseline,
         lower_bound, upper_bound, centre, dispersion, trend=trend,
     )  # fmt: skip
-    return _answer(args, lambda a: [[a.result.status]])
+    return _answer(args, lambda a: [[status_line(read(a.result))]])
 
 
 @func(category="pumpxl")
@@ -239,7 +241,7 @@ def xmr_describe(
         values, dates, phases, rules, direction, target, exclude, baseline,
         lower_bound, upper_bound, centre, dispersion, firm_points, trend=trend,
     )  # fmt: skip
-    return _answer(args, lambda a: [[a.result.description]])
+    return _answer(args, lambda a: [[describe(read(a.result))]])
 
 
 @func(category="pumpxl")
@@ -261,7 +263,9 @@ def xmr_assurance(
     def build(a: Analysed) -> Cells:
         if a.result.latest_target is None:
             return [["pumpxl: no target for the latest value"]]
-        return [[a.result.assurance or NA]]
+        if a.result.direction == "neutral":
+            return [["pumpxl: assurance needs a better direction: up or down"]]
+        return [[read(a.result).assurance or NA]]
 
     args = XmrArgs(
         values, dates, phases, None, direction, target, exclude,

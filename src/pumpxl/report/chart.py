@@ -59,6 +59,7 @@ SIGNAL_MARKERS: dict[str, Any] = {
     "two_of_three": XL_MARKER_STYLE.SQUARE,
     "trend": XL_MARKER_STYLE.TRIANGLE,
     "runs_anhoej": XL_MARKER_STYLE.CIRCLE,
+    "step": XL_MARKER_STYLE.CIRCLE,
 }
 
 
@@ -70,18 +71,24 @@ def series_plan(a: AnalysedMeasure) -> list[tuple[str, str, list[float | None]]]
     """(kind, name, values) of every series the chart holds, in order. Kinds: value,
     central_line, unpl, lnpl, target, and ``signal:<meaning>:<rule>`` (named by meaning:
     "Concern: long run above")."""
-    r = a.xmr
+    r = a.chart
     per = r.per_point
     plan: list[tuple[str, str, list[float | None]]] = [("value", "Value", _blank(r.values))]
-    for k, _phase in enumerate(r.phases):
+    for k, phase in enumerate(r.phases):
         mask = r.phase_index == k
         suffix = f" (phase {k + 1})" if k else ""
+        prefix = ""
+        if phase.provisional:
+            prefix, suffix = "Provisional ", ""
         for kind, name in (
             ("central_line", "Central line"),
             ("unpl", "Upper limit"),
             ("lnpl", "Lower limit"),
         ):
             vals = np.where(mask, per[kind], np.nan)
+            if prefix:  # one legend entry for both provisional limits
+                kind = f"provisional_{kind}"
+                name = prefix + ("central line" if kind.endswith("central_line") else "limits")
             plan.append((kind, name + suffix, _blank(vals)))
     if a.targets is not None and not np.isnan(a.targets).all():
         # one series per step of a trajectory, so that a change of target is a step, not a
@@ -95,7 +102,10 @@ def series_plan(a: AnalysedMeasure) -> list[tuple[str, str, list[float | None]]]
         flagged[list(points)] = True
         vals = np.where(flagged, r.values, np.nan)
         side = "above" if moved == "up" else "below"
-        name = f"{MEANINGS[meaning]}: {RULE_LABELS[rule][0]} {side}"
+        if rule == "step":
+            name = f"{MEANINGS[meaning]}: step {moved}"
+        else:
+            name = f"{MEANINGS[meaning]}: {RULE_LABELS[rule][0]} {side}"
         plan.append((f"signal:{meaning}:{rule}", name, _blank(vals)))
     return plan
 
@@ -108,14 +118,21 @@ def signal_groups(a: AnalysedMeasure) -> dict[tuple[str, str, str], set[int]]:
     and trends first, outliers and jumps last (on top); within each, concerns, improvements,
     then neutral signals."""
     groups: dict[tuple[str, str, str], set[int]] = {}
-    for s in a.xmr.signals:
+    rd = a.reading
+    for s in rd.shown:
         groups.setdefault((s.assessment, s.rule, s.moved), set()).update(s.points)
+    if rd.step is not None and rd.latest_index is not None:
+        st = rd.step
+        points = set(range(st.start, rd.latest_index + 1))
+        points = {i for i in points if not np.isnan(a.chart.values[i])}
+        groups.setdefault((st.assessment, "step", st.moved), set()).update(points)
     rank = {"concern": 0, "improvement": 1, "neutral": 2}
 
     def order(key: tuple[str, str, str]) -> tuple[bool, int, int, str]:
         # spans first, single points (outliers, jumps) last: they are drawn on top
         single = key[1] in ("outlier", "mr_outlier")
-        return single, rank[key[0]], RULE_NAMES.index(key[1]), key[2]
+        rule = -1 if key[1] == "step" else RULE_NAMES.index(key[1])  # a step under the rest
+        return single, rank[key[0]], rule, key[2]
 
     return {k: groups[k] for k in sorted(groups, key=order)}
 
@@ -125,7 +142,7 @@ def add_xmr_chart(
 ) -> Any:
     """Add the measure's XmR chart in ``box`` (with a legend below unless ``legend`` is
     False); returns the chart."""
-    r = a.xmr
+    r = a.chart
     plan = series_plan(a)
     data = CategoryChartData(
         number_format="#,##0." + "0" * decimals_for(r.mr_bar) if decimals_for(r.mr_bar) else "#,##0"
@@ -172,22 +189,26 @@ def add_xmr_chart(
             series.marker.format.line.color.rgb = colour
             series.marker.format.line.width = Pt(1.75)
         else:
+            base = kind.removeprefix("provisional_")
             colour = {
                 "central_line": CL_COLOUR,
                 "unpl": LIMIT_COLOUR,
                 "lnpl": LIMIT_COLOUR,
                 "target": TARGET_COLOUR,
-            }[kind]
+            }[base]
             line.color.rgb = colour
-            line.width = Pt(1.5 if kind == "central_line" else 1.25)
-            if kind in ("unpl", "lnpl"):
+            line.width = Pt(1.5 if base == "central_line" else 1.25)
+            if kind.startswith("provisional_"):  # provisional: a finer dash, the same colour
+                line.dash_style = MSO_LINE_DASH_STYLE.SQUARE_DOT
+                line.width = Pt(2)
+            elif kind in ("unpl", "lnpl"):
                 line.dash_style = MSO_LINE_DASH_STYLE.DASH
             elif kind == "target":
                 line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
             series.marker.style = XL_MARKER_STYLE.NONE
-            if kind in seen:  # the same line in a later phase: one legend entry is enough
+            if kind in seen or plan[i][1] in seen:  # the same line again: one legend entry
                 hidden.append(i)
-            seen.add(kind)
+            seen.update((kind, plan[i][1]))
     _hide_legend_entries(chart, hidden)
     _date_axis(chart, a, Emu(box.width).pt * PLOT_AREA[2], font_size)
     _value_axis(chart, a, font_size)
@@ -206,9 +227,9 @@ def legend_names(a: AnalysedMeasure) -> list[str]:
     seen: set[str] = set()
     names = []
     for kind, name, _ in series_plan(a):
-        if kind not in seen:
+        if kind not in seen and name not in seen:
             names.append(name)
-        seen.add(kind)
+        seen.update((kind, name))
     return names
 
 
@@ -383,7 +404,7 @@ def _steps(values: np.ndarray) -> list[tuple[int, int]]:
 def value_scale(a: AnalysedMeasure) -> tuple[float, float, float]:
     """(minimum, maximum, major unit) of the chart's value axis: every value, limit and
     target shown, a nice step, natural bounds respected."""
-    r = a.xmr
+    r = a.chart
     lows = [r.values, np.array([p.lnpl for p in r.phases])]
     highs = [r.values, np.array([p.unpl for p in r.phases])]
     if a.targets is not None:

@@ -196,4 +196,4 @@ def _now(a: AnalysedMeasure | None) -> str:
     """The measure's reading now, as every output tells it ("" without values)."""
     if a is None or a.xmr.latest_index is None:
         return ""
-    return status_line(a.xmr, a.reading, a.measure.frequency)
+    return status_line(a.reading)

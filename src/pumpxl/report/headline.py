@@ -10,13 +10,22 @@ from typing import Any
 
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Inches, Pt
+from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.evidence import Evidence
-from pumpxl.core.interpret import mdc_assurance, mdc_variation
+from pumpxl.core.mdc import mdc_assurance, mdc_variation
 from pumpxl.core.model import Initiative
-from pumpxl.core.narrative import decimals_for, meaning_label, number_format, span_label
+from pumpxl.core.narrative import (
+    level_change_label,
+    meaning_label,
+    number_format,
+    provisional_phrase,
+    reading_decimals,
+    signal_phrase,
+    span_label,
+    step_label,
+)
 from pumpxl.report.design import (
     BAD,
     GOOD,
@@ -29,12 +38,17 @@ from pumpxl.report.design import (
     NEUTRAL,
     ROUTINE,
     WHITE,
+    Box,
     Deck,
     fit_text,
+    panel,
     table_cell,
 )
+from pumpxl.report.fonts import line_count
 
-__all__ = ["Attention", "attention", "headline_slides", "mdc_icons", "mdc_matrix_slide"]
+__all__ = [
+    "Attention", "attention", "headline_slides", "improved", "mdc_icons", "mdc_matrix_slide"
+]  # fmt: skip
 
 HEADLINE_ROWS = 7
 
@@ -50,39 +64,81 @@ def attention(
     a: AnalysedMeasure, changes: Sequence[tuple[Initiative, Evidence]] = ()
 ) -> Attention | None:
     """What needs attention in one measure, from its reading and its initiatives' evidence
-    (contrary, or new in the latest period), in one line (None: nothing)."""
-    rd, r, m = a.reading, a.xmr, a.measure
+    (contrary), in one line (None: nothing). Good news goes to :func:`improved`."""
+    rd, m = a.reading, a.measure
+    r = rd.chart
     parts: list[str] = []
     symbol, colour = "", INK
+    against: list[str] = []  # initiatives whose contrary evidence is the step itself
     for init, ev in changes:
-        if ev.outcome == "contrary":
+        if ev.outcome == "contrary" and ev.signal is not None and ev.signal.rule == "step":
+            against.append(f"{init.id} ({init.change})")
+        elif ev.outcome == "contrary":
             parts.append(f"Initiative {init.id} ({init.change}): {ev.text}")
             symbol, colour = "▼", BAD
-        elif ev.outcome == "improvement" and ev.signal is not None and (
-            ev.signal.last == r.latest_index
-        ):
-            parts.append(f"New evidence that initiative {init.id} ({init.change}) worked: "
-                         f"{ev.text.split(': ', 1)[-1]}")  # fmt: skip
-            symbol, colour = symbol or "▲", colour if symbol else GOOD
+    if rd.step is not None and rd.step.assessment == "concern":
+        prov = provisional_phrase(rd)
+        text = step_label(rd) + (f" ({prov})" if prov else "")
+        if against:
+            text += f"; contrary to initiative {', '.join(against)}"
+        parts.append(text)
+        symbol, colour = "▼", BAD
     for s in rd.concerns():
-        state = "still in force" if s in rd.latest else "ended"
         span = span_label(r, s.first, s.last, m.frequency)
-        parts.append(f"{meaning_label(s)} ({span}; {state})")
+        parts.append(f"{meaning_label(s)} ({span}; {rd.status(s)})")
         symbol, colour = "▼", BAD
     if rd.assurance == "consistently fail" and rd.target is not None:
-        d = decimals_for(r.mr_bar)
+        d = reading_decimals(rd)
+        which = "provisional limits" if rd.provisional else "limits"
         parts.append(
             f"Will consistently fail its target of {number_format(rd.target, d)}: the target "
-            f"lies beyond the limits ({number_format(r.lnpl, d)} to {number_format(r.unpl, d)}); "
-            "only a change to the process will meet it"
+            f"lies beyond the {which} ({number_format(r.lnpl, d)} to "
+            f"{number_format(r.unpl, d)}); only a change to the process will meet it"
         )
         symbol, colour = symbol or "✗", colour if symbol else BAD
+    if rd.new_step and rd.step is not None and rd.step.assessment == "neutral":
+        parts.append(f"New since the previous period: {step_label(rd)}")
+        symbol, colour = symbol or MEANING_SYMBOLS["neutral"], colour
     for s in rd.new:
-        if s.assessment != "concern":  # concerns are named above
+        if s.assessment == "neutral":  # concerns are named above, improvements are good news
             parts.append(f"New since the previous period: {meaning_label(s)}")
             if not symbol:
                 symbol, colour = MEANING_SYMBOLS[s.assessment], MEANING_COLOURS[s.assessment]
     return Attention(symbol, colour, m.name, "; ".join(parts)) if parts else None
+
+
+def improved(
+    a: AnalysedMeasure, changes: Sequence[tuple[Initiative, Evidence]] = ()
+) -> Attention | None:
+    """What improved in one measure within the recent window: a step the better way, an
+    improvement signal now or recently, a recorded recalculation to a better level, and
+    initiatives with evidence that they worked (None: nothing)."""
+    rd, m = a.reading, a.measure
+    r = rd.chart
+    parts: list[str] = []
+    if rd.step is not None and rd.step.assessment == "improvement":
+        parts.append(_cap(step_label(rd).split(": ", 1)[1]))
+    for s in rd.improvements():
+        span = span_label(r, s.first, s.last, m.frequency)
+        parts.append(f"{_cap(signal_phrase(s))} ({span}; {rd.status(s)})")
+    change = rd.level_change
+    if change is not None and change.assessment == "improvement" and (
+        change.index >= rd.recent_from
+    ):
+        parts.append(_cap(level_change_label(rd, change).split(": ", 1)[1]))
+    for init, ev in changes:
+        recent = (ev.signal is not None and (rd.in_force(ev.signal)
+                  or ev.signal.last >= rd.recent_from)) or (
+            ev.recalculated and ev.start is not None and ev.start >= rd.recent_from
+        )  # fmt: skip
+        if ev.outcome == "improvement" and recent:
+            parts.append(f"Initiative {init.id} ({init.change}) worked: "
+                         f"{ev.text.split(': ', 1)[-1]}")  # fmt: skip
+    return Attention("▲", GOOD, m.name, "; ".join(parts)) if parts else None
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def headline_slides(
@@ -91,62 +147,155 @@ def headline_slides(
     audience: str,
     evidence: Mapping[str, Sequence[tuple[Initiative, Evidence]]] | None = None,
 ) -> list[Any]:
-    """After the title: only what needs attention, or that nothing does."""
+    """After the title: what needs attention (or that nothing does), and beside it what
+    improved, so that good news is seen as readily as bad."""
     ev = evidence or {}
     found = (attention(a, ev.get(a.measure.id, ())) for a in measures)
     items = [item for item in found if item is not None]
-    pages = [items[i : i + HEADLINE_ROWS] for i in range(0, len(items), HEADLINE_ROWS)] or [[]]
+    good = [g for g in (improved(a, ev.get(a.measure.id, ())) for a in measures) if g]
+    probe = deck.content_area(subtitle=True)
+    table_w = int(probe.width * 0.62)
+    widths = _attention_widths(table_w)
+    room = probe.height - ATTENTION_HEAD_H
+    pages_of_items: list[list[Attention]] = [[]]
+    used = 0
+    for item in items:  # as many rows as their measured text lets fit
+        h = _attention_row_h(item, widths)
+        if pages_of_items[-1] and (used + h > room or len(pages_of_items[-1]) >= HEADLINE_ROWS):
+            pages_of_items.append([])
+            used = 0
+        pages_of_items[-1].append(item)
+        used += h
+    news_w = probe.width - table_w - int(Inches(0.25))
+    news_pages = _paginate_news(good, news_w, probe.height - int(Inches(0.5)))
+    pages = max(len(pages_of_items) if items else 1, len(news_pages), 1)
     slides = []
-    for k, page in enumerate(pages):
-        more = f" ({k + 1} of {len(pages)})" if len(pages) > 1 else ""
+    for k in range(pages):
+        page = pages_of_items[k] if k < len(pages_of_items) else []
+        news = news_pages[k] if k < len(news_pages) else []
+        more = f" ({k + 1} of {pages})" if pages > 1 else ""
         slide, area = deck.slide(
             f"What needs attention{more}",
-            subtitle=f"{audience}: concerns now or recent, targets out of reach, new signals",
+            subtitle=f"{audience}: concerns now or recent, targets out of reach, new signals; "
+            "and what improved",
         )
-        if not page:
-            box = slide.shapes.add_textbox(area.left, area.top, area.width, int(Inches(1.6)))
-            fit_text(
-                box,
-                "Nothing needs attention: no concern now or recently, no target the process "
-                "will consistently fail, and no new signal since the previous period.",
-                size=24,
-                min_size=16,
-                colour=INK,
-            )
-        else:
-            row_h = min(int(Inches(0.75)), area.height // (len(page) + 1))
-            shape = slide.shapes.add_table(
-                len(page) + 1, 3, area.left, area.top, area.width, row_h * (len(page) + 1)
-            )
-            table = shape.table
-            widths = [int(Inches(0.6)), int(area.width * 0.27)]
-            widths.append(area.width - sum(widths))
-            for c, w in enumerate(widths):
-                table.columns[c].width = w
-            for c, head in enumerate(("", "Measure", "What needs attention")):
-                table_cell(table.cell(0, c), head, size=14, bold=True, colour=WHITE, fill=NAVY)
-            for r, item in enumerate(page, start=1):
-                fill = LIGHT if r % 2 == 0 else WHITE
-                table_cell(
-                    table.cell(r, 0),
-                    item.symbol,
-                    size=20,
-                    bold=True,
-                    colour=item.colour,
-                    fill=fill,
-                    align=PP_ALIGN.CENTER,
-                )
-                table_cell(table.cell(r, 1), item.measure, size=14, bold=True, fill=fill)
-                table_cell(table.cell(r, 2), item.text, size=14, fill=fill)
-                table.rows[r].height = row_h
-            table.rows[0].height = row_h
+        gap = int(Inches(0.25))
+        left = Box(area.left, area.top, table_w, area.height)
+        right = Box(left.left + left.width + gap, area.top, area.width - left.width - gap,
+                    area.height)  # fmt: skip
+        _attention_table(slide, page, left, first=k == 0, widths=widths)
+        _improved_panel(slide, news, right, first=k == 0)
         slide.notes_slide.notes_text_frame.text = (
             "What needs attention: concern signals in the latest values or ended within the "
-            "recent window, targets beyond the limits on the good side (the process will "
-            "consistently fail them), and signals new since the previous period."
+            "recent window (a step down included), targets beyond the limits on the good side "
+            "(the process will consistently fail them), and new signals with no better "
+            "direction. What improved: steps the better way, improvement signals now or "
+            "recently, recalculated better levels and initiatives with evidence, within the "
+            "recent window.\n"
+            + "\n".join(f"{g.measure}: {g.text}" for g in good)
         )
         slides.append(slide)
     return slides
+
+
+ATTENTION_HEAD_H = int(Inches(0.5))
+ATTENTION_SIZE = 14  # pt
+
+
+def _attention_widths(width: int) -> list[int]:
+    widths = [int(Inches(0.55)), int(width * 0.3)]
+    return [*widths, width - sum(widths)]
+
+
+def _attention_row_h(item: Attention, widths: list[int]) -> int:
+    """The height a row needs for its text at 14 pt (measured with the deck's font)."""
+    lines = max(
+        line_count(text, Emu(w - int(Inches(0.12))).pt, ATTENTION_SIZE, bold)
+        for text, w, bold in ((item.measure, widths[1], True), (item.text, widths[2], False))
+    )
+    return max(int(Inches(0.6)), int(Pt(lines * ATTENTION_SIZE * 1.2)) + int(Inches(0.1)))
+
+
+IMPROVED_SIZE = 14  # pt
+
+
+def _news_text(g: Attention) -> str:
+    return f"{g.measure}: {g.text}"
+
+
+def _paginate_news(good: list[Attention], width: int, height: int) -> list[list[Attention]]:
+    """What improved, in pages of as many items as their measured text lets fit."""
+    room = Emu(height - int(Inches(0.2))).pt
+    text_w = Emu(width - int(Inches(0.2))).pt
+    pages: list[list[Attention]] = []
+    used = room + 1.0
+    for g in good:
+        need = line_count(_news_text(g), text_w, IMPROVED_SIZE) * IMPROVED_SIZE * 1.2
+        if used + need > room:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(g)
+        used += need
+    return pages
+
+
+def _attention_table(
+    slide: Any, page: list[Attention], box: Box, *, first: bool, widths: list[int]
+) -> None:
+    if not page:
+        note = slide.shapes.add_textbox(box.left, box.top, box.width, int(Inches(2.2)))
+        text = (
+            "Nothing needs attention: no concern now or recently, no target the process will "
+            "consistently fail, and no new signal since the previous period."
+            if first else "Nothing more needs attention."
+        )
+        fit_text(note, text, size=24, min_size=16, colour=INK)
+        return
+    heights = [_attention_row_h(item, widths) for item in page]
+    shape = slide.shapes.add_table(
+        len(page) + 1, 3, box.left, box.top, box.width, ATTENTION_HEAD_H + sum(heights)
+    )
+    table = shape.table
+    for c, w in enumerate(widths):
+        table.columns[c].width = w
+    for c, head in enumerate(("", "Measure", "What needs attention")):
+        table_cell(table.cell(0, c), head, size=14, bold=True, colour=WHITE, fill=NAVY)
+    for r, (item, h) in enumerate(zip(page, heights, strict=True), start=1):
+        fill = LIGHT if r % 2 == 0 else WHITE
+        table_cell(table.cell(r, 0), item.symbol, size=20, bold=True, colour=item.colour,
+                   fill=fill, align=PP_ALIGN.CENTER)  # fmt: skip
+        table_cell(table.cell(r, 1), item.measure, size=ATTENTION_SIZE, bold=True, fill=fill)
+        table_cell(table.cell(r, 2), item.text, size=ATTENTION_SIZE, fill=fill)
+        table.rows[r].height = h
+    table.rows[0].height = ATTENTION_HEAD_H
+
+
+def _improved_panel(slide: Any, news: list[Attention], box: Box, first: bool) -> None:
+    """What improved, as a panel of short lines in the improvement colour."""
+    head = slide.shapes.add_textbox(box.left, box.top, box.width, int(Inches(0.45)))
+    fit_text(head, "▲ What improved", size=18, min_size=14, bold=True, colour=GOOD,
+             anchor=MSO_ANCHOR.BOTTOM)  # fmt: skip
+    top = box.top + int(Inches(0.5))
+    text = "\n".join(_news_text(g) for g in news) if news else (
+        "Nothing improved within the recent window." if first else "Nothing more improved."
+    )  # fmt: skip
+    lines = line_count(text, Emu(box.width - int(Inches(0.2))).pt, IMPROVED_SIZE)
+    height = int(Pt(lines * IMPROVED_SIZE * 1.2)) + int(Inches(0.3))
+    body = panel(slide, Box(box.left, top, box.width, min(box.bottom - top, height)))
+    if not news:
+        fit_text(body, text, size=IMPROVED_SIZE, min_size=12, colour=GREY)
+        return
+    fit_text(body, text, size=IMPROVED_SIZE, min_size=12, colour=INK)
+    tf = body.text_frame
+    for para, g in zip(tf.paragraphs, news, strict=False):  # the measure's name in bold
+        run = para.runs[0]
+        name, rest = run.text[: len(g.measure) + 1], run.text[len(g.measure) + 1 :]
+        if name == f"{g.measure}:":
+            run.text = name
+            run.font.bold = True
+            extra = para.add_run()
+            extra.text = rest
+            extra.font.size, extra.font.color.rgb = run.font.size, run.font.color.rgb
 
 
 # ------------------------------------------------------------------ Making Data Count icons

@@ -17,13 +17,13 @@ from pumpxl.core.drafts import draft
 from pumpxl.core.evidence import Evidence
 from pumpxl.core.model import Initiative, PumpModel
 from pumpxl.core.narrative import (
-    meaning_label,
+    level_change_label,
     per,
     period_label,
-    span_label,
     status_line,
+    the,
 )
-from pumpxl.core.vocabulary import DIRECTION_LABELS, RULE_LABELS
+from pumpxl.core.vocabulary import DIRECTION_LABELS
 from pumpxl.report.chart import (
     CL_COLOUR,
     LIMIT_COLOUR,
@@ -39,6 +39,7 @@ from pumpxl.report.design import (
     DRAFT,
     GREY,
     INK,
+    MEANING_COLOURS,
     NAVY,
     WHITE,
     Box,
@@ -50,10 +51,11 @@ from pumpxl.report.fonts import line_count as text_lines_pt
 from pumpxl.report.headline import mdc_icons
 from pumpxl.report.initiatives import action_with_initiatives, initiative_marks
 from pumpxl.report.marks import mark_shape, mark_slide
+from pumpxl.report.notes import calculation_notes
 from pumpxl.report.slides import fmt as _fmt
 from pumpxl.report.slides import measure_state
 
-__all__ = ["calculation_notes", "measure_slide", "three_questions"]
+__all__ = ["measure_slide", "three_questions"]
 
 
 def three_questions(a: AnalysedMeasure) -> tuple[list[tuple[str, str]], bool]:
@@ -71,7 +73,7 @@ def three_questions(a: AnalysedMeasure) -> tuple[list[tuple[str, str]], bool]:
             ("Why", c.why or "-"),
             ("What we are doing", action or "-"),
         ], False
-    d = draft(a.xmr, a.reading, owner=a.measure.owner, frequency=a.measure.frequency)
+    d = draft(a.reading, owner=a.measure.owner)
     return [
         ("What is happening", d.happening),
         ("Why", d.why),
@@ -89,7 +91,7 @@ def measure_slide(
 ) -> Any:
     """The measure's page: its XmR chart (with its recalculations and initiatives marked),
     its state, and the three questions beside it."""
-    m, r = a.measure, a.xmr
+    m, r = a.measure, a.chart
     result = model.results.get(m.result)
     subtitle_bits = []
     if result:
@@ -123,6 +125,7 @@ def measure_slide(
         mark_shape(frame, key, "chart")
         _line_labels(slide, a, chart_box)
         _recalculation_marks(slide, a, chart_box)
+        _step_mark(slide, a, chart_box)
         initiative_marks(slide, a, chart_box, list(changes))
         if icons == "mdc":
             size = int(Inches(0.45))
@@ -131,10 +134,12 @@ def measure_slide(
     # status under the chart: state, target assurance, unit and direction
     state = measure_state(a)
     assurance = ASSURANCE.get(a.reading.assurance or "")
-    facts = [f"{state.symbol} {status_line(r, a.reading, m.frequency)}"]
+    facts = [f"{state.symbol} {status_line(a.reading)}"]
     if assurance and r.latest_target is not None:
+        against = " against the provisional limits" if a.reading.provisional else ""
         facts.append(
             f"Target {_fmt(a, r.latest_target)}: {assurance.symbol} {assurance.word.lower()}"
+            + against
         )
     predictability = predictability_verdict(a)
     if predictability:
@@ -273,7 +278,7 @@ def _text_blocks(
 def _line_labels(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
     """The latest phase's limits, central line and the target, named with their values at the
     right end of the plot, so that lines drawn on top of each other stay identifiable."""
-    r, plot = a.xmr, plot_box(chart, a)
+    r, plot = a.chart, plot_box(chart, a)
     last = r.phases[-1]
     if not last.has_limits:
         return
@@ -305,75 +310,43 @@ def _line_labels(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
 
 
 def _recalculation_marks(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
-    """A dashed line at each recalculation and its recorded reason, on the chart."""
-    plot = plot_box(chart, a)
-    for rc in a.reading.recalculations:
-        x = period_x(a, rc.index, plot)
-        line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, plot.top, x, plot.bottom)
-        line.line.color.rgb = GREY
-        line.line.width = Pt(1)
-        line.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-        line.name = "Recalculation"
-        when = period_label(a.xmr, rc.index, a.measure.frequency)
-        text = f"Recalculated from {when}" + (f": {rc.reason}" if rc.reason else "")
-        width = int(chart.width * 0.36)
-        left = x + int(Inches(0.05))
-        if left + width > plot.left + plot.width:  # late in the chart: the label goes left
-            left = x - width - int(Inches(0.05))
-        label = slide.shapes.add_textbox(left, plot.top, width, int(Inches(0.6)))
-        label.name = "Recalculation reason"
-        fit_text(label, text, size=12, min_size=10, colour=GREY, italic=True)
-
-
-def calculation_notes(a: AnalysedMeasure) -> str:
-    """Speaker notes: how the chart was calculated."""
-    r, m = a.xmr, a.measure
-    s = r.settings
-    lines = [
-        f"{m.name} ({m.id}). XmR chart, {s.centre} central line, {s.dispersion} moving range, "
-        f"{s.constants} constants; rules: {r.rules.name} "
-        f"({', '.join(RULE_LABELS[x][1] for x in r.rules.active)}). Missing values: {s.missing}.",
-    ]
-    f = m.frequency
-    reasons = {rc.index: rc.reason for rc in a.reading.recalculations}
-    for k, p in enumerate(r.phases, start=1):
-        if p.stop == p.start:  # no periods at all
-            lines.append("No values yet.")
-            continue
-        span = span_label(r, p.start, p.stop - 1, f)
-        why = f" Recalculated because: {reasons[p.start]}." if reasons.get(p.start) else ""
-        lines.append(
-            f"Phase {k} ({span}): central line {_fmt(a, p.central_line)}, limits "
-            f"{_fmt(a, p.lnpl)} to {_fmt(a, p.unpl)}, average moving range {_fmt(a, p.mr_bar)}, "
-            f"URL {_fmt(a, p.url)}; from {p.n_values} values"
-            + (" (trial limits)" if p.trial else "")
-            + "."
-            + why
-        )
-    for sig in r.signals:
-        lines.append(
-            f"{meaning_label(sig)}, {span_label(r, sig.first, sig.last, f)} ({sig.detail})."
-        )
+    """A dashed line at each recalculation and its recorded reason (and the change of level
+    it records), on the chart."""
     rd = a.reading
-    if rd.recalculate_from is not None:
-        lines.append(
-            f"Advice: a sustained shift since {period_label(r, rd.recalculate_from, f)} is "
-            "still in force; recalculate from there once its cause is known."
-        )
-    if rd.new or rd.ended or rd.new_phase:
-        changes = [f"new: {meaning_label(s)}" for s in rd.new]
-        changes += [f"ended: {meaning_label(s)}" for s in rd.ended]
-        changes += ["limits recalculated"] if rd.new_phase else []
-        lines.append("Since the previous period: " + "; ".join(changes) + ".")
-    if r.latest_target is not None:
-        lines.append(f"Target {_fmt(a, r.latest_target)}: {r.assurance}.")
-    predictability = predictability_verdict(a)
-    if predictability:
-        lines.append(predictability + ".")
-    if r.excluded.any():
-        lines.append(
-            "Excluded from the limits (known special causes): "
-            + ", ".join(period_label(r, int(i), f) for i in r.excluded.nonzero()[0])
-            + "."
-        )
-    return "\n".join(lines)
+    for rc in rd.recalculations:
+        when = period_label(a.xmr, rc.index, a.measure.frequency)
+        change = level_change_label(rd, rc)
+        text = change or (f"Recalculated from {when}" + (f": {rc.reason}" if rc.reason else ""))
+        colour = MEANING_COLOURS.get(rc.assessment or "", GREY) if change else GREY
+        _phase_mark(slide, a, chart, rc.index, text, colour, "Recalculation")
+
+
+def _step_mark(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
+    """A dashed line where an unrecorded step begins, saying what it is."""
+    rd = a.reading
+    if rd.step is None:
+        return
+    when = period_label(a.xmr, rd.step.start, a.measure.frequency)
+    kind = "provisional limits from here" if rd.provisional else "not recorded yet"
+    text = f"Step {rd.step.moved} from {the(when)} ({kind})"
+    colour = MEANING_COLOURS[rd.step.assessment]
+    _phase_mark(slide, a, chart, rd.step.start, text, colour, "Step")
+
+
+def _phase_mark(
+    slide: Any, a: AnalysedMeasure, chart: Box, index: int, text: str, colour: Any, name: str
+) -> None:
+    plot = plot_box(chart, a)
+    x = period_x(a, index, plot)
+    line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, plot.top, x, plot.bottom)
+    line.line.color.rgb = colour
+    line.line.width = Pt(1)
+    line.line.dash_style = MSO_LINE_DASH_STYLE.DASH
+    line.name = name
+    width = int(chart.width * 0.36)
+    left = x + int(Inches(0.05))
+    if left + width > plot.left + plot.width:  # late in the chart: the label goes left
+        left = x - width - int(Inches(0.05))
+    label = slide.shapes.add_textbox(left, plot.top, width, int(Inches(0.6)))
+    label.name = f"{name} reason" if name == "Recalculation" else f"{name} label"
+    fit_text(label, text, size=12, min_size=10, colour=colour, italic=True)

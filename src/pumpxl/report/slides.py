@@ -15,10 +15,12 @@ from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.evidence import Evidence
 from pumpxl.core.model import Initiative, PumpModel
 from pumpxl.core.narrative import (
-    decimals_for,
+    level_change_label,
     number_format,
     period_label,
+    reading_decimals,
     status_line,
+    step_phrase,
     value_decimals,
 )
 from pumpxl.core.vocabulary import RULE_LABELS
@@ -52,18 +54,31 @@ def measure_state(a: AnalysedMeasure) -> State:
 
 
 def recent_notes(a: AnalysedMeasure) -> tuple[tuple[str, Any], ...]:
-    """Recent signals that no longer include the latest value, each in a few words and the
-    colour of its meaning."""
-    r, f = a.xmr, a.measure.frequency
-    return tuple(
-        (
+    """Recent changes under a measure's state, each in a few words and the colour of its
+    meaning: signals that no longer include the latest value (in force or ended, as the
+    reading says), a step with its provisional limits, and a recorded change of level within
+    the recent window."""
+    rd = a.reading
+    r, f = rd.chart, a.measure.frequency
+    out = []
+    if rd.step is not None:  # its provisional limits are in the Limits column
+        st = rd.step
+        out.append((f"{MEANING_SYMBOLS[st.assessment]} {step_phrase(rd)}",
+                    MEANING_COLOURS[st.assessment]))  # fmt: skip
+    change = rd.level_change
+    if change is not None and change.assessment and change.index >= rd.recent_from:
+        out.append((
+            f"{MEANING_SYMBOLS[change.assessment]} {level_change_label(rd, change)}",
+            MEANING_COLOURS[change.assessment],
+        ))  # fmt: skip
+    for s in rd.recent:
+        status = "in force" if rd.in_force(s) else f"to {period_label(r, s.last, f)}"
+        out.append((
             f"{MEANING_SYMBOLS[s.assessment]} Recent {MEANINGS[s.assessment]}: "
-            f"{RULE_LABELS[s.rule][0]} {'above' if s.moved == 'up' else 'below'}, to "
-            f"{period_label(r, s.last, f)}",
+            f"{RULE_LABELS[s.rule][0]} {'above' if s.moved == 'up' else 'below'}, {status}",
             MEANING_COLOURS[s.assessment],
-        )
-        for s in a.reading.recent
-    )
+        ))  # fmt: skip
+    return tuple(out)
 
 
 MEANINGS = {"improvement": "improvement", "concern": "concern", "neutral": "signal"}
@@ -71,7 +86,7 @@ MEANINGS = {"improvement": "improvement", "concern": "concern", "neutral": "sign
 
 def fmt(a: AnalysedMeasure, v: float | None) -> str:
     """A number of the measure's chart, to about a tenth of its routine variation."""
-    return number_format(v, decimals_for(a.xmr.mr_bar))
+    return number_format(v, reading_decimals(a.reading))
 
 
 def _month(d: dt.date | None) -> str:
@@ -138,19 +153,22 @@ GLANCE_ROW_MAX = int(Inches(1.2))  # rows grow to fill a page, up to this
 
 def _glance_row(a: AnalysedMeasure) -> tuple[list[str], Any, Any]:
     """A measure's cells in the At a glance table, its state and its assurance."""
-    x = a.xmr
+    x = a.chart
     i = x.latest_index
     d = value_decimals(x.values, x.mr_bar)
     latest = number_format(float(x.values[i]), d) if i is not None else "no values"
     period = period_label(x, i, a.measure.frequency) if i is not None else "-"
     if x.phases and x.phases[-1].has_limits:
         limits = f"{fmt(a, x.lnpl)} – {fmt(a, x.unpl)}"
+        limits += " (provisional)" if x.phases[-1].provisional else ""
     else:
         limits = "too few values" if i is not None else "-"
     state = measure_state(a)
     signal_words = sorted({RULE_LABELS[s.rule][0] for s in a.reading.latest})
+    if a.reading.step is not None:
+        signal_words.insert(0, f"step {a.reading.step.moved}")
     now = state.label + (f" ({', '.join(signal_words)})" if signal_words else "")
-    assurance = ASSURANCE.get(x.assurance or "")
+    assurance = ASSURANCE.get(a.reading.assurance or "")
     target = (
         f"{assurance.symbol} {assurance.word} ({fmt(a, x.latest_target)})"
         if assurance
@@ -293,7 +311,7 @@ def glance_slides(
             colour=GREY,
         )
         lines = [
-            f"{a.measure.name}: {status_line(a.xmr, a.reading, a.measure.frequency)}"
+            f"{a.measure.name}: {status_line(a.reading)}"
             for a, *_ in page
         ]
         slide.notes_slide.notes_text_frame.text = "\n".join(lines)

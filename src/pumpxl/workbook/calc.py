@@ -78,7 +78,7 @@ def _summary(
     text_cell = f.indented  # text beside right-aligned numbers must not run into them
     where = {b.measure: b for b in blocks}
     for r, a in enumerate(analysed.values(), start=4):
-        x = a.xmr
+        x = a.chart
         d = decimals_for(x.mr_bar)
         num = f.num(d)
         block = where[a.measure.id]
@@ -91,16 +91,17 @@ def _summary(
         for c, v in ((4, x.central_line), (5, x.lnpl), (6, x.unpl)):
             if not math.isnan(v):
                 ws.write_number(r, c, float(v), num)
-        status = status_line(x, a.reading, a.measure.frequency)
+        status = status_line(a.reading)
         ws.write_string(r, 7, status, text_cell)
         if x.latest_target is not None:
             ws.write_number(r, 8, x.latest_target, num)
-        if x.assurance:
-            ws.write_string(r, 9, x.assurance, f.wrap)
+        if a.reading.assurance:
+            prov = " (provisional limits)" if a.reading.provisional else ""
+            ws.write_string(r, 9, a.reading.assurance + prov, f.wrap)
         if x.phases and x.phases[-1].trial:
             ws.write_string(r, 10, "trial", f.wrap)
         predictability = predictability_verdict(a)
-        text = describe(x, a.reading, a.measure.frequency)
+        text = describe(a.reading)
         text += f" {predictability}." if predictability else ""
         ws.write_string(r, 11, text, text_cell)
         # LibreOffice does not grow wrapped rows itself: the tallest wrapped cell decides

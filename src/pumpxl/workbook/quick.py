@@ -12,6 +12,9 @@ import math
 from xlsxwriter.workbook import Workbook
 
 from pumpxl import excel
+from pumpxl.core.interpret import read
+from pumpxl.core.narrative import describe as describe_text
+from pumpxl.core.narrative import status_line
 from pumpxl.core.rules import PRESETS
 from pumpxl.core.table import xmr_table
 from pumpxl.core.vocabulary import LIMITS_COLUMNS, XMR_TABLE_COLUMNS
@@ -115,7 +118,7 @@ def quick_xmr_sheet(wb: Workbook, f: Formats) -> None:
     status = formula(excel.xmr_status, values=values)
     ws.write_dynamic_array_formula(
         6, 10, 6, 10, f"=IFERROR({status[1:]},{text_literal('The status ' + NO_ADDIN)})",
-        None, r.status,
+        None, status_line(read(r)),
     )  # fmt: skip
     ws.write_string(8, 10, "Description (=XMR_DESCRIBE)", f.heading)
     ws.merge_range(9, 10, 12, 14, "", f.wrap)
@@ -123,5 +126,5 @@ def quick_xmr_sheet(wb: Workbook, f: Formats) -> None:
     ws.write_dynamic_array_formula(
         9, 10, 9, 10,
         f"=IFERROR({describe[1:]},{text_literal('The description ' + NO_ADDIN)})",
-        f.wrap, r.description,
+        f.wrap, describe_text(read(r)),
     )  # fmt: skip

@@ -33,7 +33,11 @@ SHEET_KEYS = {sheet_key(s.name) for s in SHEETS}
 _DIRECTIONS = {label: key for key, label in words.DIRECTION_LABELS.items()}
 #: Setting names (normalised) on the Settings sheet -> Settings field.
 SETTING_NAMES = {"organisation": "organisation", "organization": "organisation",
-                 "reporttitle": "title", "firmlimitsfrom": "firm_points"}  # fmt: skip
+                 "reporttitle": "title", "firmlimitsfrom": "firm_points",
+                 "provisionallimits": "provisional"}  # fmt: skip
+#: How a Yes/No setting may be written (a TRUE/FALSE cell reads as true/false).
+_SWITCH = {"yes": True, "y": True, "true": True, "on": True, "1": True,
+           "no": False, "n": False, "false": False, "off": False, "0": False}  # fmt: skip
 
 
 @dataclass
@@ -116,9 +120,17 @@ def _settings(rd: TableReader, rows: list[Row]) -> Settings:
         key = SETTING_NAMES.get(normalise(name))
         if key is None:
             if name:
-                known = "Organisation, Report title, Firm limits from"
+                known = "Organisation, Report title, Firm limits from, Provisional limits"
                 message = f"unknown setting {name!r}; the settings are {known}"
                 rd.add(row.where("setting"), message, "bad_setting")
+            continue
+        if key == "provisional":
+            word = row.text("value").lower()
+            if word and word not in _SWITCH:
+                rd.add(row.where("value"), f"must be Yes or No, not {row.text('value')!r}",
+                       "bad_setting")  # fmt: skip
+            elif word:
+                values[key] = _SWITCH[word]
             continue
         if key != "firm_points":
             values[key] = row.text("value")

@@ -38,7 +38,8 @@ HOW_TO = [
     ),
     ("", "text"),
     ("Sheets", "heading"),
-    ("Settings: organisation name, report title, and how many values make limits firm.", "text"),
+    ("Settings: organisation name, report title, how many values make limits firm, and "
+     "whether to show provisional limits after a step nobody has recorded yet.", "text"),
     (
         "Results: your Results Map. Write each result as a present-tense outcome; give its "
         "layer (Purpose, Strategic, Process, Team) and the IDs of the results it contributes to.",
@@ -234,6 +235,12 @@ def _model_rows(model: PumpModel | None, spec: Sheet) -> list[list[Any]]:
                 "Firm limits from",
                 float(settings.firm_points),
                 "Limits from fewer values are trial limits (about 12 to 20 make them firm)",
+            ],
+            [
+                "Provisional limits",
+                "Yes" if settings.provisional else "No",
+                "Yes: after a step nobody has recorded yet, charts also show the limits as if "
+                "recalculated there (provisional); No: recorded phases only",
             ],
         ]
     if model is None:

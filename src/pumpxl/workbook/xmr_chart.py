@@ -37,7 +37,10 @@ def xmr_chart(
 ) -> None:
     name = ws.get_name()
     first, last = block.first_row, block.last_row
-    n_phases = max(1, len(a.xmr.phases))
+    # calc outputs draw the chart as its reading tells it; the PuMP workbook's formulas know
+    # only the recorded phases
+    x = a.chart if src is None else a.xmr
+    n_phases = max(1, len(x.phases))
 
     def ref(col: int) -> list[Any]:
         return [name, first, col, last, col]
@@ -91,7 +94,10 @@ def xmr_chart(
                 "marker": {"type": "none"},
             }
         )
-    meanings = {s.assessment for s in a.xmr.signals}
+    shown = a.reading.shown if src is None else x.signals
+    meanings = {s.assessment for s in shown}
+    if src is None and a.reading.step is not None:
+        meanings.add(a.reading.step.assessment)
     for c, (meaning, _, _) in enumerate(SIGNAL_COLUMNS, start=SIGNAL_COL):
         if MEANING_OF[meaning] not in meanings:
             continue
@@ -123,12 +129,12 @@ def xmr_chart(
             "position_axis": "on_tick",
         }
     )
-    lo = np.nanmin(np.r_[a.xmr.values, [p.lnpl for p in a.xmr.phases]])
-    hi = np.nanmax(np.r_[a.xmr.values, [p.unpl for p in a.xmr.phases]])
+    lo = np.nanmin(np.r_[x.values, [p.lnpl for p in x.phases]])
+    hi = np.nanmax(np.r_[x.values, [p.unpl for p in x.phases]])
     if a.targets is not None:
         lo, hi = min(lo, np.nanmin(a.targets)), max(hi, np.nanmax(a.targets))
     pad = (hi - lo) * 0.08 or 1.0
-    decimals = decimals_for(a.xmr.mr_bar)
+    decimals = decimals_for(x.mr_bar)
     y: dict[str, Any] = {
         "name": m.unit or "",
         "num_font": {"size": 8},

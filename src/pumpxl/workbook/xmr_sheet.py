@@ -21,7 +21,8 @@ from xlsxwriter.worksheet import Worksheet
 from pumpxl import excel
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.inputs import DEFAULT_FIRM_POINTS
-from pumpxl.core.narrative import decimals_for
+from pumpxl.core.interpret import read
+from pumpxl.core.narrative import decimals_for, describe
 from pumpxl.core.parsing import excel_serial
 from pumpxl.core.table import xmr_table
 from pumpxl.core.vocabulary import DIRECTION_LABELS, XMR_TABLE_COLUMNS
@@ -152,7 +153,7 @@ def _xmr_block(
     n = len(r)
     block = XmrBlock(m.id, header, first, first + n - 1)
     if n == 0:
-        ws.write_string(row + 1, 0, r.description, f.note)
+        ws.write_string(row + 1, 0, describe(a.reading), f.note)
         ws.write_string(first, 0, "No data yet", f.note)
         return block
     weekly = m.frequency in ("weekly", "daily")
@@ -169,14 +170,15 @@ def _xmr_block(
 def _value_rows(
     f: Formats, ws: Worksheet, a: AnalysedMeasure, block: XmrBlock, weekly: bool
 ) -> None:
-    """The block as values (``pumpxl calc``)."""
-    r, first = a.xmr, block.first_row
+    """The block as values (``pumpxl calc``): the chart as its reading tells it (with
+    provisional limits after an unrecorded step)."""
+    r, first = a.chart, block.first_row
     num = f.num(decimals_for(r.mr_bar))
     date_fmt = f.date if weekly else f.month
-    xt = xmr_table(r)
+    xt = xmr_table(r, a.reading)
     table, labels = xt.numbers(), xt.signal
     target = a.targets if a.targets is not None else np.full(len(r), np.nan)
-    ws.write_string(block.header_row - 1, 0, r.description, f.note)
+    ws.write_string(block.header_row - 1, 0, describe(a.reading), f.note)
     for i in range(len(r)):
         rr = first + i
         ws.write_datetime(rr, 0, a.dates[i].to_pydatetime(), date_fmt)
@@ -192,14 +194,14 @@ def _value_rows(
                 ws.write_number(rr, c, float(r.values[i]), num)
         if not math.isnan(target[i]):
             ws.write_number(rr, 9, float(target[i]), num)
-    for j, p in enumerate(r.phases[1:]):
+    for j, p in enumerate(q for q in r.phases[1:] if not q.provisional):  # recorded ones
         ws.write_datetime(first + j, RECALC_COL, a.dates[p.start].to_pydatetime(), f.month)
 
 
 def _chart_lines(f: Formats, ws: Worksheet, a: AnalysedMeasure, block: XmrBlock) -> None:
     """Each phase's central line and limits in columns of their own, blank outside the phase,
     so that the chart draws a line per phase and phases meet as steps instead of slopes."""
-    r, first = a.xmr, block.first_row
+    r, first = a.chart, block.first_row
     num = f.num(decimals_for(r.mr_bar))
     per = [r.per_point[k] for k in ("central_line", "unpl", "lnpl")]
     for k, p in enumerate(r.phases):
@@ -278,7 +280,7 @@ def _formula_rows(
         0,
         f"=IFERROR({describe_formula[1:]},{text_literal(note)})",
         f.note,
-        r.description,
+        describe(read(a.xmr)),  # what XMR_DESCRIBE answers: it knows no recorded reasons
     )
     recalc = column_letter(RECALC_COL)
     phases = f"${recalc}${first + 1}:${recalc}${first + len(src.recalc_rows)}"
