@@ -15,6 +15,7 @@ CORE_MODULES = {
     "__init__.py",
     "analysis.py",
     "audit.py",
+    "collect.py",
     "detect.py",
     "drafts.py",
     "errors.py",

@@ -41,7 +41,9 @@ PYODIDE_ENV = {
     "extra": "",
 }
 FUNCTIONS_ONLY = {"numpy", "pandas", "xlwings"}
-WHOLE_CLI = FUNCTIONS_ONLY | {"openpyxl", "python-calamine", "xlsxwriter", "defusedxml", "python-pptx"}
+WHOLE_CLI = FUNCTIONS_ONLY | {
+    "openpyxl", "python-calamine", "xlsxwriter", "defusedxml", "python-pptx", "lxml"
+}
 #: xlwings is not in Pyodide's distribution: xlwings Lite brings its own (xlwings publishes
 #: pyemscripten wheels on the package index, TOOLING.md), so Lite needs nothing more for it.
 PROVIDED_BY_LITE = {"xlwings"}

@@ -50,6 +50,7 @@ __version__ = "0.1.0"
 # Adapters load on first use, so that `import pumpxl` (and the Excel functions in xlwings
 # Lite's browser Python) never pull in openpyxl, XlsxWriter or python-pptx.
 _LAZY = {
+    "collect_commentary": "pumpxl.collect",
     "load_workbook": "pumpxl.workbook.reader",
     "read_workbook": "pumpxl.workbook.reader",
     "read_plain": "pumpxl.workbook.plain",
@@ -100,6 +101,7 @@ __all__ = [
     "__version__",
     "analyse",
     "audit",
+    "collect_commentary",
     "describe",
     "example_model",
     "find_signals",

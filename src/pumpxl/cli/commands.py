@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = [
     "cmd_calc",
     "cmd_check",
+    "cmd_collect",
     "cmd_gallery",
     "cmd_lite",
     "cmd_new",
@@ -308,6 +309,31 @@ def cmd_gallery(args: argparse.Namespace, out: TextIO) -> int:
     n = build_gallery(read.model, Path(args.output), overwrite=args.force, analysed=read.analysed)
     out.write(f"Wrote {args.output}: {n} posters\n")
     return 0
+
+
+def cmd_collect(args: argparse.Namespace, out: TextIO) -> int:
+    """Bring the answers owners confirmed or edited in decks back to the Commentary sheet."""
+    from pumpxl.collect import collect_commentary
+
+    result = collect_commentary(
+        args.workbook,
+        args.decks,
+        output=args.output,
+        in_place=args.in_place,
+        replace=args.replace,
+        add_sheet=args.add_sheet,
+        overwrite=args.force,
+    )
+    out.writelines(line + "\n" for line in result.lines)
+    print_problems(out, result.notes, "Notes")
+    if result.untouched:
+        out.write(
+            f"Not collected, drafts nobody confirmed or edited ({len(result.untouched)}): "
+            + "; ".join(result.untouched)
+            + "\n"
+        )
+    out.write(result.summary() + "\n")
+    return 0 if result.plan.writes else 1
 
 
 def _progress_printer(stream: TextIO) -> Callable[[str, int, int], None]:

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 from pumpxl.cli.commands import (
     cmd_calc,
     cmd_check,
+    cmd_collect,
     cmd_gallery,
     cmd_lite,
     cmd_new,
@@ -104,6 +105,25 @@ def _report_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _collect_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("workbook", help="the PuMP workbook (.xlsx or .xlsm) the decks were built from")
+    p.add_argument("decks", nargs="+", metavar="DECK", help="decks people have read and edited")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", help="write a new workbook (.xlsx/.xlsm as the input)")
+    where.add_argument(
+        "--in-place", action="store_true",
+        help="replace the workbook, keeping a backup beside it (NAME-backup.xlsx)",
+    )  # fmt: skip
+    p.add_argument(
+        "--replace", action="store_true",
+        help="let the decks' words replace words already on the Commentary sheet",
+    )  # fmt: skip
+    p.add_argument(
+        "--add-sheet", action="store_true",
+        help="add a Commentary sheet to a workbook that has none",
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Command:
     """One subcommand: what it runs, its help, and which shared options it takes."""
@@ -163,6 +183,17 @@ COMMANDS: list[Command] = [
         workbook=True,
         output={"default": "reports", "help": "folder for the decks (default: reports)"},
         force="replace decks that exist",
+    ),
+    Command(
+        "collect",
+        cmd_collect,
+        "bring owners' words from decks back to the workbook's Commentary sheet",
+        "Read the answers people confirmed (DRAFT label removed) or edited on the measure "
+        "pages of decks pumpxl built, and write them to the workbook's Commentary sheet: one "
+        "row per measure and period, nothing else in the workbook touched. Without -o or "
+        "--in-place it only says what it would write.",
+        _collect_options,
+        force="replace the -o workbook if it exists",
     ),
     Command(
         "gallery",

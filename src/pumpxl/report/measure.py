@@ -55,7 +55,12 @@ from pumpxl.report.notes import calculation_notes
 from pumpxl.report.slides import fmt as _fmt
 from pumpxl.report.slides import measure_state
 
-__all__ = ["measure_slide", "three_questions"]
+__all__ = ["DUE_LABEL", "WHO_LABEL", "measure_slide", "three_questions"]
+
+#: The workbook's who and by when are shown as lines of their own under the action
+#: ("Who: Aisha Khan", "By when: 31 Mar 2026"), so that ``pumpxl collect`` reads them back.
+WHO_LABEL = "Who"
+DUE_LABEL = "By when"
 
 
 def three_questions(a: AnalysedMeasure) -> tuple[list[tuple[str, str]], bool]:
@@ -64,14 +69,13 @@ def three_questions(a: AnalysedMeasure) -> tuple[list[tuple[str, str]], bool]:
     c = a.commentary
     latest = a.latest_date
     if c is not None and latest is not None and c.period >= latest:  # written for this period
-        action = c.action
-        if c.who or c.due:
-            extra = ", ".join(p for p in (c.who, f"by {c.due:%d %b %Y}" if c.due else "") if p)
-            action = f"{action} ({extra})" if action else extra
+        action = [c.action] if c.action else []
+        action += [f"{WHO_LABEL}: {c.who}"] if c.who else []
+        action += [f"{DUE_LABEL}: {c.due.day} {c.due:%b %Y}"] if c.due else []
         return [
             ("What is happening", c.happening or "-"),
             ("Why", c.why or "-"),
-            ("What we are doing", action or "-"),
+            ("What we are doing", "\n".join(action) or "-"),
         ], False
     d = draft(a.reading, owner=a.measure.owner)
     return [
