@@ -121,7 +121,10 @@ def test_drafts_never_contradict_the_reading(
     if rd.now in ("no values", "too few values"):
         return
     live = [s for s in rd.special if rd.step is None or s not in rd.step.signals]
-    if rd.step is not None or live:
+    if rd.drift is not None and rd.special:  # flat limits flag a drift: one event, one advice
+        assert "trended limits" in d.action and "steady" in d.why
+        assert status.endswith("(consider trended limits)")
+    elif rd.step is not None or live:
         assert ROUTINE not in d.why and ROUTINE not in d.action
         for meaning in ("concern", "improvement", "neutral"):
             mine = [s for s in live if s.assessment == meaning]
@@ -138,7 +141,7 @@ def test_drafts_never_contradict_the_reading(
         assert ("Hold the gain" in d.action) == bool(good)
     else:
         assert d.why.startswith(ROUTINE)  # older signals are history, not a cause to chase
-    if rd.latest or rd.step is not None:
+    if rd.latest or rd.step is not None or (rd.drift is not None and rd.special):
         assert not status.startswith(ROUTINE)
         assert status.split(":")[0] in {"Concern", "Improvement", "Signal"}
     else:

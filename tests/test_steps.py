@@ -118,6 +118,8 @@ def test_the_other_domain_reads_right(built: dict[str, Any]) -> None:
     # steady growth: a drift, never a step, and trended limits suggested
     assert w["W3"].step is None and w["W3"].drift == pytest.approx(0.6, abs=0.05)
     assert "consider trended limits" in describe(w["W3"])
+    assert status_line(w["W3"]).startswith("Improvement: drifting up about 0.6")
+    assert "trended limits" in draft(w["W3"]).action  # not a cause per outlier
     # no better direction: no assurance, however the target lies
     assert w["W4"].assurance is None and w["W4"].target == 85
     # a run that ended four weeks ago: recent, ended, the same word everywhere

@@ -12,6 +12,7 @@ from pumpxl.core.interpret import Reading
 from pumpxl.core.narrative import (
     NAMED,
     describe,
+    drift_phrase,
     in_period,
     level_change_label,
     period_label,
@@ -55,6 +56,8 @@ def draft(reading: Reading, *, owner: str = "") -> Draft:
             "Keep collecting: limits come from 5 or more values, firm ones from about 20.",
         )
     r = rd.chart
+    if rd.drift is not None and rd.special:  # the signals are the drift's: one event
+        return _drift(rd, happening, who)
     # signals in force or recent call for a cause; older ones are history
     live = [s for s in rd.special if rd.step is None or s not in rd.step.signals]
     if rd.step is None and not live:
@@ -112,6 +115,21 @@ def draft(reading: Reading, *, owner: str = "") -> Draft:
     if neutral and not (concerns or improvements) and st is None:
         actions.append("Decide whether the signal needs action.")
     return Draft(happening, " ".join(reasons), " ".join(actions))
+
+
+def _drift(rd: Reading, happening: str, who: str) -> Draft:
+    """A steady drift, which flat limits flag point by point: one cause, and trended limits."""
+    rise = "rise" if (rd.drift or 0) > 0 else "fall"
+    why = f"Not yet known: {who} to confirm what drives the steady {rise} ({drift_phrase(rd)})."
+    action = (
+        "Consider trended limits (the Trend setting on the Measures sheet), so that signals "
+        "are judged along the trend rather than against flat limits it crosses."
+    )
+    if rd.drift_assessment == "improvement":
+        action += " Hold the gain: keep what drives the improvement in place."
+    elif rd.drift_assessment == "concern":
+        action += " Investigate what drives the drift the wrong way."
+    return Draft(happening, why, action)
 
 
 def _routine(rd: Reading, happening: str) -> Draft:

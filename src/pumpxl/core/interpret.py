@@ -201,6 +201,13 @@ class Reading:
         return tuple(s for s in self.special if s.assessment == "improvement")
 
     @property
+    def drift_assessment(self) -> Assessment | None:
+        """What a steady drift means for the measure (None without one)."""
+        if self.drift is None:
+            return None
+        return assess("up" if self.drift > 0 else "down", self.direction)
+
+    @property
     def step_concern(self) -> bool:
         return self.step is not None and self.step.assessment == "concern"
 
@@ -226,7 +233,7 @@ class Reading:
         consistently fail, or a new signal since the previous period that is not good news."""
         return bool(
             self.concerns() or self.step_concern or self.assurance == "consistently fail"
-            or any(s.assessment != "improvement" for s in self.new)
+            or any(s.assessment == "neutral" for s in self.new)
         )  # fmt: skip
 
     @property

@@ -23,6 +23,8 @@ __all__ = [
     "NAMED",
     "decimals_for",
     "describe",
+    "drift_label",
+    "drift_phrase",
     "in_period",
     "level_change_label",
     "meaning_label",
@@ -247,6 +249,22 @@ def provisional_phrase(rd: Reading) -> str:
     return f"provisional limits from {the(when)}: {lo} to {hi}"
 
 
+def drift_phrase(rd: Reading) -> str:
+    """ "drifting up about 0.60 a week": a steady drift in words ("" without one)."""
+    if rd.drift is None:
+        return ""
+    step = number_format(abs(rd.drift), decimals_for(rd.chart.mr_bar / 10))
+    return f"drifting {'up' if rd.drift > 0 else 'down'} about {step} {per(rd.frequency)}"
+
+
+def drift_label(rd: Reading) -> str:
+    """A drift with its meaning first: "Improvement: drifting up about 0.60 a week"."""
+    meaning = {"improvement": "Improvement", "concern": "Concern"}.get(
+        rd.drift_assessment or "", "Signal"
+    )
+    return f"{meaning}: {drift_phrase(rd)}"
+
+
 def status_line(rd: Reading) -> str:
     """The chart's state now in one line: a step in force, the latest value's signals, else
     common cause with any recent signal named (or the level change that started the phase)."""
@@ -259,6 +277,8 @@ def status_line(rd: Reading) -> str:
     if rd.step is not None:
         prov = provisional_phrase(rd)
         parts.append(step_label(rd) + (f" ({prov})" if prov else ""))
+    if rd.drift is not None and (rd.latest or rd.recent):  # the signals flat limits give it
+        return f"{drift_label(rd)}: flat limits flag the drift itself (consider trended limits)"
     parts += [_with_span(r, s, f) for s in rd.latest]
     if parts:
         return "; ".join(parts)

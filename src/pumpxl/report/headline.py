@@ -17,6 +17,8 @@ from pumpxl.core.evidence import Evidence
 from pumpxl.core.mdc import mdc_assurance, mdc_variation
 from pumpxl.core.model import Initiative
 from pumpxl.core.narrative import (
+    drift_label,
+    drift_phrase,
     level_change_label,
     meaning_label,
     number_format,
@@ -83,7 +85,10 @@ def attention(
             text += f"; contrary to initiative {', '.join(against)}"
         parts.append(text)
         symbol, colour = "▼", BAD
-    for s in rd.concerns():
+    if rd.drift is not None and rd.drift_assessment == "concern" and rd.special:
+        parts.append(drift_label(rd) + " (consider trended limits)")
+        symbol, colour = "▼", BAD
+    for s in rd.concerns() if rd.drift is None else ():
         span = span_label(r, s.first, s.last, m.frequency)
         parts.append(f"{meaning_label(s)} ({span}; {rd.status(s)})")
         symbol, colour = "▼", BAD
@@ -118,7 +123,9 @@ def improved(
     parts: list[str] = []
     if rd.step is not None and rd.step.assessment == "improvement":
         parts.append(_cap(step_label(rd).split(": ", 1)[1]))
-    for s in rd.improvements():
+    if rd.drift is not None and rd.drift_assessment == "improvement" and rd.special:
+        parts.append(_cap(drift_phrase(rd)))
+    for s in rd.improvements() if rd.drift is None else ():
         span = span_label(r, s.first, s.last, m.frequency)
         parts.append(f"{_cap(signal_phrase(s))} ({span}; {rd.status(s)})")
     change = rd.level_change
