@@ -19,6 +19,7 @@ from pumpxl.core.evidence import initiative_evidence
 from pumpxl.core.example import example_model
 from pumpxl.core.model import Initiative, PumpModel, Series
 from pumpxl.report import build_reports
+from pumpxl.report.marks import readable_name
 from pumpxl.workbook.reader import read_workbook
 
 EXAMPLE = Path(__file__).parents[1] / "workbook_templates" / "pumpxl-example.xlsx"
@@ -189,15 +190,15 @@ def test_initiatives_are_marked_on_their_measures_charts(it_deck: Path) -> None:
     from pumpxl.report.design import Box
 
     slide = _titled(it_deck, "Changes that caused an incident")
-    marks = [s for s in slide.shapes if s.name == "Initiative I2"]
-    labels = [s for s in slide.shapes if s.name == "Initiative I2 label"]
+    marks = [s for s in slide.shapes if readable_name(s.name) == "Initiative I2"]
+    labels = [s for s in slide.shapes if readable_name(s.name) == "Initiative I2 label"]
     assert len(marks) == 1 and labels[0].text_frame.text == "I2 started"
     (frame,) = [s for s in slide.shapes if s.has_chart]
     a = analyse(example_model())["M08"]
     box = Box(int(frame.left), int(frame.top), int(frame.width), int(frame.height))
     start = int(a.dates.searchsorted(pd.Timestamp("2025-03-01")))
     assert marks[0].begin_x == period_x(a, start, plot_box(box, a))
-    assert "Initiative I2" not in {s.name for s in _titled(it_deck, "Major incidents").shapes}
+    assert "Initiative I2" not in {readable_name(s.name) for s in _titled(it_deck, "Major incidents").shapes}
 
 
 def test_what_needs_attention_names_contrary_evidence(it_deck: Path) -> None:

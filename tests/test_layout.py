@@ -19,6 +19,7 @@ from pumpxl.cli import main
 from pumpxl.core.example import example_model
 from pumpxl.core.model import Audience, PumpModel, Result, Settings
 from pumpxl.report import build_gallery, build_reports
+from pumpxl.report.marks import readable_name
 
 pytestmark = pytest.mark.skipif(
     not all(Path(f).exists() for f in FONT_FILES.values()),
@@ -106,7 +107,7 @@ def _pieces(slide) -> dict[str, list[tuple[float, ...]]]:
     out: dict[str, list[tuple[float, ...]]] = {}
     for s in slide.shapes:
         if s.name.startswith("Link "):
-            link = s.name[5:].split(" (")[0]
+            link = readable_name(s.name)[5:].split(" (")[0]
             out.setdefault(link, []).append(
                 (float(s.begin_x), float(s.begin_y), float(s.end_x), float(s.end_y))
             )
@@ -161,7 +162,7 @@ def test_the_results_map_has_the_fewest_crossing_links(tmp_path: Path) -> None:
     boxes = [s for s in slide.shapes if s.name.startswith("Result ")]
     tops = sorted({int(b.top) for b in boxes})
     band_h = int(boxes[0].height)
-    legend = next(s for s in slide.shapes if s.name == "Legend")
+    legend = next(s for s in slide.shapes if readable_name(s.name) == "Legend")
     right = int(legend.left + legend.width)
     plan = Box(int(legend.left) + int(Inches(1.25)), tops[0], right - int(legend.left) - int(Inches(1.25)),
                tops[-1] + band_h - tops[0])  # fmt: skip

@@ -22,6 +22,7 @@ from pumpxl.core.example import example_model
 from pumpxl.core.mdc import mdc_assurance, mdc_variation
 from pumpxl.core.narrative import period_label, status_line
 from pumpxl.report import build_reports
+from pumpxl.report.marks import readable_name
 
 
 @pytest.fixture(scope="module")
@@ -141,7 +142,7 @@ def test_measure_pages_tell_the_reading(
         drafted = any(t.startswith("DRAFT") for t in texts)
         if drafted and (a.reading.special or a.reading.step):  # no routine text beside a
             assert not any(t.startswith(ROUTINE) for t in texts), m.name  # live signal
-        icons = sorted(s.name for s in slide.shapes if s.name.startswith("MDC icon"))
+        icons = sorted(readable_name(s.name) for s in slide.shapes if s.name.startswith("MDC icon"))
         want = [f"MDC icon: {x}" for x in (mdc_variation(a.reading), mdc_assurance(a.reading)) if x]
         assert icons == sorted(want), m.name
 
@@ -151,7 +152,7 @@ def test_recalculation_reasons_stand_at_the_phase_break(mdc_decks: dict[str, Pat
     prs = Presentation(str(mdc_decks["Board"]))
     slide = next(s for s in prs.slides if title_of(s) == "Customer satisfaction")
     reason = next(rc.reason for rc in model.recalculations if rc.measure == "M02")
-    labels = [s for s in slide.shapes if s.name == "Recalculation reason"]
+    labels = [s for s in slide.shapes if readable_name(s.name) == "Recalculation reason"]
     # the recalculation moved the central line the better way: the label says so, with both
     # levels (phase 1 and phase 2 central lines) and the recorded reason
     phases = analyse(model)["M02"].xmr.phases
@@ -159,7 +160,7 @@ def test_recalculation_reasons_stand_at_the_phase_break(mdc_decks: dict[str, Pat
     assert [s.text_frame.text for s in labels] == [
         f"Improved: up from {before} to {after} since Oct 2024 ({reason})"
     ]
-    lines = [s for s in slide.shapes if s.name == "Recalculation"]
+    lines = [s for s in slide.shapes if readable_name(s.name) == "Recalculation"]
     chart = next(s for s in slide.shapes if s.has_chart)
     assert len(lines) == 1 and chart.left < lines[0].begin_x < chart.left + chart.width
     # Oct 2024 is month 21 of Jan 2023 to Dec 2025: the line stands 21/35 across the plot
@@ -311,17 +312,17 @@ def test_results_map_links_are_connectors_glued_to_their_boxes(mdc_decks: dict[s
     slide = next(
         s for s in Presentation(str(mdc_decks["Board"])).slides if title_of(s) == "Results Map"
     )
-    ids = {s.name: s.shape_id for s in slide.shapes}
+    ids = {readable_name(s.name): s.shape_id for s in slide.shapes}
     chains: dict[tuple[str, str], list] = {}
     for s in slide.shapes:
         if s.name.startswith("Link "):
-            m = re.fullmatch(r"Link (\S+) -> (\S+)(?: \((\d+) of (\d+)\))?", s.name)
+            m = re.fullmatch(r"Link (\S+) -> (\S+)(?: \((\d+) of (\d+)\))?", readable_name(s.name))
             assert m, s.name
             chains.setdefault((m[1], m[2]), []).append(s)
     expected = {(r.id, t) for r in model.results.values() for t in r.contributes_to}
     assert set(chains) == expected
     assert any(len(c) > 1 for c in chains.values())  # R9 -> R4 skips the process band
-    order = [s.name for s in slide.shapes]
+    order = [readable_name(s.name) for s in slide.shapes]
     for (source, target), pieces in chains.items():
         first = pieces[0]._element.find(qn("p:nvCxnSpPr")).find(qn("p:cNvCxnSpPr"))
         last = pieces[-1]._element.find(qn("p:nvCxnSpPr")).find(qn("p:cNvCxnSpPr"))
@@ -332,4 +333,4 @@ def test_results_map_links_are_connectors_glued_to_their_boxes(mdc_decks: dict[s
         heads = [p._element.find(f".//{qn('a:tailEnd')}") is not None for p in pieces]
         assert heads == [False] * (len(pieces) - 1) + [True]
         for piece in pieces:
-            assert order.index(piece.name) < order.index(f"Result {source}")  # drawn behind
+            assert order.index(readable_name(piece.name)) < order.index(f"Result {source}")  # drawn behind

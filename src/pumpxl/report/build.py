@@ -20,6 +20,7 @@ from pumpxl.report.appendix import definitions_slides, warning_slide
 from pumpxl.report.design import Deck, open_template
 from pumpxl.report.headline import headline_slides, mdc_matrix_slide
 from pumpxl.report.initiatives import changes_slides, evidence_for
+from pumpxl.report.marks import seal
 from pumpxl.report.measure import measure_slide
 from pumpxl.report.results_map import results_map_slide
 from pumpxl.report.slides import glance_slides, title_slide
@@ -79,20 +80,28 @@ def build_deck(
     period = max((a.latest_date for a in order if a.latest_date), default=None)
     title_slide(deck, model, audience, period)
     evidence = evidence_for(model, {a.measure.id: a for a in order})
+    deck.section("attention")
     headline_slides(deck, order, audience, evidence)
     if order and all(a.measure.type in ("activity", "output") for a in order):
+        deck.section("warning")
         warning_slide(deck, audience, order)
+    deck.section("glance")
     glance_slides(deck, order, audience, evidence)
     if icons == "mdc":
+        deck.section("mdc")
         mdc_matrix_slide(deck, order, audience)
     if model.results:  # a plain sheet has no Results Map: no empty slide for it
+        deck.section("map")
         results_map_slide(deck, model, analysed, audience)
+    deck.section("changes")
     changes_slides(deck, model, order, evidence, audience)
     for k, a in enumerate(order, start=1):
         measure_slide(deck, model, a, icons=icons, changes=evidence.get(a.measure.id, []))
         if progress is not None:
             progress(audience, k, len(order))
+    deck.section("appendix")
     definitions_slides(deck, model, order)
+    seal(deck.prs, audience=audience, branded="1" if template is not None else "", icons=icons)
     return deck.prs, len(order)
 
 

@@ -18,6 +18,7 @@ from pptx.util import Emu, Inches, Pt
 from pumpxl.core.errors import OutputError
 from pumpxl.core.interpret import Reading
 from pumpxl.report.fonts import line_count
+from pumpxl.report.marks import mark_shape, mark_slide
 
 __all__ = [
     "MEANING_COLOURS",
@@ -175,6 +176,15 @@ class Deck:
         self.width = int(prs.slide_width)
         self.height = int(prs.slide_height)
         self.margin = int(Inches(0.45))
+        self._section: str | None = None
+        self._pages = 0
+        #: the key of the slide :meth:`slide` made last (see :mod:`pumpxl.report.marks`)
+        self.last_key = ""
+
+    def section(self, name: str) -> None:
+        """The slides made from now on belong to ``name``: their keys are ``name``,
+        ``name:2``, ``name:3``..., stable from one month's deck to the next."""
+        self._section, self._pages = name, 0
 
     def layout(self, *names: str) -> Any:
         """The first layout whose name matches one of ``names`` (case-insensitive), else the
@@ -209,10 +219,18 @@ class Deck:
         return Box(t.left, top + int(Inches(0.15)), t.width,
                    self.height - top - int(Inches(0.15)) - self.margin)  # fmt: skip
 
-    def slide(self, title: str, *, subtitle: str | None = None) -> tuple[Any, Box]:
-        """A content slide with its title set; returns it and the free area below."""
+    def slide(
+        self, title: str, *, subtitle: str | None = None, **fields: str
+    ) -> tuple[Any, Box]:
+        """A content slide with its title set; returns it and the free area below. In a
+        :meth:`section`, the slide is marked as pumpxl's with its key and ``fields``."""
         layout = self._content_layout()
         slide = self.prs.slides.add_slide(layout)
+        if self._section is not None:
+            self._pages += 1
+            key = self._section if self._pages == 1 else f"{self._section}:{self._pages}"
+            mark_slide(slide, key, title=title, **fields)
+            self.last_key = key
         for ph in list(slide.placeholders):
             if ph.placeholder_format.idx != 0:
                 ph._element.getparent().remove(ph._element)
@@ -236,6 +254,8 @@ class Deck:
         if subtitle:
             sub = slide.shapes.add_textbox(title_shape.left, top, title_shape.width, Inches(0.4))
             fit_text(sub, subtitle, size=13, min_size=10, colour=GREY)
+            if self._section is not None:
+                mark_shape(sub, self.last_key, "subtitle")
             top += int(Inches(0.45))
         line = slide.shapes.add_connector(
             1, title_shape.left, top, title_shape.left + title_shape.width, top

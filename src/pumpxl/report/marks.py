@@ -23,23 +23,36 @@ reports (``p``, ISO date).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
+from lxml import etree
+
 __all__ = [
     "PREFIX",
     "Mark",
+    "chart_digest",
+    "deck_manifest",
     "digest",
+    "geometry_digest",
     "mark_shape",
     "mark_slide",
     "marked_shapes",
     "read_mark",
+    "readable_name",
+    "seal",
     "shape_text",
+    "slide_manifest",
     "slide_mark",
 ]
+
+#: The version of the marks: a later pumpxl reads every earlier version.
+VERSION = 1
 
 PREFIX = "pumpxl:"
 #: The role of the hidden shape that marks a slide.
@@ -97,10 +110,29 @@ def read_mark(name: str | None) -> Mark | None:
 
 
 def shape_text(shape: Any) -> str:
-    """A shape's text, paragraphs joined by newlines ("" for a shape without text)."""
+    """A shape's text, paragraphs joined by newlines; a table's cells by tabs and rows by
+    newlines ("" for a shape without text)."""
     if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
         return "\n".join(p.text for p in shape.text_frame.paragraphs)
+    if getattr(shape, "has_table", False) and shape.has_table:
+        return "\n".join("\t".join(c.text for c in row.cells) for row in shape.table.rows)
     return ""
+
+
+def geometry_digest(shape: Any) -> str:
+    """A short digest of where a shape is and how large (a person moved or resized it when
+    it no longer matches)."""
+    if getattr(shape, "shape_type", None) == 9 or hasattr(shape, "begin_x"):  # a line
+        box = (shape.begin_x, shape.begin_y, shape.end_x, shape.end_y)
+    else:
+        box = (shape.left, shape.top, shape.width, shape.height)
+    return digest(",".join(str(int(v or 0)) for v in box))[:8]
+
+
+def chart_digest(chart: Any) -> str:
+    """A digest of a chart's XML as written (a person's formatting, or another program's
+    re-save, changes it)."""
+    return hashlib.sha256(etree.tostring(chart._chartSpace)).hexdigest()[:12]
 
 
 def mark_shape(shape: Any, slide: str, role: str, *, text: str | None = None,
@@ -154,3 +186,88 @@ def slide_mark(slide: Any) -> Mark | None:
         if mark.role == SLIDE_ROLE:
             return mark
     return None
+
+
+def slide_manifest(slide: Any) -> dict[str, Any]:
+    """What pumpxl recorded on a slide when it wrote it (its marker's hidden text): the
+    roles of its shapes, the digest of its notes and, on the title slide, the deck's keys."""
+    for shape, mark in marked_shapes(slide):
+        if mark.role == SLIDE_ROLE:
+            try:
+                data = json.loads(shape_text(shape) or "{}")
+            except ValueError:
+                return {}
+            return data if isinstance(data, dict) else {}
+    return {}
+
+
+def deck_manifest(prs: Any) -> dict[str, Any]:
+    """The deck's record, from its title slide (or any page that carries it): its slide
+    keys in order, audience, template and icons; {} when no slide carries it."""
+    for slide in prs.slides:
+        data = slide_manifest(slide)
+        if "slides" in data:
+            return data
+    return {}
+
+
+def readable_name(name: str) -> str:
+    """A shape's name without pumpxl's mark: what PowerPoint's Selection Pane shows first."""
+    return _label(name)
+
+
+def _role_label(shape: Any) -> str:
+    """A shape's readable name without its number ("TextBox 12" -> "TextBox")."""
+    return re.sub(r"\s+\d+$", "", _label(shape.name)) or "shape"
+
+
+def seal(prs: Any, **deck: str) -> None:
+    """Finish a deck's marks: every shape on a marked slide gets a role (its readable name
+    and its place among shapes of that name, where the builder gave none), the digest of
+    where it stands (and, for a chart, of its XML); each marker records its slide's roles
+    and notes; the title slide's (and the first pages') the deck's keys in order and
+    ``deck`` (audience, template...)."""
+    keys = []
+    carriers = []
+    for slide in prs.slides:
+        smark = slide_mark(slide)
+        if smark is None:
+            continue
+        keys.append(smark.slide)
+        seen: Counter[str] = Counter()
+        roles = []
+        marker = None
+        for shape in list(slide.shapes):
+            mark = read_mark(shape.name)
+            if mark is not None and mark.role == SLIDE_ROLE:
+                marker = shape
+                continue
+            if mark is None:
+                label = _role_label(shape)
+                seen[label] += 1
+                role = f"{label}#{seen[label]}"
+                if shape.is_placeholder and shape.placeholder_format.idx == 0:
+                    role = "title"
+                mark_shape(shape, smark.slide, role)
+                mark = read_mark(shape.name)
+            assert mark is not None
+            extra = {"g": geometry_digest(shape)}
+            if getattr(shape, "has_chart", False) and shape.has_chart:
+                extra["c"] = chart_digest(shape.chart)
+            fields = {"s": mark.slide, "r": mark.role}
+            if mark.digest:
+                fields["h"] = mark.digest
+            fields.update(dict(mark.fields or {}))
+            fields.update(extra)
+            shape.name = _encode(_label(shape.name), fields)
+            roles.append(mark.role)
+        notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+        manifest: dict[str, Any] = {"v": VERSION, "roles": roles, "notes": digest(notes)}
+        if marker is not None:
+            marker.text_frame.text = json.dumps(manifest, separators=(",", ":"))
+            if smark.slide in ("title", "attention", "glance"):
+                carriers.append(marker)
+    for marker in carriers:  # the deck's record, on the first pages
+        data = json.loads(marker.text_frame.text)
+        data.update({"slides": keys, **deck})
+        marker.text_frame.text = json.dumps(data, separators=(",", ":"))

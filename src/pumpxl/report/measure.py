@@ -50,7 +50,7 @@ from pumpxl.report.design import (
 from pumpxl.report.fonts import line_count as text_lines_pt
 from pumpxl.report.headline import mdc_icons
 from pumpxl.report.initiatives import action_with_initiatives, initiative_marks
-from pumpxl.report.marks import mark_shape, mark_slide
+from pumpxl.report.marks import mark_shape
 from pumpxl.report.notes import calculation_notes
 from pumpxl.report.slides import fmt as _fmt
 from pumpxl.report.slides import measure_state
@@ -101,11 +101,12 @@ def measure_slide(
     if result:
         subtitle_bits.append(f"Evidence of: {result.statement}")
     subtitle_bits.append(f"Owner: {m.owner or 'none named'}")
-    slide, area = deck.slide(m.name, subtitle=" · ".join(subtitle_bits))
     questions, drafted = three_questions(a)
-    key = f"measure:{m.id}"
     period = a.latest_date.isoformat() if a.latest_date else ""
-    mark_slide(slide, key, title=m.name, m=m.id, p=period, d="1" if drafted else "")
+    fields = {"m": m.id, "p": period, "d": "1" if drafted else ""}
+    deck.section(f"measure:{m.id}")
+    slide, area = deck.slide(m.name, subtitle=" · ".join(subtitle_bits), **fields)
+    key = deck.last_key
     gap = int(Inches(0.25))
     chart_w = int(area.width * 0.62)
     side = Box(area.left + chart_w + gap, area.top, area.width - chart_w - gap, area.height)
@@ -199,15 +200,11 @@ def measure_slide(
                  size=13, min_size=12, colour=GREY)  # fmt: skip
     slide.notes_slide.notes_text_frame.text = calculation_notes(a)
     rest = blocks[here:]
-    page = 1
     while rest:  # the rest on slides of their own rather than under 12 pt
-        page += 1
         title = f"{m.name} (continued)"
-        more, area = deck.slide(title, subtitle=" · ".join(subtitle_bits))
-        more_key = f"{key}:{page}"
-        mark_slide(more, more_key, title=title, m=m.id, p=period, d="1" if drafted else "")
+        more, area = deck.slide(title, subtitle=" · ".join(subtitle_bits), **fields)
         k = max(1, _fitting(rest, area))
-        _text_blocks(more, rest[:k], area, drafted, more_key)
+        _text_blocks(more, rest[:k], area, drafted, deck.last_key)
         more.notes_slide.notes_text_frame.text = calculation_notes(a)
         rest = rest[k:]
     return slide
@@ -309,7 +306,7 @@ def _line_labels(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
     width = chart.left + chart.width - left
     for top, (_, name, value, colour) in zip(tops, placed, strict=True):
         label = slide.shapes.add_textbox(left, max(chart.top, top), width, height)
-        label.name = "Line label"
+        label.name = f"Line label {name}"
         fit_text(label, f"{name} {_fmt(a, value)}", size=12, min_size=10, colour=colour, bold=True)
 
 

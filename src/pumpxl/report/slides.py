@@ -42,6 +42,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import line_count
+from pumpxl.report.marks import mark_slide
 
 __all__ = ["fmt", "glance_slides", "measure_state", "recent_notes", "title_slide"]
 
@@ -135,6 +136,7 @@ def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | N
     else:
         title.text = heading
         sub.text = "\n".join(lines)
+    mark_slide(slide, "title", title=heading, a=audience, p=period.isoformat() if period else "")
     slide.notes_slide.notes_text_frame.text = (
         f"Report for {audience}, built by pumpxl from the workbook's measures, data, targets "
         "and commentary. Each measure page answers: what is performance doing, why, and what "
