@@ -9,6 +9,7 @@ import ast
 import json
 import math
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -149,15 +150,17 @@ print(json.dumps({"names": sorted(f["name"] for f in meta["functions"]), "answer
 """
 
 
-def test_the_lite_files_register_every_function(tmp_path: Path, capsys: Any) -> None:
-    """``pumpxl lite`` writes the main.py Lite runs: loaded as Lite loads it (xlwings' own
+def test_the_wheel_lite_files_register_every_function(tmp_path: Path, capsys: Any) -> None:
+    """``pumpxl lite --wheel-url`` (the option for a team that hosts pumpxl's wheel) writes a
+    main.py that imports the installed pumpxl: loaded as Lite loads it (xlwings' own
     registration and call code, which Lite runs in the browser), it offers the seven PUMP
-    functions and answers like the engine."""
+    functions and answers like the engine. Without the option, main.py carries pumpxl
+    itself (tests/test_lite.py)."""
     folder = tmp_path / "lite"
     url = "https://example.org/wheels/pumpxl-0.1.0-py3-none-any.whl"
     assert main(["lite", str(folder), "--wheel-url", url]) == 0
     said = capsys.readouterr().out
-    assert "=PUMP.XMR_TABLE" in said
+    assert "=PUMP.XMR_TABLE" in said and url in said
     lines = [ln for ln in (folder / "requirements.txt").read_text().splitlines() if ln.strip()]
     assert [ln for ln in lines if not ln.startswith("#")] == [url]
     done = subprocess.run(
@@ -178,10 +181,12 @@ def test_the_lite_files_register_every_function(tmp_path: Path, capsys: Any) -> 
 def test_lite_folder_rules(tmp_path: Path, capsys: Any) -> None:
     folder = tmp_path / "lite"
     assert main(["lite", str(folder)]) == 0
-    assert "not on PyPI yet" in capsys.readouterr().out
-    assert "YOUR-HOST/pumpxl-" in (folder / "requirements.txt").read_text()
+    said = capsys.readouterr().out
+    assert re.search(r"main\.py \(\d+ KB\)", said) and "PUMP.XMR_TABLE" in said
+    assert "http" not in (folder / "requirements.txt").read_text()  # nothing to host
     assert main(["lite", str(folder)]) == 1  # a folder with files in it is not overwritten
     assert "not empty" in capsys.readouterr().err
+    assert main(["lite", str(folder), "--force"]) == 0
     assert main(["lite", str(tmp_path / "x"), "--wheel-url", "ftp://host/p.zip"]) == 1
     assert "--wheel-url must be an http(s) address of a .whl file" in capsys.readouterr().err
 

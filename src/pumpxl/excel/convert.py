@@ -12,11 +12,14 @@ Office.js (xlwings Server, numbers, text, ``""``  an error object (custom-functi
 Lite)                      or null for blanks,   1.4 and later: a real ``#N/A`` cell), the
                            ``{"type": "Error",   text ``#N/A`` before 1.4
                            "basicValue": ...}``
-classic desktop add-in     numbers, text, None,  a COM error variant (``VT_ERROR``, the
-(Windows, COM)             datetimes, errors as  scode of xlErrNA), which Excel shows as a
-                           negative integers     real ``#N/A``; xlwings' own conversion
-                                                 would write the *text* "#N/A" (xlwings
-                                                 issue 776), which charts plot as zero
+classic desktop add-in     numbers (currency     a COM error variant (``VT_ERROR``, the
+(Windows, COM)             cells as Decimal),    scode of xlErrNA), which Excel shows as a
+                           text, None, datetimes real ``#N/A``; xlwings' own conversion
+                           (with a time zone),   would write the *text* "#N/A" (xlwings
+                           true/false, errors as issue 776), which charts plot as zero
+                           negative integers; a
+                           range of one cell as
+                           the value itself
 ========================== ===================== =========================================
 """
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 import importlib.util
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from xlwings.conversion import Converter
@@ -73,8 +77,10 @@ except ImportError:  # outside Pyodide
     if "pyodide" not in sys.modules and importlib.util.find_spec("pyodide") is None:
         # xlwings tries `from pyodide.ffi import ...` for every argument of every call;
         # outside Pyodide each failed import searches the whole path again (about 0.1 ms).
-        # Recording that there is no pyodide here makes the failure immediate.
+        # Recording that there is no pyodide here (both names xlwings imports) makes the
+        # failure immediate: a None in sys.modules is refused before any import lock.
         sys.modules["pyodide"] = None  # type: ignore[assignment]
+        sys.modules["pyodide.ffi"] = None  # type: ignore[assignment]
 
 
 def clean(value: Any) -> Any:
@@ -87,6 +93,8 @@ def clean(value: Any) -> Any:
         return None
     if kind is dict:  # an error ({"type": "Error", "basicValue": "#DIV/0!"}) or a data type
         return value.get("basicValue", value)
+    if kind is Decimal:  # a currency cell: pywin32 gives COM's VT_CY as a Decimal
+        return float(value)
     return value
 
 
