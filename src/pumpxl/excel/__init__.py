@@ -40,6 +40,9 @@ from pumpxl.excel.convert import NA, CellsIn, CellsOut, Ready
 
 __xlwings_func_namespace__ = "PUMP"
 
+#: What a function answers: rows of cells (``Ready`` when known to hold no #N/A cell).
+Answer = Cells | Ready
+
 __all__ = [
     "xmr_assurance",
     "xmr_describe",
@@ -92,7 +95,7 @@ def _common(f: Any) -> Any:
     return arg("dispersion", CellsIn, doc=DOC_DISPERSION)(f)
 
 
-def _answer(args: XmrArgs, build: Callable[[Analysed], Cells]) -> Cells:
+def _answer(args: XmrArgs, build: Callable[[Analysed], Answer]) -> Answer:
     """Analyse the cells and build the function's answer. A problem with the cells becomes a
     one-cell message; so does anything unforeseen, which would otherwise reach Excel as a
     server error that it retries and then shows as #VALUE!."""
@@ -114,10 +117,10 @@ def xmr_table(
     direction: Any = None, target: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
     dispersion: Any = None, header: Any = None, trend: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """XmR table, one row per value: moving range, phase, central line, upper limit, lower limit, upper range limit, signal. Spills next to the data."""
 
-    def build(a: Analysed) -> Cells:
+    def build(a: Analysed) -> Answer:
         table = build_table(a.result)
         grid = np.column_stack(table.numbers())[: a.periods]
         rows: Cells = grid.tolist()  # one C call for every number of the table
@@ -147,7 +150,7 @@ def xmr_limits(
     direction: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
     dispersion: Any = None, header: Any = None, trend: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """The latest phase's central line, lower limit, upper limit, upper range limit and average moving range, in one row."""
 
     def build(a: Analysed) -> Cells:
@@ -170,7 +173,7 @@ def xmr_signals(
     direction: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
     dispersion: Any = None, trend: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """The signal each value belongs to (outlier, long run, short run...), blank when it is routine variation. Spills next to the data."""
 
     def build(a: Analysed) -> Cells:
@@ -192,7 +195,7 @@ def xmr_moving_ranges(
     direction: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
     dispersion: Any = None, trend: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """The moving ranges (blank for the first value of each phase). Spills next to the data."""
 
     def build(a: Analysed) -> Cells:
@@ -215,7 +218,7 @@ def xmr_status(
     direction: Any = None, target: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
     dispersion: Any = None, trend: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """One line about the latest value: its signal, or that it is routine variation."""
     args = XmrArgs(
         values, dates, phases, rules, direction, target, exclude, baseline,
@@ -234,7 +237,7 @@ def xmr_describe(
     direction: Any = None, target: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
     dispersion: Any = None, firm_points: Any = None, trend: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """A few sentences on the chart: level and limits, signals, recalculations, and whether the target will be met."""
     args = XmrArgs(
         values, dates, phases, rules, direction, target, exclude, baseline,
@@ -256,7 +259,7 @@ def xmr_describe(
 def xmr_assurance(
     values: Any, target: Any, direction: Any = None, dates: Any = None, phases: Any = None,
     exclude: Any = None, lower_bound: Any = None, upper_bound: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """Whether the latest phase will meet the target: consistently pass, consistently fail, or hit and miss (inside the limits)."""
 
     def build(a: Analysed) -> Cells:

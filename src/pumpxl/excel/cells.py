@@ -116,10 +116,9 @@ def _raw(cells: Any, name: str) -> list[Any]:
         return []
     if not isinstance(cells, (list, tuple)):
         return [cells]
-    try:
-        if set(map(len, cells)) == {1}:  # a column, as ranges usually are
-            return [r[0] for r in cells]
-    except TypeError:  # cells that are not rows (a plain list of numbers)
+    try:  # a column of one-cell rows, as ranges usually are
+        return [v for (v,) in cells]
+    except (TypeError, ValueError):  # rows of other lengths, or cells that are not rows
         pass
     rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in cells]
     if not rows:

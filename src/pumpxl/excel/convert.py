@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
 from xlwings.conversion import Converter
 
@@ -121,10 +121,34 @@ def classic_na(variant: Callable[[int, int], Any] | None = None, vt_error: int =
     return variant(vt_error, XL_ERR_NA_SCODE)
 
 
-class Ready(list):  # type: ignore[type-arg]
-    """An answer known to hold no :data:`NA` cell: written as it is, without a scan."""
+class Ready(Sequence[list[Any]]):
+    """An answer known to hold no :data:`NA` cell, written as it is, without a scan. It reads
+    like the list of rows it holds but is not a list: xlwings checks every row of a list
+    answer for a ragged shape (``conversion._check_not_jagged``), and pumpxl's answers are
+    rectangular by construction."""
 
-    __slots__ = ()
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        self.rows = rows
+
+    @overload
+    def __getitem__(self, i: int) -> list[Any]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[list[Any]]: ...
+    def __getitem__(self, i: int | slice) -> list[Any] | list[list[Any]]:
+        return self.rows[i]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        return self.rows == (other.rows if isinstance(other, Ready) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Ready({self.rows!r})"
 
 
 class CellsIn(Converter):
@@ -147,7 +171,7 @@ class CellsOut(Converter):
     @staticmethod
     def write_value(value: Any, options: dict[str, Any]) -> Any:
         if isinstance(value, Ready):
-            return value
+            return value.rows
         runtime = options.get("runtime")
         rows = [i for i, row in enumerate(value) if NA in row]
         if rows:
