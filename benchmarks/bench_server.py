@@ -3,9 +3,12 @@
     pip install -e ".[server]"
     python benchmarks/bench_server.py [--seconds 10] [--connections 8]
 
-Creates the project `pumpxl server` writes, serves it with uvicorn on 127.0.0.1 with 1 and
-then 2 worker processes, and posts one request body again and again: =XLWINGS.PUMP.XMR_TABLE
-over 260 values, exactly as the Office.js add-in posts it. The load comes from wrk (Debian's
+Creates the project `pumpxl server --noncommercial` writes, serves it with uvicorn on
+127.0.0.1 with 1 and then 2 worker processes, and posts one request body again and again:
+=XLWINGS.PUMP.XMR_TABLE over 260 values, exactly as the Office.js add-in posts it. Each is run
+twice: as pumpxl's project serves it (its lifespan.py gives the call route a response model, so
+FastAPI encodes the answer in one pass with pydantic) and without that hook (xlwings Server's
+own encoding: jsonable_encoder over every cell, then json.dumps). The load comes from wrk (Debian's
 package) when it is installed, else from an asyncio httpx client in this process; either
 shares the machine's cores with the workers, so the figures are a floor. Every run is bounded
 in time and talks to loopback only.
@@ -29,7 +32,7 @@ from typing import Any
 import httpx
 from calls import xmr_table_body
 
-from pumpxl.runtimes import write_server_project
+from pumpxl.runtimes import NONCOMMERCIAL, write_server_project
 
 WRK_SCRIPT = """
 wrk.method = "POST"
@@ -111,15 +114,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         project = work / "project"
-        write_server_project(project)
+        write_server_project(project, license_key=NONCOMMERCIAL)
+        plain = work / "plain"
+        write_server_project(plain, license_key=NONCOMMERCIAL)
+        (plain / "lifespan.py").unlink()  # xlwings Server's own answer encoding
         body_file = work / "body.json"
         body_file.write_text(json.dumps(body))
         tool = "wrk" if shutil.which("wrk") else "httpx (in this process)"
         print(f"XMR_TABLE over 260 values, {args.connections} connections, "
               f"{args.seconds:g} s per run, load from {tool}")  # fmt: skip
-        for workers in (1, 2):
+        for workers, folder in ((1, project), (2, project), (1, plain), (2, plain)):
             port = free_port()
-            server = serve(project, workers, port)
+            server = serve(folder, workers, port)
             url = f"http://127.0.0.1:{port}/xlwings/custom-functions-call"
             try:
                 for _ in range(50):  # warm every worker up
@@ -129,7 +135,9 @@ def main() -> int:
                 else:
                     n = asyncio.run(httpx_load(url, body, args.seconds, args.connections))
                     rate = n / args.seconds
-                print(f"{workers} worker{'s' if workers > 1 else ' '}  {rate:8.1f} calls/s")
+                how = "pumpxl's project" if folder == project else "without lifespan.py"
+                label = f"{workers} worker{'s' if workers > 1 else ' '}"
+                print(f"{label}  {rate:8.1f} calls/s  ({how})")
             finally:
                 server.terminate()
                 server.wait(timeout=30)

@@ -26,6 +26,7 @@ CORE_MODULES = {
     "kernels.py",
     "limits.py",
     "mdc.py",
+    "present.py",
     "model.py",
     "narrative.py",
     "parsing.py",

@@ -5,20 +5,16 @@ add is said in the README."""
 
 from __future__ import annotations
 
-import ast
 import json
-import math
 import os
+import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import pytest
-import xlwings
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -151,15 +147,17 @@ print(json.dumps({"names": sorted(f["name"] for f in meta["functions"]), "answer
 """
 
 
-def test_the_lite_files_register_every_function(tmp_path: Path, capsys: Any) -> None:
-    """``pumpxl lite`` writes the main.py Lite runs: loaded as Lite loads it (xlwings' own
+def test_the_wheel_lite_files_register_every_function(tmp_path: Path, capsys: Any) -> None:
+    """``pumpxl lite --wheel-url`` (the option for a team that hosts pumpxl's wheel) writes a
+    main.py that imports the installed pumpxl: loaded as Lite loads it (xlwings' own
     registration and call code, which Lite runs in the browser), it offers the seven PUMP
-    functions and answers like the engine."""
+    functions and answers like the engine. Without the option, main.py carries pumpxl
+    itself (tests/test_lite.py)."""
     folder = tmp_path / "lite"
     url = "https://example.org/wheels/pumpxl-0.1.0-py3-none-any.whl"
     assert main(["lite", str(folder), "--wheel-url", url]) == 0
     said = capsys.readouterr().out
-    assert "=PUMP.XMR_TABLE" in said
+    assert "=PUMP.XMR_TABLE" in said and url in said
     lines = [ln for ln in (folder / "requirements.txt").read_text().splitlines() if ln.strip()]
     assert [ln for ln in lines if not ln.startswith("#")] == [url]
     done = subprocess.run(
@@ -180,10 +178,12 @@ def test_the_lite_files_register_every_function(tmp_path: Path, capsys: Any) -> 
 def test_lite_folder_rules(tmp_path: Path, capsys: Any) -> None:
     folder = tmp_path / "lite"
     assert main(["lite", str(folder)]) == 0
-    assert "not on PyPI yet" in capsys.readouterr().out
-    assert "YOUR-HOST/pumpxl-" in (folder / "requirements.txt").read_text()
+    said = capsys.readouterr().out
+    assert re.search(r"main\.py \(\d+ KB\)", said) and "PUMP.XMR_TABLE" in said
+    assert "http" not in (folder / "requirements.txt").read_text()  # nothing to host
     assert main(["lite", str(folder)]) == 1  # a folder with files in it is not overwritten
     assert "not empty" in capsys.readouterr().err
+    assert main(["lite", str(folder), "--force"]) == 0
     assert main(["lite", str(tmp_path / "x"), "--wheel-url", "ftp://host/p.zip"]) == 1
     assert "--wheel-url must be an http(s) address of a .whl file" in capsys.readouterr().err
 
@@ -191,45 +191,14 @@ def test_lite_folder_rules(tmp_path: Path, capsys: Any) -> None:
 # ------------------------------------------------------------------ classic desktop add-in
 
 
-def windows_conversion() -> Any:
-    """xlwings' own Windows write conversion (``_xlwindows.Engine.prepare_xl_data_element``),
-    taken from the installed xlwings source: the module imports pywin32 and cannot load here,
-    but this function needs only numpy, pandas and datetime types."""
-    path = Path(xlwings.__file__).parent / "_xlwindows.py"
-    tree = ast.parse(path.read_text())
-    engine = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Engine")
-    fn = next(
-        n for n in engine.body
-        if isinstance(n, ast.FunctionDef) and n.name == "prepare_xl_data_element"
-    )  # fmt: skip
-    fn.decorator_list = []
-    namespace: dict[str, Any] = {"pd": pd, "np": np, "time_types": (pd.Timestamp,)}
-    exec(compile(ast.Module([fn], []), str(path), "exec"), namespace)
-    return namespace["prepare_xl_data_element"]
-
-
-class ComVariant:
-    """pywin32's ``win32com.client.VARIANT`` as far as Python sees it: a type and a value
-    (pywin32 turns it into a real COM variant when the result crosses to Excel)."""
-
-    def __init__(self, vt: int, value: int) -> None:
-        self.varianttype, self.value = vt, value
-
-
-def test_classic_na_is_a_com_error_that_xlwings_passes_through() -> None:
-    """The classic add-in writes what the function returns through xlwings' Windows
-    conversion. The text "#N/A" stays text (xlwings issue 776: Excel shows a text cell that
-    charts plot as zero) and NaN becomes an empty string; a VT_ERROR variant carrying
-    xlErrNA's scode passes unchanged, and Excel shows it as a real #N/A."""
-    prepare = windows_conversion()
-    assert prepare("#N/A", None) == "#N/A"  # text, not an error
-    assert prepare(math.nan, None) == ""  # not a gap either
-    na = classic_na(ComVariant, vt_error=10)  # pythoncom.VT_ERROR == 10
-    assert isinstance(na, ComVariant)
-    assert (na.varianttype, na.value) == (10, XL_ERR_NA_SCODE) == (10, -2146826246)
-    assert prepare(na, None) is na
-    # without pywin32 there is no classic runtime; the answer falls back to the text
+def test_classic_na_without_pywin32_is_the_text() -> None:
+    """Where pywin32 is missing there is no classic runtime, and the #N/A is the text. The
+    classic path itself (xlwings' CallUDF, call_udf and conversion, with pywin32's VARIANT)
+    is tests/test_classic.py."""
+    assert "pythoncom" not in sys.modules
     assert classic_na() == "#N/A"
+    na = classic_na(lambda vt, value: (vt, value), vt_error=10)  # pythoncom.VT_ERROR == 10
+    assert na == (10, XL_ERR_NA_SCODE) == (10, -2146826246)
 
 
 def test_answers_carry_na_in_each_runtimes_form() -> None:

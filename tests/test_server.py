@@ -20,8 +20,9 @@ import numpy as np
 import pytest
 
 import pumpxl
+from pumpxl.cli import main
 from pumpxl.core.narrative import signal_labels
-from pumpxl.runtimes import write_server_project
+from pumpxl.runtimes import NONCOMMERCIAL, write_server_project
 
 if os.environ.get("CI"):
     import xlwings_server  # noqa: F401  (CI installs the server extra: .ci/run)
@@ -58,38 +59,42 @@ def column(values: Any) -> list[list[Any]]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project `pumpxl server FOLDER --noncommercial` writes (xlwings' free key for
+    noncommercial use; this open-source project's tests qualify)."""
     folder = tmp_path_factory.mktemp("server") / "pumpxl-functions"
-    write_server_project(folder)
+    assert main(["server", str(folder), "--noncommercial"]) == 0
     return folder
 
 
 def server_env(project: Path, **extra: str) -> dict[str, str]:
+    """A shell without any xlwings setting: the license key comes from the project's .env."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
-    env.update(
-        XLWINGS_PROJECT_DIR=str(project),
-        XLWINGS_LICENSE_KEY="noncommercial",  # xlwings' free key for noncommercial use
-        XLWINGS_ENABLE_SOCKETIO="false",
-        **extra,
-    )
+    env.update(XLWINGS_PROJECT_DIR=str(project), XLWINGS_ENABLE_SOCKETIO="false", **extra)
     return env
 
 
 IN_PROCESS = r"""
 import asyncio, json, sys
 import httpx
-from xlwings_server.main import main_app
+from xlwings_server.main import app, main_app
 
 async def run(requests):
     out = []
     transport = httpx.ASGITransport(app=main_app)
-    async with httpx.AsyncClient(transport=transport, base_url="https://pumpxl.test") as c:
-        for method, path, payload, headers in requests:
-            r = await c.request(method, path, json=payload, headers=headers or {})
-            try:
-                content = r.json()
-            except ValueError:
-                content = r.text
-            out.append({"status": r.status_code, "content": content})
+    # the app's start-up (lifespan.py), as uvicorn runs it before the first request
+    async with app.router.lifespan_context(app):
+        from pumpxl.runtimes.server import _route_lists
+        route = next(r for routes in _route_lists(app.router) for r in routes
+                     if getattr(r, "path", "").endswith("/custom-functions-call"))
+        out.append({"status": 0, "content": repr(route.response_model)})
+        async with httpx.AsyncClient(transport=transport, base_url="https://pumpxl.test") as c:
+            for method, path, payload, headers in requests:
+                r = await c.request(method, path, json=payload, headers=headers or {})
+                try:
+                    content = r.json()
+                except ValueError:
+                    content = r.text
+                out.append({"status": r.status_code, "content": content})
     return out
 
 print(json.dumps(asyncio.run(run(json.load(sys.stdin)))))
@@ -107,7 +112,10 @@ def in_process(project: Path, requests: list[Any], **env: str) -> list[dict[str,
         timeout=180,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    return json.loads(done.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+    route, *answers = json.loads(done.stdout.splitlines()[-1])
+    # lifespan.py gave the call route a response model: FastAPI's one-pass JSON encoding
+    assert route["content"] == "dict[str, typing.Any]", route
+    return answers  # type: ignore[no-any-return]
 
 
 def plain(v: Any) -> Any:
@@ -210,16 +218,19 @@ def free_port() -> int:
 
 
 def test_over_http_on_loopback(project: Path, tmp_path: Path) -> None:
-    """The project served by uvicorn on 127.0.0.1 (bounded: stopped after the calls, killed
-    after 90 s at the latest), called over HTTP as the add-in calls it."""
+    """The project `pumpxl server FOLDER --noncommercial` wrote, started out of the box with
+    the command it prints (from a shell with no xlwings setting but the project folder) by
+    uvicorn on 127.0.0.1 (bounded: stopped after the calls, killed after 90 s at the
+    latest), called over HTTP as the add-in calls it."""
     import httpx
 
     port = free_port()
     log = (tmp_path / "server.log").open("w")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XLWINGS_")}
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "xlwings_server.main:main_app",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=server_env(project), cwd=project,
+         "--host", "127.0.0.1", "--port", str(port)],
+        env={**env, "XLWINGS_PROJECT_DIR": str(project)}, cwd=project.parent,
         stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
     try:
@@ -243,6 +254,8 @@ def test_over_http_on_loopback(project: Path, tmp_path: Path) -> None:
         assert answer.status_code == 200
         r = pumpxl.xmr(VALUES)
         assert answer.json()["result"] == [[r.central_line, r.lnpl, r.unpl, r.url, r.mr_bar]]
+        said = (tmp_path / "server.log").read_text()
+        assert "Registered custom lifespan hook" in said and "Traceback" not in said
     finally:
         server.terminate()
         try:
@@ -251,3 +264,46 @@ def test_over_http_on_loopback(project: Path, tmp_path: Path) -> None:
             server.kill()
             server.wait(timeout=20)
         log.close()
+
+
+@pytest.mark.parametrize(
+    ("args", "env_key", "message"),
+    [
+        pytest.param([], None, "xlwings Server needs a license key: add --noncommercial for "
+                     "noncommercial use (xlwings' free key), or --license-key KEY (or set "
+                     "XLWINGS_LICENSE_KEY) with your xlwings license", id="no-key"),
+        pytest.param(["--license-key", "not-a-key"], None, "xlwings does not accept this "
+                     "license key (Invalid xlwings license key.); pass --noncommercial for "
+                     "noncommercial use, or your xlwings license with --license-key KEY",
+                     id="bad-key"),
+        pytest.param([], "typo", "xlwings does not accept this license key (Invalid xlwings "
+                     "license key.)", id="bad-key-in-environment"),
+    ],
+)  # fmt: skip
+def test_without_a_key_xlwings_accepts_it_stops_with_one_line(
+    tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch,
+    args: list[str], env_key: str | None, message: str,
+) -> None:  # fmt: skip
+    """Before anything is written: one line saying what to set, never a traceback (which is
+    what xlwings Server itself gives at its first import with the placeholder key)."""
+    if env_key is None:
+        monkeypatch.delenv("XLWINGS_LICENSE_KEY", raising=False)
+    else:
+        monkeypatch.setenv("XLWINGS_LICENSE_KEY", env_key)
+    folder = tmp_path / "functions"
+    assert main(["server", str(folder), *args]) == 1
+    said = capsys.readouterr()
+    assert said.err.startswith(f"pumpxl: {message}") and said.err.count("\n") == 1, said.err
+    assert "Traceback" not in said.err and said.out == ""
+    assert not folder.exists()
+
+
+def test_an_environment_key_is_written_to_the_project(
+    tmp_path: Path, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", NONCOMMERCIAL)
+    written = write_server_project(tmp_path / "p")
+    env = (tmp_path / "p" / ".env").read_text()
+    assert 'XLWINGS_LICENSE_KEY="noncommercial"' in env.splitlines()
+    assert "your_license_key" not in env and 'XLWINGS_ENVIRONMENT="prod"' in env.splitlines()
+    assert [p.name for p in written] == ["__init__.py", "lifespan.py", ".env"]

@@ -207,36 +207,32 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_lite(args: argparse.Namespace, out: TextIO) -> int:
     """Write the two files xlwings Lite needs to offer pumpxl's Excel functions."""
-    from pumpxl.runtimes import WHEEL_PLACEHOLDER, write_lite_project
+    from pumpxl.runtimes import write_lite_project
 
     folder = Path(args.folder)
     written = write_lite_project(folder, wheel_url=args.wheel_url, overwrite=args.force)
     for path in written:
-        out.write(f"Wrote {path}\n")
+        out.write(f"Wrote {path} ({path.stat().st_size / 1024:.0f} KB)\n")
     out.write(
         "In Excel, open xlwings Lite: paste main.py into its main.py tab and the lines of "
         "requirements.txt into its requirements.txt tab. The functions are then "
         "=PUMP.XMR_TABLE(...), =PUMP.XMR_LIMITS(...) and so on.\n"
     )
-    if args.wheel_url is None:
-        placeholder = WHEEL_PLACEHOLDER.split("{")[0]
-        out.write(
-            f"requirements.txt points at {placeholder}...: pumpxl is not on PyPI yet; host "
-            "its wheel and pass --wheel-url (requirements.txt says how).\n"
-        )
+    if args.wheel_url is not None:
+        out.write(f"main.py imports pumpxl from {args.wheel_url}, which must be reachable.\n")
     return 0
 
 
 def cmd_server(args: argparse.Namespace, out: TextIO) -> int:
     """Create an xlwings Server project that serves pumpxl's Excel functions."""
-    from pumpxl.runtimes import write_server_project
+    from pumpxl.runtimes import NONCOMMERCIAL, write_server_project
 
     folder = Path(args.folder)
-    write_server_project(folder, overwrite=args.force)
+    key = NONCOMMERCIAL if args.noncommercial else args.license_key
+    write_server_project(folder, license_key=key, overwrite=args.force)
     out.write(
-        f"Created the xlwings Server project {folder}: its custom_functions import pumpxl's.\n"
-        f"Set XLWINGS_LICENSE_KEY in {folder / '.env'} (\"noncommercial\" for noncommercial "
-        "use), then serve it, e.g.\n"
+        f"Created the xlwings Server project {folder}: its custom_functions import pumpxl's, "
+        f"and {folder / '.env'} holds the license key. Serve it, e.g.\n"
         f"  XLWINGS_PROJECT_DIR={folder} uvicorn xlwings_server.main:main_app "
         "--host 127.0.0.1 --port 8000\n"
         "and sideload its manifest (/manifest). In Excel: =XLWINGS.PUMP.XMR_TABLE(...).\n"

@@ -85,12 +85,25 @@ def _new_options(p: argparse.ArgumentParser) -> None:
 def _lite_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", help="folder for main.py and requirements.txt (created)")
     p.add_argument(
-        "--wheel-url", help="https address where pumpxl's wheel is served, for requirements.txt"
+        "--wheel-url",
+        help="not needed: main.py carries pumpxl. With it, main.py imports pumpxl from this "
+        "https address of a wheel you host instead",
     )
 
 
 def _server_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", help="folder for the xlwings Server project (created)")
+    key = p.add_mutually_exclusive_group()
+    key.add_argument(
+        "--noncommercial",
+        action="store_true",
+        help="use xlwings' free license key for noncommercial use",
+    )
+    key.add_argument(
+        "--license-key",
+        metavar="KEY",
+        help="your xlwings license key (default: XLWINGS_LICENSE_KEY from the environment)",
+    )
 
 
 def _report_options(p: argparse.ArgumentParser) -> None:
@@ -210,7 +223,9 @@ COMMANDS: list[Command] = [
         cmd_lite,
         "files that put pumpxl's Excel functions into xlwings Lite",
         "Write main.py and requirements.txt for xlwings Lite (Excel on the web, Mac and "
-        "Windows), so that =PUMP.XMR_TABLE(...) and the other functions work in a workbook.",
+        "Windows), so that =PUMP.XMR_TABLE(...) and the other functions work in a workbook. "
+        "main.py carries pumpxl's core and Excel functions: paste the two files, nothing to "
+        "host.",
         _lite_options,
         force="write into a folder that is not empty",
     ),
@@ -219,7 +234,9 @@ COMMANDS: list[Command] = [
         cmd_server,
         "an xlwings Server project that serves pumpxl's Excel functions",
         "Create an xlwings Server project (needs pip install \"pumpxl[server]\") whose "
-        "custom functions are pumpxl's, for an organisation that hosts them for its users.",
+        "custom functions are pumpxl's, for an organisation that hosts them for its users. "
+        "It needs an xlwings license key: --noncommercial for noncommercial use, else "
+        "--license-key KEY.",
         _server_options,
         force="write into a folder that is not empty",
     ),

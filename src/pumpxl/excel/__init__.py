@@ -15,6 +15,7 @@ its signature; the signatures are written compactly, one group of shared options
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -40,6 +41,9 @@ from pumpxl.excel.cells import (
 from pumpxl.excel.convert import NA, CellsIn, CellsOut, Ready
 
 __xlwings_func_namespace__ = "PUMP"
+
+#: What a function answers: rows of cells (``Ready`` when known to hold no #N/A cell).
+Answer = Cells | Ready
 
 __all__ = [
     "xmr_assurance",
@@ -93,7 +97,7 @@ def _common(f: Any) -> Any:
     return arg("dispersion", CellsIn, doc=DOC_DISPERSION)(f)
 
 
-def _answer(args: XmrArgs, build: Callable[[Analysed], Cells]) -> Cells:
+def _answer(args: XmrArgs, build: Callable[[Analysed], Answer]) -> Answer:
     """Analyse the cells and build the function's answer. A problem with the cells becomes a
     one-cell message; so does anything unforeseen, which would otherwise reach Excel as a
     server error that it retries and then shows as #VALUE!."""
@@ -115,19 +119,19 @@ def xmr_table(
     direction: Any = None, target: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
     dispersion: Any = None, header: Any = None, trend: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """XmR table, one row per value: moving range, phase, central line, upper limit, lower limit, upper range limit, signal. Spills next to the data."""
 
-    def build(a: Analysed) -> Cells:
+    def build(a: Analysed) -> Answer:
         table = build_table(a.result)
-        numbers = [c[: a.periods] for c in table.numbers()]
-        columns = [*(c.tolist() for c in numbers), table.signal]
-        rows: Cells = list(map(list, zip(*columns, strict=False)))
+        grid = np.column_stack(table.numbers())[: a.periods]
+        rows: Cells = grid.tolist()  # one C call for every number of the table
+        for row, label in zip(rows, table.signal, strict=False):
+            row.append(label)
         na = False
-        for j, c in enumerate(numbers):
-            for i in np.flatnonzero(np.isnan(c)).tolist():
-                rows[i][j] = "" if j == 0 else NA  # a phase's first moving range spans nothing
-                na = na or j > 0
+        for i, j in np.argwhere(np.isnan(grid)).tolist():
+            rows[i][j] = "" if j == 0 else NA  # a phase's first moving range spans nothing
+            na = na or j > 0
         head = list(XMR_TABLE_COLUMNS) if truthy(header) else None
         answer = pad(rows, a, len(XMR_TABLE_COLUMNS), head)
         return answer if na else Ready(answer)
@@ -148,7 +152,7 @@ def xmr_limits(
     direction: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
     dispersion: Any = None, header: Any = None, trend: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """The latest phase's central line, lower limit, upper limit, upper range limit and average moving range, in one row."""
 
     def build(a: Analysed) -> Cells:
@@ -171,7 +175,7 @@ def xmr_signals(
     direction: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
     dispersion: Any = None, trend: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """The signal each value belongs to (outlier, long run, short run...), blank when it is routine variation. Spills next to the data."""
 
     def build(a: Analysed) -> Cells:
@@ -193,7 +197,7 @@ def xmr_moving_ranges(
     direction: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
     dispersion: Any = None, trend: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """The moving ranges (blank for the first value of each phase). Spills next to the data."""
 
     def build(a: Analysed) -> Cells:
@@ -216,7 +220,7 @@ def xmr_status(
     direction: Any = None, target: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
     dispersion: Any = None, trend: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """One line about the latest value: its signal, or that it is routine variation."""
     args = XmrArgs(
         values, dates, phases, rules, direction, target, exclude, baseline,
@@ -235,7 +239,7 @@ def xmr_describe(
     direction: Any = None, target: Any = None, exclude: Any = None, baseline: Any = None,
     lower_bound: Any = None, upper_bound: Any = None, centre: Any = None,
     dispersion: Any = None, firm_points: Any = None, trend: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """A few sentences on the chart: level and limits, signals, recalculations, and whether the target will be met."""
     args = XmrArgs(
         values, dates, phases, rules, direction, target, exclude, baseline,
@@ -257,7 +261,7 @@ def xmr_describe(
 def xmr_assurance(
     values: Any, target: Any, direction: Any = None, dates: Any = None, phases: Any = None,
     exclude: Any = None, lower_bound: Any = None, upper_bound: Any = None,
-) -> Cells:  # fmt: skip
+) -> Answer:  # fmt: skip
     """Whether the latest phase will meet the target: consistently pass, consistently fail, or hit and miss (inside the limits)."""
 
     def build(a: Analysed) -> Cells:
@@ -274,12 +278,15 @@ def xmr_assurance(
     return _answer(args, build)
 
 
-# xlwings reads each function's type hints on every Office.js call (typing.get_type_hints:
-# about 40 us for these signatures, a tenth of an XMR_TABLE call). The hints say only Any,
-# which tells xlwings nothing, so the functions carry none at run time (mypy reads the source).
+# xlwings reads each function's type hints and signature on every Office.js call
+# (typing.get_type_hints and inspect.signature: about 60 us for these signatures, a tenth of
+# an XMR_TABLE call). The hints say only Any, which tells xlwings nothing, so the functions
+# carry none at run time (mypy reads the source); the signature is worked out once and kept
+# where inspect.signature looks first.
 for _function in (
     xmr_assurance, xmr_describe, xmr_limits, xmr_moving_ranges, xmr_signals, xmr_status,
     xmr_table,
 ):  # fmt: skip
     _function.__annotations__ = {}
+    _function.__signature__ = inspect.signature(_function)  # type: ignore[union-attr]
 del _function  # not a function of its own for xlwings to register

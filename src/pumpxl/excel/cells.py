@@ -116,10 +116,9 @@ def _raw(cells: Any, name: str) -> list[Any]:
         return []
     if not isinstance(cells, (list, tuple)):
         return [cells]
-    try:
-        if set(map(len, cells)) == {1}:  # a column, as ranges usually are
-            return [r[0] for r in cells]
-    except TypeError:  # cells that are not rows (a plain list of numbers)
+    try:  # a column of one-cell rows, as ranges usually are
+        return [v for (v,) in cells]
+    except (TypeError, ValueError):  # rows of other lengths, or cells that are not rows
         pass
     rows = [list(r) if isinstance(r, (list, tuple)) else [r] for r in cells]
     if not rows:
@@ -197,12 +196,23 @@ def _to_date(v: Any, where: str) -> dt.date:
     return d
 
 
-def _dates(cells: Any, n: int, header: bool) -> list[dt.date] | None:
+def _lined_up(items: list[Any], n: int, header: bool, size: int) -> list[Any]:
+    """A range lined up with the values (dates, exclude, a target per period) without its
+    header cell: the values had one and the range covers it too (as long as the values range,
+    blanks below the data included, or one cell longer than the values)."""
+    return items[1:] if header and len(items) in (n + 1, size) else items
+
+
+def _dates(cells: Any, n: int, header: bool, size: int) -> list[dt.date] | None:
     items = _flatten(cells, "dates")
     if all(_is_blank(v) for v in items):  # an empty cell given for "no dates"
         return None
-    if (header and len(items) == n + 1) or (
-        len(items) == n + 1 and isinstance(items[0], str) and number_from_text(items[0]) is None
+    items = _lined_up(items, n, header, size)
+    if (
+        not header
+        and len(items) == n + 1
+        and isinstance(items[0], str)
+        and number_from_text(items[0]) is None
     ):
         items = items[1:]
     if len(items) < n:
@@ -233,12 +243,11 @@ def _phases(cells: Any, dates: list[dt.date] | None, n: int) -> list[Any] | None
     return out
 
 
-def _flags(cells: Any, n: int, header: bool) -> list[int] | None:
+def _flags(cells: Any, n: int, header: bool, size: int) -> list[int] | None:
     items = _flatten(cells, "exclude")
     if not items:
         return None
-    if header and len(items) == n + 1:
-        items = items[1:]
+    items = _lined_up(items, n, header, size)
     return [
         i
         for i, v in enumerate(items[:n])
@@ -274,12 +283,11 @@ def _whole(v: Any, name: str) -> int | None:
     return None if number is None else int(number)
 
 
-def _target(v: Any, n: int, header: bool) -> Any:
+def _target(v: Any, n: int, header: bool, size: int) -> Any:
     if isinstance(v, (list, tuple)):
         items = _flatten(v, "target")
         if len(items) > 1:
-            if header and len(items) == n + 1:
-                items = items[1:]
+            items = _lined_up(items, n, header, size)
             if len(items) < n:
                 raise CellError(f"target has {len(items)} cells for {n} values")
             return [float(x) if _is_number(x) else np.nan for x in items[:n]]
@@ -299,7 +307,7 @@ def analyse_cells(args: XmrArgs) -> Analysed:
     x, cells, header = _values(args.values)
     observed = np.flatnonzero(~np.isnan(x))
     n = int(observed[-1]) + 1 if observed.shape[0] else 0
-    dates = _dates(args.dates, n, header)
+    dates = _dates(args.dates, n, header, cells)
     firm = _whole(args.firm_points, "firm_points")
     result = xmr(
         x[:n],
@@ -307,8 +315,8 @@ def analyse_cells(args: XmrArgs) -> Analysed:
         phases=_phases(args.phases, dates, n),
         rules=_word(args.rules, "rules", "pump"),
         direction=str(_scalar(args.direction, "direction", "neutral")),
-        target=_target(args.target, n, header),
-        exclude=_flags(args.exclude, n, header),
+        target=_target(args.target, n, header, cells),
+        exclude=_flags(args.exclude, n, header, cells),
         baseline=_whole(args.baseline, "baseline"),
         lower_bound=_number(args.lower_bound, "lower_bound"),
         upper_bound=_number(args.upper_bound, "upper_bound"),

@@ -12,11 +12,14 @@ Office.js (xlwings Server, numbers, text, ``""``  an error object (custom-functi
 Lite)                      or null for blanks,   1.4 and later: a real ``#N/A`` cell), the
                            ``{"type": "Error",   text ``#N/A`` before 1.4
                            "basicValue": ...}``
-classic desktop add-in     numbers, text, None,  a COM error variant (``VT_ERROR``, the
-(Windows, COM)             datetimes, errors as  scode of xlErrNA), which Excel shows as a
-                           negative integers     real ``#N/A``; xlwings' own conversion
-                                                 would write the *text* "#N/A" (xlwings
-                                                 issue 776), which charts plot as zero
+classic desktop add-in     numbers (currency     a COM error variant (``VT_ERROR``, the
+(Windows, COM)             cells as Decimal),    scode of xlErrNA), which Excel shows as a
+                           text, None, datetimes real ``#N/A``; xlwings' own conversion
+                           (with a time zone),   would write the *text* "#N/A" (xlwings
+                           true/false, errors as issue 776), which charts plot as zero
+                           negative integers; a
+                           range of one cell as
+                           the value itself
 ========================== ===================== =========================================
 """
 
@@ -24,8 +27,9 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any, overload
 
 from xlwings.conversion import Converter
 
@@ -73,8 +77,10 @@ except ImportError:  # outside Pyodide
     if "pyodide" not in sys.modules and importlib.util.find_spec("pyodide") is None:
         # xlwings tries `from pyodide.ffi import ...` for every argument of every call;
         # outside Pyodide each failed import searches the whole path again (about 0.1 ms).
-        # Recording that there is no pyodide here makes the failure immediate.
+        # Recording that there is no pyodide here (both names xlwings imports) makes the
+        # failure immediate: a None in sys.modules is refused before any import lock.
         sys.modules["pyodide"] = None  # type: ignore[assignment]
+        sys.modules["pyodide.ffi"] = None  # type: ignore[assignment]
 
 
 def clean(value: Any) -> Any:
@@ -87,6 +93,8 @@ def clean(value: Any) -> Any:
         return None
     if kind is dict:  # an error ({"type": "Error", "basicValue": "#DIV/0!"}) or a data type
         return value.get("basicValue", value)
+    if kind is Decimal:  # a currency cell: pywin32 gives COM's VT_CY as a Decimal
+        return float(value)
     return value
 
 
@@ -113,10 +121,34 @@ def classic_na(variant: Callable[[int, int], Any] | None = None, vt_error: int =
     return variant(vt_error, XL_ERR_NA_SCODE)
 
 
-class Ready(list):  # type: ignore[type-arg]
-    """An answer known to hold no :data:`NA` cell: written as it is, without a scan."""
+class Ready(Sequence[list[Any]]):
+    """An answer known to hold no :data:`NA` cell, written as it is, without a scan. It reads
+    like the list of rows it holds but is not a list: xlwings checks every row of a list
+    answer for a ragged shape (``conversion._check_not_jagged``), and pumpxl's answers are
+    rectangular by construction."""
 
-    __slots__ = ()
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[list[Any]]) -> None:
+        self.rows = rows
+
+    @overload
+    def __getitem__(self, i: int) -> list[Any]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[list[Any]]: ...
+    def __getitem__(self, i: int | slice) -> list[Any] | list[list[Any]]:
+        return self.rows[i]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        return self.rows == (other.rows if isinstance(other, Ready) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Ready({self.rows!r})"
 
 
 class CellsIn(Converter):
@@ -139,7 +171,7 @@ class CellsOut(Converter):
     @staticmethod
     def write_value(value: Any, options: dict[str, Any]) -> Any:
         if isinstance(value, Ready):
-            return value
+            return value.rows
         runtime = options.get("runtime")
         rows = [i for i, row in enumerate(value) if NA in row]
         if rows:

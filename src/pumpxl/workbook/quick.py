@@ -59,7 +59,6 @@ def quick_xmr_sheet(wb: Workbook, f: Formats) -> None:
     last = first + rows - 1
     values = f"$B${first + 1}:$B${last + 1}"
     for i, v in enumerate(QUICK_VALUES):
-        ws.write_number(first + i, 0, i + 1)
         ws.write_number(first + i, 1, v)
     native = native_block(
         NativeSpec(rules=PRESETS["pump"]),
@@ -82,10 +81,14 @@ def quick_xmr_sheet(wb: Workbook, f: Formats) -> None:
         else:
             ws.write_formula(cell.row, cell.col, text, fmt, value)
     for i in range(rows):
+        # every row up to the last value is a period (a blank one is a missing period); the
+        # period counts the rows from the first (ROWS keeps counting if rows are inserted)
+        below = f"COUNT(B{first + i + 1}:$B${last + 1})=0"
         ws.write_formula(
-            first + i, 3, f'=IF(COUNT(B{first + i + 1}:$B${last + 1})=0,"",1)', None,
-            1 if i < n else "",
+            first + i, 0, f'=IF({below},"",ROWS($B${first + 1}:B{first + i + 1}))', None,
+            i + 1 if i < n else "",
         )  # fmt: skip
+        ws.write_formula(first + i, 3, f'=IF({below},"",1)', None, 1 if i < n else "")
     ws.set_column(30, 30 + len(native.headers), 14, None, {"hidden": True})
     for c, h in native.headers.items():
         ws.write_string(2, c, h, f.header)

@@ -101,7 +101,7 @@ CLASSIC_FUNCTIONS = frozenset(
     {
         "ABS", "AND", "COUNT", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "INDEX", "ISBLANK",
         "ISERROR", "ISNA", "ISNUMBER", "LOWER", "MATCH", "MAX", "MEDIAN", "MID", "MIN", "NA",
-        "OR", "SEARCH", "SIGN", "SUM", "SUMIFS", "TRIM",
+        "OR", "ROWS", "SEARCH", "SIGN", "SUM", "SUMIFS", "TRIM",
     }
 )  # fmt: skip
 
