@@ -19,6 +19,7 @@ __all__ = [
     "cmd_calc",
     "cmd_check",
     "cmd_collect",
+    "cmd_refresh",
     "cmd_gallery",
     "cmd_lite",
     "cmd_new",
@@ -304,6 +305,46 @@ def cmd_gallery(args: argparse.Namespace, out: TextIO) -> int:
     read = _load(args)
     n = build_gallery(read.model, Path(args.output), overwrite=args.force, analysed=read.analysed)
     out.write(f"Wrote {args.output}: {n} posters\n")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
+    """Bring last month's edited deck up to the workbook's latest data."""
+    from pumpxl.refresh import refresh_deck
+
+    read = _load(args)
+    result = refresh_deck(
+        Path(args.deck),
+        read.model,
+        read.analysed,
+        output=Path(args.output) if args.output else None,
+        in_place=args.in_place,
+        overwrite=args.force,
+        audience=args.audience,
+    )
+    rep = result.report
+    out.write(
+        f"Wrote {result.path}: {result.audience}, to {result.period}, {result.slides} slides; "
+        f"{rep.replaced} pages as pumpxl builds them, {rep.refreshed} refreshed around your "
+        f"edits, {rep.charts} charts given the new data in place\n"
+    )
+    if result.backup is not None:
+        out.write(f"The deck as it was: {result.backup}\n")
+    for heading, items in (
+        ("Kept as you left them", rep.kept),
+        ("New pages", rep.added),
+        ("Kept and marked (no longer in this report)", rep.retired),
+        ("Your own pages, kept where they were", rep.own),
+    ):
+        if items:
+            out.write(f"{heading} ({len(items)}):\n")
+            out.writelines(f"  {item}\n" for item in items)
+    if rep.deleted:
+        out.write(f"Deleted since pumpxl wrote them, left deleted ({len(rep.deleted)}): "
+                  + "; ".join(rep.deleted) + "\n")  # fmt: skip
+    if rep.removed:
+        out.write("No longer needed, removed (nobody had edited them): "
+                  + "; ".join(rep.removed) + "\n")  # fmt: skip
     return 0
 
 

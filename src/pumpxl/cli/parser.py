@@ -15,6 +15,7 @@ from pumpxl.cli.commands import (
     cmd_gallery,
     cmd_lite,
     cmd_new,
+    cmd_refresh,
     cmd_report,
     cmd_server,
     cmd_xmr,
@@ -118,6 +119,21 @@ def _report_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _refresh_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("deck", help="last month's deck, as pumpxl built it and people edited it")
+    _workbook_options(p)
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
+        "-o", "--output",
+        help="the refreshed deck (default: NAME-refreshed.pptx next to the deck, numbered)",
+    )  # fmt: skip
+    where.add_argument(
+        "--in-place", action="store_true",
+        help="replace the deck, keeping a backup beside it (NAME-backup.pptx)",
+    )  # fmt: skip
+    p.add_argument("--audience", help="the audience, when the deck no longer says")
+
+
 def _collect_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("workbook", help="the PuMP workbook (.xlsx or .xlsm) the decks were built from")
     p.add_argument("decks", nargs="+", metavar="DECK", help="decks people have read and edited")
@@ -196,6 +212,17 @@ COMMANDS: list[Command] = [
         workbook=True,
         output={"default": "reports", "help": "folder for the decks (default: reports)"},
         force="replace decks that exist",
+    ),
+    Command(
+        "refresh",
+        cmd_refresh,
+        "bring last month's edited deck up to the workbook's latest data",
+        "Refresh a deck pumpxl built earlier and people have since edited: every chart gets "
+        "the new data in place, every text pumpxl wrote is rewritten unless a person edited "
+        "it, pages people added stay, pages people deleted stay deleted, new measures get "
+        "their pages. The deck itself is not changed (see -o and --in-place).",
+        _refresh_options,
+        force="replace the -o deck if it exists",
     ),
     Command(
         "collect",

@@ -25,7 +25,14 @@ from pumpxl.report.measure import measure_slide
 from pumpxl.report.results_map import results_map_slide
 from pumpxl.report.slides import glance_slides, title_slide
 
-__all__ = ["ReportResult", "build_deck", "build_reports", "deck_filename", "deck_filenames"]
+__all__ = [
+    "ReportResult",
+    "add_report_slides",
+    "build_deck",
+    "build_reports",
+    "deck_filename",
+    "deck_filenames",
+]
 
 Progress = Callable[[str, int, int], None]
 #: "pumpxl": symbols and words; "mdc": NHS Making Data Count variation and assurance icons too
@@ -76,6 +83,22 @@ def build_deck(
     """The audience's deck as a python-pptx Presentation, and its number of measures.
     ``icons="mdc"`` adds NHS Making Data Count icons and their summary matrix."""
     deck = Deck(open_template(template), branded=template is not None)
+    count = add_report_slides(deck, model, analysed, audience, progress=progress, icons=icons)
+    return deck.prs, count
+
+
+def add_report_slides(
+    deck: Deck,
+    model: PumpModel,
+    analysed: dict[str, AnalysedMeasure],
+    audience: str,
+    *,
+    progress: Progress | None = None,
+    icons: Icons = "pumpxl",
+) -> int:
+    """Add the audience's report to ``deck`` (after any slides it holds), marked and sealed
+    (:mod:`pumpxl.report.marks`); returns its number of measures."""
+    first = len(deck.prs.slides)
     order = [analysed[m.id] for m in model.measure_order(audience) if m.id in analysed]
     period = max((a.latest_date for a in order if a.latest_date), default=None)
     title_slide(deck, model, audience, period)
@@ -101,8 +124,9 @@ def build_deck(
             progress(audience, k, len(order))
     deck.section("appendix")
     definitions_slides(deck, model, order)
-    seal(deck.prs, audience=audience, branded="1" if template is not None else "", icons=icons)
-    return deck.prs, len(order)
+    seal(deck.prs, audience=audience, branded="1" if deck.branded else "", icons=icons,
+         slides=list(deck.prs.slides)[first:])  # fmt: skip
+    return len(order)
 
 
 def build_reports(

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,15 +25,13 @@ from typing import Any
 from pumpxl.core.collect import LABELS, Answer, Field, How, PageWords
 from pumpxl.core.errors import Problem
 from pumpxl.core.parsing import parse_date
+from pumpxl.report.deckfile import lock_file, open_deck
 from pumpxl.report.marks import Mark, digest, marked_shapes, shape_text
 from pumpxl.report.measure import DUE_LABEL, WHO_LABEL
 
 __all__ = ["DeckWords", "lock_file", "read_decks", "split_action"]
 
 ANSWER_ROLES: tuple[Field, ...] = ("happening", "why", "action")
-#: Decks that unpack to more than this are refused (a deck of a few hundred measure pages
-#: is tens of megabytes).
-MAX_DECK_BYTES = 1_500_000_000
 
 
 @dataclass
@@ -63,51 +60,14 @@ class _Page:
     draft_label: bool = False
 
 
-def lock_file(path: Path) -> Path | None:
-    """The lock file Office or LibreOffice keeps beside ``path`` while it is open, if any."""
-    name = path.name
-    for candidate in (f"~${name}", f".~lock.{name}#"):
-        lock = path.with_name(candidate)
-        if lock.exists():
-            return lock
-    return None
-
-
 def _open(path: Path, out: DeckWords) -> Any | None:
     """The deck, or None with a problem that says what is wrong with the file."""
-    from pptx import Presentation
-
-    def fail(message: str, code: str) -> None:
-        out.problems.append(Problem(path.name, message, code))
-
-    if not path.is_file():
-        fail("no such file" if not path.exists() else "is a folder, not a deck", "missing_file")
-        return None
-    lock = lock_file(path)
-    if lock is not None:
-        fail(
-            f"is open in PowerPoint or LibreOffice ({lock.name} beside it); save and close "
-            "it first, so that the words collected are the ones saved",
-            "open_elsewhere",
-        )
-        return None
-    try:
-        with zipfile.ZipFile(path) as zf:
-            size = sum(i.file_size for i in zf.infolist())
-            if "ppt/presentation.xml" not in zf.namelist():
-                fail("is not a PowerPoint deck (.pptx)", "not_pptx")
-                return None
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        fail(f"is not a .pptx deck, or is damaged or password-protected ({exc})", "not_pptx")
-        return None
-    if size > MAX_DECK_BYTES:
-        fail(f"unpacks to {size:,} bytes; refused as a possible zip bomb", "zip_bomb")
-        return None
-    try:
-        return Presentation(str(path))
-    except Exception as exc:  # python-pptx raises many kinds on a damaged package
-        fail(f"cannot be read as a deck ({type(exc).__name__}: {exc})", "bad_deck")
-        return None
+    prs, problem = open_deck(
+        path, why_closed="so that the words collected are the ones saved"
+    )
+    if problem is not None:
+        out.problems.append(problem)
+    return prs
 
 
 def _pages(prs: Any, deck: str, out: DeckWords) -> list[_Page]:

@@ -111,7 +111,7 @@ class Box:
         return self.top + self.height
 
 
-def _counted_partnames(prs: Any) -> Any:
+def counted_partnames(prs: Any) -> Any:
     """Give this presentation's package a part-name counter. python-pptx finds the next free
     name (chart7.xml, ...) by walking every part of the package for each new chart, which
     makes a deck's build time grow with the square of its size; this gives the same names
@@ -139,7 +139,7 @@ def open_template(path: Path | None) -> Any:
     if path is None:
         prs = Presentation()
         prs.slide_width, prs.slide_height = WIDE
-        return _counted_partnames(prs)
+        return counted_partnames(prs)
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -164,7 +164,7 @@ def open_template(path: Path | None) -> Any:
     for sld in list(ids):
         prs.part.drop_rel(sld.rId)
         ids.remove(sld)
-    return _counted_partnames(prs)
+    return counted_partnames(prs)
 
 
 class Deck:

@@ -122,11 +122,56 @@ def shape_text(shape: Any) -> str:
 def geometry_digest(shape: Any) -> str:
     """A short digest of where a shape is and how large (a person moved or resized it when
     it no longer matches)."""
-    if getattr(shape, "shape_type", None) == 9 or hasattr(shape, "begin_x"):  # a line
-        box = (shape.begin_x, shape.begin_y, shape.end_x, shape.end_y)
+    return element_geometry(shape._element)
+
+
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+
+def element_geometry(el: Any) -> str:
+    """:func:`geometry_digest` of a shape's XML element: its offset and size (a line: its
+    two ends, as its flips place them)."""
+    xfrm = next(el.iter(f"{_A}xfrm", f"{_P}xfrm"), None)
+    off = xfrm.find(f"{_A}off") if xfrm is not None else None
+    ext = xfrm.find(f"{_A}ext") if xfrm is not None else None
+    x, y = (int(off.get("x", 0)), int(off.get("y", 0))) if off is not None else (0, 0)
+    cx, cy = (int(ext.get("cx", 0)), int(ext.get("cy", 0))) if ext is not None else (0, 0)
+    if el.tag == f"{_P}cxnSp":
+        flip_h = xfrm is not None and xfrm.get("flipH") in ("1", "true")
+        flip_v = xfrm is not None and xfrm.get("flipV") in ("1", "true")
+        box = (x + (cx if flip_h else 0), y + (cy if flip_v else 0),
+               x + (0 if flip_h else cx), y + (0 if flip_v else cy))  # fmt: skip
     else:
-        box = (shape.left, shape.top, shape.width, shape.height)
-    return digest(",".join(str(int(v or 0)) for v in box))[:8]
+        box = (x, y, cx, cy)
+    return digest(",".join(str(v) for v in box))[:8]
+
+
+def element_text(el: Any) -> str:
+    """:func:`shape_text` of a shape's XML element: paragraphs by newlines (line breaks as
+    newlines); a table's cells by tabs and rows by newlines."""
+    rows = list(el.iter(f"{_A}tr"))
+    if rows:
+        return "\n".join(
+            "\t".join(_body_text(tc.find(f"{_A}txBody")) for tc in tr.iter(f"{_A}tc"))
+            for tr in rows
+        )
+    return _body_text(next(el.iter(f"{_P}txBody"), None))
+
+
+def _body_text(body: Any) -> str:
+    if body is None:
+        return ""
+    paras = []
+    for p in body.iter(f"{_A}p"):
+        parts = []
+        for child in p:
+            if child.tag in (f"{_A}r", f"{_A}fld"):
+                parts.append(child.findtext(f"{_A}t") or "")
+            elif child.tag == f"{_A}br":
+                parts.append("\n")
+        paras.append("".join(parts))
+    return "\n".join(paras)
 
 
 def chart_digest(chart: Any) -> str:
@@ -180,24 +225,41 @@ def marked_shapes(slide: Any) -> Iterator[tuple[Any, Mark]]:
             stack[:0] = list(shape.shapes)
 
 
+_CNVPR = "{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr"
+_MARKER = f"r={SLIDE_ROLE}"
+
+
+def _marker_element(slide: Any) -> tuple[Any, Mark] | None:
+    """The hidden marker's XML element and mark, read from the slide's XML directly (no
+    shape objects: this is asked of every slide, often)."""
+    for el in slide.shapes._spTree.iterchildren(f"{_P}sp"):
+        props = next(el.iter(_CNVPR), None)
+        name = props.get("name", "") if props is not None else ""
+        if _MARKER in name:
+            mark = read_mark(name)
+            if mark is not None and mark.role == SLIDE_ROLE:
+                return el, mark
+    return None
+
+
 def slide_mark(slide: Any) -> Mark | None:
     """The mark of a slide pumpxl wrote (from its hidden marker shape), or None."""
-    for _, mark in marked_shapes(slide):
-        if mark.role == SLIDE_ROLE:
-            return mark
-    return None
+    found = _marker_element(slide)
+    return found[1] if found is not None else None
 
 
 def slide_manifest(slide: Any) -> dict[str, Any]:
     """What pumpxl recorded on a slide when it wrote it (its marker's hidden text): the
     roles of its shapes, the digest of its notes and, on the title slide, the deck's keys."""
-    for shape, mark in marked_shapes(slide):
-        if mark.role == SLIDE_ROLE:
-            try:
-                data = json.loads(shape_text(shape) or "{}")
-            except ValueError:
-                return {}
-            return data if isinstance(data, dict) else {}
+    found = _marker_element(slide)
+    if found is None:
+        return {}
+    text = "".join(t.text or "" for t in found[0].iter("{*}t"))
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
     return {}
 
 
@@ -221,15 +283,16 @@ def _role_label(shape: Any) -> str:
     return re.sub(r"\s+\d+$", "", _label(shape.name)) or "shape"
 
 
-def seal(prs: Any, **deck: str) -> None:
+def seal(prs: Any, *, slides: list[Any] | None = None, **deck: str) -> None:
     """Finish a deck's marks: every shape on a marked slide gets a role (its readable name
     and its place among shapes of that name, where the builder gave none), the digest of
     where it stands (and, for a chart, of its XML); each marker records its slide's roles
     and notes; the title slide's (and the first pages') the deck's keys in order and
-    ``deck`` (audience, template...)."""
+    ``deck`` (audience, template...). Only ``slides`` when given (the rest of a deck being
+    refreshed is as people left it)."""
     keys = []
     carriers = []
-    for slide in prs.slides:
+    for slide in prs.slides if slides is None else slides:
         smark = slide_mark(slide)
         if smark is None:
             continue

@@ -42,7 +42,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import line_count
-from pumpxl.report.marks import mark_slide
+from pumpxl.report.marks import mark_shape, mark_slide
 
 __all__ = ["fmt", "glance_slides", "measure_state", "recent_notes", "title_slide"]
 
@@ -137,6 +137,8 @@ def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | N
         title.text = heading
         sub.text = "\n".join(lines)
     mark_slide(slide, "title", title=heading, a=audience, p=period.isoformat() if period else "")
+    if not (title.is_placeholder and title.placeholder_format.idx == 0):
+        mark_shape(title, "title", "title")
     slide.notes_slide.notes_text_frame.text = (
         f"Report for {audience}, built by pumpxl from the workbook's measures, data, targets "
         "and commentary. Each measure page answers: what is performance doing, why, and what "

@@ -1,0 +1,81 @@
+"""Refreshing a deck against building it fresh (``pumpxl refresh`` against ``pumpxl report``).
+
+    python benchmarks/bench_refresh.py [MEASURES ...]
+
+For workbooks of 50 and 200 monthly measures (35 months, then a 36th), builds the deck of the
+first 35 months, edits one measure page in every ten (the words of its *Why*) so that both
+refresh paths run, and then, in turn, builds the 36-month deck fresh and refreshes the old deck
+with the 36-month data, best of three each. Figures are seconds per deck and their ratio
+(refresh / fresh build); the issue asks for no more than 1.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_report import model_with
+from pptx import Presentation
+
+from pumpxl.core.analysis import analyse
+from pumpxl.core.model import PumpModel, Series
+from pumpxl.refresh import refresh_deck
+from pumpxl.report import build_reports
+from pumpxl.report.marks import marked_shapes, slide_mark
+
+
+def month_less(model: PumpModel) -> PumpModel:
+    short = PumpModel(settings=model.settings, results=model.results, measures=model.measures,
+                      audiences=model.audiences)  # fmt: skip
+    for k, s in model.series.items():
+        short.series[k] = Series(s.dates[:-1], s.values[:-1], s.exclude[:-1])
+    return short
+
+
+def edit(deck: Path) -> None:
+    prs = Presentation(str(deck))
+    for k, slide in enumerate(s for s in prs.slides if (m := slide_mark(s)) and
+                              m.slide.startswith("measure:") and m.slide.count(":") == 1):  # fmt: skip
+        if k % 10 == 0:
+            why = next(s for s, m in marked_shapes(slide) if m.role == "why")
+            why.text_frame.paragraphs[0].runs[0].text = "Our own explanation."
+    prs.save(str(deck))
+
+
+def best(fn: object, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()  # type: ignore[operator]
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main(sizes: list[int]) -> int:
+    print(f"{'measures':>8} {'slides':>7} {'fresh build':>12} {'refresh':>9} {'ratio':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            model = model_with(n)
+            folder = Path(tmp) / f"n{n}"
+            (old,) = build_reports(month_less(model), folder / "old")
+            edit(old.path)
+            analysed = analyse(model)
+            out = folder / "refreshed.pptx"
+
+            def fresh() -> None:
+                build_reports(model, folder / "fresh", overwrite=True, analysed=analysed)
+
+            def refresh() -> None:
+                refresh_deck(old.path, model, analysed, output=out, overwrite=True)
+
+            fresh_s, refresh_s = best(fresh), best(refresh)
+            slides = len(Presentation(str(out)).slides)
+            print(f"{n:>8} {slides:>7} {fresh_s:>11.2f}s {refresh_s:>8.2f}s "
+                  f"{refresh_s / fresh_s:>6.2f}")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main([int(a) for a in sys.argv[1:]] or [50, 200]))

@@ -1,0 +1,144 @@
+"""A chart's new data put into a chart people may have formatted (``pumpxl refresh``).
+
+Two ways, chosen by whether the chart's XML is still what pumpxl wrote (its mark's ``c``
+digest, :func:`pumpxl.report.marks.chart_digest`):
+
+- **as written**: the whole chart becomes this month's (series, markers, limits per phase,
+  axis range and number formats, legend), and its embedded workbook too;
+- **formatted by a person** (or re-saved by another program): each series keeps its
+  formatting and takes this month's numbers, matched by name ("Upper limit (phase 2)",
+  "Concern: outlier above"); series new this month are added as pumpxl draws them, those
+  gone are removed, the order is this month's; the axes take this month's range, units and
+  number formats; the legend's hidden entries follow the series; the embedded workbook is
+  this month's. A chart whose type a person changed (to bars, say) is merged the same way,
+  through its series.
+
+The chart's frame (position and size) is the caller's business.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pptx.oxml.ns import qn
+
+__all__ = ["merge_chart"]
+
+_RELTYPE_PACKAGE = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
+)
+
+
+def _series_name(ser: Any) -> str:
+    vs = ser.findall(f"{qn('c:tx')}//{qn('c:v')}")
+    return str(vs[0].text or "") if vs else ""
+
+
+def _workbook_rel(part: Any) -> str | None:
+    for rid, rel in part.rels.items():
+        if rel.reltype == _RELTYPE_PACKAGE:
+            return str(rid)
+    return None
+
+
+def _copy_workbook(old_part: Any, new_part: Any) -> None:
+    """The new chart's embedded workbook, into the old chart (its own relationship kept)."""
+    blob = new_part.chart_workbook.xlsx_part.blob if new_part.chart_workbook.xlsx_part else None
+    if blob is None:
+        return
+    rid = _workbook_rel(old_part)
+    external = old_part._element.find(qn("c:externalData"))
+    if rid is not None and external is not None:
+        external.set(qn("r:id"), rid)
+        old_part.rels[rid].target_part._blob = blob
+    else:
+        old_part.chart_workbook.update_from_xlsx_blob(blob)
+
+
+def merge_chart(old_part: Any, new_part: Any, *, as_written: bool) -> list[str]:
+    """Put ``new_part``'s chart into ``old_part`` (both python-pptx ChartParts of one
+    package); returns notes for the person (empty when nothing was kept or lost)."""
+    new = new_part._element
+    if as_written:
+        rid = _workbook_rel(old_part)
+        old_part._element = copy.deepcopy(new)
+        external = old_part._element.find(qn("c:externalData"))
+        if external is not None and rid is not None:
+            external.set(qn("r:id"), rid)
+        _copy_workbook(old_part, new_part)
+        return []
+    old = old_part._element
+    old_sers = old.findall(f".//{qn('c:ser')}")
+    new_sers = new.findall(f".//{qn('c:ser')}")
+    if not old_sers:
+        return ["its series could not be found (kept as it was)"]
+    holder = old_sers[0].getparent()
+    by_name = {_series_name(s): s for s in old_sers}
+    kept: list[Any] = []
+    for k, fresh in enumerate(new_sers):
+        mine = by_name.pop(_series_name(fresh), None)
+        if mine is None:  # new this month: as pumpxl draws it
+            mine = copy.deepcopy(fresh)
+        else:  # the person's formatting, this month's numbers
+            for tag in ("c:cat", "c:val", "c:tx"):
+                src, dst = fresh.find(qn(tag)), mine.find(qn(tag))
+                if src is None:
+                    continue
+                if dst is None:
+                    mine.append(copy.deepcopy(src))
+                else:
+                    dst.getparent().replace(dst, copy.deepcopy(src))
+        for tag in ("c:idx", "c:order"):
+            el = mine.find(qn(tag))
+            if el is not None:
+                el.set("val", str(k))
+        kept.append(mine)
+    for ser in old_sers:
+        ser.getparent().remove(ser)
+    # series sit before the chart type's axis ids and options, in schema order
+    anchor = next(
+        (el for el in holder if el.tag in (qn("c:dLbls"), qn("c:dropLines"), qn("c:hiLowLines"),
+                                          qn("c:upDownBars"), qn("c:marker"), qn("c:smooth"),
+                                          qn("c:gapWidth"), qn("c:overlap"), qn("c:serLines"),
+                                          qn("c:axId"), qn("c:extLst"))),
+        None,
+    )  # fmt: skip
+    for ser in kept:
+        if anchor is None:
+            holder.append(ser)
+        else:
+            anchor.addprevious(ser)
+    _axes(old, new)
+    _legend(old, new)
+    _copy_workbook(old_part, new_part)
+    return []
+
+
+def _axes(old: Any, new: Any) -> None:
+    """This month's axis range, units and number formats, on the person's axes."""
+    for tag in ("c:valAx", "c:dateAx", "c:catAx"):
+        src, dst = new.find(f".//{qn(tag)}"), old.find(f".//{qn(tag)}")
+        if src is None or dst is None:
+            continue
+        for child in ("c:scaling", "c:numFmt", "c:majorUnit", "c:minorUnit", "c:baseTimeUnit",
+                      "c:majorTimeUnit"):  # fmt: skip
+            s, d = src.find(qn(child)), dst.find(qn(child))
+            if s is not None and d is not None:
+                d.getparent().replace(d, copy.deepcopy(s))
+
+
+def _legend(old: Any, new: Any) -> None:
+    """The legend's hidden entries (a line repeated per phase is named once) follow this
+    month's series; the person's legend position and look stay."""
+    src, dst = new.find(f".//{qn('c:legend')}"), old.find(f".//{qn('c:legend')}")
+    if src is None or dst is None:
+        return
+    for entry in dst.findall(qn("c:legendEntry")):
+        dst.remove(entry)
+    pos = dst.find(qn("c:legendPos"))
+    for entry in reversed(src.findall(qn("c:legendEntry"))):
+        if pos is not None:
+            pos.addnext(copy.deepcopy(entry))
+        else:
+            dst.insert(0, copy.deepcopy(entry))

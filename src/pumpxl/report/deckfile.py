@@ -1,0 +1,69 @@
+"""Opening a deck a person gives pumpxl (``pumpxl collect``, ``pumpxl refresh``): every way the
+file can be wrong is a problem that says so, never a traceback.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from pumpxl.core.errors import Problem
+
+__all__ = ["MAX_DECK_BYTES", "lock_file", "open_deck"]
+
+#: Decks that unpack to more than this are refused (a deck of a few hundred measure pages
+#: is tens of megabytes).
+MAX_DECK_BYTES = 1_500_000_000
+#: An Office file encrypted with a password is a compound file, not a zip.
+OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+
+
+def lock_file(path: Path) -> Path | None:
+    """The lock file Office or LibreOffice keeps beside ``path`` while it is open, if any."""
+    name = path.name
+    for candidate in (f"~${name}", f".~lock.{name}#"):
+        lock = path.with_name(candidate)
+        if lock.exists():
+            return lock
+    return None
+
+
+def open_deck(path: Path, *, why_closed: str = "") -> tuple[Any | None, Problem | None]:
+    """The deck as a python-pptx Presentation, or None and the problem with the file: not
+    there, open in PowerPoint or LibreOffice (``why_closed`` says why it must be closed),
+    password-protected, not a .pptx, damaged, or a possible zip bomb."""
+    from pptx import Presentation
+
+    def fail(message: str, code: str) -> tuple[None, Problem]:
+        return None, Problem(path.name, message, code)
+
+    if not path.is_file():
+        return fail("no such file" if not path.exists() else "is a folder, not a deck",
+                    "missing_file")  # fmt: skip
+    lock = lock_file(path)
+    if lock is not None:
+        why = f"; save and close it first, {why_closed}" if why_closed else ""
+        return fail(f"is open in PowerPoint or LibreOffice ({lock.name} beside it){why}",
+                    "open_elsewhere")  # fmt: skip
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        return fail(f"cannot be read ({exc.strerror})", "unreadable")
+    if head == OLE_MAGIC:
+        return fail("is password-protected (encrypted): save a copy without a password",
+                    "encrypted")  # fmt: skip
+    try:
+        with zipfile.ZipFile(path) as zf:
+            size = sum(i.file_size for i in zf.infolist())
+            if "ppt/presentation.xml" not in zf.namelist():
+                return fail("is not a PowerPoint deck (.pptx)", "not_pptx")
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        return fail(f"is not a .pptx deck, or is damaged ({exc})", "not_pptx")
+    if size > MAX_DECK_BYTES:
+        return fail(f"unpacks to {size:,} bytes; refused as a possible zip bomb", "zip_bomb")
+    try:
+        return Presentation(str(path)), None
+    except Exception as exc:  # python-pptx raises many kinds on a damaged package
+        return fail(f"cannot be read as a deck ({type(exc).__name__}: {exc})", "bad_deck")

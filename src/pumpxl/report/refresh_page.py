@@ -1,0 +1,358 @@
+"""One page of a deck being refreshed (``pumpxl refresh``, :mod:`pumpxl.report.refresh`):
+whether nobody touched it since pumpxl wrote it, and, for a page people edited, each of
+pumpxl's shapes on it refreshed from this month's page unless a person changed it (texts
+rewritten, a person's words kept with this month's draft in the notes, charts given the new
+data in place, a moved chart's labels following it, deleted shapes left deleted)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from pumpxl.report.chart_merge import merge_chart
+from pumpxl.report.marks import (
+    SLIDE_ROLE,
+    Mark,
+    chart_digest,
+    digest,
+    element_geometry,
+    element_text,
+    geometry_digest,
+    marked_shapes,
+    read_mark,
+    shape_text,
+)
+
+__all__ = ["Kept", "Page", "RefreshReport", "page_title", "refresh_page", "untouched"]
+
+ANSWERS = {"happening": "What is happening", "why": "Why", "action": "What we are doing"}
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One thing a person did that the refresh kept (or a page it added, marked...): the
+    slide number in the result, the page's title, and what."""
+
+    slide: int
+    page: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"slide {self.slide} ({self.page}): {self.what}"
+
+
+@dataclass
+class RefreshReport:
+    """What the refresh did, for the person: pages replaced as pumpxl builds them, pages
+    refreshed around people's edits (with each edit kept), pages added, kept and marked,
+    left deleted, and people's own pages kept."""
+
+    replaced: int = 0
+    refreshed: int = 0
+    kept: list[Kept] = field(default_factory=list)
+    added: list[Kept] = field(default_factory=list)
+    retired: list[Kept] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    own: list[Kept] = field(default_factory=list)
+    charts: int = 0
+
+
+@dataclass
+class Page:
+    slide: Any
+    mark: Mark
+    manifest: dict[str, Any]
+
+
+def _title_shape(slide: Any) -> Any | None:
+    for shape in slide.shapes:
+        if shape.is_placeholder and shape.placeholder_format.idx == 0:
+            return shape
+    return next((s for s, m in marked_shapes(slide) if m.role == "title"), None)
+
+
+def page_title(slide: Any) -> str:
+    """A slide's title; for a person's page without one, its first line of text."""
+    shape = _title_shape(slide)
+    if shape is not None:
+        return shape_text(shape)
+    first = next((shape_text(s) for s in slide.shapes if shape_text(s).strip()), "")
+    return first.strip().split("\n")[0][:60]
+
+
+def _shapes(slide: Any) -> tuple[dict[str, tuple[Any, Mark]], list[Any]]:
+    """A slide's shapes pumpxl marked, by role, and the others (a person's, and the title
+    placeholder when another program renamed it)."""
+    marked: dict[str, tuple[Any, Mark]] = {}
+    others = []
+    for shape in slide.shapes:
+        mark = read_mark(shape.name)
+        if mark is None:
+            others.append(shape)
+        elif mark.role != SLIDE_ROLE:
+            marked[mark.role] = (shape, mark)
+    return marked, others
+
+
+def _is_title(shape: Any) -> bool:
+    return bool(shape.is_placeholder and shape.placeholder_format.idx == 0)
+
+
+def _text_edited(shape: Any, mark: Mark) -> bool:
+    text = shape_text(shape)
+    return bool(text or mark.digest) and digest(text) != mark.digest
+
+
+def _moved(shape: Any, mark: Mark) -> bool:
+    return bool(mark.get("g")) and geometry_digest(shape) != mark.get("g")
+
+
+def _chart_edited(shape: Any, mark: Mark) -> bool:
+    return bool(mark.get("c")) and chart_digest(shape.chart) != mark.get("c")
+
+
+def _notes(slide: Any) -> str:
+    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+
+
+def untouched(page: Page) -> bool:
+    """Whether nobody changed the page since pumpxl wrote it (read from the slide's XML:
+    this is asked of every page)."""
+    slide = page.slide
+    roles = set()
+    for el in slide.shapes._spTree.iterchildren(*SHAPE_TAGS):
+        props = next(el.iter(_CNVPR), None)
+        if props is None:
+            continue
+        mark = read_mark(props.get("name", ""))
+        if mark is None:
+            if not _title_element(el):
+                return False  # a person's shape
+            continue
+        if mark.role == SLIDE_ROLE:
+            continue
+        roles.add(mark.role)
+        if mark.get("g") and element_geometry(el) != mark.get("g"):
+            return False
+        text = element_text(el)
+        if (text or mark.digest) and digest(text) != mark.digest:
+            return False
+        if mark.get("c"):
+            frame = next(s for s in slide.shapes if s._element is el)
+            if frame.has_chart and chart_digest(frame.chart) != mark.get("c"):
+                return False
+    listed = page.manifest.get("roles")
+    if listed is not None and set(listed) - {"title"} != roles - {"title"}:
+        return False  # a shape deleted
+    if page.mark.digest and digest(page_title(slide)) != page.mark.digest:
+        return False
+    return not (page.manifest.get("notes") and digest(_notes(slide)) != page.manifest["notes"])
+
+
+_CNVPR = "{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr"
+#: The elements of a slide's shape tree that are shapes (its first two are its own).
+SHAPE_TAGS = tuple(
+    f"{{http://schemas.openxmlformats.org/presentationml/2006/main}}{t}"
+    for t in ("sp", "pic", "graphicFrame", "grpSp", "cxnSp", "contentPart")
+)
+
+
+def _title_element(el: Any) -> bool:
+    ph = next(el.iter("{http://schemas.openxmlformats.org/presentationml/2006/main}ph"), None)
+    return ph is not None and (ph.get("type") in ("title", "ctrTitle") or ph.get("idx") == "0"
+                               or (ph.get("type") is None and ph.get("idx") is None))  # fmt: skip
+
+
+def _geometry(dst: Any, src: Any) -> None:
+    """``src``'s place and size on ``dst`` (same kind of shape)."""
+    if hasattr(src, "begin_x"):
+        dst.begin_x, dst.begin_y, dst.end_x, dst.end_y = (
+            src.begin_x, src.begin_y, src.end_x, src.end_y
+        )  # fmt: skip
+    else:
+        dst.left, dst.top, dst.width, dst.height = src.left, src.top, src.width, src.height
+
+
+def _replace_element(old: Any, new: Any) -> Any:
+    """``new``'s XML in ``old``'s place on its slide (no relationships: text, tables, lines)."""
+    element = copy.deepcopy(new._element)
+    element.find(".//" + "{*}cNvPr").set("id", old._element.find(".//{*}cNvPr").get("id"))
+    old._element.getparent().replace(old._element, element)
+    return element
+
+
+def _set_name(shape_element: Any, name: str) -> None:
+    shape_element.find(".//{*}cNvPr").set("name", name)
+
+
+def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> None:
+    """Refresh an edited page in place from this month's ``new`` page (see the module)."""
+    slide, fresh = old.slide, new.slide
+    page = page_title(slide) or old.mark.slide
+    if old.mark.get("m") and old.mark.get("m") not in page:
+        page += f", measure {old.mark.get('m')}"
+    mine, others = _shapes(slide)
+    theirs, _ = _shapes(fresh)
+    had = set(old.manifest.get("roles") or mine)
+    # the title
+    title, fresh_title = _title_shape(slide), _title_shape(fresh)
+    if title is not None and fresh_title is not None:
+        if not old.mark.digest or digest(shape_text(title)) == old.mark.digest:
+            _copy_text(title, fresh_title)
+        else:
+            report.kept.append(Kept(number, page, f"your title {shape_text(title)!r}"))
+    drafts: list[str] = []
+    # a chart a person moved or resized takes the shapes drawn over it along
+    move = _chart_move(mine, theirs)
+    for role, (shape, mark) in mine.items():
+        if role == "title":
+            continue
+        pair = theirs.get(role)
+        if pair is None:  # pumpxl no longer draws it
+            if _moved(shape, mark) or _text_edited(shape, mark):
+                report.kept.append(Kept(number, page, f"your {_what(role)} (pumpxl no longer "
+                                                      "draws it)"))  # fmt: skip
+            else:
+                shape._element.getparent().remove(shape._element)
+            continue
+        src = pair[0]
+        if getattr(shape, "has_chart", False) and shape.has_chart:
+            if src.has_chart:
+                merge_chart(shape.chart_part, src.chart_part,
+                            as_written=not _chart_edited(shape, mark))  # fmt: skip
+                report.charts += 1
+                if not _moved(shape, mark):
+                    _geometry(shape, src)
+                _set_name(shape._element, _renamed(src, shape, moved=_moved(shape, mark)))
+            continue
+        if _text_edited(shape, mark):
+            report.kept.append(Kept(number, page, f"your words in {_what(role)}"
+                                    + ("; this month's draft is in the speaker notes"
+                                       if role in ANSWERS else "")))  # fmt: skip
+            if role in ANSWERS:
+                drafts.append(f"{ANSWERS[role]}: {shape_text(src)}")
+            continue
+        moved = _moved(shape, mark)
+        if moved:  # the person's place, this month's content
+            left, top, width, height = shape.left, shape.top, shape.width, shape.height
+        element = _replace_element(shape, src)
+        if not moved and move is not None and role.startswith(ON_CHART):
+            _follow(next(s for s in slide.shapes if s._element is element), move)
+        if moved:
+            replaced = next(s for s in slide.shapes if s._element is element)
+            if hasattr(replaced, "begin_x"):
+                pass  # a line a person moved: this month's line, where pumpxl draws it
+            else:
+                replaced.left, replaced.top, replaced.width, replaced.height = (
+                    left, top, width, height
+                )  # fmt: skip
+            _set_name(element, _renamed(src, replaced, moved=True))
+    for role, (src, _) in theirs.items():
+        if role in mine or role == "title":
+            continue
+        if role in had:
+            report.kept.append(Kept(number, page, f"{_what(role)} stays deleted"))
+            continue
+        if getattr(src, "has_chart", False) and src.has_chart:
+            continue  # a chart pumpxl did not draw before: not grafted onto a person's page
+        element = copy.deepcopy(src._element)
+        slide.shapes._spTree.append(element)
+        if move is not None and role.startswith(ON_CHART):
+            _follow(next(s for s in slide.shapes if s._element is element), move)
+    # the speaker notes: this month's, unless a person wrote in them
+    notes, fresh_notes = _notes(slide), _notes(fresh)
+    edited_notes = bool(old.manifest.get("notes")) and digest(notes) != old.manifest["notes"]
+    if drafts or edited_notes:
+        extra = "\n".join(["", "pumpxl refresh: this month's drafts for the boxes you wrote:",
+                           *drafts]) if drafts else ""  # fmt: skip
+        base = notes if edited_notes else fresh_notes
+        if edited_notes:
+            report.kept.append(Kept(number, page, "your speaker notes (this month's calculation "
+                                                  "added below them)"))  # fmt: skip
+            extra = "\n\n" + "pumpxl refresh, this month's calculation:\n" + fresh_notes + extra
+        slide.notes_slide.notes_text_frame.text = base + extra
+    elif fresh.has_notes_slide:
+        slide.notes_slide.notes_text_frame.text = fresh_notes
+    # the page's marker: what pumpxl wrote now
+    marker = next(s for s, m in marked_shapes(slide) if m.role == SLIDE_ROLE)
+    fresh_marker = next(s for s, m in marked_shapes(fresh) if m.role == SLIDE_ROLE)
+    marker.name = fresh_marker.name
+    marker.text_frame.text = fresh_marker.text_frame.text
+    if slide.has_notes_slide:  # the notes as they stand now count as written
+        _note_digest(marker, digest(_notes(slide)))
+    report.refreshed += 1
+    del others
+
+
+#: Shapes drawn over a measure's chart (their readable names): they follow the chart.
+ON_CHART = ("Line label", "Recalculation", "Step", "Initiative", "MDC icon")
+
+Move = tuple[float, float, float, float, float, float]  # from (x, y, w, h) to (x, y, w, h)
+
+
+def _chart_move(
+    mine: dict[str, tuple[Any, Mark]], theirs: dict[str, tuple[Any, Mark]]
+) -> Move | None:
+    """How a person moved or resized the chart: pumpxl's frame this month and theirs."""
+    if "chart" not in mine or "chart" not in theirs:
+        return None
+    shape, mark = mine["chart"]
+    src = theirs["chart"][0]
+    if not _moved(shape, mark) or not src.width or not src.height:
+        return None
+    return (src.left, src.top, shape.left, shape.top, shape.width / src.width,
+            shape.height / src.height)  # fmt: skip
+
+
+def _follow(shape: Any, move: Move) -> None:
+    """Put a shape drawn over pumpxl's chart at the same place over the person's chart (and
+    record that place as pumpxl's, so that next month it is not taken for a person's move)."""
+    x0, y0, x1, y1, sx, sy = move
+    if hasattr(shape, "begin_x"):
+        shape.begin_x = int(x1 + (shape.begin_x - x0) * sx)
+        shape.end_x = int(x1 + (shape.end_x - x0) * sx)
+        shape.begin_y = int(y1 + (shape.begin_y - y0) * sy)
+        shape.end_y = int(y1 + (shape.end_y - y0) * sy)
+    else:
+        # its centre goes where it was over pumpxl's chart; its size stays (text keeps fitting)
+        cx = x1 + (shape.left + shape.width / 2 - x0) * sx
+        cy = y1 + (shape.top + shape.height / 2 - y0) * sy
+        shape.left, shape.top = int(cx - shape.width / 2), int(cy - shape.height / 2)
+    shape.name = _renamed(shape, shape, moved=True)
+
+
+def _note_digest(marker: Any, notes: str) -> None:
+    data = json.loads(marker.text_frame.text or "{}")
+    data["notes"] = notes
+    marker.text_frame.text = json.dumps(data, separators=(",", ":"))
+
+
+def _renamed(src: Any, shape: Any, *, moved: bool) -> str:
+    """``src``'s mark for the refreshed ``shape``: a shape a person moved keeps that as
+    its place (its geometry digest is where it stands now)."""
+    name = str(src.name)
+    mark = read_mark(name)
+    if not moved or mark is None:
+        return name
+    return name.replace(f"g={mark.get('g')}", f"g={geometry_digest(shape)}")
+
+
+def _copy_text(dst: Any, src: Any) -> None:
+    """``src``'s text body into ``dst`` (runs and their look), ``dst``'s frame kept."""
+    body, fresh = dst._element.find("{*}txBody"), src._element.find("{*}txBody")
+    if body is not None and fresh is not None:
+        body.getparent().replace(body, copy.deepcopy(fresh))
+
+
+def _what(role: str) -> str:
+    names = {
+        "happening": "What is happening", "why": "Why", "action": "What we are doing",
+        "decisions": "Decisions it informs", "status": "the state line", "chart": "the chart",
+        "draft": "the DRAFT label", "subtitle": "the subtitle",
+    }  # fmt: skip
+    if role in names:
+        return names[role]
+    return role.split("#")[0].replace("heading:", "the heading of ")

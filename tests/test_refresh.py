@@ -1,0 +1,366 @@
+"""``pumpxl refresh``: last month's deck, edited by people, brought up to this month's data
+(issue: the monthly cycle, part 1).
+
+A council deck built with data to May 2025 is edited the ways people edit decks (with
+python-pptx, and once through a LibreOffice re-save), the workbook gains June 2025, and the
+deck is refreshed. Every edit must be kept, every page nobody touched must equal a fresh build
+of June's deck, June must be in every chart, and the result must render."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from libre import convert as soffice_convert
+from pptx import Presentation
+from pptx.oxml.ns import qn
+from pptx.util import Inches
+from stories import council_model
+
+from pumpxl.cli import main
+from pumpxl.core.model import Measure, PumpModel, Series
+from pumpxl.report.marks import marked_shapes, readable_name, slide_mark
+from pumpxl.workbook.template import write_pump_workbook
+
+
+def _to_may(model: PumpModel) -> PumpModel:
+    for k, s in model.series.items():
+        model.series[k] = Series(s.dates[:-1], s.values[:-1], s.exclude[:-1])
+    return model
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """May's and June's workbooks, May's deck and a fresh build of June's."""
+    d = tmp_path_factory.mktemp("cycle")
+    write_pump_workbook(d / "may.xlsx", _to_may(council_model()))
+    write_pump_workbook(d / "june.xlsx", council_model())
+    assert main(["report", str(d / "may.xlsx"), "-o", str(d / "may")]) == 0
+    assert main(["report", str(d / "june.xlsx"), "-o", str(d / "june")]) == 0
+    return {
+        "dir": d,
+        "may": d / "may.xlsx",
+        "june": d / "june.xlsx",
+        "deck": d / "may" / "report-leadership.pptx",
+        "fresh": d / "june" / "report-leadership.pptx",
+    }
+
+
+def pages(prs: Any) -> dict[str, Any]:
+    return {m.slide: s for s in prs.slides if (m := slide_mark(s)) is not None}
+
+
+def page_content(slide: Any) -> dict[str, Any]:
+    """What a person sees on a page: each shape's text by role, each chart's series."""
+    out: dict[str, Any] = {}
+    for shape, mark in marked_shapes(slide):
+        if mark.role == "slide":
+            continue
+        if shape.has_chart:
+            out[mark.role] = [
+                (s.name, [None if v is None else round(v, 9) for v in s.values])
+                for s in shape.chart.plots[0].series
+            ]
+            out[f"{mark.role} categories"] = list(shape.chart.plots[0].categories)
+        else:
+            out[mark.role] = "\n".join(p.text for p in shape.text_frame.paragraphs) if (
+                shape.has_text_frame) else [[c.text for c in r.cells] for r in shape.table.rows] if (
+                shape.has_table) else None  # fmt: skip
+        out[f"{mark.role} at"] = (
+            (shape.begin_x, shape.begin_y, shape.end_x, shape.end_y)
+            if hasattr(shape, "begin_x") else (shape.left, shape.top, shape.width, shape.height)
+        )  # fmt: skip
+    out["notes"] = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+    return out
+
+
+def edit(deck: Path, out: Path) -> None:
+    """People's edits: the C1 chart moved and resized, C1 retitled, their words in C1's Why,
+    a page of their own after C1, the C3 page deleted, the C2 chart turned into bars."""
+    prs = Presentation(str(deck))
+    by_key = pages(prs)
+    c1 = by_key["measure:C1"]
+    chart = next(s for s in c1.shapes if s.has_chart)
+    chart.left, chart.width = chart.left + Inches(0.3), chart.width - Inches(0.6)
+    c1.shapes.title.text_frame.paragraphs[0].runs[0].text = "Calls answered: the good news"
+    why = next(s for s, m in marked_shapes(c1) if m.role == "why")
+    why.text_frame.paragraphs[0].runs[0].text = "The new rota put two more people on the phones."
+    own = prs.slides.add_slide(prs.slide_layouts[6])
+    own.shapes.add_textbox(Inches(1), Inches(1), Inches(6), Inches(1)).text_frame.text = (
+        "Our own notes on the rota"
+    )
+    ids = prs.slides._sldIdLst
+    mine = ids[-1]
+    ids.remove(mine)
+    keys = [m.slide if (m := slide_mark(s)) else "" for s in prs.slides]
+    ids.insert(max(i for i, k in enumerate(keys) if k.startswith("measure:C1")) + 1, mine)
+    c3 = by_key["measure:C3"]
+    for sld in list(ids):
+        if prs.part.related_part(sld.rId) is c3.part:
+            prs.part.drop_rel(sld.rId)
+            ids.remove(sld)
+    c2 = next(s for s in by_key["measure:C2"].shapes if s.has_chart)
+    line = c2.chart._chartSpace.find(f".//{qn('c:lineChart')}")
+    line.tag = qn("c:barChart")  # the person's bar chart: series and axes as they were
+    bar_dir = line.makeelement(qn("c:barDir"), {"val": "col"})
+    line.insert(0, bar_dir)
+    for tag in ("c:marker", "c:smooth"):
+        for el in line.findall(f".//{qn(tag)}"):
+            el.getparent().remove(el)
+    prs.save(str(out))
+
+
+@pytest.fixture(scope="module")
+def refreshed(books: dict[str, Path]) -> dict[str, Any]:
+    edited = books["dir"] / "edited.pptx"
+    edit(books["deck"], edited)
+    before = edited.read_bytes()
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["refresh", str(edited), str(books["june"])]) == 0
+    return {"edited": edited, "before": before, "path": books["dir"] / "edited-refreshed.pptx",
+            "said": out.getvalue()}  # fmt: skip
+
+
+def test_every_edit_is_kept_and_said(refreshed: dict[str, Any]) -> None:
+    prs = Presentation(str(refreshed["path"]))
+    by_key = pages(prs)
+    c1 = by_key["measure:C1"]
+    assert c1.shapes.title.text_frame.text == "Calls answered: the good news"
+    why = next(s for s, m in marked_shapes(c1) if m.role == "why")
+    assert why.text_frame.text == "The new rota put two more people on the phones."
+    # this month's draft of the Why went to the speaker notes
+    notes = c1.notes_slide.notes_text_frame.text
+    assert "this month's drafts for the boxes you wrote" in notes and "Why: Not yet known" in notes
+    chart = next(s for s in c1.shapes if s.has_chart)
+    edited = Presentation(str(refreshed["edited"]))
+    was = next(s for s in pages(edited)["measure:C1"].shapes if s.has_chart)
+    assert (chart.left, chart.top, chart.width, chart.height) == (
+        was.left, was.top, was.width, was.height
+    )
+    # the person's page stays right after C1's pages; C3 stays deleted
+    titles = [(slide_mark(s).slide if slide_mark(s) else "own") for s in prs.slides]
+    last_c1 = max(i for i, k in enumerate(titles) if k.startswith("measure:C1"))
+    assert titles[last_c1 + 1] == "own"
+    assert not any(k.startswith("measure:C3") for k in titles)
+    said = refreshed["said"]
+    assert "your title 'Calls answered: the good news'" in said
+    assert "your words in Why; this month's draft is in the speaker notes" in said
+    assert "Deleted since pumpxl wrote them, left deleted (1): Missed bin collections" in said
+    assert "Our own notes on the rota): your own page, kept" in said
+    # the input deck is never modified
+    assert refreshed["edited"].read_bytes() == refreshed["before"]
+
+
+def test_every_chart_holds_june(refreshed: dict[str, Any], books: dict[str, Path]) -> None:
+    prs = Presentation(str(refreshed["path"]))
+    june = council_model()
+    for key, slide in pages(prs).items():
+        for shape in slide.shapes:
+            if not shape.has_chart:
+                continue
+            plot = shape.chart.plots[0]
+            mid = key.split(":")[1]
+            values = june.series[mid].values
+            assert len(list(plot.categories)) == len(values), key
+            series = {s.name: s.values for s in plot.series}
+            assert series["Value"][-1] == pytest.approx(values[-1]), key
+    # the person's bar chart kept its type and took June's numbers
+    c2 = next(s for s in pages(prs)["measure:C2"].shapes if s.has_chart)
+    assert c2.chart._chartSpace.find(f".//{qn('c:barChart')}") is not None
+
+
+def test_untouched_pages_equal_a_fresh_build(
+    refreshed: dict[str, Any], books: dict[str, Path]
+) -> None:
+    got = pages(Presentation(str(refreshed["path"])))
+    fresh = pages(Presentation(str(books["fresh"])))
+    edited_keys = {"measure:C1"}  # the one page people edited (C3 was deleted)
+    compared = 0
+    for key, slide in fresh.items():
+        if key in edited_keys or key.startswith("measure:C3"):
+            continue
+        assert key in got, key
+        assert page_content(got[key]) == page_content(slide), key
+        compared += 1
+    assert compared == len(fresh) - 2
+
+
+def test_an_edited_page_gets_june_wherever_nobody_edited(
+    refreshed: dict[str, Any], books: dict[str, Path]
+) -> None:
+    got = page_content(pages(Presentation(str(refreshed["path"])))["measure:C1"])
+    fresh = page_content(pages(Presentation(str(books["fresh"])))["measure:C1"])
+    for role in ("happening", "action", "status", "chart", "chart categories"):
+        assert got[role] == fresh[role], role
+
+
+def test_the_result_renders(refreshed: dict[str, Any], tmp_path: Path) -> None:
+    pdf = soffice_convert(refreshed["path"], tmp_path, "pdf")
+    pages_in_pdf = subprocess.run(
+        ["pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    count = int(next(line.split()[-1] for line in pages_in_pdf.splitlines()
+                     if line.startswith("Pages:")))  # fmt: skip
+    assert count == len(Presentation(str(refreshed["path"])).slides)
+
+
+def test_a_deck_resaved_by_libreoffice_refreshes(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    edited = tmp_path / "edited.pptx"
+    edit(books["deck"], edited)
+    resaved = soffice_convert(edited, tmp_path / "lo", "pptx")
+    out = tmp_path / "resaved-refreshed.pptx"
+    said = io.StringIO()
+    with redirect_stdout(said):
+        assert main(["refresh", str(resaved), str(books["june"]), "-o", str(out)]) == 0
+    prs = Presentation(str(out))
+    by_key = pages(prs)
+    assert "measure:C3" not in by_key  # deleted, stays deleted
+    why = next(s for s, m in marked_shapes(by_key["measure:C1"]) if m.role == "why")
+    assert why.text_frame.text == "The new rota put two more people on the phones."
+    fresh = pages(Presentation(str(books["fresh"])))
+    june = council_model()
+    for key in ("measure:C1", "measure:C2"):
+        chart = next(s for s in by_key[key].shapes if s.has_chart)
+        values = {s.name: list(s.values) for s in chart.chart.plots[0].series}
+        mid = key.split(":")[1]
+        assert values["Value"][-1] == pytest.approx(june.series[mid].values[-1])
+        assert len(values["Value"]) == len(june.series[mid].values)
+    # pages nobody edited read as June's: their texts are the fresh build's
+    for key in ("attention", "glance"):
+        got = {m.role: s.text_frame.text for s, m in marked_shapes(by_key[key])
+               if s.has_text_frame and m.role not in ("slide", "title")}  # fmt: skip
+        want = {m.role: s.text_frame.text for s, m in marked_shapes(fresh[key])
+                if s.has_text_frame and m.role not in ("slide", "title")}  # fmt: skip
+        assert got == want, key
+    assert soffice_convert(out, tmp_path / "pdf", "pdf").exists()
+
+
+def test_a_measure_new_to_the_audience_gets_its_page_and_one_gone_is_kept_and_marked(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    model = council_model()
+    model.measures["C4"] = Measure("C4", "Complaints answered within 10 days", "R1", unit="%",
+                                   direction="up", audiences=("Leadership",))  # fmt: skip
+    model.series["C4"] = model.series["C1"]
+    model.measures["C3"] = replace(model.measures["C3"], audiences=())
+    book = tmp_path / "july.xlsx"
+    write_pump_workbook(book, model)
+    out = tmp_path / "out.pptx"
+    said = io.StringIO()
+    with redirect_stdout(said):
+        assert main(["refresh", str(books["deck"]), str(book), "-o", str(out)]) == 0
+    prs = Presentation(str(out))
+    keys = [m.slide for s in prs.slides if (m := slide_mark(s)) is not None]
+    fresh_order = [m.id for m in model.measure_order("Leadership")]
+    measure_keys = [k.split(":")[1] for k in keys if k.startswith("measure:") and k.count(":") == 1]
+    assert [k for k in measure_keys if k in fresh_order] == fresh_order  # Results Map order
+    assert "C4" in measure_keys and "New pages" in said.getvalue()
+    c3 = pages(prs)["measure:C3"]  # kept, and marked
+    tag = [s for s in c3.shapes if readable_name(s.name).startswith("pumpxl refresh")]
+    assert tag and "Not in Leadership's report any more" in tag[0].text_frame.text
+    assert "measure C3 no longer in Leadership's report" in said.getvalue()
+
+
+def test_output_names_never_clobber_and_in_place_keeps_a_backup(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    deck = tmp_path / "deck.pptx"
+    shutil.copy(books["deck"], deck)
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(deck), str(books["june"])]) == 0
+        assert main(["refresh", str(deck), str(books["june"])]) == 0
+    assert (tmp_path / "deck-refreshed.pptx").exists()
+    assert (tmp_path / "deck-refreshed-2.pptx").exists()
+    err = io.StringIO()
+    with redirect_stderr(err):
+        assert main(["refresh", str(deck), str(books["june"]), "-o",
+                     str(tmp_path / "deck-refreshed.pptx")]) == 1  # fmt: skip
+    assert "already exists" in err.getvalue()
+    before = deck.read_bytes()
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(deck), str(books["june"]), "--in-place"]) == 0
+    assert (tmp_path / "deck-backup.pptx").read_bytes() == before
+    assert deck.read_bytes() != before
+
+
+def _fails(argv: list[str]) -> str:
+    err = io.StringIO()
+    with redirect_stderr(err), redirect_stdout(io.StringIO()):
+        assert main(argv) == 1
+    assert "Traceback" not in err.getvalue()
+    return err.getvalue()
+
+
+def test_bad_decks_get_a_clear_message_and_nothing_is_written(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    june = str(books["june"])
+    plain = tmp_path / "plain.pptx"
+    Presentation().save(str(plain))
+    assert "not a deck pumpxl made" in _fails(["refresh", str(plain), june])
+    other = tmp_path / "other.pptx"
+    assert main(["report", "-o", str(tmp_path / "example"), "--audience", "Board"]) == 0
+    shutil.copy(tmp_path / "example" / "report-board.pptx", other)
+    assert "made from another workbook" in _fails(["refresh", str(other), june])
+    locked = tmp_path / "locked.pptx"
+    shutil.copy(books["deck"], locked)
+    (tmp_path / "~$locked.pptx").write_bytes(b"")
+    assert "open in PowerPoint or LibreOffice" in _fails(["refresh", str(locked), june])
+    broken = tmp_path / "broken.pptx"
+    broken.write_bytes(books["deck"].read_bytes()[:5000])
+    assert "damaged" in _fails(["refresh", str(broken), june])
+    secret = tmp_path / "secret.pptx"
+    secret.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 512)
+    assert "password-protected" in _fails(["refresh", str(secret), june])
+    bad_book = tmp_path / "bad.xlsx"
+    shutil.copy(books["june"], bad_book)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(bad_book)
+    wb["Data"]["C3"] = "about 70"
+    wb.save(bad_book)
+    err = _fails(["refresh", str(books["deck"]), str(bad_book)])
+    assert "Data!C3" in err
+    written = {p.name for p in tmp_path.iterdir()} | {p.name for p in books["dir"].iterdir()}
+    assert not {n for n in written if n.startswith(("plain-", "other-", "locked-", "broken-",
+                                                    "secret-"))}  # fmt: skip
+
+
+def test_a_deck_on_a_corporate_template_with_icons_refreshes_on_its_template(
+    books: dict[str, Path], corporate_potx: Path, tmp_path: Path
+) -> None:
+    assert main(["report", str(books["may"]), "-o", str(tmp_path / "brand"), "--template",
+                 str(corporate_potx), "--icons", "mdc"]) == 0  # fmt: skip
+    deck = tmp_path / "brand" / "report-leadership.pptx"
+    fresh = tmp_path / "fresh"
+    assert main(["report", str(books["june"]), "-o", str(fresh), "--template",
+                 str(corporate_potx), "--icons", "mdc"]) == 0  # fmt: skip
+    out = tmp_path / "out.pptx"
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(deck), str(books["june"]), "-o", str(out)]) == 0
+    got, want = Presentation(str(out)), Presentation(str(fresh / "report-leadership.pptx"))
+    assert got.slide_width == want.slide_width == 12192000  # the template's 16:9 size
+    assert [s.slide_layout.name for s in got.slides] == [s.slide_layout.name for s in want.slides]
+    assert {k: page_content(s) for k, s in pages(got).items()} == {
+        k: page_content(s) for k, s in pages(want).items()
+    }  # nobody edited it: equal to a fresh build, icons and matrix included
+    assert "mdc" in pages(got)
+
+
+def test_refresh_is_documented_as_the_monthly_cycle() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    assert "pumpxl refresh" in readme and "### Refreshing last month's deck" in readme
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(pytest.main([__file__]))
