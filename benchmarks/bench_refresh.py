@@ -36,8 +36,11 @@ def month_less(model: PumpModel) -> PumpModel:
 
 def edit(deck: Path) -> None:
     prs = Presentation(str(deck))
-    for k, slide in enumerate(s for s in prs.slides if (m := slide_mark(s)) and
-                              m.slide.startswith("measure:") and m.slide.count(":") == 1):  # fmt: skip
+    first_pages = [
+        s for s in prs.slides
+        if (m := slide_mark(s)) and m.slide.startswith("measure:") and m.slide.count(":") == 1
+    ]  # fmt: skip
+    for k, slide in enumerate(first_pages):
         if k % 10 == 0:
             why = next(s for s, m in marked_shapes(slide) if m.role == "why")
             why.text_frame.paragraphs[0].runs[0].text = "Our own explanation."
