@@ -34,12 +34,14 @@ from urllib.parse import quote, unquote
 from lxml import etree
 
 __all__ = [
-    "PREFIX",
     "Mark",
+    "PREFIX",
+    "SHAPE_TAGS",
     "chart_digest",
     "deck_manifest",
     "digest",
     "geometry_digest",
+    "is_title_element",
     "mark_shape",
     "mark_slide",
     "marked_shapes",
@@ -283,54 +285,72 @@ def _role_label(shape: Any) -> str:
     return re.sub(r"\s+\d+$", "", _label(shape.name)) or "shape"
 
 
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+#: The elements of a slide's shape tree that are shapes (its first two are its own).
+SHAPE_TAGS = tuple(f"{_P}{t}" for t in ("sp", "pic", "graphicFrame", "grpSp", "cxnSp",
+                                         "contentPart"))  # fmt: skip
+
+
+def is_title_element(el: Any) -> bool:
+    """Whether a shape element is the slide's title placeholder (placeholder index 0)."""
+    ph = next(el.iter(f"{_P}ph"), None)
+    return ph is not None and ph.get("idx", "0") == "0"
+
+
 def seal(prs: Any, *, slides: list[Any] | None = None, **deck: str) -> None:
     """Finish a deck's marks: every shape on a marked slide gets a role (its readable name
     and its place among shapes of that name, where the builder gave none), the digest of
     where it stands (and, for a chart, of its XML); each marker records its slide's roles
     and notes; the title slide's (and the first pages') the deck's keys in order and
     ``deck`` (audience, template...). Only ``slides`` when given (the rest of a deck being
-    refreshed is as people left it)."""
+    refreshed is as people left it). Works on the slides' XML: every shape of every slide
+    passes here."""
     keys = []
     carriers = []
     for slide in prs.slides if slides is None else slides:
-        smark = slide_mark(slide)
-        if smark is None:
+        found = _marker_element(slide)
+        if found is None:
             continue
+        marker, smark = found
         keys.append(smark.slide)
         seen: Counter[str] = Counter()
         roles = []
-        marker = None
-        for shape in list(slide.shapes):
-            mark = read_mark(shape.name)
-            if mark is not None and mark.role == SLIDE_ROLE:
-                marker = shape
+        for el in slide.shapes._spTree.iterchildren(*SHAPE_TAGS):
+            if el is marker:
                 continue
+            props = next(el.iter(_CNVPR), None)
+            if props is None:
+                continue
+            name = props.get("name", "")
+            mark = read_mark(name)
             if mark is None:
-                label = _role_label(shape)
+                label = re.sub(r"\s+\d+$", "", _label(name)) or "shape"
                 seen[label] += 1
-                role = f"{label}#{seen[label]}"
-                if shape.is_placeholder and shape.placeholder_format.idx == 0:
-                    role = "title"
-                mark_shape(shape, smark.slide, role)
-                mark = read_mark(shape.name)
-            assert mark is not None
-            extra = {"g": geometry_digest(shape)}
-            if getattr(shape, "has_chart", False) and shape.has_chart:
-                extra["c"] = chart_digest(shape.chart)
-            fields = {"s": mark.slide, "r": mark.role}
-            if mark.digest:
-                fields["h"] = mark.digest
-            fields.update(dict(mark.fields or {}))
-            fields.update(extra)
-            shape.name = _encode(_label(shape.name), fields)
-            roles.append(mark.role)
+                role = "title" if is_title_element(el) else f"{label}#{seen[label]}"
+                fields = {"s": smark.slide, "r": role}
+                text = element_text(el)
+                if text:
+                    fields["h"] = digest(text)
+            else:
+                fields = {"s": mark.slide, "r": mark.role}
+                if mark.digest:
+                    fields["h"] = mark.digest
+                fields.update(dict(mark.fields or {}))
+            fields["g"] = element_geometry(el)
+            chart = next(el.iter(f"{_C}chart"), None)
+            if chart is not None:
+                part = slide.part.related_part(chart.get(f"{_R}id"))
+                fields["c"] = hashlib.sha256(etree.tostring(part._element)).hexdigest()[:12]
+            props.set("name", _encode(_label(name), fields))
+            roles.append(fields["r"])
         notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
         manifest: dict[str, Any] = {"v": VERSION, "roles": roles, "notes": digest(notes)}
-        if marker is not None:
-            marker.text_frame.text = json.dumps(manifest, separators=(",", ":"))
-            if smark.slide in ("title", "attention", "glance"):
-                carriers.append(marker)
-    for marker in carriers:  # the deck's record, on the first pages
-        data = json.loads(marker.text_frame.text)
+        shape = slide.shapes._shape_factory(marker)
+        shape.text_frame.text = json.dumps(manifest, separators=(",", ":"))
+        if smark.slide in ("title", "attention", "glance"):
+            carriers.append(shape)
+    for shape in carriers:  # the deck's record, on the first pages
+        data = json.loads(shape.text_frame.text)
         data.update({"slides": keys, **deck})
-        marker.text_frame.text = json.dumps(data, separators=(",", ":"))
+        shape.text_frame.text = json.dumps(data, separators=(",", ":"))

@@ -13,6 +13,7 @@ from typing import Any
 
 from pumpxl.report.chart_merge import merge_chart
 from pumpxl.report.marks import (
+    SHAPE_TAGS,
     SLIDE_ROLE,
     Mark,
     chart_digest,
@@ -20,6 +21,7 @@ from pumpxl.report.marks import (
     element_geometry,
     element_text,
     geometry_digest,
+    is_title_element,
     marked_shapes,
     read_mark,
     shape_text,
@@ -129,7 +131,7 @@ def untouched(page: Page) -> bool:
             continue
         mark = read_mark(props.get("name", ""))
         if mark is None:
-            if not _title_element(el):
+            if not is_title_element(el):
                 return False  # a person's shape
             continue
         if mark.role == SLIDE_ROLE:
@@ -153,17 +155,6 @@ def untouched(page: Page) -> bool:
 
 
 _CNVPR = "{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr"
-#: The elements of a slide's shape tree that are shapes (its first two are its own).
-SHAPE_TAGS = tuple(
-    f"{{http://schemas.openxmlformats.org/presentationml/2006/main}}{t}"
-    for t in ("sp", "pic", "graphicFrame", "grpSp", "cxnSp", "contentPart")
-)
-
-
-def _title_element(el: Any) -> bool:
-    ph = next(el.iter("{http://schemas.openxmlformats.org/presentationml/2006/main}ph"), None)
-    return ph is not None and (ph.get("type") in ("title", "ctrTitle") or ph.get("idx") == "0"
-                               or (ph.get("type") is None and ph.get("idx") is None))  # fmt: skip
 
 
 def _geometry(dst: Any, src: Any) -> None:
