@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from faults import Corpus
 from pptx import Presentation
 
 from pumpxl.core.example import example_model
@@ -29,6 +30,56 @@ def example_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# The outputs of the bundled example that several test modules read, each built once per
+# test process (every pytest-xdist worker builds its own). Tests only read them: a test that
+# changes or rebuilds an output makes its own in tmp_path.
+
+
+@pytest.fixture(scope="session")
+def example_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example's decks, one per audience: audience -> path."""
+    from pumpxl.report import build_reports
+
+    out = tmp_path_factory.mktemp("decks")
+    return {r.audience: r.path for r in build_reports(example_model(), out)}
+
+
+@pytest.fixture(scope="session")
+def mdc_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The example's decks with NHS Making Data Count icons (``--icons mdc``)."""
+    from pumpxl.report import build_reports
+
+    out = tmp_path_factory.mktemp("mdc")
+    return {r.audience: r.path for r in build_reports(example_model(), out, icons="mdc")}
+
+
+@pytest.fixture(scope="session")
+def example_gallery(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example's Measure Gallery posters."""
+    from pumpxl.report import build_gallery
+
+    path = tmp_path_factory.mktemp("gallery") / "gallery.pptx"
+    build_gallery(example_model(), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def example_calc(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``pumpxl calc -o calc.xlsx``: the calc workbook of the bundled example."""
+    from pumpxl.cli import main
+
+    out = tmp_path_factory.mktemp("calc") / "calc.xlsx"
+    assert main(["calc", "-o", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def fault_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """The malformed files of tests/faults.py, shared by the tests that read them (never
+    written to: each test checks its file is unchanged), each written on first use."""
+    return Corpus(tmp_path_factory.mktemp("faults"))
+
+
 @pytest.fixture
 def digest() -> Callable[[Path], str]:
     def run(path: Path) -> str:
@@ -37,10 +88,11 @@ def digest() -> Callable[[Path], str]:
     return run
 
 
-@pytest.fixture
-def corporate_potx(tmp_path: Path) -> Path:
+@pytest.fixture(scope="session")
+def corporate_potx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A corporate PowerPoint template (.potx, 16:9, a "Title Only" layout), as a brand team
     would hand it over: python-pptx's default deck with the template content type."""
+    tmp_path = tmp_path_factory.mktemp("brand")
     base = Presentation()
     base.slide_width, base.slide_height = 12192000, 6858000
     base.slide_layouts[5].name = "Title Only"

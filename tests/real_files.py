@@ -3,14 +3,15 @@ spreadsheet programs' exports, European and Windows CSVs, the edits people make 
 template), none of them malformed on purpose. Each case says what pumpxl must do with it:
 read it to the values given, or refuse it with the located message given.
 
-``build_cases(folder)`` writes every file; tests/test_real_files.py runs them.
+``Cases(folder)`` writes each file when a test first reads it (``build_cases(folder)``
+writes them all); tests/test_real_files.py runs them.
 """
 
 from __future__ import annotations
 
 import codecs
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -341,18 +342,33 @@ CASES: list[Case] = [
 ]
 
 
+class Cases(Mapping[str, Path]):
+    """The cases' files in ``folder``, id -> path, each written when it is first asked for
+    (a test worker writes only the files of the tests it runs)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.cases = {c.id: c for c in CASES}
+
+    def __getitem__(self, case_id: str) -> Path:
+        case = self.cases[case_id]
+        path = self.folder / case.id / case.name
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            case.build(base_workbook(self.folder), path)
+        return path
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.cases)
+
+    def __len__(self) -> int:
+        return len(self.cases)
+
+
 def build_cases(folder: Path) -> dict[str, Path]:
     """Write every case's file into ``folder``; returns id -> path."""
-    folder.mkdir(parents=True, exist_ok=True)
-    base = base_workbook(folder)
-    out = {}
-    for case in CASES:
-        (folder / case.id).mkdir(exist_ok=True)
-        path = folder / case.id / case.name
-        if not path.exists():
-            case.build(base, path)
-        out[case.id] = path
-    return out
+    cases = Cases(folder)
+    return {case_id: cases[case_id] for case_id in cases}
 
 
 def first(values: Any, n: int) -> list[Any]:

@@ -220,6 +220,7 @@ def collected(resaved: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 # ---------------------------------------------------------------------------- the round trip
 
 
+@pytest.mark.slow  # LibreOffice, or the whole fault corpus: CI's second step
 def test_marks_and_edits_survive_the_libreoffice_resave(resaved: Path, decks: dict) -> None:
     seen = answer_boxes(resaved)
     assert seen["M01"]["d"] == "1" and not seen["M01"]["draft"]
@@ -326,6 +327,7 @@ def test_check_and_report_read_the_owners_words(
     assert code == 1 and "Nothing to collect" in said
 
 
+@pytest.mark.slow  # LibreOffice, or the whole fault corpus: CI's second step
 def test_libreoffice_opens_the_result(collected: dict[str, Any], decks: dict[str, Path]) -> None:
     resaved = convert(collected["out"], collected["work"], "xlsx")
     sheet = pc.CalamineWorkbook.from_path(str(resaved)).get_sheet_by_name("Commentary")
@@ -337,6 +339,7 @@ def test_libreoffice_opens_the_result(collected: dict[str, Any], decks: dict[str
     assert rows[1][4].startswith("Extend the knowledge base")
 
 
+@pytest.mark.slow  # LibreOffice, or the whole fault corpus: CI's second step
 def test_the_commentary_sheet_and_next_page_render(
     collected: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -371,7 +374,7 @@ def test_the_commentary_sheet_and_next_page_render(
     assert "The new triage script sends more calls to second line." in pages[page - 1]
 
 
-@pytest.mark.parametrize("kind", [".xlsx", ".xlsm"])
+@pytest.mark.parametrize("kind", [".xlsx", pytest.param(".xlsm", marks=pytest.mark.slow)])
 def test_round_trip_on_a_new_workbook_in_place(
     kind: str, resaved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -728,6 +731,7 @@ def test_sheet_xml_without_addresses_and_with_a_prefix() -> None:
     assert again.last_row_with_values(0, 2) == 4 and again.last_row_with_values(3, 3) == 1
 
 
+@pytest.mark.slow  # LibreOffice, or the whole fault corpus: CI's second step
 def test_malformed_workbooks_get_a_message_never_a_traceback(
     decks: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

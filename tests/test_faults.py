@@ -9,20 +9,14 @@ import subprocess
 import sys
 import time
 from contextlib import redirect_stderr, redirect_stdout
-from pathlib import Path
 from typing import Any
 
 import pytest
-from faults import FAULTS, build_corpus
+from faults import FAULTS, Corpus
 
 from pumpxl.cli import main
 
 TIME_LIMIT = 60.0  # seconds for one check, on this 2-core machine (the million rows ~10 s)
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return build_corpus(tmp_path_factory.mktemp("faults"))
 
 
 def test_the_corpus_is_large_enough() -> None:
@@ -42,11 +36,11 @@ def cases(items: list[Any], ids: list[str]) -> list[Any]:
 
 
 @pytest.mark.parametrize("fault", cases(FAULTS, [f.id for f in FAULTS]))
-def test_fault_is_reported_cleanly(fault: object, corpus: dict[str, Path]) -> None:
+def test_fault_is_reported_cleanly(fault: object, fault_corpus: Corpus) -> None:
     from faults import Fault
 
     assert isinstance(fault, Fault)
-    path = corpus[fault.id]
+    path = fault_corpus[fault.id]
     before = path.read_bytes()
     out, err = io.StringIO(), io.StringIO()
     start = time.perf_counter()
@@ -68,14 +62,14 @@ MEMORY_LIMIT = 1536 * 1024 * 1024  # address space for the whole check process
 
 
 @pytest.mark.parametrize("fault_id", cases(BOUNDED, BOUNDED))
-def test_bombs_and_giants_stay_within_memory(fault_id: str, corpus: dict[str, Path]) -> None:
+def test_bombs_and_giants_stay_within_memory(fault_id: str, fault_corpus: Corpus) -> None:
     fault = next(f for f in FAULTS if f.id == fault_id)
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
     proc = subprocess.run(
-        [sys.executable, "-m", "pumpxl.cli", "check", str(corpus[fault_id]), *fault.options],
+        [sys.executable, "-m", "pumpxl.cli", "check", str(fault_corpus[fault_id]), *fault.options],
         capture_output=True,
         text=True,
         timeout=TIME_LIMIT * 2,

@@ -6,6 +6,7 @@ Measure Gallery posters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from pptx.util import Inches, Pt
 from pumpxl.cli import main
 from pumpxl.core.example import example_model
 from pumpxl.core.model import Audience, PumpModel, Result, Settings
-from pumpxl.report import build_gallery, build_reports
+from pumpxl.report import build_reports
 from pumpxl.report.marks import readable_name
 
 pytestmark = pytest.mark.skipif(
@@ -61,30 +62,68 @@ def test_the_checker_finds_text_that_does_not_fit(tmp_path: Path) -> None:
     assert ("off the edge", "leaves the slide") in found
 
 
-def test_every_deck_passes_the_checker(tmp_path: Path, corporate_potx: Path) -> None:
-    decks: list[Path] = []
-    for r in build_reports(example_model(), tmp_path / "example"):
-        decks.append(r.path)
-    for r in build_reports(example_model(), tmp_path / "mdc", icons="mdc"):
-        decks.append(r.path)
-    (big,) = build_reports(many_measures(200), tmp_path / "big")
-    decks.append(big.path)
-    csv = tmp_path / "plain.csv"
-    csv.write_text(
-        "Period,Defects found in testing,Returns\n"
-        + "\n".join(f"2024-{m:02d}-01,{5 + (m % 3)},{3 + (m % 2)}" for m in range(1, 13))
-        + "\n"
-    )
-    assert main(["report", str(csv), "--plain", "wide", "-o", str(tmp_path / "plain")]) == 0
-    decks += sorted((tmp_path / "plain").glob("*.pptx"))
-    assert main(["report", "-o", str(tmp_path / "brand"), "--template", str(corporate_potx)]) == 0
-    decks += sorted((tmp_path / "brand").glob("*.pptx"))
-    posters = tmp_path / "gallery.pptx"
-    build_gallery(example_model(), posters)
-    decks.append(posters)
-    assert len(decks) == 4 + 4 + 1 + 1 + 4 + 1
+#: Every kind of deck pumpxl builds, and how many decks of that kind the checker reads.
+DECK_KINDS = {"example": 4, "mdc": 4, "big": 1, "plain": 1, "brand": 4, "gallery": 1}
+
+
+@pytest.fixture(scope="module")
+def decks_of(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Callable[[str], list[Path]]:
+    """The decks of one kind, each kind built when first asked for: the example's four
+    audience decks (shared with the other modules), with NHS icons too, a 200-measure deck,
+    a deck from a plain CSV, one on a corporate .potx template, and the posters."""
+    built: dict[str, list[Path]] = {}
+
+    def build(kind: str) -> list[Path]:
+        if kind in built:
+            return built[kind]
+        tmp_path = tmp_path_factory.mktemp(kind)
+        if kind == "example":
+            decks = list(request.getfixturevalue("example_decks").values())
+        elif kind == "mdc":
+            decks = list(request.getfixturevalue("mdc_decks").values())
+        elif kind == "big":
+            (big,) = build_reports(many_measures(200), tmp_path / "big")
+            decks = [big.path]
+        elif kind == "plain":
+            csv = tmp_path / "plain.csv"
+            csv.write_text(
+                "Period,Defects found in testing,Returns\n"
+                + "\n".join(f"2024-{m:02d}-01,{5 + (m % 3)},{3 + (m % 2)}" for m in range(1, 13))
+                + "\n"
+            )
+            assert main(["report", str(csv), "--plain", "wide", "-o", str(tmp_path / "plain")]) == 0
+            decks = sorted((tmp_path / "plain").glob("*.pptx"))
+        elif kind == "brand":
+            potx = request.getfixturevalue("corporate_potx")
+            assert main(["report", "-o", str(tmp_path / "brand"), "--template", str(potx)]) == 0
+            decks = sorted((tmp_path / "brand").glob("*.pptx"))
+        else:
+            decks = [request.getfixturevalue("example_gallery")]
+        built[kind] = decks
+        return decks
+
+    return build
+
+
+@pytest.mark.parametrize("kind", [k for k in DECK_KINDS if k != "big"])
+def test_every_deck_passes_the_checker(kind: str, decks_of: Callable[[str], list[Path]]) -> None:
+    decks = decks_of(kind)
+    assert len(decks) == DECK_KINDS[kind]
     problems = [str(p) for deck in decks for p in check_deck(deck)]
     assert problems == []
+
+
+@pytest.mark.slow  # the 200-measure deck alone takes many seconds to build and check
+def test_the_200_measure_deck_passes_the_checker_too(
+    decks_of: Callable[[str], list[Path]],
+) -> None:
+    big = decks_of("big")
+    assert len(big) == DECK_KINDS["big"]
+    assert [str(p) for deck in big for p in check_deck(deck)] == []
+    decks = [deck for kind in DECK_KINDS for deck in decks_of(kind)]
+    assert len(decks) == 4 + 4 + 1 + 1 + 4 + 1
     slides = sum(len(Presentation(str(d)).slides) for d in decks)
     assert slides > 500  # the 200-measure deck alone has over 300
 

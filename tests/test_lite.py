@@ -35,6 +35,9 @@ from pumpxl.core.narrative import signal_labels
 from pumpxl.core.parsing import EXCEL_EPOCH
 from pumpxl.runtimes.lite import LITE_REQUIREMENTS, bundle_sources
 
+#: a fresh virtual environment installed from the package index: CI's second step
+pytestmark = pytest.mark.slow
+
 LOCK = json.loads((Path(__file__).parent / "pyodide" / "pyodide-lock.json").read_text())
 SHIPPED = {canonicalize_name(k): v["version"] for k, v in LOCK["packages"].items()}
 #: Pyodide 314.0.8 ships numpy 2.4.6 and pandas 3.0.2; this machine's index has numpy 2.4.6

@@ -46,13 +46,22 @@ def same(expected: float, got: Any) -> bool:
     return abs(expected - g) <= 1e-9 * max(1.0, abs(expected))
 
 
+class Recalculated(dict[str, Path]):
+    """name ("example", "template") -> that shipped workbook recalculated by LibreOffice,
+    converted when a test first asks for it (a test worker converts only what it reads)."""
+
+    def __init__(self, work: Path) -> None:
+        super().__init__()
+        self.work = work
+
+    def __missing__(self, name: str) -> Path:
+        self[name] = recalculate(TEMPLATES / f"pumpxl-{name}.xlsx", self.work / name)
+        return self[name]
+
+
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    work = tmp_path_factory.mktemp("no-addin")
-    return {
-        name: recalculate(TEMPLATES / f"pumpxl-{name}.xlsx", work / name)
-        for name in ("example", "template")
-    }
+def recalculated(tmp_path_factory: pytest.TempPathFactory) -> Recalculated:
+    return Recalculated(tmp_path_factory.mktemp("no-addin"))
 
 
 def grid(path: Path, sheet: str) -> list[list[Any]]:
@@ -74,13 +83,13 @@ def blocks(rows: list[list[Any]]) -> dict[str, tuple[int, int]]:
 
 
 @pytest.mark.parametrize("name", ["example", "template"])
-def test_no_error_value_anywhere(recalculated: dict[str, Path], name: str) -> None:
+def test_no_error_value_anywhere(recalculated: Recalculated, name: str) -> None:
     errors = error_cells(recalculated[name])
     assert set(errors) >= {"Data", "XmR", "Quick XmR"}
     assert {sheet: cells for sheet, cells in errors.items() if cells} == {}
 
 
-def test_every_example_limit_equals_the_engine(recalculated: dict[str, Path]) -> None:
+def test_every_example_limit_equals_the_engine(recalculated: Recalculated) -> None:
     rows = grid(recalculated["example"], "XmR")
     found = blocks(rows)
     analysed = analyse(example_model())
@@ -113,15 +122,13 @@ def test_every_example_limit_equals_the_engine(recalculated: dict[str, Path]) ->
     assert sum(len(a.xmr.signals) for a in analysed.values()) >= 15  # signals were compared
 
 
-def test_calc_charts_step_between_phases(tmp_path: Path) -> None:
+def test_calc_charts_step_between_phases(example_calc: Path) -> None:
     """``pumpxl calc`` charts draw each phase's central line and limits as a line of its own
     (blank outside the phase), so phases meet as steps: the M01 chart has a line per phase
     and each covers exactly its phase's periods."""
-    from pumpxl.cli import main
     from pumpxl.workbook.cells import column_letter
 
-    out = tmp_path / "calc.xlsx"
-    assert main(["calc", "-o", str(out)]) == 0
+    out = example_calc  # `pumpxl calc -o calc.xlsx` (tests/conftest.py)
     rows = grid(out, "XmR")
     first, stop = blocks(rows)["M01"]
     r = analyse(example_model())["M01"].xmr
@@ -188,7 +195,7 @@ def test_every_rule_preset_and_awkward_series_in_the_workbook(tmp_path: Path) ->
                 assert row[8] == labels[i], (mid, i)
 
 
-def test_the_quick_sheet_works_without_the_addin(recalculated: dict[str, Path]) -> None:
+def test_the_quick_sheet_works_without_the_addin(recalculated: Recalculated) -> None:
     for name in ("example", "template"):
         rows = grid(recalculated[name], "Quick XmR")
         r = pumpxl.xmr(QUICK_VALUES)

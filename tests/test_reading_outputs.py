@@ -21,19 +21,12 @@ from pumpxl.core.drafts import ROUTINE
 from pumpxl.core.example import example_model
 from pumpxl.core.mdc import mdc_assurance, mdc_variation
 from pumpxl.core.narrative import period_label, status_line
-from pumpxl.report import build_reports
 from pumpxl.report.marks import readable_name
 
 
 @pytest.fixture(scope="module")
 def analysed() -> dict[str, AnalysedMeasure]:
     return analyse(example_model())
-
-
-@pytest.fixture(scope="module")
-def mdc_decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("mdc")
-    return {r.audience: r.path for r in build_reports(example_model(), out, icons="mdc")}
 
 
 def title_of(slide: Any) -> str:
@@ -190,9 +183,8 @@ def test_the_matrix_places_every_measure_by_its_icons(
         assert placed[m.name] == (" ".join(mdc_variation(rd).split()[:3]), mdc_assurance(rd))
 
 
-def test_calc_workbook_points_by_meaning_and_status(tmp_path: Path) -> None:
-    out = tmp_path / "calc.xlsx"
-    assert main(["calc", "-o", str(out)]) == 0
+def test_calc_workbook_points_by_meaning_and_status(example_calc: Path) -> None:
+    out = example_calc  # `pumpxl calc -o calc.xlsx` (tests/conftest.py)
     book = pc.CalamineWorkbook.from_path(str(out))
     sheet = book.get_sheet_by_name("XmR").to_python(skip_empty_area=False)
     summary = book.get_sheet_by_name("Summary").to_python(skip_empty_area=False)
@@ -240,11 +232,10 @@ def test_pumpxl_xmr_prints_the_reading_and_numbers_a_single_column(tmp_path: Pat
     assert "recent signal: Concern: outlier above the limits (point 11)" in text
 
 
-def test_posters_carry_the_reading_now(tmp_path: Path, analysed: dict[str, AnalysedMeasure]) -> None:
-    from pumpxl.report import build_gallery
-
-    path = tmp_path / "gallery.pptx"
-    build_gallery(example_model(), path)
+def test_posters_carry_the_reading_now(
+    example_gallery: Path, analysed: dict[str, AnalysedMeasure]
+) -> None:
+    path = example_gallery
     text = "\n".join(
         s.text_frame.text for slide in Presentation(str(path)).slides for s in slide.shapes
         if s.has_text_frame

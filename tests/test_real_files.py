@@ -9,17 +9,18 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from faults import FAULTS, build_corpus
+from faults import FAULTS, Corpus
 from pptx import Presentation
-from real_files import CASES, Case, build_cases, first
+from real_files import CASES, Case, Cases, first
 
 from pumpxl.cli import build_parser, main
 from pumpxl.cli.commands import read_input
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return build_cases(tmp_path_factory.mktemp("real"))
+def files(tmp_path_factory: pytest.TempPathFactory) -> Cases:
+    """Each case's file, written when a test first reads it."""
+    return Cases(tmp_path_factory.mktemp("real"))
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -31,7 +32,7 @@ def run(*argv: str) -> tuple[int, str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_each_file_is_read_right_or_refused_with_its_place(
-    case: Case, files: dict[str, Path]
+    case: Case, files: Cases
 ) -> None:
     path = files[case.id]
     before = path.read_bytes()
@@ -54,12 +55,12 @@ def test_each_file_is_read_right_or_refused_with_its_place(
         assert got == iso, measure
 
 
-def test_line_breaks_separate_audiences(files: dict[str, Path]) -> None:
+def test_line_breaks_separate_audiences(files: Cases) -> None:
     read = read_input(build_parser().parse_args(["check", str(files["audiences_on_lines"])]))
     assert read.model.measures["M02"].audiences == ("Board", "IT management", "Customer forum")
 
 
-def test_the_real_data_sheet_is_read_not_its_backup(files: dict[str, Path]) -> None:
+def test_the_real_data_sheet_is_read_not_its_backup(files: Cases) -> None:
     read = read_input(build_parser().parse_args(["check", str(files["backup_data_sheet"])]))
     assert 1.0 not in read.model.series["M02"].values.tolist()
 
@@ -67,9 +68,10 @@ def test_the_real_data_sheet_is_read_not_its_backup(files: dict[str, Path]) -> N
 ACCEPTED = [c.id for c in CASES if c.refused is None and c.name.endswith(".xlsx")]
 
 
+@pytest.mark.slow  # every accepted real file through calc, report and gallery
 @pytest.mark.parametrize("case_id", ACCEPTED)
 def test_what_check_accepts_every_command_accepts(
-    case_id: str, files: dict[str, Path], tmp_path: Path
+    case_id: str, files: Cases, tmp_path: Path
 ) -> None:
     path = str(files[case_id])
     for argv in (
@@ -81,11 +83,13 @@ def test_what_check_accepts_every_command_accepts(
         assert code == 0 and "Traceback" not in text, (argv[0], text)
 
 
-def test_the_fault_corpus_has_no_file_that_only_check_accepts(tmp_path: Path) -> None:
-    corpus = build_corpus(tmp_path / "faults")
+@pytest.mark.slow  # the whole fault corpus through check and calc
+def test_the_fault_corpus_has_no_file_that_only_check_accepts(
+    fault_corpus: Corpus, tmp_path: Path
+) -> None:
     small = [f for f in FAULTS if f.id not in {"million_rows", "zip_bomb", "xml_bomb"}]
     for fault in small:
-        path = str(corpus[fault.id])
+        path = str(fault_corpus[fault.id])
         if run("check", path, *fault.options)[0] != 0:
             continue
         for argv in (["calc", path, "-o", str(tmp_path / f"{fault.id}.xlsx")],):
@@ -94,7 +98,7 @@ def test_the_fault_corpus_has_no_file_that_only_check_accepts(tmp_path: Path) ->
 
 
 def test_a_measure_without_values_gets_a_slide_that_says_so(
-    files: dict[str, Path], tmp_path: Path
+    files: Cases, tmp_path: Path
 ) -> None:
     for case_id in ("no_values", "blank_values"):
         out = tmp_path / case_id
@@ -109,7 +113,7 @@ def test_a_measure_without_values_gets_a_slide_that_says_so(
 
 
 def test_audiences_whose_names_share_a_file_name_get_their_own_decks(
-    files: dict[str, Path], tmp_path: Path
+    files: Cases, tmp_path: Path
 ) -> None:
     code, text = run("report", str(files["arabic_audiences"]), "-o", str(tmp_path))
     assert code == 0, text

@@ -202,6 +202,7 @@ def test_an_edited_page_gets_june_wherever_nobody_edited(
         assert got[role] == fresh[role], role
 
 
+@pytest.mark.slow  # LibreOffice: CI's second step
 def test_the_result_renders(refreshed: dict[str, Any], tmp_path: Path) -> None:
     pdf = soffice_convert(refreshed["path"], tmp_path, "pdf")
     pages_in_pdf = subprocess.run(
@@ -212,6 +213,7 @@ def test_the_result_renders(refreshed: dict[str, Any], tmp_path: Path) -> None:
     assert count == len(Presentation(str(refreshed["path"])).slides)
 
 
+@pytest.mark.slow  # LibreOffice: CI's second step
 def test_a_deck_resaved_by_libreoffice_refreshes(
     books: dict[str, Path], tmp_path: Path
 ) -> None:

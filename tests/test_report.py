@@ -25,11 +25,10 @@ from pumpxl.report.build import deck_filename
 EMU_TOLERANCE = 12700  # a point
 
 
-@pytest.fixture(scope="module")
-def decks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("decks")
-    results = build_reports(example_model(), out)
-    return {r.audience: r.path for r in results}
+@pytest.fixture
+def decks(example_decks: dict[str, Path]) -> dict[str, Path]:
+    """The example's decks (tests/conftest.py), built once for every module that reads them."""
+    return example_decks
 
 
 def titles(prs: Any) -> list[str]:
@@ -370,9 +369,8 @@ def test_nothing_to_show_says_so_and_exits_non_zero(tmp_path: Path) -> None:
     assert "Results Map" not in titles(prs)  # no empty map for a sheet without one
 
 
-def test_poster_cards_end_above_the_feedback_area(tmp_path: Path) -> None:
-    path = tmp_path / "g.pptx"
-    build_gallery(example_model(), path)
+def test_poster_cards_end_above_the_feedback_area(example_gallery: Path) -> None:
+    path = example_gallery
     for n, slide in enumerate(Presentation(str(path)).slides, start=1):
         label = next(s for s in slide.shapes if s.has_text_frame and s.text_frame.text == "Your feedback")
         cards = [
