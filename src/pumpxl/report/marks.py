@@ -40,17 +40,20 @@ __all__ = [
     "chart_digest",
     "deck_manifest",
     "digest",
+    "element_chart_digest",
     "geometry_digest",
     "is_title_element",
     "mark_shape",
     "mark_slide",
     "marked_shapes",
+    "notes_text",
     "read_mark",
     "readable_name",
     "seal",
     "shape_text",
     "slide_manifest",
     "slide_mark",
+    "title_text",
 ]
 
 #: The version of the marks: a later pumpxl reads every earlier version.
@@ -102,9 +105,9 @@ def read_mark(name: str | None) -> Mark | None:
     fields: dict[str, str] = {}
     for part in name[at + len(PREFIX) :].split(";"):
         key, sep, value = part.partition("=")
-        if not sep or not re.fullmatch(r"[a-z]+", key):
+        if not sep or not key.isalpha() or not key.islower():
             return None
-        fields[key] = unquote(value)
+        fields[key] = unquote(value) if "%" in value else value
     if "s" not in fields or "r" not in fields:
         return None
     slide, role, h = fields.pop("s"), fields.pop("r"), fields.pop("h", "")
@@ -292,6 +295,44 @@ SHAPE_TAGS = tuple(f"{_P}{t}" for t in ("sp", "pic", "graphicFrame", "grpSp", "c
                                          "contentPart"))  # fmt: skip
 
 
+_NOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide"
+
+
+def notes_text(slide: Any) -> str:
+    """The slide's speaker notes (the notes page's body placeholder), as python-pptx's
+    ``notes_text_frame.text`` gives them; "" without notes. Read from the XML."""
+    for rel in slide.part.rels.values():
+        if rel.reltype == _NOTES:
+            for el in rel.target_part._element.iter(f"{_P}sp"):
+                ph = next(el.iter(f"{_P}ph"), None)
+                if ph is not None and ph.get("type") == "body":
+                    return element_text(el)
+    return ""
+
+
+def title_text(slide: Any) -> str:
+    """The text of the slide's title placeholder, or of the shape pumpxl marked as the
+    title ("" without either). Read from the XML."""
+    for el in slide.shapes._spTree.iterchildren(*SHAPE_TAGS):
+        if is_title_element(el):
+            return element_text(el)
+    for el in slide.shapes._spTree.iterchildren(*SHAPE_TAGS):
+        props = next(el.iter(_CNVPR), None)
+        mark = read_mark(props.get("name", "")) if props is not None else None
+        if mark is not None and mark.role == "title":
+            return element_text(el)
+    return ""
+
+
+def element_chart_digest(slide: Any, el: Any) -> str | None:
+    """:func:`chart_digest` of the chart a graphic frame element holds (None: no chart)."""
+    chart = next(el.iter(f"{_C}chart"), None)
+    if chart is None:
+        return None
+    part = slide.part.related_part(chart.get(f"{_R}id"))
+    return hashlib.sha256(etree.tostring(part._element)).hexdigest()[:12]
+
+
 def is_title_element(el: Any) -> bool:
     """Whether a shape element is the slide's title placeholder (placeholder index 0)."""
     ph = next(el.iter(f"{_P}ph"), None)
@@ -338,14 +379,13 @@ def seal(prs: Any, *, slides: list[Any] | None = None, **deck: str) -> None:
                     fields["h"] = mark.digest
                 fields.update(dict(mark.fields or {}))
             fields["g"] = element_geometry(el)
-            chart = next(el.iter(f"{_C}chart"), None)
+            chart = element_chart_digest(slide, el)
             if chart is not None:
-                part = slide.part.related_part(chart.get(f"{_R}id"))
-                fields["c"] = hashlib.sha256(etree.tostring(part._element)).hexdigest()[:12]
+                fields["c"] = chart
             props.set("name", _encode(_label(name), fields))
             roles.append(fields["r"])
-        notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
-        manifest: dict[str, Any] = {"v": VERSION, "roles": roles, "notes": digest(notes)}
+        manifest: dict[str, Any] = {"v": VERSION, "roles": roles,
+                                    "notes": digest(notes_text(slide))}  # fmt: skip
         shape = slide.shapes._shape_factory(marker)
         shape.text_frame.text = json.dumps(manifest, separators=(",", ":"))
         if smark.slide in ("title", "attention", "glance"):

@@ -18,13 +18,16 @@ from pumpxl.report.marks import (
     Mark,
     chart_digest,
     digest,
+    element_chart_digest,
     element_geometry,
     element_text,
     geometry_digest,
     is_title_element,
     marked_shapes,
+    notes_text,
     read_mark,
     shape_text,
+    title_text,
 )
 
 __all__ = ["Kept", "Page", "RefreshReport", "page_title", "refresh_page", "untouched"]
@@ -142,16 +145,14 @@ def untouched(page: Page) -> bool:
         text = element_text(el)
         if (text or mark.digest) and digest(text) != mark.digest:
             return False
-        if mark.get("c"):
-            frame = next(s for s in slide.shapes if s._element is el)
-            if frame.has_chart and chart_digest(frame.chart) != mark.get("c"):
-                return False
+        if mark.get("c") and element_chart_digest(slide, el) != mark.get("c"):
+            return False
     listed = page.manifest.get("roles")
     if listed is not None and set(listed) - {"title"} != roles - {"title"}:
         return False  # a shape deleted
-    if page.mark.digest and digest(page_title(slide)) != page.mark.digest:
+    if page.mark.digest and digest(title_text(slide)) != page.mark.digest:
         return False
-    return not (page.manifest.get("notes") and digest(_notes(slide)) != page.manifest["notes"])
+    return not (page.manifest.get("notes") and digest(notes_text(slide)) != page.manifest["notes"])
 
 
 _CNVPR = "{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr"
