@@ -7,7 +7,6 @@ subprocess-free way by setting it at import time of this module and importing xl
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import inspect
 import os
@@ -27,12 +26,12 @@ import openpyxl
 import python_calamine as pc
 import xlwings
 import xlwings.server
+from officejs import call, call_positional, cell, column
 
 import pumpxl
 from pumpxl import excel
 from pumpxl.core.narrative import signal_labels
 from pumpxl.core.vocabulary import LIMITS_COLUMNS, XMR_TABLE_COLUMNS
-from pumpxl.excel.cells import ERROR_TEXTS
 
 REPO = Path(__file__).resolve().parents[1]
 EXPECTED_FUNCTIONS = {
@@ -44,47 +43,6 @@ EXPECTED_FUNCTIONS = {
     "PUMP.XMR_STATUS",
     "PUMP.XMR_TABLE",
 }
-
-
-def cell(v: Any) -> Any:
-    """A cell as the Office.js add-in sends it: blanks as "", errors as Error objects."""
-    if v is None:
-        return ""
-    if isinstance(v, str) and v.startswith("#") and v in ERROR_TEXTS:
-        return {"type": "Error", "basicValue": v, "errorType": "NotAvailable"}
-    return v
-
-
-def column(values: list[Any]) -> list[list[Any]]:
-    return [[cell(v)] for v in values]
-
-
-def call(name: str, **kwargs: Any) -> list[list[Any]]:
-    """Call a function through the Office.js contract with arguments by name: they are put in
-    the positions the function's signature gives them, as Excel does; omitted ones are null."""
-    params = list(inspect.signature(getattr(excel, name)).parameters)
-    assert set(kwargs) <= set(params), set(kwargs) - set(params)
-    args = [kwargs.get(p) for p in params]
-    while args and args[-1] is None:
-        args.pop()
-    return call_positional(name, *args)
-
-
-def call_positional(name: str, *args: Any) -> list[list[Any]]:
-    body = {
-        "client": "Office.js",
-        "func_name": name,
-        # an omitted argument comes as null; a blank cell inside a range as ""
-        "args": [a if isinstance(a, list) else [[None if a is None else cell(a)]] for a in args],
-        "caller_address": "[Book1.xlsx]Sheet1!B2",
-        "culture_info_name": "en-US",
-        "date_format": "M/d/yyyy",
-        "version": xlwings.__version__,
-        "runtime": "1.4",
-    }
-    out = asyncio.run(xlwings.server.custom_functions_call(body, excel))
-    assert isinstance(out, list)
-    return out
 
 
 def plain(v: Any) -> Any:

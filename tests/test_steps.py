@@ -10,7 +10,6 @@ were built to be (a step up of about 6 points from October 2024, a recorded impr
 
 from __future__ import annotations
 
-import asyncio
 import io
 from contextlib import redirect_stdout
 from dataclasses import replace
@@ -21,13 +20,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import python_calamine as pc
-import xlwings
-import xlwings.server
+from officejs import call
 from pptx import Presentation
 from stories import council_model, warehouse_model
 
 import pumpxl
-from pumpxl import excel
 from pumpxl.cli import main
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.drafts import draft
@@ -254,28 +251,6 @@ def test_pumpxl_xmr_and_the_excel_functions_tell_the_same(
             assert answer == "pumpxl: assurance needs a better direction: up or down"
         else:
             assert answer == rd.assurance
-
-
-def call(name: str, **kwargs: Any) -> list[list[Any]]:
-    import inspect
-
-    params = list(inspect.signature(getattr(excel, name)).parameters)
-    args: list[Any] = [kwargs.get(p) for p in params]
-    while args and args[-1] is None:
-        args.pop()
-    body = {
-        "client": "Office.js",
-        "func_name": name,
-        "args": [a if isinstance(a, list) else [["" if a is None else a]] for a in args],
-        "caller_address": "[Book1.xlsx]Sheet1!B2",
-        "culture_info_name": "en-US",
-        "date_format": "M/d/yyyy",
-        "version": xlwings.__version__,
-        "runtime": "1.4",
-    }
-    out = asyncio.run(xlwings.server.custom_functions_call(body, excel))
-    assert isinstance(out, list)
-    return out
 
 
 # ------------------------------------------------------------------------ settings, input

@@ -119,30 +119,28 @@ def _report_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _where(p: argparse.ArgumentParser, output: str, kind: str) -> None:
+    """-o or --in-place (one of them), for a command that changes a file people keep."""
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("-o", "--output", help=output)
+    where.add_argument(
+        "--in-place", action="store_true",
+        help=f"replace the {kind}, keeping a backup beside it (NAME-backup)",
+    )  # fmt: skip
+
+
 def _refresh_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("deck", help="last month's deck, as pumpxl built it and people edited it")
     _workbook_options(p)
-    where = p.add_mutually_exclusive_group()
-    where.add_argument(
-        "-o", "--output",
-        help="the refreshed deck (default: NAME-refreshed.pptx next to the deck, numbered)",
-    )  # fmt: skip
-    where.add_argument(
-        "--in-place", action="store_true",
-        help="replace the deck, keeping a backup beside it (NAME-backup.pptx)",
-    )  # fmt: skip
+    _where(p, "the refreshed deck (default: NAME-refreshed.pptx next to the deck, numbered)",
+           "deck")  # fmt: skip
     p.add_argument("--audience", help="the audience, when the deck no longer says")
 
 
 def _collect_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("workbook", help="the PuMP workbook (.xlsx or .xlsm) the decks were built from")
     p.add_argument("decks", nargs="+", metavar="DECK", help="decks people have read and edited")
-    where = p.add_mutually_exclusive_group()
-    where.add_argument("-o", "--output", help="write a new workbook (.xlsx/.xlsm as the input)")
-    where.add_argument(
-        "--in-place", action="store_true",
-        help="replace the workbook, keeping a backup beside it (NAME-backup.xlsx)",
-    )  # fmt: skip
+    _where(p, "write a new workbook (.xlsx/.xlsm as the input)", "workbook")
     p.add_argument(
         "--replace", action="store_true",
         help="let the decks' words replace words already on the Commentary sheet",
