@@ -99,13 +99,13 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     """Analyse one series from a CSV (or the bundled example) and print the XmR table."""
     from pumpxl.core.interpret import read
     from pumpxl.core.narrative import (
-        decimals_for,
         describe,
         meaning_label,
         number_format,
         status_line,
         step_label,
     )
+    from pumpxl.core.present import date_label, month_label, numbers_for
     from pumpxl.core.table import xmr_table
     from pumpxl.core.xmr import xmr
     from pumpxl.workbook.plain import read_series
@@ -151,7 +151,7 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     frequency = None if numbered else m.frequency
     reading = read(r, frequency=frequency)
     chart = reading.chart  # with provisional limits after an unrecorded step
-    d = decimals_for(chart.mr_bar)
+    d = numbers_for(chart.values, chart.mr_bar)
     table = xmr_table(chart, reading)
     if numbered:
         labels = [str(k) for k in range(1, len(series) + 1)]
@@ -159,14 +159,16 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"{len(series)}.\n")
     else:
         weekly = m.frequency in ("daily", "weekly")
-        labels = list(series.index.strftime("%Y-%m-%d" if weekly else "%Y-%m"))
+        label = date_label if weekly else month_label
+        labels = [label(t) for t in series.index]
     prov = reading.provisional
     columns = [chart.values, table.moving_range, table.central_line]
     columns += [table.lower_limit, table.upper_limit]
     rows = [
         [
             label + ("*" if prov is not None and i >= prov.start else ""),
-            *(number_format(float(col[i]), d) for col in columns),
+            d.value(float(chart.values[i])),
+            *(number_format(float(col[i]), d) for col in columns[1:]),
             table.signal[i],
         ]
         for i, label in enumerate(labels)
@@ -189,9 +191,19 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
         given = " ".join(str(p) for p in args.phases)
         out.write(
             "Suggested recalculation, once its cause is known: --phases "
-            f"{(given + ' ') if given else ''}{labels[reading.recalculate_from]}\n"
+            f"{(given + ' ') if given else ''}{_phase_arg(series, reading.recalculate_from, m.frequency)}\n"
         )
     return 0
+
+
+def _phase_arg(series: Any, i: int, frequency: str) -> str:
+    """Period ``i`` as ``--phases`` reads it back: its date (ISO; the month alone for a
+    monthly measure), or its number."""
+    when = series.index[i]
+    if not hasattr(when, "date"):
+        return str(i + 1)
+    iso = str(when.date().isoformat())
+    return iso[:7] if frequency == "monthly" else iso
 
 
 def cmd_new(args: argparse.Namespace, out: TextIO) -> int:

@@ -22,6 +22,7 @@ from datetime import date
 from typing import Literal
 
 from pumpxl.core.errors import Problem
+from pumpxl.core.present import date_label
 
 __all__ = [
     "EXCEL_CELL_LIMIT",
@@ -175,7 +176,7 @@ SHOWN = 300  # characters of a text shown in the account of what is written
 
 def _shown(value: Value | None) -> str:
     if isinstance(value, date):
-        return f"{value:%d %b %Y}"
+        return date_label(value)
     text = " / ".join((value or "").split("\n"))
     if len(text) > SHOWN:
         text = f"{text[: SHOWN - 30]}... ({len(value or ''):,} characters)"

@@ -203,6 +203,7 @@ def xmr(
                 x / scale, small_mr, masks, prev, starts, stops, windows, s, trends
             )
             phase_list = [scale_phase(p, scale) for p in scaled]
+        _check_finite(phase_list, x)
 
         xo = x if complete else x[observed]
         detection = detect(
@@ -268,6 +269,23 @@ def xmr(
         settings=s,
         rerun=rerun,
     )
+
+
+def _check_finite(phases: Sequence[Phase], x: FloatArray) -> None:
+    """Refuse values whose limits lie beyond the largest number a float holds (about
+    1.8E+308): the chart could not be drawn or told, only shown as infinities."""
+    for k, p in enumerate(phases):
+        if not p.n_values or not p.n_moving_ranges:
+            continue
+        if not all(math.isfinite(v) for v in (p.central_line, p.unpl, p.lnpl, p.url)):
+            far = float(np.nanmax(np.abs(x[p.start : p.stop])))
+            where = f" in phase {k + 1}" if len(phases) > 1 else ""
+            raise InputError(
+                f"the values{where} reach {far:.3E} and vary so much that their limits lie "
+                "beyond the largest number a computer holds (about 1.8E+308); write them in a "
+                "larger unit (divide them by a power of ten)",
+                setting="values",
+            )
 
 
 def _trends(trend: str | Sequence[str | None] | None, phases: int) -> list[str | None]:

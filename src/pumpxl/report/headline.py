@@ -23,7 +23,7 @@ from pumpxl.core.narrative import (
     meaning_label,
     number_format,
     provisional_phrase,
-    reading_decimals,
+    reading_numbers,
     signal_phrase,
     span_label,
     step_label,
@@ -93,7 +93,7 @@ def attention(
         parts.append(f"{meaning_label(s)} ({span}; {rd.status(s)})")
         symbol, colour = "▼", BAD
     if rd.assurance == "consistently fail" and rd.target is not None:
-        d = reading_decimals(rd)
+        d = reading_numbers(rd)
         which = "provisional limits" if rd.provisional else "limits"
         parts.append(
             f"Will consistently fail its target of {number_format(rd.target, d)}: the target "

@@ -14,6 +14,7 @@ from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.evidence import Evidence, initiative_evidence
 from pumpxl.core.model import Initiative, PumpModel
 from pumpxl.core.narrative import period_label
+from pumpxl.core.present import month_label
 from pumpxl.core.vocabulary import OUTCOME_LABELS, choice_label
 from pumpxl.report.chart import period_x, plot_box
 from pumpxl.report.design import (
@@ -121,7 +122,7 @@ def changes_slides(
             fill = LIGHT if r % 2 == 0 else WHITE
             symbol, word = OUTCOME_LABELS[ev.outcome]
             started = period_label(a.xmr, ev.start, a.measure.frequency) if ev.start is not None \
-                else f"{init.started:%b %Y}"  # fmt: skip
+                else month_label(init.started)  # fmt: skip
             detail = ev.text.split(": ", 1)[-1]
             cells = (f"{init.id}: {init.change}", a.measure.name, started)
             for c, text in enumerate(cells):

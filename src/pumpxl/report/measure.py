@@ -18,11 +18,14 @@ from pumpxl.core.evidence import Evidence
 from pumpxl.core.model import Initiative, PumpModel
 from pumpxl.core.narrative import (
     level_change_label,
+    number_format,
     per,
     period_label,
+    reading_numbers,
     status_line,
     the,
 )
+from pumpxl.core.present import date_label
 from pumpxl.core.vocabulary import DIRECTION_LABELS
 from pumpxl.report.chart import (
     CL_COLOUR,
@@ -71,7 +74,7 @@ def three_questions(a: AnalysedMeasure) -> tuple[list[tuple[str, str]], bool]:
     if c is not None and latest is not None and c.period >= latest:  # written for this period
         action = [c.action] if c.action else []
         action += [f"{WHO_LABEL}: {c.who}"] if c.who else []
-        action += [f"{DUE_LABEL}: {c.due.day} {c.due:%b %Y}"] if c.due else []
+        action += [f"{DUE_LABEL}: {date_label(c.due)}"] if c.due else []
         return [
             ("What is happening", c.happening or "-"),
             ("Why", c.why or "-"),
@@ -151,7 +154,7 @@ def measure_slide(
         facts.append(predictability)
     last = r.phases[-1] if r.phases else None
     if last is not None and last.trend is not None:
-        step = _fmt(a, abs(last.slope))
+        step = number_format(abs(last.slope), reading_numbers(a.reading).finer())
         way = "up" if last.slope >= 0 else "down"
         facts.append(f"Trended limits ({last.trend}): {way} {step} {per(m.frequency)}")
     unit = m.unit or "no unit given"

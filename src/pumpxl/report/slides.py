@@ -18,11 +18,11 @@ from pumpxl.core.narrative import (
     level_change_label,
     number_format,
     period_label,
-    reading_decimals,
+    reading_numbers,
     status_line,
     step_phrase,
-    value_decimals,
 )
+from pumpxl.core.present import month_label
 from pumpxl.core.vocabulary import RULE_LABELS
 from pumpxl.report.design import (
     ASSURANCE,
@@ -87,11 +87,11 @@ MEANINGS = {"improvement": "improvement", "concern": "concern", "neutral": "sign
 
 def fmt(a: AnalysedMeasure, v: float | None) -> str:
     """A number of the measure's chart, to about a tenth of its routine variation."""
-    return number_format(v, reading_decimals(a.reading))
+    return number_format(v, reading_numbers(a.reading))
 
 
 def _month(d: dt.date | None) -> str:
-    return d.strftime("%B %Y") if d else "no data yet"
+    return month_label(d, full=True) if d else "no data yet"
 
 
 def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | None) -> Any:
@@ -157,8 +157,7 @@ def _glance_row(a: AnalysedMeasure) -> tuple[list[str], Any, Any]:
     """A measure's cells in the At a glance table, its state and its assurance."""
     x = a.chart
     i = x.latest_index
-    d = value_decimals(x.values, x.mr_bar)
-    latest = number_format(float(x.values[i]), d) if i is not None else "no values"
+    latest = reading_numbers(a.reading).value(float(x.values[i])) if i is not None else "no values"
     period = period_label(x, i, a.measure.frequency) if i is not None else "-"
     if x.phases and x.phases[-1].has_limits:
         limits = f"{fmt(a, x.lnpl)} – {fmt(a, x.unpl)}"
@@ -221,7 +220,7 @@ def evidence_notes(
     out = []
     for init, ev in changes:
         if ev.outcome == "contrary":
-            out.append((f"▼ {init.id}: contrary evidence since {init.started:%b %Y}", BAD))
+            out.append((f"▼ {init.id}: contrary evidence since {month_label(init.started)}", BAD))
         elif ev.outcome == "improvement" and ev.signal is not None and (
             ev.signal.last == a.xmr.latest_index
         ):

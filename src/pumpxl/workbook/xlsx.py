@@ -12,6 +12,8 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pumpxl.core.present import Numbers
+
 __all__ = [
     "FIXED_TIME",
     "FormulaSheet",
@@ -63,7 +65,10 @@ class Formats:
     def num_format(decimals: int) -> str:
         return "#,##0" + ("." + "0" * decimals if decimals else "")
 
-    def num(self, decimals: int) -> Any:
+    def num(self, decimals: int | Numbers) -> Any:
+        """Numbers with ``decimals`` places, or written as a measure's :class:`Numbers`."""
+        if isinstance(decimals, Numbers):
+            return self.custom(decimals.excel())
         if decimals not in self.decimals:
             fmt = self.num_format(decimals)
             self.decimals[decimals] = self._wb.add_format({"num_format": fmt, "valign": "top"})

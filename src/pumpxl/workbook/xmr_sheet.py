@@ -22,7 +22,8 @@ from pumpxl import excel
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.inputs import DEFAULT_FIRM_POINTS
 from pumpxl.core.interpret import read
-from pumpxl.core.narrative import decimals_for, describe
+from pumpxl.core.narrative import describe
+from pumpxl.core.present import numbers_for
 from pumpxl.core.parsing import excel_serial
 from pumpxl.core.table import xmr_table
 from pumpxl.core.vocabulary import DIRECTION_LABELS, XMR_TABLE_COLUMNS
@@ -173,7 +174,8 @@ def _value_rows(
     """The block as values (``pumpxl calc``): the chart as its reading tells it (with
     provisional limits after an unrecorded step)."""
     r, first = a.chart, block.first_row
-    num = f.num(decimals_for(r.mr_bar))
+    numbers = numbers_for(r.values, r.mr_bar)
+    num, value_num = f.num(numbers), f.num(numbers.for_values())
     date_fmt = f.date if weekly else f.month
     xt = xmr_table(r, a.reading)
     table, labels = xt.numbers(), xt.signal
@@ -183,7 +185,7 @@ def _value_rows(
         rr = first + i
         ws.write_datetime(rr, 0, a.dates[i].to_pydatetime(), date_fmt)
         if not math.isnan(r.values[i]):
-            ws.write_number(rr, 1, float(r.values[i]), num)
+            ws.write_number(rr, 1, float(r.values[i]), value_num)
         for c, col in enumerate(table, start=2):
             if not math.isnan(col[i]):
                 ws.write_number(rr, c, float(col[i]), num if c != 3 else None)
@@ -202,7 +204,7 @@ def _chart_lines(f: Formats, ws: Worksheet, a: AnalysedMeasure, block: XmrBlock)
     """Each phase's central line and limits in columns of their own, blank outside the phase,
     so that the chart draws a line per phase and phases meet as steps instead of slopes."""
     r, first = a.chart, block.first_row
-    num = f.num(decimals_for(r.mr_bar))
+    num = f.num(numbers_for(r.values, r.mr_bar))
     per = [r.per_point[k] for k in ("central_line", "unpl", "lnpl")]
     for k, p in enumerate(r.phases):
         for j, (_, label) in enumerate(CHART_LINES):
@@ -226,7 +228,7 @@ def _formula_rows(
     computes them when it opens the file."""
     r, first, n = a.xmr, block.first_row, len(a.xmr)
     last = first + n - 1
-    num = f.num(decimals_for(r.mr_bar))
+    num = f.num(numbers_for(r.values, r.mr_bar))
     date_fmt = f.date if weekly else f.month
     xt = xmr_table(r)
     labels = xt.signal
@@ -284,7 +286,7 @@ def _formula_rows(
     )
     recalc = column_letter(RECALC_COL)
     phases = f"${recalc}${first + 1}:${recalc}${first + len(src.recalc_rows)}"
-    point = f.custom(NO_POINT_FORMAT + f.num_format(decimals_for(r.mr_bar)))
+    point = f.custom(NO_POINT_FORMAT + numbers_for(r.values, r.mr_bar).excel())
     for i in range(n):
         rr, k = first + i, src.data_first + i
         stamp = a.dates[i].to_pydatetime()
