@@ -80,7 +80,7 @@ class Numbers:
             ctx.rounding = ROUND_HALF_UP
             ctx.prec = 40
             if self.scientific is not None:
-                out = format(exact, f".{self.scientific}E")
+                out = _scientific(exact, self.scientific)
             else:
                 out = format(exact, f",.{self.decimals}f")
         if out.startswith("-") and not any(c in "123456789" for c in out.split("E")[0]):
@@ -122,6 +122,20 @@ class Numbers:
         if self.scientific is not None:
             return Numbers(0, max(0, min(MAX_SIGNIFICANT - 1, self.scientific)))
         return Numbers(max(0, -exp))
+
+
+def _scientific(exact: Decimal, places: int) -> str:
+    """``exact`` as Excel's ``0.00E+00`` writes it, rounded half away from zero (the context
+    the caller set)."""
+    quantum = Decimal(1).scaleb(-places)
+    if not exact:
+        return f"{format(Decimal(0).quantize(quantum), 'f')}E+00"
+    e = exact.adjusted()
+    mantissa = exact.scaleb(-e).quantize(quantum)
+    if abs(mantissa) >= 10:  # 9.96 to one place is 10.0: one power of ten up
+        e += 1
+        mantissa = exact.scaleb(-e).quantize(quantum)
+    return f"{format(mantissa, 'f')}E{'+' if e >= 0 else '-'}{abs(e):02d}"
 
 
 def _magnitude(v: float) -> int:

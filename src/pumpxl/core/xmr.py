@@ -281,7 +281,7 @@ def _check_finite(phases: Sequence[Phase], x: FloatArray) -> None:
             far = float(np.nanmax(np.abs(x[p.start : p.stop])))
             where = f" in phase {k + 1}" if len(phases) > 1 else ""
             raise InputError(
-                f"the values{where} reach {far:.3E} and vary so much that their limits lie "
+                f"values{where}: they reach {far:.3E} and vary so much that their limits lie "
                 "beyond the largest number a computer holds (about 1.8E+308); write them in a "
                 "larger unit (divide them by a power of ten)",
                 setting="values",
