@@ -189,9 +189,10 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     out.write(describe(reading) + "\n")
     if reading.recalculate_from is not None:
         given = " ".join(str(p) for p in args.phases)
+        start = _phase_arg(series, reading.recalculate_from, m.frequency)
         out.write(
             "Suggested recalculation, once its cause is known: --phases "
-            f"{(given + ' ') if given else ''}{_phase_arg(series, reading.recalculate_from, m.frequency)}\n"
+            f"{(given + ' ') if given else ''}{start}\n"
         )
     return 0
 

@@ -23,8 +23,8 @@ from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.inputs import DEFAULT_FIRM_POINTS
 from pumpxl.core.interpret import read
 from pumpxl.core.narrative import describe
-from pumpxl.core.present import numbers_for
 from pumpxl.core.parsing import excel_serial
+from pumpxl.core.present import numbers_for
 from pumpxl.core.table import xmr_table
 from pumpxl.core.vocabulary import DIRECTION_LABELS, XMR_TABLE_COLUMNS
 from pumpxl.workbook.cells import column_letter
