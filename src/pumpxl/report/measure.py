@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
@@ -17,32 +16,19 @@ from pumpxl.core.drafts import draft
 from pumpxl.core.evidence import Evidence
 from pumpxl.core.model import Initiative, PumpModel
 from pumpxl.core.narrative import (
-    level_change_label,
     number_format,
     per,
-    period_label,
     reading_numbers,
     status_line,
-    the,
 )
 from pumpxl.core.present import date_label
 from pumpxl.core.vocabulary import DIRECTION_LABELS
-from pumpxl.report.chart import (
-    CL_COLOUR,
-    LIMIT_COLOUR,
-    TARGET_COLOUR,
-    add_xmr_chart,
-    period_x,
-    plot_box,
-    value_scale,
-    value_y,
-)
+from pumpxl.report.chart import add_xmr_chart, draw_labels, draw_marks, measure_plan
 from pumpxl.report.design import (
     ASSURANCE,
     DRAFT,
     GREY,
     INK,
-    MEANING_COLOURS,
     NAVY,
     WHITE,
     Box,
@@ -52,7 +38,7 @@ from pumpxl.report.design import (
 )
 from pumpxl.report.fonts import line_count as text_lines_pt
 from pumpxl.report.headline import mdc_icons
-from pumpxl.report.initiatives import action_with_initiatives, initiative_marks
+from pumpxl.report.initiatives import action_with_initiatives
 from pumpxl.report.marks import mark_shape
 from pumpxl.report.notes import calculation_notes
 from pumpxl.report.slides import fmt as _fmt
@@ -128,13 +114,13 @@ def measure_slide(
             anchor=MSO_ANCHOR.MIDDLE,
         )
     else:
-        add_xmr_chart(slide, a, chart_box, font_size=12)
+        started = tuple((init.id, ev.start) for init, ev in changes if ev.start is not None)
+        plan = measure_plan(a, chart_box, 12, initiatives=started)
+        add_xmr_chart(slide, a, chart_box, font_size=12, plan=plan)
         frame = next(sh for sh in reversed(slide.shapes) if sh.has_chart)
         mark_shape(frame, key, "chart")
-        _line_labels(slide, a, chart_box)
-        _recalculation_marks(slide, a, chart_box)
-        _step_mark(slide, a, chart_box)
-        initiative_marks(slide, a, chart_box, list(changes))
+        draw_labels(slide, a, chart_box, plan)
+        draw_marks(slide, a, chart_box, plan)
         if icons == "mdc":
             size = int(Inches(0.45))
             left = chart_box.left + chart_box.width - 2 * size - size // 2
@@ -277,80 +263,3 @@ def _text_blocks(
         )
         mark_shape(body, key, role)
         top += h + BLOCK_GAP
-
-
-def _line_labels(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
-    """The latest phase's limits, central line and the target, named with their values at the
-    right end of the plot, so that lines drawn on top of each other stay identifiable."""
-    r, plot = a.chart, plot_box(chart, a)
-    last = r.phases[-1]
-    if not last.has_limits:
-        return
-    lines = [
-        ("UNPL", last.unpl, LIMIT_COLOUR),
-        ("CL", last.central_line, CL_COLOUR),
-        ("LNPL", last.lnpl, LIMIT_COLOUR),
-    ]
-    if a.reading.target is not None:
-        lines.append(("Target", a.reading.target, TARGET_COLOUR))
-    height = int(Inches(0.3))
-    scale = value_scale(a)
-    placed = sorted(
-        ((value_y(scale, v, plot) - height // 2, name, v, colour) for name, v, colour in lines),
-        key=lambda item: item[0],
-    )
-    tops = [top for top, *_ in placed]
-    for k in range(1, len(tops)):  # labels of coincident lines are stacked, not overprinted
-        tops[k] = max(tops[k], tops[k - 1] + height)
-    overflow = tops[-1] + height - (chart.top + chart.height)
-    if overflow > 0:
-        tops = [top - overflow for top in tops]
-    left = plot.left + plot.width + int(Inches(0.05))
-    width = chart.left + chart.width - left
-    for top, (_, name, value, colour) in zip(tops, placed, strict=True):
-        label = slide.shapes.add_textbox(left, max(chart.top, top), width, height)
-        label.name = f"Line label {name}"
-        fit_text(label, f"{name} {_fmt(a, value)}", size=12, min_size=10, colour=colour, bold=True)
-
-
-def _recalculation_marks(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
-    """A dashed line at each recalculation and its recorded reason (and the change of level
-    it records), on the chart."""
-    rd = a.reading
-    for rc in rd.recalculations:
-        when = period_label(a.xmr, rc.index, a.measure.frequency)
-        change = level_change_label(rd, rc)
-        text = change or (f"Recalculated from {when}" + (f": {rc.reason}" if rc.reason else ""))
-        colour = MEANING_COLOURS.get(rc.assessment or "", GREY) if change else GREY
-        _phase_mark(slide, a, chart, rc.index, text, colour, "Recalculation")
-
-
-def _step_mark(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
-    """A dashed line where an unrecorded step begins, saying what it is."""
-    rd = a.reading
-    if rd.step is None:
-        return
-    when = period_label(a.xmr, rd.step.start, a.measure.frequency)
-    kind = "provisional limits from here" if rd.provisional else "not recorded yet"
-    text = f"Step {rd.step.moved} from {the(when)} ({kind})"
-    colour = MEANING_COLOURS[rd.step.assessment]
-    _phase_mark(slide, a, chart, rd.step.start, text, colour, "Step")
-
-
-def _phase_mark(
-    slide: Any, a: AnalysedMeasure, chart: Box, index: int, text: str, colour: Any, name: str
-) -> None:
-    plot = plot_box(chart, a)
-    x = period_x(a, index, plot)
-    line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, plot.top, x, plot.bottom)
-    line.line.color.rgb = colour
-    line.line.width = Pt(1)
-    line.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-    line.name = name
-    width = int(chart.width * 0.36)
-    left = x + int(Inches(0.05))
-    if left + width > plot.left + plot.width:  # late in the chart: the label goes left
-        left = x - width - int(Inches(0.05))
-    label = slide.shapes.add_textbox(left, plot.top, width, int(Inches(0.6)))
-    label.name = f"{name} reason" if name == "Recalculation" else f"{name} label"
-    fit_text(label, text, size=12, min_size=10, colour=colour, italic=True)

@@ -1,0 +1,465 @@
+"""One plan per measure of what its XmR chart draws, as plain data, so that the deck's chart
+(``report/chart.py``), the posters' and the calc workbook's (``workbook/xmr_chart.py``) are
+the same chart: every series with its meaning, colour, dash, weight and marker; the value
+axis's range, step and number format; the date axis's format; the labels of the latest
+phase's lines and where they go; the marks at recalculations, a step and initiatives, with
+their labels in a band above the data that no line enters.
+
+Rules the plan keeps (issue 23):
+
+- Lines that lie on top of each other (the target on a limit or on the central line, within
+  a label's height) are told apart by dash and weight: the target is drawn thicker, in round
+  dots, over the thinner dashed line, and ``coincident`` names the pair.
+- Line labels sit right of the plot, one label's height apart: they never collide, and no line
+  runs through them.
+- Marks' labels sit in rows in a band at the top of the plot kept free of every value and line
+  (the axis is raised to make the room), so no line crosses them.
+- Signal markers are always filled in their meaning's colour (a marker on top of another is
+  smaller with a white edge), so every legend entry shows a swatch.
+- A phase without variation has no limits drawn: limits of zero width are no limits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pumpxl.core.analysis import AnalysedMeasure
+from pumpxl.core.narrative import level_change_label, period_label, reading_numbers, the
+from pumpxl.core.present import Numbers
+from pumpxl.core.result import XmrResult
+from pumpxl.core.vocabulary import RULE_LABELS, RULE_NAMES
+
+__all__ = [
+    "PALETTE",
+    "ChartPlan",
+    "Label",
+    "Line",
+    "Mark",
+    "chart_plan",
+    "label_box",
+    "nice_step",
+]
+
+#: Every colour a chart uses (RGB hex), written once: blue improvement, orange concern,
+#: purple a signal with no better direction (NHS Making Data Count), grey routine.
+PALETTE = {
+    "value": "404040",
+    "central_line": "2E7D32",
+    "limit": "C62828",
+    "target": "37474F",  # not blue: blue means improvement
+    "improvement": "1F6FB5",
+    "concern": "E07A10",
+    "neutral": "7A3E9D",
+    "routine": "808080",
+    "mark": "1F3864",
+    "grid": "E0E0E0",
+    "white": "FFFFFF",
+}
+#: The secondary cue of a signal marker, its shape, by rule (the colour gives its meaning).
+MARKERS = {
+    "outlier": "diamond",
+    "mr_outlier": "x",
+    "long_run": "circle",
+    "short_run": "square",
+    "two_of_three": "square",
+    "trend": "triangle",
+    "runs_anhoej": "circle",
+    "step": "circle",
+}
+MEANINGS = {"improvement": "Improvement", "concern": "Concern", "neutral": "Signal"}
+
+
+def label_box(font_size: float) -> float:
+    """Points a one-line label takes, its margins included (line labels are this far apart)."""
+    return font_size * 1.25 + 7.5
+
+
+@dataclass(frozen=True)
+class Line:
+    """One series: ``kind`` (value, central_line, unpl, lnpl, their ``provisional_`` forms,
+    target, ``signal:<meaning>:<rule>``), its legend name, values (None: no point), and
+    how it is drawn. ``dash`` is one of solid, dash, square_dot, round_dot; ``marker`` none,
+    circle, diamond, square, triangle, x."""
+
+    kind: str
+    name: str
+    values: tuple[float | None, ...]
+    colour: str
+    width: float = 1.25
+    dash: str = "solid"
+    marker: str = "none"
+    marker_size: int = 0
+    marker_edge: str = ""
+    legend: bool = True
+
+
+@dataclass(frozen=True)
+class Label:
+    """A line's name and value right of the plot: ``at`` is where its middle goes, in the
+    value axis's units (moved apart from its neighbours so labels never collide)."""
+
+    name: str
+    text: str
+    value: float
+    at: float
+    colour: str
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A vertical mark at period ``index`` (a recalculation, a step, an initiative) and its
+    label in row ``row`` of the band above the data (0: the top row); ``left`` when the label
+    goes left of the mark (late in the chart)."""
+
+    kind: str
+    name: str
+    index: int
+    text: str
+    colour: str
+    dash: str
+    row: int = 0
+    left: bool = False
+    lines: int = 1
+
+
+@dataclass(frozen=True)
+class ChartPlan:
+    """Everything a chart writer needs (see the module's description)."""
+
+    lines: tuple[Line, ...]
+    low: float
+    high: float
+    step: float
+    numbers: Numbers
+    tick_numbers: Numbers
+    weekly: bool
+    unit: str
+    labels: tuple[Label, ...] = ()
+    marks: tuple[Mark, ...] = ()
+    #: rows of mark labels in the band at the top, and the band's share of the plot height
+    band_rows: int = 0
+    band: float = 0.0
+    coincident: tuple[tuple[str, str], ...] = ()
+    no_variation: bool = False
+    dates: tuple[object, ...] = field(default=(), repr=False)
+
+    @property
+    def date_format(self) -> str:
+        """The date axis's number format (the same in PowerPoint, Excel and LibreOffice)."""
+        return "d mmm yy" if self.weekly else "mmm yy"
+
+    @property
+    def base_unit(self) -> str:
+        return "days" if self.weekly else "months"
+
+    def legend_names(self) -> list[str]:
+        return [ln.name for ln in self.lines if ln.legend]
+
+    def y(self, value: float) -> float:
+        """``value``'s height in the plot, 0 at the bottom and 1 at the top."""
+        return (value - self.low) / (self.high - self.low)
+
+
+def _blank(a: np.ndarray) -> tuple[float | None, ...]:
+    return tuple(None if math.isnan(v) else float(v) for v in a.tolist())
+
+
+def _steps(values: np.ndarray) -> list[tuple[int, int]]:
+    """(start, stop) of each run of one target value (NaN runs left out)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(values) + 1):
+        if i == len(values) or values[i] != values[start]:
+            if not math.isnan(values[start]):
+                out.append((start, i))
+            start = i
+    return out
+
+
+def signal_groups(a: AnalysedMeasure, r: XmrResult) -> dict[tuple[str, str, str], set[int]]:
+    """The points of every signal, grouped by meaning, rule and side, in drawing order: a
+    step first, runs and trends, outliers and jumps last (on top); within each, concerns,
+    improvements, then neutral signals."""
+    groups: dict[tuple[str, str, str], set[int]] = {}
+    rd = a.reading
+    shown = rd.shown if r is rd.chart else r.signals
+    for s in shown:
+        groups.setdefault((s.assessment, s.rule, s.moved), set()).update(s.points)
+    if r is rd.chart and rd.step is not None and rd.latest_index is not None:
+        st = rd.step
+        points = {i for i in range(st.start, rd.latest_index + 1) if not np.isnan(r.values[i])}
+        groups.setdefault((st.assessment, "step", st.moved), set()).update(points)
+    rank = {"concern": 0, "improvement": 1, "neutral": 2}
+
+    def order(key: tuple[str, str, str]) -> tuple[bool, int, int, str]:
+        single = key[1] in ("outlier", "mr_outlier")
+        rule = -1 if key[1] == "step" else RULE_NAMES.index(key[1])
+        return single, rank[key[0]], rule, key[2]
+
+    return {k: groups[k] for k in sorted(groups, key=order)}
+
+
+def _lines(a: AnalysedMeasure, r: XmrResult) -> list[Line]:
+    per = r.per_point
+    out = [Line("value", "Value", _blank(r.values), PALETTE["value"], 1.5, "solid", "circle", 4)]
+    seen: set[str] = set()
+    for k, phase in enumerate(r.phases):
+        mask = r.phase_index == k
+        flat = phase.mr_bar == 0 and not phase.slope  # no variation: no limits to draw
+        for kind, name in (("central_line", "Central line"), ("unpl", "Upper limit"),
+                           ("lnpl", "Lower limit")):  # fmt: skip
+            if flat and kind != "central_line":
+                continue
+            colour = PALETTE["central_line" if kind == "central_line" else "limit"]
+            width = 1.5 if kind == "central_line" else 1.25
+            dash = "solid" if kind == "central_line" else "dash"
+            name += f" (phase {k + 1})" if k else ""
+            if phase.provisional:
+                kind = f"provisional_{kind}"
+                name = "Provisional " + ("central line" if "central" in kind else "limits")
+                width, dash = 2.0, "square_dot"
+            vals = _blank(np.where(mask, per[kind.removeprefix("provisional_")], np.nan))
+            # one legend entry per kind of line (and one for both provisional limits)
+            first = kind not in seen and name not in seen
+            out.append(Line(kind, name, vals, colour, width, dash, legend=first))
+            seen.update((kind, name))
+    if a.targets is not None and not np.isnan(a.targets).all():
+        # one series per step of a trajectory: a change of target is a step, not a slope
+        for k, (start, stop) in enumerate(_steps(a.targets)):
+            vals = np.full(len(r), np.nan)
+            vals[start:stop] = a.targets[start:stop]
+            name = "Target" if not k else f"Target (step {k + 1})"
+            out.append(Line("target", name, _blank(vals), PALETTE["target"], 1.25, "round_dot",
+                            legend=not k))  # fmt: skip
+    drawn: list[set[int]] = []
+    for (meaning, rule, moved), points in signal_groups(a, r).items():
+        flagged = np.zeros(len(r), dtype=bool)
+        flagged[list(points)] = True
+        side = "above" if moved == "up" else "below"
+        if rule == "step":
+            name = f"{MEANINGS[meaning]}: step {moved}"
+        else:
+            name = f"{MEANINGS[meaning]}: {RULE_LABELS[rule][0]} {side}"
+        # a point can belong to several signals: later series are drawn on top, so a marker
+        # is smaller, with a white edge, for each earlier one sharing a point with it; every
+        # marker stays filled, so its legend entry shows a swatch
+        depth = sum(1 for earlier in drawn if earlier & points)
+        drawn.append(set(points))
+        colour = PALETTE[meaning]
+        out.append(Line(f"signal:{meaning}:{rule}", name, _blank(np.where(flagged, r.values,
+                        np.nan)), colour, 0.0, "none", MARKERS[rule], max(5, 13 - 4 * depth),
+                        PALETTE["white"] if depth else colour))  # fmt: skip
+    return out
+
+
+def nice_step(raw: float) -> float:
+    """1, 2, 2.5 or 5 times a power of ten, at least ``raw``."""
+    if raw <= 0 or not math.isfinite(raw):
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(raw))
+    for k in (1, 2, 2.5, 5, 10):
+        if k * power >= raw:
+            return float(k * power)
+    return float(10 * power)
+
+
+BIG = float(np.finfo(np.float64).max)
+
+
+def _scale(a: AnalysedMeasure, r: XmrResult, band: float) -> tuple[float, float, float]:
+    """(minimum, maximum, step) of the value axis: every value, limit and target shown with a
+    little room, ``band`` of the plot's height free at the top, a nice step, natural bounds."""
+    lows = [r.values, np.array([p.lnpl for p in r.phases])]
+    highs = [r.values, np.array([p.unpl for p in r.phases])]
+    if a.targets is not None:
+        lows.append(a.targets)
+        highs.append(a.targets)
+    with np.errstate(all="ignore"):
+        lo = float(np.nanmin(np.concatenate(lows))) if r.phases else 0.0
+        hi = float(np.nanmax(np.concatenate(highs))) if r.phases else 1.0
+        pad = (hi / 2 - lo / 2) * 0.12 or abs(hi) * 0.1 or 1.0
+        lo, hi = max(-BIG, lo - pad), min(BIG, hi + pad)
+        if band:
+            hi = min(BIG, hi + (hi / 2 - lo / 2) * 2 * band / (1 - band))
+        step = nice_step((hi / 2 - lo / 2) / 3)
+        lo = max(-BIG, math.floor(lo / step) * step)
+        hi = min(BIG, math.ceil(hi / step) * step)
+    m = a.measure
+    if m.lower_bound is not None:
+        lo = max(lo, m.lower_bound)
+    if m.upper_bound is not None and not band:
+        hi = min(hi, m.upper_bound)
+    return lo, hi, step
+
+
+def _abridged(
+    text: str, room: float, size: float, width: Callable[[str, float], float]
+) -> str:
+    """``text``, cut at a word and ended with "…" where it is wider than ``room`` points
+    (the full text is in the slide's notes)."""
+    if width(text, size) <= room:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and width(" ".join(words) + "…", size) > room:
+        words.pop()
+    return " ".join(words).rstrip(",;:(") + "…"
+
+
+def _text_width(text: str, size: float) -> float:
+    """Points ``text`` takes at ``size`` in an average sans-serif (renderers pass their own
+    measure)."""
+    return len(text) * size * 0.5
+
+
+def _marks(a: AnalysedMeasure, r: XmrResult, initiatives: list[tuple[str, int]]) -> list[Mark]:
+    """Recalculations (with the recorded reason or level change), a step not recorded yet,
+    and initiatives' first periods, in time order."""
+    rd, f = a.reading, a.measure.frequency
+    out: list[Mark] = []
+    if r is rd.chart:
+        for rc in rd.recalculations:
+            change = level_change_label(rd, rc)
+            when = period_label(rd.recorded, rc.index, f)
+            text = change or f"Recalculated from {when}" + (f": {rc.reason}" if rc.reason else "")
+            colour = PALETTE.get(rc.assessment or "", PALETTE["routine"]) if change else (
+                PALETTE["routine"])  # fmt: skip
+            out.append(Mark("recalculation", "Recalculation", rc.index, text, colour, "dash"))
+        if rd.step is not None:
+            when = period_label(rd.recorded, rd.step.start, f)
+            kind = "provisional limits from here" if rd.provisional else "not recorded yet"
+            text = f"Step {rd.step.moved} from {the(when)} ({kind})"
+            out.append(Mark("step", "Step", rd.step.start, text, PALETTE[rd.step.assessment],
+                            "dash"))  # fmt: skip
+    for iid, index in initiatives:
+        out.append(Mark("initiative", f"Initiative {iid}", index, f"{iid} started",
+                        PALETTE["mark"], "round_dot"))  # fmt: skip
+    return sorted(out, key=lambda m: m.index)
+
+
+def chart_plan(
+    a: AnalysedMeasure,
+    *,
+    recorded: bool = False,
+    initiatives: tuple[tuple[str, int], ...] = (),
+    plot_width: float = 480.0,
+    plot_height: float = 260.0,
+    font_size: float = 12.0,
+    text_width: Callable[[str, float], float] = _text_width,
+    labels: bool = True,
+) -> ChartPlan:
+    """The plan of ``a``'s chart: the chart its reading draws (``a.chart``, with provisional
+    limits after a step), or with ``recorded`` the recorded one (``a.xmr``, what a workbook's
+    formulas know). ``initiatives`` are (ID, first period) to mark; ``plot_width`` and
+    ``plot_height`` (points) and ``font_size`` the plot's size and its labels' text, measured
+    by ``text_width`` (points of a text at a size), so marks' labels get their rows."""
+    r = a.xmr if recorded else a.chart
+    rd = a.reading
+    numbers = reading_numbers(rd)
+    lines = _lines(a, r)
+    marks = _marks(a, r, list(initiatives)) if labels and r.phases else []
+    # marks' labels in rows across the top: a label takes the first row it fits, beside its
+    # mark (to the left late in the chart), at most two lines of at most 40% of the width
+    n = max(1, len(r) - 1)
+    line_h = font_size * 1.25
+    rows: list[list[tuple[float, float]]] = []
+    placed: list[Mark] = []
+    for mk in marks:
+        text = _abridged(mk.text, 2 * 0.4 * plot_width - 16, font_size, text_width)
+        need = text_width(text, font_size) + 8
+        width = min(0.4, need / plot_width)
+        x = mk.index / n
+        left = x + width > 1.0
+        span = (x - width, x) if left else (x, x + width)
+        row = next((k for k, used in enumerate(rows)
+                    if all(span[1] <= s or span[0] >= e for s, e in used)), len(rows))  # fmt: skip
+        if row == len(rows):
+            rows.append([])
+        rows[row].append(span)
+        lines_needed = 1 if need <= 0.4 * plot_width else 2
+        placed.append(Mark(mk.kind, mk.name, mk.index, text, mk.colour, mk.dash, row, left,
+                           lines_needed))  # fmt: skip
+    lines_per_row = [max(m.lines for m in placed if m.row == k) for k in range(len(rows))]
+    room = sum(k * font_size * 1.2 + 7.5 for k in lines_per_row) + 4  # each row's boxes
+    band = min(0.6, room / plot_height) if placed else 0.0
+    lo, hi, step = _scale(a, r, band)
+    plan = ChartPlan(
+        lines=tuple(lines),
+        low=lo,
+        high=hi,
+        step=step,
+        numbers=numbers,
+        tick_numbers=numbers.step(step),
+        weekly=a.measure.frequency in ("weekly", "daily"),
+        unit=a.measure.unit,
+        marks=tuple(placed),
+        band_rows=len(rows),
+        band=band,
+        no_variation=rd.no_variation,
+        dates=tuple(a.dates),
+    )
+    if not labels or not r.phases or not r.phases[-1].has_limits:
+        return plan
+    return _with_labels(plan, a, r, numbers, label_box(font_size) / plot_height)
+
+
+def _with_labels(
+    plan: ChartPlan, a: AnalysedMeasure, r: XmrResult, numbers: Numbers, height: float
+) -> ChartPlan:
+    """The latest phase's lines named with their values right of the plot, one label's
+    ``height`` (a share of the plot) apart, and the pairs of lines that coincide."""
+    last = r.phases[-1]
+    lines = [("CL", last.central_line, PALETTE["central_line"])]
+    if not plan.no_variation:
+        lines = [("UNPL", last.unpl, PALETTE["limit"]), *lines,
+                 ("LNPL", last.lnpl, PALETTE["limit"])]  # fmt: skip
+    target = a.reading.target
+    if target is not None and math.isfinite(target):
+        lines.append(("Target", target, PALETTE["target"]))
+    span = plan.high - plan.low
+    gap = height * span
+    ordered = sorted(lines, key=lambda item: -item[1])
+    at = [v for _, v, _ in ordered]
+    for k in range(1, len(at)):  # top down: each at least a label's height below the last
+        at[k] = min(at[k], at[k - 1] - gap)
+    floor = plan.low + gap / 2
+    if at and at[-1] < floor:  # pushed below the plot: move the stack up
+        shift = floor - at[-1]
+        at = [v + shift for v in at]
+    labels = tuple(
+        Label(name, f"{name} {numbers.text(v)}", v, pos, colour)
+        for (name, v, colour), pos in zip(ordered, at, strict=True)
+    )
+    coincident = tuple(
+        (x[0], y[0])
+        for i, x in enumerate(ordered)
+        for y in ordered[i + 1 :]
+        if abs(x[1] - y[1]) < gap and "Target" in (x[0], y[0])
+    )
+    lines_out = list(plan.lines)
+    if coincident:  # the target over a limit or the central line: thicker, in round dots
+        lines_out = [
+            Line(ln.kind, ln.name, ln.values, ln.colour, 3.0, "round_dot", legend=ln.legend)
+            if ln.kind == "target" else ln
+            for ln in lines_out
+        ]  # fmt: skip
+    return ChartPlan(
+        lines=tuple(lines_out),
+        low=plan.low,
+        high=plan.high,
+        step=plan.step,
+        numbers=plan.numbers,
+        tick_numbers=plan.tick_numbers,
+        weekly=plan.weekly,
+        unit=plan.unit,
+        labels=labels,
+        marks=plan.marks,
+        band_rows=plan.band_rows,
+        band=plan.band,
+        coincident=coincident,
+        no_variation=plan.no_variation,
+        dates=plan.dates,
+    )
