@@ -364,7 +364,6 @@ def chart_plan(
     # marks' labels in rows across the top: a label takes the first row it fits, beside its
     # mark (to the left late in the chart), at most two lines of at most 40% of the width
     n = max(1, len(r) - 1)
-    line_h = font_size * 1.25
     rows: list[list[tuple[float, float]]] = []
     placed: list[Mark] = []
     for mk in marks:

@@ -20,6 +20,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from pumpxl import excel
 from pumpxl.core.analysis import AnalysedMeasure
+from pumpxl.core.chart_plan import chart_plan
 from pumpxl.core.inputs import DEFAULT_FIRM_POINTS
 from pumpxl.core.interpret import read
 from pumpxl.core.narrative import describe
@@ -34,7 +35,6 @@ from pumpxl.workbook.xlsx import Formats, print_setup
 from pumpxl.workbook.xmr_chart import xmr_chart
 from pumpxl.workbook.xmr_layout import (
     CHART_COL,
-    CHART_LINES,
     HELPER_COL,
     NO_POINT,
     NO_POINT_FORMAT,
@@ -118,7 +118,7 @@ def write_xmr_blocks(
     if sources is not None:  # the native formulas' working columns
         ws.set_column(HELPER_COL, HELPER_COL + 60, 14, None, {"hidden": True})
     else:  # the chart's lines, a column each per phase
-        ws.set_column(CHART_COL, CHART_COL + 3 * 12, 10, None, {"hidden": True})
+        ws.set_column(CHART_COL, CHART_COL + 200, 10, None, {"hidden": True})
     print_setup(ws, repeat_header=False)
     blocks = []
     row = start_row
@@ -201,18 +201,18 @@ def _value_rows(
 
 
 def _chart_lines(f: Formats, ws: Worksheet, a: AnalysedMeasure, block: XmrBlock) -> None:
-    """Each phase's central line and limits in columns of their own, blank outside the phase,
-    so that the chart draws a line per phase and phases meet as steps instead of slopes."""
-    r, first = a.chart, block.first_row
-    num = f.num(numbers_for(r.values, r.mr_bar))
-    per = [r.per_point[k] for k in ("central_line", "unpl", "lnpl")]
-    for k, p in enumerate(r.phases):
-        for j, (_, label) in enumerate(CHART_LINES):
-            c = CHART_COL + 3 * k + j
-            ws.write_string(block.header_row, c, f"{label}, phase {k + 1}")
-            for i in range(p.start, p.stop):
-                if not math.isnan(per[j][i]):
-                    ws.write_number(first + i, c, float(per[j][i]), num)
+    """Every line of the measure's chart plan but the values (each phase's central line and
+    limits, blank outside the phase, the target, the signal points by meaning and rule) in a
+    hidden column of its own, so the chart draws the plan's series: phases meet as steps."""
+    plan = chart_plan(a, labels=False)
+    num = f.num(plan.numbers)
+    first = block.first_row
+    for j, ln in enumerate(x for x in plan.lines if x.kind != "value"):
+        c = CHART_COL + j
+        ws.write_string(block.header_row, c, ln.name)
+        for i, v in enumerate(ln.values):
+            if v is not None:
+                ws.write_number(first + i, c, v, num)
 
 
 def _cached(v: float) -> Any:
