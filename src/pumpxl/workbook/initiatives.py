@@ -29,7 +29,7 @@ def read_initiatives(
         change = row.text("change")
         if not change:
             rd.add(row.where("change"), f"initiative {iid}: no change described", "blank")
-        direction = rd.choice(row, "direction", EXPECTED_DIRECTIONS, "", None)
+        direction = rd.choice(row, "direction", EXPECTED_DIRECTIONS, "", None, "Up, Down")
         if not direction and not row.text("direction"):
             rd.add(row.where("direction"), f"initiative {iid}: no expected direction (Up or "
                    "Down) given", "blank")  # fmt: skip

@@ -170,9 +170,11 @@ class TableReader:
         allowed: Mapping[str, T] | tuple[T, ...],
         default: T,
         measure: str | None = None,
+        shown: str | None = None,
     ) -> T:
         """The cell's word from ``allowed`` (case ignored; a mapping maps words to values),
-        or ``default`` for a blank or (reported) unknown word."""
+        or ``default`` for a blank or (reported) unknown word; ``shown`` says the choices in
+        the message (else every word allowed)."""
         if self.error_cell(row, key, measure):
             return default
         text = row.text(key).lower()
@@ -182,7 +184,7 @@ class TableReader:
             allowed if isinstance(allowed, Mapping) else {str(a): a for a in allowed}
         )
         if text not in options:
-            shown = ", ".join(o.capitalize() for o in options)
+            shown = shown or ", ".join(o.capitalize() for o in options)
             self.add(
                 row.where(key), f"{row.text(key)!r} is not one of {shown}", "bad_choice", measure
             )
