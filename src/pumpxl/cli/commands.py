@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from pumpxl.core.errors import Problem, WorkbookError
+from pumpxl.core.errors import InputError, Problem, WorkbookError
 
 if TYPE_CHECKING:
     from pumpxl.workbook.reader import ReadResult
@@ -82,6 +82,41 @@ def _csv_options(args: argparse.Namespace) -> Any:
 
     delimiter = {"tab": "\t", "\\t": "\t"}.get(args.delimiter or "", args.delimiter)
     return CsvOptions(encoding=args.encoding, delimiter=delimiter, decimal=args.decimal)
+
+
+def _has_values(read: ReadResult) -> None:
+    """Refuse a workbook without a single value, as ``report`` and ``gallery`` do."""
+    import numpy as np
+
+    if not any(len(s) and not np.isnan(s.values).all() for s in read.model.series.values()):
+        raise InputError(
+            "there are no values yet (the Data sheet is empty): no XmR table to calculate",
+            setting="workbook",
+        )
+
+
+def _audiences(read: ReadResult, names: list[str] | None) -> list[str]:
+    """The audiences asked for, as the workbook spells them (case and spaces aside); an
+    unknown one is refused with the nearest name."""
+    import difflib
+
+    known = list(read.model.audiences)
+    if not names or not known:
+        return list(names or [])
+    by_key = {" ".join(k.lower().split()): k for k in known}
+    out = []
+    for name in names:
+        key = " ".join(name.lower().split())
+        if key in by_key:
+            out.append(by_key[key])
+            continue
+        near = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.5)
+        hint = f"; did you mean {by_key[near[0]]!r}?" if near else ""
+        raise InputError(
+            f"no audience {name!r}{hint} Audiences are {', '.join(known)}",
+            setting="audience",
+        )
+    return out
 
 
 def _load(args: argparse.Namespace) -> ReadResult:
@@ -256,6 +291,7 @@ def cmd_server(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     """List every problem in a workbook, then PuMP warnings; exit 1 on problems."""
     from pumpxl.core.audit import audit
+    from pumpxl.core.present import plural
 
     read = read_input(args)
     name = Path(args.workbook).name if args.workbook else "the bundled example"
@@ -266,8 +302,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     model = read.model
     warnings = audit(model, read.analysed)
     out.write(
-        f"{name}: no problems; {len(model.measures)} measures, "
-        f"{len(model.results)} results, {len(model.audiences)} audiences.\n"
+        f"{name}: no problems; {plural(len(model.measures), 'measure')}, "
+        f"{plural(len(model.results), 'result')}, {plural(len(model.audiences), 'audience')}.\n"
     )
     print_problems(out, read.notices, "Read with notes")
     print_problems(out, warnings, "PuMP warnings")
@@ -276,20 +312,26 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_calc(args: argparse.Namespace, out: TextIO) -> int:
     """Write a new workbook with every measure's XmR table, signals and chart."""
+    from pumpxl.core.present import plural
     from pumpxl.workbook.calc import write_calc_workbook
 
     read = _load(args)
     source = Path(args.workbook).name if args.workbook else "the bundled example"
+    _has_values(read)
     write_calc_workbook(
         Path(args.output), read.model, read.analysed, overwrite=args.force, source=source
     )
     signals = sum(a.xmr.signal_count for a in read.analysed.values())
-    out.write(f"Wrote {args.output}: {len(read.analysed)} measures, {signals} signals\n")
+    out.write(
+        f"Wrote {args.output}: {plural(len(read.analysed), 'measure')}, "
+        f"{plural(signals, 'signal')}\n"
+    )
     return 0
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     """Build one PowerPoint deck per audience."""
+    from pumpxl.core.present import plural
     from pumpxl.report import build_reports
 
     read = _load(args)
@@ -297,7 +339,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     results = build_reports(
         read.model,
         Path(args.output),
-        audiences=args.audience or None,
+        audiences=_audiences(read, args.audience) or None,
         template=Path(args.template) if args.template else None,
         overwrite=args.force,
         progress=progress,
@@ -306,17 +348,21 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     )
     for r in results:
         warn = "  (warning: only activity/output measures)" if r.outputs_only else ""
-        out.write(f"Wrote {r.path}: {r.audience}, {r.measures} measures, {r.slides} slides{warn}\n")
+        out.write(
+            f"Wrote {r.path}: {r.audience}, {plural(r.measures, 'measure')}, "
+            f"{plural(r.slides, 'slide')}{warn}\n"
+        )
     return 0
 
 
 def cmd_gallery(args: argparse.Namespace, out: TextIO) -> int:
     """Print Measure Gallery posters: one A3 page per result."""
+    from pumpxl.core.present import plural
     from pumpxl.report import build_gallery
 
     read = _load(args)
     n = build_gallery(read.model, Path(args.output), overwrite=args.force, analysed=read.analysed)
-    out.write(f"Wrote {args.output}: {n} posters\n")
+    out.write(f"Wrote {args.output}: {plural(n, 'poster')}\n")
     return 0
 
 

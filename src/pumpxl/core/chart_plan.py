@@ -230,10 +230,10 @@ def _lines(a: AnalysedMeasure, r: XmrResult) -> list[Line]:
     if a.targets is not None and not np.isnan(a.targets).all():
         # one series per step of a trajectory: a change of target is a step, not a slope
         for k, (start, stop) in enumerate(_steps(a.targets)):
-            vals = np.full(len(r), np.nan)
-            vals[start:stop] = a.targets[start:stop]
+            steps = np.full(len(r), np.nan)
+            steps[start:stop] = a.targets[start:stop]
             name = "Target" if not k else f"Target (step {k + 1})"
-            out.append(Line("target", name, _blank(vals), PALETTE["target"], 1.25, "round_dot",
+            out.append(Line("target", name, _blank(steps), PALETTE["target"], 1.25, "round_dot",
                             legend=not k))  # fmt: skip
     drawn: list[set[int]] = []
     for (meaning, rule, moved), points in signal_groups(a, r).items():

@@ -52,7 +52,8 @@ __all__ = [
 
 
 def _rgb(hex_: str) -> RGBColor:
-    return RGBColor.from_string(hex_)
+    colour: RGBColor = RGBColor.from_string(hex_)
+    return colour
 
 
 VALUE_COLOUR = _rgb(PALETTE["value"])
