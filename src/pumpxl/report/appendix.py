@@ -103,7 +103,7 @@ def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeas
         for j, (a, rows) in enumerate(pair):
             left = area.left + j * (col_w + gap)
             head = slide.shapes.add_textbox(left, area.top, col_w, int(Inches(0.45)))
-            fit_text(head, a.measure.name, size=16, min_size=11, bold=True, colour=NAVY)
+            fit_text(head, a.measure.name, size=16, min_size=12, bold=True, colour=NAVY)
             heights = _row_heights(rows, col_w, size)
             shape = slide.shapes.add_table(
                 len(rows), 2, left, area.top + int(Inches(0.5)), col_w, sum(heights)

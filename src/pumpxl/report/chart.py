@@ -158,7 +158,8 @@ def add_xmr_chart(
         if not ln.legend:
             hidden.append(i)
     _hide_legend_entries(chart, hidden)
-    _date_axis(chart, a, Emu(box.width).pt * PLOT_AREA[2], font_size, plan)
+    (_, _, plot_w, _), _ = chart_layout(a, box, font_size, legend)
+    _date_axis(chart, a, Emu(box.width).pt * plot_w, font_size, plan)
     _value_axis(chart, plan, font_size)
     _plot_layout(chart, a, box, font_size, legend)
     return chart
@@ -182,13 +183,20 @@ def chart_layout(
     in as many rows of equal columns as its entries need at ``font_size`` (measured with the
     deck's font), under one row of date labels, the plot taking the rest."""
     width, height = Emu(box.width).pt, Emu(box.height).pt
-    names = legend_names(a)
+    plan = chart_plan(a, labels=False)
+    names = plan.legend_names()
     entry = max(text_width_pt(n, font_size) for n in names) + 3.2 * font_size
     cols = max(1, int(width * 0.96 // entry))
     rows = -(-len(names) // cols)
     legend_h = (rows * font_size * 1.3 + 6) / height if legend else 0.0
     axis_h = (font_size * 1.3 + 8) / height
     x, y, w = PLOT_AREA
+    # room on the left for the tick labels and, beside them, the unit's rotated title, so the
+    # title never prints over the labels (the widest label at the axis's ends, measured)
+    ticks = (plan.low, plan.high, plan.high + plan.step, plan.low - plan.step)
+    label_w = max(text_width_pt(plan.tick_numbers.text(t), font_size) for t in ticks)
+    left = (label_w + 10 + (font_size * 1.5 + 4 if plan.unit else 0)) / width
+    x, w = max(x, left), x + w - max(x, left)
     h = max(0.3, 1 - y - axis_h - legend_h - 0.02)
     return (x, y, w, h), (0.02, y + h + axis_h, 0.96, legend_h)
 

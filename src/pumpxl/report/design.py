@@ -254,7 +254,7 @@ class Deck:
         top = title_shape.top + title_shape.height + int(Inches(0.08))
         if subtitle:
             sub = slide.shapes.add_textbox(title_shape.left, top, title_shape.width, Inches(0.4))
-            fit_text(sub, subtitle, size=13, min_size=10, colour=GREY)
+            fit_text(sub, subtitle, size=13, min_size=12, colour=GREY)
             if self._section is not None:
                 mark_shape(sub, self.last_key, "subtitle")
             top += int(Inches(0.45))
@@ -282,7 +282,7 @@ def fit_text(
     text: str,
     *,
     size: float = 14,
-    min_size: float = 9,
+    min_size: float = 12,
     bold: bool = False,
     italic: bool = False,
     colour: RGBColor = INK,

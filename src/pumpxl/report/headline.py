@@ -335,7 +335,7 @@ def _icon(slide: Any, left: int, top: int, size: int, letter: str, colour: Any, 
     icon.line.color.rgb = colour
     icon.line.width = Pt(3)
     icon.shadow.inherit = False
-    fit_text(icon, letter, size=16, min_size=10, bold=True, colour=colour, anchor=MSO_ANCHOR.MIDDLE)
+    fit_text(icon, letter, size=16, min_size=12, bold=True, colour=colour, anchor=MSO_ANCHOR.MIDDLE)
     icon.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
     return icon
 

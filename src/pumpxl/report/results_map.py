@@ -50,7 +50,7 @@ MAP_LEGEND = (
     "Arrow: a result contributes to the one it points at  ·  measures: ▲ improvement  "
     "▼ concern  ◆ signal  ● routine variation  ·  the audience's own measures in bold"
 )
-MAP_FLOOR = 10  # pt: the smallest text in a box; a map that needs less continues on a new slide
+MAP_FLOOR = 12  # pt: the smallest text in a box; a map that needs less continues on a new slide
 MAP_SIZE = 12  # pt: the text size boxes start from
 GAP = int(Inches(0.2))  # between boxes in a band
 LANE = int(Inches(0.3))  # the width of a lane a layer-skipping link passes through
@@ -399,7 +399,7 @@ def _result_box(
         shape,
         "\n".join([res.statement, *(f"● {n}" for n in names)]),
         size=MAP_SIZE,
-        min_size=8,
+        min_size=MAP_FLOOR,
         colour=INK,
         align=PP_ALIGN.CENTER,
         anchor=MSO_ANCHOR.MIDDLE,
@@ -467,13 +467,13 @@ def results_map_slide(
             legend_box.left, legend_box.top, legend_box.width, legend_box.height
         )
         legend.name = "Legend"
-        fit_text(legend, MAP_LEGEND, size=12, min_size=10, colour=GREY)
+        fit_text(legend, MAP_LEGEND, size=12, min_size=12, colour=GREY)
         layout = map_layout(results, layers, plan)
         band_h = band_height(plan, len(layers))
         for k, layer in enumerate(layers):
             top = plan.top + k * (band_h + BAND_GAP)
             label = slide.shapes.add_textbox(plan.left - LABEL_W, top, LABEL_W, band_h)
-            fit_text(label, layer.capitalize(), size=14, min_size=10, bold=True,
+            fit_text(label, layer.capitalize(), size=14, min_size=12, bold=True,
                      colour=GREY, anchor=MSO_ANCHOR.MIDDLE)  # fmt: skip
         shapes = {
             rid: _result_box(slide, results[rid], layout.boxes[rid], mine[rid], audience)

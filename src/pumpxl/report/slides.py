@@ -308,7 +308,7 @@ def glance_slides(
             "✓ will consistently pass  ✗ will consistently fail  ~ hit and miss (limits "
             "straddle the target)",
             size=12,
-            min_size=10,
+            min_size=12,
             colour=GREY,
         )
         lines = [
