@@ -340,57 +340,8 @@ def _icon(slide: Any, left: int, top: int, size: int, letter: str, colour: Any, 
     return icon
 
 
-MATRIX_ROWS = (
-    ("special cause concern", "Special cause concern"),
-    ("common cause", "Common cause"),
-    ("special cause improvement", "Special cause improvement"),
-    ("special cause neither", "Special cause (no better direction)"),
-)
-MATRIX_COLUMNS = (
-    ("fail", "Will consistently fail"),
-    ("hit and miss", "Hit and miss"),
-    ("pass", "Will consistently pass"),
-    ("", "No assurance"),
-)
-
-
 def mdc_matrix_slide(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> Any:
-    """Making Data Count's summary: every measure placed by variation (rows) and assurance
-    (columns)."""
-    slide, area = deck.slide(
-        "Variation and assurance",
-        subtitle=f"{audience}: NHS Making Data Count summary of the latest values",
-    )
-    cells: dict[tuple[str, str], list[str]] = {}
-    for a in measures:
-        variation = " ".join(mdc_variation(a.reading).split()[:3]) or "too few values"
-        cells.setdefault((variation, mdc_assurance(a.reading)), []).append(a.measure.name)
-    shape = slide.shapes.add_table(
-        len(MATRIX_ROWS) + 1, len(MATRIX_COLUMNS) + 1, area.left, area.top, area.width,
-        area.height - int(Inches(0.5)),
-    )  # fmt: skip
-    table = shape.table
-    table.columns[0].width = int(Inches(2.4))
-    rest = (area.width - int(Inches(2.4))) // len(MATRIX_COLUMNS)
-    for c in range(1, len(MATRIX_COLUMNS) + 1):
-        table.columns[c].width = rest
-    corner = table.cell(0, 0)
-    table_cell(corner, "Variation / assurance", size=12, bold=True, colour=WHITE, fill=NAVY)
-    for c, (_, head) in enumerate(MATRIX_COLUMNS, start=1):
-        table_cell(table.cell(0, c), head, size=14, bold=True, colour=WHITE, fill=NAVY)
-    for r, (key, head) in enumerate(MATRIX_ROWS, start=1):
-        table_cell(table.cell(r, 0), head, size=14, bold=True, colour=NAVY, fill=LIGHT)
-        for c, (assurance, _) in enumerate(MATRIX_COLUMNS, start=1):
-            names = cells.get((key, assurance), [])
-            table_cell(table.cell(r, c), "\n".join(names), size=12, colour=INK)
-    leftover = [n for (v, _), names in cells.items() if v == "too few values" for n in names]
-    if leftover:
-        note = slide.shapes.add_textbox(
-            area.left, area.bottom - int(Inches(0.45)), area.width, int(Inches(0.45))
-        )
-        fit_text(note, "Too few values for an icon: " + ", ".join(leftover), size=12, colour=GREY)
-    slide.notes_slide.notes_text_frame.text = (
-        "Rows: the variation icon of the latest value (special cause concern or improvement, "
-        "common cause). Columns: the assurance icon (the target against the latest limits)."
-    )
-    return slide
+    """Making Data Count's summary of variation x assurance (:mod:`pumpxl.report.matrix`)."""
+    from pumpxl.report.matrix import matrix_slide
+
+    return matrix_slide(deck, measures, audience)

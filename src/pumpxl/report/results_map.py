@@ -424,7 +424,7 @@ def _result_box(
     fit_text(
         shape,
         "\n".join([res.statement, *(f"● {n}" for n in names),
-                   *([f"and {more} more"] if more else [])]),  # fmt: skip
+                   *([f"and {more} more"] if more else [])]),
         size=MAP_SIZE,
         min_size=MAP_FLOOR,
         colour=INK,
