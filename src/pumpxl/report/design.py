@@ -361,7 +361,7 @@ def table_cell(
         p.alignment = align
         run = p.add_run()
         run.text = line
-        run.font.size = Pt(size if not k else max(10, size - 1))
+        run.font.size = Pt(size if not k else max(12, size - 1))
         run.font.bold = bold and not k
         run.font.color.rgb = tint
     cell.margin_left = cell.margin_right = int(Inches(0.06))

@@ -66,6 +66,9 @@ def changes_slides(
     """The audience's measures' initiatives, a row per initiative and measure: what was
     changed, the measure, from when, what its chart says, owner and status."""
     rows = [(init, a, ev) for a in order for init, ev in evidence.get(a.measure.id, [])]
+    # grouped by initiative (in the workbook's order), its measures in Results Map order
+    rank = {init.id: k for k, init in enumerate(model.initiatives)}
+    rows.sort(key=lambda row: rank.get(row[0].id, len(rank)))
     if not rows:
         return []
     pages = [rows[i : i + CHANGE_ROWS] for i in range(0, len(rows), CHANGE_ROWS)]

@@ -194,22 +194,34 @@ def _row_height(
         room = Emu(w - int(Inches(0.2))).pt
         pts = line_count(text, room, size, c == 6) * size * 1.2
         if c == 6:
-            pts += sum(line_count(t, room, size - 1) * (size - 1) * 1.2 for t, _ in notes)
+            small = max(12, size - 1)
+            pts += sum(line_count(t, room, small) * small * 1.2 for t, _ in notes)
         need = max(need, pts)
     return max(int(Inches(0.55)), int(Pt(need)) + int(Inches(0.14)))
 
 
 def _paginate(rows: list[Any], room: int) -> list[list[Any]]:
-    """Rows (each ending with its height) in pages of at most ``room`` tall."""
-    pages: list[list[Any]] = [[]]
-    used = 0
-    for row in rows:
-        if pages[-1] and (used + row[-1] > room or len(pages[-1]) >= GLANCE_ROWS):
-            pages.append([])
-            used = 0
-        pages[-1].append(row)
-        used += row[-1]
-    return pages
+    """Rows (each ending with its height) in as few pages of at most ``room`` tall as they
+    need, balanced: no page holds more rows than the fewest pages require (15 rows on three
+    pages are 5 + 5 + 5, not 8 + 6 + 1)."""
+
+    def greedy(cap: int) -> list[list[Any]]:
+        pages: list[list[Any]] = [[]]
+        used = 0
+        for row in rows:
+            if pages[-1] and (used + row[-1] > room or len(pages[-1]) >= cap):
+                pages.append([])
+                used = 0
+            pages[-1].append(row)
+            used += row[-1]
+        return pages
+
+    fewest = greedy(GLANCE_ROWS)
+    for cap in range(-(-len(rows) // len(fewest)), GLANCE_ROWS):
+        pages = greedy(cap)
+        if len(pages) == len(fewest):
+            return pages
+    return fewest
 
 
 def evidence_notes(
