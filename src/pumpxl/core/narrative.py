@@ -298,7 +298,7 @@ def describe(rd: Reading) -> str:
     last = r.phases[-1]
     if rd.now == "too few values":
         return (
-            f"Too few values for limits: {last.n_values} value(s) in the latest phase; "
+            f"Too few values for limits: {plural(last.n_values, 'value')} in the latest phase; "
             f"limits need at least 2 (5 or more to be useful)."
         )
     d = reading_numbers(rd)

@@ -47,6 +47,7 @@ from pumpxl.core.limits import (
     scale_phase,
     usable,
 )
+from pumpxl.core.present import plural
 from pumpxl.core.result import XmrResult
 from pumpxl.core.rules import RuleSet, resolve_rules
 from pumpxl.core.vocabulary import parse_direction
@@ -296,8 +297,8 @@ def _trends(trend: str | Sequence[str | None] | None, phases: int) -> list[str |
         out = list(trend)
         if len(out) != phases:
             raise InputError(
-                f"trend gives {len(out)} value(s) for {phases} phase(s); give one per phase or "
-                "one for all",
+                f"trend gives {plural(len(out), 'value')} for {plural(phases, 'phase')}; give "
+                "one per phase or one for all",
                 setting="trend",
             )
     for t in out:

@@ -143,11 +143,10 @@ def measure_slide(
         step = number_format(abs(last.slope), reading_numbers(a.reading).finer())
         way = "up" if last.slope >= 0 else "down"
         facts.append(f"Trended limits ({last.trend}): {way} {step} {per(m.frequency)}")
-    unit = m.unit or "no unit given"
-    better = DIRECTION_LABELS[m.direction]
+    better = DIRECTION_LABELS[m.direction] if m.direction != "neutral" else "no better way"
     if not m.unit and m.direction == "neutral" and not m.result:  # a plain sheet says neither
-        better = "no better direction given (neutral)"
-    facts.append(f"{unit}, {better}")
+        better = "no better direction given"
+    facts.append(f"in {m.unit}: {better}" if m.unit else better[:1].upper() + better[1:])
     status = slide.shapes.add_textbox(
         area.left, chart_box.bottom + int(Inches(0.05)), chart_w, status_h
     )

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pumpxl.core.errors import Problem, ProblemList
 from pumpxl.core.parsing import DateOrder, DateRules, date_rules, parse_date, parse_number
+from pumpxl.core.present import plural
 from pumpxl.workbook.cells import ExcelError, Grid, column_letter, error_problem, is_blank
 from pumpxl.workbook.layout import SHEETS, Sheet, normalise
 
@@ -232,7 +233,7 @@ def _spot(grid: Grid, first: int, col: int, i: int) -> str:
 def report_unknown(rd: TableReader, unknown: dict[str, list[str]]) -> None:
     """One problem per unknown measure reference, at its first cell, counting the others."""
     for text, cells in unknown.items():
-        more = f" and {len(cells) - 1} more row(s)" if len(cells) > 1 else ""
+        more = f" and {plural(len(cells) - 1, 'more row')}" if len(cells) > 1 else ""
         rd.add(
             cells[0],
             f"{text!r} is not a measure ID or name on the Measures sheet{more}",
