@@ -179,9 +179,17 @@ def level_change_label(rd: Reading, rc: Recalculated) -> str:
 
 
 def _with_status(rd: Reading, s: Signal) -> str:
-    """A signal with its periods, and "ended" for a run that no longer holds."""
-    text = _with_span(rd.chart, s, rd.frequency)
-    return text if rd.in_force(s) or s.rule not in ("long_run",) else f"{text}, ended"
+    """A signal inside a sentence: what it is, then its meaning, periods and "ended" for a
+    run that no longer holds ("a long run of 7 below the central line (an improvement, Mar to
+    Sep 2024, ended)")."""
+    what = signal_phrase(s)
+    article = "" if what[:1].isdigit() else ("an " if what[:1] in "aeiou" else "a ")
+    meaning = {"improvement": "an improvement", "concern": "a concern"}.get(
+        s.assessment, "a signal"
+    )
+    span = span_label(rd.chart, s.first, s.last, rd.frequency)
+    ended = "" if rd.in_force(s) or s.rule not in ("long_run",) else ", ended"
+    return f"{article}{what} ({meaning}, {span}{ended})"
 
 
 def provisional_phrase(rd: Reading) -> str:
