@@ -124,6 +124,8 @@ class Mark:
     row: int = 0
     left: bool = False
     lines: int = 1
+    #: the label's width as a share of the plot's
+    width: float = 0.4
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,8 @@ def _lines(a: AnalysedMeasure, r: XmrResult) -> list[Line]:
             colour = PALETTE["central_line" if kind == "central_line" else "limit"]
             width = 1.5 if kind == "central_line" else 1.25
             dash = "solid" if kind == "central_line" else "dash"
+            if flat:  # every value on it: a wide dashed band under the values, not hidden
+                width, dash = 4.0, "dash"
             name += f" (phase {k + 1})" if k else ""
             if phase.provisional:
                 kind = f"provisional_{kind}"
@@ -366,21 +370,37 @@ def chart_plan(
     n = max(1, len(r) - 1)
     rows: list[list[tuple[float, float]]] = []
     placed: list[Mark] = []
-    for mk in marks:
+    xs = [mk.index / n for mk in marks]
+    pad = 6 / plot_width
+    for mk, x in zip(marks, xs, strict=True):
         text = _abridged(mk.text, 2 * 0.4 * plot_width - 16, font_size, text_width)
         need = text_width(text, font_size) + 8
         width = min(0.4, need / plot_width)
-        x = mk.index / n
-        left = x + width > 1.0
+        # the label goes beside its mark where no other mark's line would cross it: right,
+        # else left, else on the roomier side, narrower (up to three lines, abridged)
+        others = [o for o in xs if abs(o - x) > 1e-9]
+
+        def free(lo: float, hi: float, others: list[float] = others, pad: float = pad) -> bool:
+            return not any(lo - pad < o < hi + pad for o in others)
+
+        right_room = min([1.0 - x, *(o - x for o in others if o > x)]) - pad
+        left_room = min([x, *(x - o for o in others if o < x)]) - pad
+        left = not (x + width <= 1.0 and free(x, x + width))
+        if left and not free(x - width, x):
+            left = left_room > right_room
+            width = max(0.05, min(width, left_room if left else right_room))
+        lines_needed = min(3, max(1, -(-int(need) // max(1, int(width * plot_width)))))
+        if lines_needed == 3 or need > 3 * width * plot_width:
+            text = _abridged(text, 3 * width * plot_width - 16, font_size, text_width)
+            lines_needed = 3
         span = (x - width, x) if left else (x, x + width)
         row = next((k for k, used in enumerate(rows)
                     if all(span[1] <= s or span[0] >= e for s, e in used)), len(rows))  # fmt: skip
         if row == len(rows):
             rows.append([])
         rows[row].append(span)
-        lines_needed = 1 if need <= 0.4 * plot_width else 2
         placed.append(Mark(mk.kind, mk.name, mk.index, text, mk.colour, mk.dash, row, left,
-                           lines_needed))  # fmt: skip
+                           lines_needed, width))  # fmt: skip
     lines_per_row = [max(m.lines for m in placed if m.row == k) for k in range(len(rows))]
     room = sum(k * font_size * 1.2 + 7.5 for k in lines_per_row) + 4  # each row's boxes
     band = min(0.6, room / plot_height) if placed else 0.0

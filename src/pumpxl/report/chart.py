@@ -394,8 +394,7 @@ def draw_marks(slide: Any, a: AnalysedMeasure, chart: Box, plan: ChartPlan) -> N
         line.line.width = Pt(1.5 if mk.kind == "initiative" else 1)
         line.line.dash_style = DASHES[mk.dash]
         line.name = mk.name
-        need = int(Pt(text_width_pt(mk.text, LABEL_SIZE) + 12))
-        width = min(need, int(plot.width * 0.4) + int(Pt(8)))
+        width = int(plot.width * mk.width)
         gap = int(Inches(0.04))
         left = x - width - gap if mk.left else x + gap
         label = slide.shapes.add_textbox(left, row_tops[mk.row], width, mk.lines * line_h + pad)

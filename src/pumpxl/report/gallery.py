@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
-from pptx.util import Inches, Pt
+from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure, analyse
 from pumpxl.core.errors import InputError
@@ -29,6 +29,7 @@ from pumpxl.report.design import (
     open_template,
     panel,
 )
+from pumpxl.report.fonts import line_count
 
 __all__ = ["build_gallery"]
 
@@ -174,10 +175,15 @@ def build_gallery(
                         break
                     drop = next((f for f in DROP_FIRST if any(k == f for k, _ in shown)), None)
                     shown = [(k, v) for k, v in shown if k != drop] if drop else shown[:-1]
-                card.text_frame.paragraphs[0].runs[0].font.bold = True
-                card.text_frame.paragraphs[0].runs[0].font.size = Pt(
-                    min(24, card.text_frame.paragraphs[0].runs[0].font.size.pt + 4)
-                )
+                name = card.text_frame.paragraphs[0].runs[0]
+                name.font.bold = True
+                size = name.font.size.pt
+                room = Emu(card.width - int(Inches(0.2))).pt
+                grown = min(24, size + 4)  # larger only where the blank last line holds it
+                extra = line_count(m.name, room, grown, True) * grown - line_count(
+                    m.name, room, size, True) * size  # fmt: skip
+                if extra * 1.2 <= size * 1.2:
+                    name.font.size = Pt(grown)
                 top += card_h + int(Inches(0.2))
         # feedback area with ruled lines
         fb_top = deck.height - feedback_h - int(Inches(0.6))

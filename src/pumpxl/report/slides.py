@@ -4,6 +4,7 @@ glance."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -41,7 +42,7 @@ from pumpxl.report.design import (
     state_of,
     table_cell,
 )
-from pumpxl.report.fonts import line_count
+from pumpxl.report.fonts import line_count, text_width_pt
 from pumpxl.report.marks import mark_slide
 
 __all__ = ["fmt", "glance_slides", "measure_state", "recent_notes", "title_slide"]
@@ -184,6 +185,37 @@ def _glance_row(a: AnalysedMeasure) -> tuple[list[str], Any, Any]:
     return values, state, assurance
 
 
+NUMBER = re.compile(r"-?\d[\d,.]*\d(?:E[+-]\d+)?|\d")
+
+
+def _number_room(rows: list[list[str]], widths: list[int]) -> list[int]:
+    """Column widths in which no number breaks inside: the number columns (latest, central
+    line, limits, target) widened to their widest number at the largest size, taken from the
+    measure's name and state columns."""
+    out = list(widths)
+    pad = int(Inches(0.22))
+    for c in (2, 4, 5, 7):
+        widest = max((text_width_pt(t, GLANCE_SIZES[0]) for row in rows
+                      for t in NUMBER.findall(row[c])), default=0.0)  # fmt: skip
+        need = int(Pt(widest + 2)) + pad
+        if need > out[c]:
+            extra = need - out[c]
+            out[c] = need
+            for k in (0, 6):  # the name and the state give half each
+                out[k] -= extra // 2
+    return out
+
+
+def abridge_lines(text: str, width_pt: float, size: float, lines: int) -> str:
+    """``text`` cut at a word with "…" where it would take more than ``lines`` lines."""
+    if line_count(text, width_pt, size) <= lines:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and line_count(" ".join(words) + "…", width_pt, size) > lines:
+        words.pop()
+    return " ".join(words).rstrip(",;:(") + "…"
+
+
 def _row_height(
     values: list[str], notes: tuple[tuple[str, Any], ...], widths: list[int], size: int
 ) -> int:
@@ -260,6 +292,9 @@ def glance_slides(
         (a, *_glance_row(a), recent_notes(a) + evidence_notes(a, ev.get(a.measure.id, ())))
         for a in measures
     ]
+    widths = _number_room([c[1] for c in cells], widths)
+    for _, values, *_ in cells:  # a long name: at most three lines (its page has it whole)
+        values[0] = abridge_lines(values[0], Emu(widths[0] - int(Inches(0.2))).pt, 14, 3)
     def layout(size: int) -> list[list[Any]]:
         return _paginate([(*c, _row_height(c[1], c[4], widths, size)) for c in cells], room)
 
