@@ -99,7 +99,31 @@ def measure_slide(
     gap = int(Inches(0.25))
     chart_w = int(area.width * 0.62)
     side = Box(area.left + chart_w + gap, area.top, area.width - chart_w - gap, area.height)
-    status_h = int(Inches(0.75))
+    # status under the chart: state, target assurance, unit and direction
+    state = measure_state(a)
+    assurance = ASSURANCE.get(a.reading.assurance or "")
+    facts = [f"{state.symbol} {status_line(a.reading)}"]
+    if assurance and r.latest_target is not None:
+        against = " against the provisional limits" if a.reading.provisional else ""
+        facts.append(
+            f"Target {_fmt(a, r.latest_target)}: {assurance.symbol} {assurance.word.lower()}"
+            + against
+        )
+    predictability = predictability_verdict(a)
+    if predictability:
+        facts.append(predictability)
+    last = r.phases[-1] if r.phases else None
+    if last is not None and last.trend is not None:
+        step = number_format(abs(last.slope), reading_numbers(a.reading).finer())
+        way = "up" if last.slope >= 0 else "down"
+        facts.append(f"Trended limits ({last.trend}): {way} {step} {per(m.frequency)}")
+    better = DIRECTION_LABELS[m.direction] if m.direction != "neutral" else "no better way"
+    if not m.unit and m.direction == "neutral" and not m.result:  # a plain sheet says neither
+        better = "no better direction given"
+    facts.append(f"in {m.unit}: {better}" if m.unit else better[:1].upper() + better[1:])
+    # as tall as its text needs at 12 pt (bold), at least three lines' worth
+    need = text_lines_pt(" · ".join(facts), Emu(chart_w - int(Inches(0.2))).pt, 12, True)
+    status_h = max(int(Inches(0.75)), int(Pt(need * 12 * 1.2)) + int(Inches(0.15)))
     chart_box = Box(area.left, area.top, chart_w, area.height - status_h - int(Inches(0.1)))
     if a.xmr.latest_index is None:
         empty = panel(slide, chart_box)
@@ -125,32 +149,10 @@ def measure_slide(
             size = int(Inches(0.45))
             left = chart_box.left + chart_box.width - 2 * size - size // 2
             mdc_icons(slide, a, left, chart_box.top, size)
-    # status under the chart: state, target assurance, unit and direction
-    state = measure_state(a)
-    assurance = ASSURANCE.get(a.reading.assurance or "")
-    facts = [f"{state.symbol} {status_line(a.reading)}"]
-    if assurance and r.latest_target is not None:
-        against = " against the provisional limits" if a.reading.provisional else ""
-        facts.append(
-            f"Target {_fmt(a, r.latest_target)}: {assurance.symbol} {assurance.word.lower()}"
-            + against
-        )
-    predictability = predictability_verdict(a)
-    if predictability:
-        facts.append(predictability)
-    last = r.phases[-1] if r.phases else None
-    if last is not None and last.trend is not None:
-        step = number_format(abs(last.slope), reading_numbers(a.reading).finer())
-        way = "up" if last.slope >= 0 else "down"
-        facts.append(f"Trended limits ({last.trend}): {way} {step} {per(m.frequency)}")
-    better = DIRECTION_LABELS[m.direction] if m.direction != "neutral" else "no better way"
-    if not m.unit and m.direction == "neutral" and not m.result:  # a plain sheet says neither
-        better = "no better direction given"
-    facts.append(f"in {m.unit}: {better}" if m.unit else better[:1].upper() + better[1:])
     status = slide.shapes.add_textbox(
         area.left, chart_box.bottom + int(Inches(0.05)), chart_w, status_h
     )
-    fit_text(status, "  ·  ".join(facts), size=13, min_size=12, colour=state.colour, bold=True)
+    fit_text(status, " · ".join(facts), size=13, min_size=12, colour=state.colour, bold=True)
     mark_shape(status, key, "status")
     # the three questions
     if drafted and changes:  # the drafted action cites what is being done and how it shows
