@@ -86,7 +86,8 @@ def _summary(
         ws.write_string(r, 1, a.measure.name, f.wrap)
         i = x.latest_index
         if i is not None:
-            ws.write_datetime(r, 2, a.dates[i].to_pydatetime(), f.date)
+            weekly = a.measure.frequency in ("weekly", "daily")
+            ws.write_datetime(r, 2, a.dates[i].to_pydatetime(), f.day if weekly else f.month)
             ws.write_number(r, 3, float(x.values[i]), f.num(numbers.for_values()))
         for c, v in ((4, x.central_line), (5, x.lnpl), (6, x.unpl)):
             if not math.isnan(v):
@@ -141,7 +142,7 @@ def _initiatives(
             ws.write_string(r, 0, init.id, f.wrap)
             ws.write_string(r, 1, init.change, f.wrap)
             ws.write_string(r, 2, a.measure.name, f.wrap)
-            ws.write_datetime(r, 3, dt.datetime.combine(init.started, dt.time()), f.date)
+            ws.write_datetime(r, 3, dt.datetime.combine(init.started, dt.time()), f.day)
             ws.write_string(r, 4, f"{symbol} {word}", f.indented)  # not run into the date
             ws.write_string(r, 5, detail, f.wrap)
             ws.write_string(r, 6, init.owner, f.wrap)

@@ -176,7 +176,7 @@ def _value_rows(
     r, first = a.chart, block.first_row
     numbers = numbers_for(r.values, r.mr_bar)
     num, value_num = f.num(numbers), f.num(numbers.for_values())
-    date_fmt = f.date if weekly else f.month
+    date_fmt = f.day if weekly else f.month
     xt = xmr_table(r, a.reading)
     table, labels = xt.numbers(), xt.signal
     target = a.targets if a.targets is not None else np.full(len(r), np.nan)
@@ -196,8 +196,15 @@ def _value_rows(
                 ws.write_number(rr, c, float(r.values[i]), num)
         if not math.isnan(target[i]):
             ws.write_number(rr, 9, float(target[i]), num)
-    for j, p in enumerate(q for q in r.phases[1:] if not q.provisional):  # recorded ones
-        ws.write_datetime(first + j, RECALC_COL, a.dates[p.start].to_pydatetime(), f.month)
+    # each recorded recalculation on the row of the period it starts from, its reason in the
+    # cell's note (the PuMP workbook's formula sheet lists them from the top: its formulas
+    # read that list)
+    reasons = {rc.index: rc.reason for rc in a.reading.recalculations}
+    for p in (q for q in r.phases[1:] if not q.provisional):
+        ws.write_datetime(first + p.start, RECALC_COL, a.dates[p.start].to_pydatetime(),
+                          f.day if weekly else f.month)  # fmt: skip
+        if reasons.get(p.start):
+            ws.write_comment(first + p.start, RECALC_COL, reasons[p.start], {"visible": False})
 
 
 def _chart_lines(f: Formats, ws: Worksheet, a: AnalysedMeasure, block: XmrBlock) -> None:
