@@ -41,7 +41,7 @@ class Formats:
         self.label = add({"indent": 1})  # text right of numbers, kept apart from them
         self.hidden_error = add({"font_color": "#FFFFFF"})
         self.date = add({"num_format": "yyyy-mm-dd", "valign": "top"})
-        self.month = add({"num_format": "mmm yyyy", "align": "left"})
+        self.month = add({"num_format": "mmm yyyy", "align": "left", "valign": "top"})
         #: a day as outputs write it for people ("3 Mar 2025", as present.date_label)
         self.day = add({"num_format": "d mmm yyyy", "align": "left", "valign": "top"})
         self.number = add({"num_format": "#,##0.00", "valign": "top"})
