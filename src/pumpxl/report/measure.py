@@ -99,6 +99,19 @@ def measure_slide(
     gap = int(Inches(0.25))
     chart_w = int(area.width * 0.62)
     side = Box(area.left + chart_w + gap, area.top, area.width - chart_w - gap, area.height)
+    # the three questions and the decisions beside the chart
+    if drafted and changes:  # the drafted action cites what is being done and how it shows
+        heading, action = questions[-1]
+        questions[-1] = (heading, action_with_initiatives(action, list(changes)))
+    decisions = m.decisions or "not recorded"
+    who = f" ({m.decision_makers})" if m.decision_makers else ""
+    blocks = [*questions, ("Decisions it informs", decisions + who)]
+    top = side.top + (int(Inches(0.5)) if drafted else 0)
+    here = _fitting(blocks, Box(side.left, top, side.width, side.bottom - top))
+    informs = ""
+    if here == len(blocks) - 1:  # only the decisions would go over: under the chart instead
+        informs = f"Informs: {decisions + who}"  # of a page of their own (a near-empty one)
+        blocks = blocks[:-1]
     # status under the chart: state, target assurance, unit and direction
     state = measure_state(a)
     assurance = ASSURANCE.get(a.reading.assurance or "")
@@ -121,6 +134,7 @@ def measure_slide(
     if not m.unit and m.direction == "neutral" and not m.result:  # a plain sheet says neither
         better = "no better direction given"
     facts.append(f"in {m.unit}: {better}" if m.unit else better[:1].upper() + better[1:])
+    facts += [informs] if informs else []
     # as tall as its text needs at 12 pt (bold), at least three lines' worth
     need = text_lines_pt(" · ".join(facts), Emu(chart_w - int(Inches(0.2))).pt, 12, True)
     status_h = max(int(Inches(0.75)), int(Pt(need * 12 * 1.2)) + int(Inches(0.15)))
@@ -154,10 +168,6 @@ def measure_slide(
     )
     fit_text(status, " · ".join(facts), size=13, min_size=12, colour=state.colour, bold=True)
     mark_shape(status, key, "status")
-    # the three questions
-    if drafted and changes:  # the drafted action cites what is being done and how it shows
-        heading, action = questions[-1]
-        questions[-1] = (heading, action_with_initiatives(action, list(changes)))
     top = side.top
     if drafted:
         tag = slide.shapes.add_shape(
@@ -177,9 +187,6 @@ def measure_slide(
         )
         mark_shape(tag, key, "draft")
         top += int(Inches(0.5))
-    decisions = m.decisions or "not recorded"
-    who = f" ({m.decision_makers})" if m.decision_makers else ""
-    blocks = [*questions, ("Decisions it informs", decisions + who)]
     side = Box(side.left, top, side.width, side.bottom - top)
     here = _fitting(blocks, side)
     if here:
