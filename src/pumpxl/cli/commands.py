@@ -255,12 +255,13 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_lite(args: argparse.Namespace, out: TextIO) -> int:
     """Write the two files xlwings Lite needs to offer pumpxl's Excel functions."""
+    from pumpxl.core.present import size_kb
     from pumpxl.runtimes import write_lite_project
 
     folder = Path(args.folder)
     written = write_lite_project(folder, wheel_url=args.wheel_url, overwrite=args.force)
     for path in written:
-        out.write(f"Wrote {path} ({path.stat().st_size / 1024:.0f} KB)\n")
+        out.write(f"Wrote {path} ({size_kb(path.stat().st_size)})\n")
     out.write(
         "In Excel, open xlwings Lite: paste main.py into its main.py tab and the lines of "
         "requirements.txt into its requirements.txt tab. The functions are then "

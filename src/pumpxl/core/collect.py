@@ -22,7 +22,7 @@ from datetime import date
 from typing import Literal
 
 from pumpxl.core.errors import Problem
-from pumpxl.core.present import date_label
+from pumpxl.core.present import count, date_label
 
 __all__ = [
     "EXCEL_CELL_LIMIT",
@@ -179,7 +179,7 @@ def _shown(value: Value | None) -> str:
         return date_label(value)
     text = " / ".join((value or "").split("\n"))
     if len(text) > SHOWN:
-        text = f"{text[: SHOWN - 30]}... ({len(value or ''):,} characters)"
+        text = f"{text[: SHOWN - 30]}... ({count(len(value or ''))} characters)"
     return f'"{text}"'
 
 
@@ -270,8 +270,8 @@ def plan_commentary(
                 problems.append(
                     Problem(
                         a.where,
-                        f"{LABELS[a.field]!r} is {len(a.value):,} characters long, more than "
-                        f"an Excel cell holds ({EXCEL_CELL_LIMIT:,}); shorten it in the deck",
+                        f"{LABELS[a.field]!r} is {count(len(a.value))} characters long, more than "
+                        f"an Excel cell holds ({count(EXCEL_CELL_LIMIT)}); shorten it in the deck",
                         "too_long",
                         label,
                     )

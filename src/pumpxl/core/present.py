@@ -36,6 +36,7 @@ __all__ = [
     "Numbers",
     "Presenter",
     "date_label",
+    "count",
     "decimals_for",
     "in_period",
     "month_label",
@@ -46,6 +47,7 @@ __all__ = [
     "plural",
     "presenter",
     "since",
+    "size_kb",
     "span_label",
     "the",
     "value_decimals",
@@ -297,6 +299,16 @@ def in_period(label: str) -> str:
     if label.startswith("point"):
         return f"at {label}"
     return f"on {label}" if label[:1].isdigit() and " " in label else f"in {label}"
+
+
+def count(n: int) -> str:
+    """A whole number of things with thousands separators: "12,345"."""
+    return f"{n:,}"
+
+
+def size_kb(n_bytes: int) -> str:
+    """A file's size in kilobytes: "48 KB"."""
+    return f"{round(n_bytes / 1024):,} KB"
 
 
 def plural(n: int, noun: str) -> str:

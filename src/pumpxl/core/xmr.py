@@ -47,7 +47,7 @@ from pumpxl.core.limits import (
     scale_phase,
     usable,
 )
-from pumpxl.core.present import plural
+from pumpxl.core.present import date_label, plural
 from pumpxl.core.result import XmrResult
 from pumpxl.core.rules import RuleSet, resolve_rules
 from pumpxl.core.vocabulary import parse_direction
@@ -190,7 +190,7 @@ def xmr(
                 raise
             k = next(k for k in starts if f"index {k} " in exc.reason)
             raise InputError(
-                exc.reason.replace(f"index {k} ", f"{idx_dates[k]:%Y-%m-%d} "), setting="phases"
+                exc.reason.replace(f"index {k} ", f"{date_label(idx_dates[k])} "), setting="phases"
             ) from None
         if any(
             not (math.isfinite(p.central_line) and math.isfinite(p.url))

@@ -26,6 +26,7 @@ from typing import Any
 from pumpxl.core.collect import LABELS, Answer, Field, How, PageWords
 from pumpxl.core.errors import Problem
 from pumpxl.core.parsing import parse_date
+from pumpxl.core.present import count
 from pumpxl.report.marks import Mark, digest, marked_shapes, shape_text
 from pumpxl.report.measure import DUE_LABEL, WHO_LABEL
 
@@ -101,7 +102,7 @@ def _open(path: Path, out: DeckWords) -> Any | None:
         fail(f"is not a .pptx deck, or is damaged or password-protected ({exc})", "not_pptx")
         return None
     if size > MAX_DECK_BYTES:
-        fail(f"unpacks to {size:,} bytes; refused as a possible zip bomb", "zip_bomb")
+        fail(f"unpacks to {count(size)} bytes; refused as a possible zip bomb", "zip_bomb")
         return None
     try:
         return Presentation(str(path))
