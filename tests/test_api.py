@@ -14,6 +14,7 @@ CORE = SRC / "core"
 CORE_MODULES = {
     "__init__.py",
     "analysis.py",
+    "chart_plan.py",
     "audit.py",
     "collect.py",
     "detect.py",

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
@@ -37,7 +36,6 @@ from pumpxl.report.design import (
     MEANING_COLOURS,
     MEANING_SYMBOLS,
     NAVY,
-    NEUTRAL,
     ROUTINE,
     WHITE,
     Box,
@@ -47,6 +45,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import line_count
+from pumpxl.report.matrix import _ASSURANCE_STYLE, _VARIATION_COLOURS, _icon, matrix_slide
 
 __all__ = [
     "Attention", "attention", "headline_slides", "improved", "mdc_icons", "mdc_matrix_slide"
@@ -307,10 +306,6 @@ def _improved_panel(slide: Any, news: list[Attention], box: Box, first: bool) ->
 
 # ------------------------------------------------------------------ Making Data Count icons
 
-_VARIATION_COLOURS = {"improvement": GOOD, "concern": BAD, "neither": NEUTRAL}
-_ASSURANCE_STYLE = {"pass": ("P", GOOD), "fail": ("F", BAD), "hit and miss": ("?", ROUTINE)}
-
-
 def mdc_icons(slide: Any, a: AnalysedMeasure, left: int, top: int, size: int) -> list[Any]:
     """The variation and assurance icons as native circles with a letter, side by side."""
     shapes = []
@@ -327,21 +322,6 @@ def mdc_icons(slide: Any, a: AnalysedMeasure, left: int, top: int, size: int) ->
     return shapes
 
 
-def _icon(slide: Any, left: int, top: int, size: int, letter: str, colour: Any, name: str) -> Any:
-    icon = slide.shapes.add_shape(MSO_SHAPE.OVAL, left, top, size, size)
-    icon.name = f"MDC icon: {name}"
-    icon.fill.solid()
-    icon.fill.fore_color.rgb = WHITE
-    icon.line.color.rgb = colour
-    icon.line.width = Pt(3)
-    icon.shadow.inherit = False
-    fit_text(icon, letter, size=16, min_size=12, bold=True, colour=colour, anchor=MSO_ANCHOR.MIDDLE)
-    icon.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
-    return icon
-
-
 def mdc_matrix_slide(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> Any:
     """Making Data Count's summary of variation x assurance (:mod:`pumpxl.report.matrix`)."""
-    from pumpxl.report.matrix import matrix_slide
-
     return matrix_slide(deck, measures, audience)

@@ -7,17 +7,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.mdc import mdc_assurance, mdc_variation
-from pumpxl.report.design import GREY, INK, LIGHT, NAVY, WHITE, Deck, fit_text, table_cell
-from pumpxl.report.fonts import text_width_pt
-from pumpxl.report.headline import (
-    _ASSURANCE_STYLE,
-    _VARIATION_COLOURS,
-    _icon,  # the same icons as on the measure pages
+from pumpxl.report.design import (
+    BAD,
+    GOOD,
+    GREY,
+    INK,
+    LIGHT,
+    NAVY,
+    NEUTRAL,
+    ROUTINE,
+    WHITE,
+    Deck,
+    fit_text,
+    table_cell,
 )
+from pumpxl.report.fonts import text_width_pt
 
 __all__ = ["MATRIX_COLUMNS", "MATRIX_ROWS", "matrix_slide"]
 
@@ -33,6 +43,23 @@ MATRIX_COLUMNS = (
     ("pass", "Will consistently pass"),
     ("", "No assurance"),
 )
+_VARIATION_COLOURS = {"improvement": GOOD, "concern": BAD, "neither": NEUTRAL}
+_ASSURANCE_STYLE = {"pass": ("P", GOOD), "fail": ("F", BAD), "hit and miss": ("?", ROUTINE)}
+
+
+def _icon(slide: Any, left: int, top: int, size: int, letter: str, colour: Any, name: str) -> Any:
+    icon = slide.shapes.add_shape(MSO_SHAPE.OVAL, left, top, size, size)
+    icon.name = f"MDC icon: {name}"
+    icon.fill.solid()
+    icon.fill.fore_color.rgb = WHITE
+    icon.line.color.rgb = colour
+    icon.line.width = Pt(3)
+    icon.shadow.inherit = False
+    fit_text(icon, letter, size=16, min_size=12, bold=True, colour=colour, anchor=MSO_ANCHOR.MIDDLE)
+    icon.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
+    return icon
+
+
 SIZE = 12  # pt: every text in the matrix
 ICON = int(Inches(0.42))
 MARGIN = int(Inches(0.1))  # a cell's left and right margins, each
