@@ -71,7 +71,9 @@ def changes_slides(
     rows.sort(key=lambda row: rank.get(row[0].id, len(rank)))
     if not rows:
         return []
-    pages = [rows[i : i + CHANGE_ROWS] for i in range(0, len(rows), CHANGE_ROWS)]
+    count = -(-len(rows) // CHANGE_ROWS)  # as few pages as CHANGE_ROWS allow, balanced
+    per_page = -(-len(rows) // count)
+    pages = [rows[i : i + per_page] for i in range(0, len(rows), per_page)]
     slides = []
     for k, page in enumerate(pages):
         more = f" ({k + 1} of {len(pages)})" if len(pages) > 1 else ""
