@@ -102,6 +102,14 @@ class Numbers:
             sci = min(sci, self.value_scientific)
         return Numbers(d, sci)
 
+    def width(self, values: Any) -> int:
+        """Characters the widest of ``values`` takes written this way (a column's width)."""
+        arr = np.asarray(values, dtype=np.float64)
+        seen = arr[np.isfinite(arr)]
+        if not seen.shape[0]:
+            return 0
+        return max(len(self.text(float(v))) for v in (seen.min(), seen.max()))
+
     def finer(self) -> Numbers:
         """One digit more (a slope per period, a tenth of a level's variation)."""
         return Numbers(

@@ -70,7 +70,9 @@ def _summary(
         "Trial limits",
         "Description",
     ]
-    widths = [7, 34, 12, 11, 11, 11, 11, 40, 9, 17, 10, 90]
+    wide = max([11, *(reading_numbers(a.reading).width(a.chart.values) + 3
+                      for a in analysed.values())])  # fmt: skip
+    widths = [7, 34, 12, wide, wide, wide, wide, 40, max(9, wide), 17, 10, 90]
     for c, (h, w) in enumerate(zip(heads, widths, strict=True)):
         ws.write_string(3, c, h, f.header)
         ws.set_column(c, c, w)

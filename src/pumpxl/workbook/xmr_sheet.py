@@ -109,11 +109,15 @@ def write_xmr_blocks(
     """Write one XmR table and native chart per measure, stacked down ``ws``. With
     ``sources``, the cells are pumpxl Excel-function formulas (values cached); without,
     plain values."""
+    # number columns as wide as the widest number any measure writes (scientific notation
+    # at the edges is long; a cell too narrow shows ###)
+    wide = max([11, *(numbers_for(a.xmr.values, a.xmr.mr_bar).width(a.xmr.values) + 3
+                      for a in analysed.values())])  # fmt: skip
     ws.set_column(0, 0, 12)
-    ws.set_column(1, 1, 11)
-    ws.set_column(2, 7, 11)
+    ws.set_column(1, 1, wide)
+    ws.set_column(2, 7, wide)
     ws.set_column(8, 8, 26)
-    ws.set_column(9, 12, 11)
+    ws.set_column(9, 12, wide)
     ws.set_column(RECALC_COL, RECALC_COL, 12)
     if sources is not None:  # the native formulas' working columns
         ws.set_column(HELPER_COL, HELPER_COL + 60, 14, None, {"hidden": True})
