@@ -185,3 +185,28 @@ def test_a_deck_at_the_edges_shows_numbers_not_zeros(tmp_path: Path) -> None:
     assert "No variation: every value is 0" in text
     assert not re.search(r"\d{4,}[,.]?\d*\s*/", text)  # no number broken across lines
     assert number_format(50.25, 1) == "50.3"
+
+
+def test_the_calc_workbook_writes_numbers_at_the_edges(tmp_path: Path) -> None:
+    """The calc workbook's cells carry the measure's number format (scientific at the
+    edges), and LibreOffice prints every number, none as ### or 0.000000."""
+    import subprocess
+
+    import openpyxl
+    from libre import convert
+
+    csv = tmp_path / "edge.csv"
+    rows = ["Period,Concentration,Bytes"]
+    for m in range(1, 13):
+        rows.append(f"2024-{m:02d}-01,1.{m % 5}e-300,{9_498_238_731_343_078 + m * 1000}")
+    csv.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "edge.xlsx"
+    assert main(["calc", str(csv), "-o", str(out)]) == 0
+    ws = openpyxl.load_workbook(out)["Summary"]
+    formats = {ws.cell(r, 1).value: ws.cell(r, 5).number_format for r in (5, 6)}
+    assert formats == {"Concentration": "0.00E+00", "Bytes": "0.0000000000000E+00"}
+    pdf = convert(out, tmp_path, "pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout  # fmt: skip
+    assert "###" not in text and "0.000000" not in text
+    assert "1.19E-300" in text and "9.4982387313" in text
