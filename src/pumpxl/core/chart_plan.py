@@ -145,6 +145,8 @@ class ChartPlan:
     #: rows of mark labels in the band at the top, and the band's share of the plot height
     band_rows: int = 0
     band: float = 0.0
+    #: the band lies below the data (the axis may not pass a natural upper bound)
+    band_bottom: bool = False
     coincident: tuple[tuple[str, str], ...] = ()
     no_variation: bool = False
     dates: tuple[object, ...] = field(default=(), repr=False)
@@ -274,9 +276,12 @@ def nice_step(raw: float) -> float:
 BIG = float(np.finfo(np.float64).max)
 
 
-def _scale(a: AnalysedMeasure, r: XmrResult, band: float) -> tuple[float, float, float]:
+def _scale(
+    a: AnalysedMeasure, r: XmrResult, band: float, bottom: bool = False
+) -> tuple[float, float, float]:
     """(minimum, maximum, step) of the value axis: every value, limit and target shown with a
-    little room, ``band`` of the plot's height free at the top, a nice step, natural bounds."""
+    little room, ``band`` of the plot's height free at the top (or ``bottom``), a nice step,
+    natural bounds."""
     lows = [r.values, np.array([p.lnpl for p in r.phases])]
     highs = [r.values, np.array([p.unpl for p in r.phases])]
     if a.targets is not None:
@@ -287,15 +292,17 @@ def _scale(a: AnalysedMeasure, r: XmrResult, band: float) -> tuple[float, float,
         hi = float(np.nanmax(np.concatenate(highs))) if r.phases else 1.0
         pad = (hi / 2 - lo / 2) * 0.12 or abs(hi) * 0.1 or 1.0
         lo, hi = max(-BIG, lo - pad), min(BIG, hi + pad)
-        if band:
+        if band and bottom:
+            lo = max(-BIG, lo - (hi / 2 - lo / 2) * 2 * band / (1 - band))
+        elif band:
             hi = min(BIG, hi + (hi / 2 - lo / 2) * 2 * band / (1 - band))
         step = nice_step((hi / 2 - lo / 2) / 3)
         lo = max(-BIG, math.floor(lo / step) * step)
         hi = min(BIG, math.ceil(hi / step) * step)
     m = a.measure
-    if m.lower_bound is not None:
+    if m.lower_bound is not None and not (band and bottom):
         lo = max(lo, m.lower_bound)
-    if m.upper_bound is not None and not band:
+    if m.upper_bound is not None and not (band and not bottom):
         hi = min(hi, m.upper_bound)
     return lo, hi, step
 
@@ -405,6 +412,12 @@ def chart_plan(
     room = sum(k * font_size * 1.2 + 7.5 for k in lines_per_row) + 4  # each row's boxes
     band = min(0.6, room / plot_height) if placed else 0.0
     lo, hi, step = _scale(a, r, band)
+    m = a.measure
+    bottom = False
+    if band and m.upper_bound is not None and hi > m.upper_bound:  # a percentage past 100:
+        low = _scale(a, r, band, bottom=True)  # the labels' band below the data instead
+        if m.lower_bound is None or low[0] >= m.lower_bound:
+            (lo, hi, step), bottom = low, True
     plan = ChartPlan(
         lines=tuple(lines),
         low=lo,
@@ -417,6 +430,7 @@ def chart_plan(
         marks=tuple(placed),
         band_rows=len(rows),
         band=band,
+        band_bottom=bottom,
         no_variation=rd.no_variation,
         dates=tuple(a.dates),
     )
@@ -478,6 +492,7 @@ def _with_labels(
         marks=plan.marks,
         band_rows=plan.band_rows,
         band=plan.band,
+        band_bottom=plan.band_bottom,
         coincident=coincident,
         no_variation=plan.no_variation,
         dates=plan.dates,

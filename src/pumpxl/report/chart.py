@@ -387,6 +387,9 @@ def draw_marks(slide: Any, a: AnalysedMeasure, chart: Box, plan: ChartPlan) -> N
     for k in range(plan.band_rows):
         lines = max(m.lines for m in plan.marks if m.row == k)
         row_tops.append(row_tops[-1] + lines * line_h + pad)
+    if plan.band_bottom:  # the same rows, ending at the plot's bottom
+        shift = plot.bottom - int(Pt(2)) - row_tops[-1]
+        row_tops = [t + shift for t in row_tops]
     for mk in plan.marks:
         x = period_x(a, mk.index, plot)
         line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, plot.top, x, plot.bottom)
