@@ -71,6 +71,8 @@ MARKERS = {
     "step": "circle",
 }
 MEANINGS = {"improvement": "Improvement", "concern": "Concern", "neutral": "Signal"}
+#: What a mark's label says where its full text has no room (an initiative: its ID).
+SHORT = {"recalculation": "Recalc.", "step": "Step"}
 
 
 def label_box(font_size: float) -> float:
@@ -400,6 +402,12 @@ def chart_plan(
         if lines_needed == 3 or need > 3 * width * plot_width:
             text = _abridged(text, 3 * width * plot_width - 16, font_size, text_width)
             lines_needed = 3
+        longest = max(text_width(w, font_size) for w in text.split(" ")) + 8
+        if text == "…" or longest > width * plot_width:  # too narrow for its words: the
+            text = SHORT.get(mk.kind, mk.name.split()[-1])  # mark's short name (notes: all)
+            if mk.kind == "initiative":
+                text = mk.name.split()[-1]
+            lines_needed = 1
         span = (x - width, x) if left else (x, x + width)
         row = next((k for k, used in enumerate(rows)
                     if all(span[1] <= s or span[0] >= e for s, e in used)), len(rows))  # fmt: skip
