@@ -15,6 +15,7 @@ CORE_MODULES = {
     "__init__.py",
     "analysis.py",
     "chart_plan.py",
+    "chart_series.py",
     "audit.py",
     "collect.py",
     "detect.py",

@@ -147,7 +147,8 @@ def bundle_sources() -> dict[str, str]:
     root = _package_dir()
     # every core module but the chart plan (charts are drawn by the deck and workbook
     # adapters; the Excel functions never import it)
-    core = [f for f in sorted((root / "core").glob("*.py")) if f.name not in ("chart_plan.py",)]
+    drawn = ("chart_plan.py", "chart_series.py")
+    core = [f for f in sorted((root / "core").glob("*.py")) if f.name not in drawn]
     files = [root / "__init__.py", *core]
     files += sorted((root / "excel").glob("*.py"))
     out = {}
