@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import layout_eye as eye
 from PIL import ImageFont
 from pptx import Presentation
 from pptx.oxml.ns import qn
@@ -214,7 +215,7 @@ def check_chart(deck: str, n: int, s: Any) -> list[Problem]:
     k = 0
     while lo + k * step <= hi + 1e-9 * abs(step):
         tick = lo + k * step
-        shown = f"{tick:,.{d}f}"
+        shown = f"{tick:.{d}E}" if "E+" in fmt else f"{tick:,.{d}f}"
         if abs(float(shown.replace(",", "")) - tick) > 1e-9 * max(1.0, abs(tick)):
             out.append(Problem(deck, n, s.name, f"tick {tick!r} is labelled {shown}"))
             break
@@ -222,11 +223,77 @@ def check_chart(deck: str, n: int, s: Any) -> list[Problem]:
     return out
 
 
+def broken_numbers(tf: Any, width_emu: int) -> list[str]:
+    """Numbers in a text frame wider than its line: PowerPoint would break them inside."""
+    width = Emu(width_emu).pt
+    out = []
+    for p in tf.paragraphs:
+        name, bold, size = _runs_font(p, 18.0)
+        text = "".join(r.text for r in p.runs)
+        for token in NUMBER_TOKEN.findall(text):
+            if width_pt(token, name, bold, size) > width:
+                out.append(token)
+    return out
+
+
+NUMBER_TOKEN = re.compile(r"-?\d[\d,.]*\d(?:E[+-]\d+)?")
+
+
+def _eye(deck: str, n: int, s: Any, slide_texts: list[str]) -> list[Problem]:
+    """The checks of tests/layout_eye.py on one shape (pumpxl's own record of a page, an
+    invisible shape holding its marks, is not something a person reads)."""
+    if eye._readable(s.name).startswith("pumpxl page"):
+        return []
+    out = [Problem(deck, n, s.name, what) for what in eye.small_text(s)]
+    texts = []
+    if s.has_text_frame:
+        texts.append(s.text_frame.text)
+        left, right, _, _ = _insets(s.text_frame)
+        for token in broken_numbers(s.text_frame, int(s.width) - left - right):
+            out.append(Problem(deck, n, s.name, f"the number {token} breaks across lines"))
+    if getattr(s, "has_table", False) and s.has_table:
+        cols = [c.width for c in s.table.columns]
+        for row in s.table.rows:
+            for cell, w in zip(row.cells, cols, strict=False):
+                texts.append(cell.text)
+                for token in broken_numbers(cell.text_frame, int(w) - 2 * 91440):
+                    out.append(Problem(deck, n, s.name, f"the number {token} breaks in a cell"))
+    if getattr(s, "has_chart", False) and s.has_chart:
+        for a, b in eye.coincident(s):
+            out.append(Problem(deck, n, s.name, f"{a} and {b} lie on each other, drawn alike"))
+        for name in eye.swatchless(s):
+            out.append(Problem(deck, n, s.name, f"legend entry {name!r} shows no swatch"))
+    for text in texts:
+        slide_texts.append(text)
+        for what in eye.style_problems(text):
+            out.append(Problem(deck, n, s.name, f"{what} in {text[:60]!r}"))
+    return out
+
+
+def _near_empty(deck: str, n: int, slide: Any, h: int) -> list[Problem]:
+    """A continuation slide with less than a fifth of a page of text and nothing else."""
+    shapes = [s for s in _shapes(slide) if s.width and s.height]
+    texts = sorted((s for s in shapes if s.has_text_frame and s.text_frame.text.strip()),
+                   key=lambda s: s.top)  # fmt: skip
+    if not texts or "(continued)" not in texts[0].text_frame.text:
+        return []
+    if any(getattr(s, "has_chart", False) and s.has_chart for s in shapes) or any(
+        getattr(s, "has_table", False) and s.has_table for s in shapes
+    ):
+        return []
+    body = texts[2:]  # past the title and subtitle
+    need = sum(text_height(s.text_frame, int(s.width) - 2 * 91440) for s in body)
+    if need < Emu(h).pt * 0.2:
+        return [Problem(deck, n, texts[0].name, f"near-empty page ({need:.0f} pt of text)")]
+    return []
+
+
 def check_deck(path: Path) -> list[Problem]:
     prs = Presentation(str(path))
     w, h = prs.slide_width, prs.slide_height
     problems: list[Problem] = []
     for n, slide in enumerate(prs.slides, start=1):
+        slide_texts: list[str] = []
         for s in _shapes(slide):
             if s.shape_type == 9 or not s.width or not s.height:  # lines, connectors
                 continue
@@ -240,4 +307,10 @@ def check_deck(path: Path) -> list[Problem]:
                 problems += check_table(path.name, n, s, h)
             if getattr(s, "has_chart", False) and s.has_chart:
                 problems += check_chart(path.name, n, s)
+            problems += _eye(path.name, n, s, slide_texts)
+        for label, line in eye.crossed_labels(
+            slide, lambda s: text_height(s.text_frame, int(s.width) - sum(_insets(s.text_frame)[:2]))
+        ):
+            problems.append(Problem(path.name, n, label, f"crossed by {line}"))
+        problems += _near_empty(path.name, n, slide, h)
     return problems

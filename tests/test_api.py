@@ -14,6 +14,8 @@ CORE = SRC / "core"
 CORE_MODULES = {
     "__init__.py",
     "analysis.py",
+    "chart_plan.py",
+    "chart_series.py",
     "audit.py",
     "collect.py",
     "detect.py",

@@ -101,7 +101,7 @@ def test_a_sustained_shift_the_expected_way_is_evidence_with_advice_to_recalcula
     ev = _evidence([*ROUTINE, 55, 56, 54, 57, 55, 56, 55, 57], dt.date(2024, 9, 1))
     assert ev.outcome == "improvement" and ev.recalculate and not ev.recalculated
     assert ev.signal is not None and ev.signal.rule == "step" and ev.signal.first == 20
-    before = f"{np.mean(ROUTINE):.1f}"  # 50.25, to the chart's one decimal
+    before = "50.3"  # the mean 50.25 to the chart's one decimal, half away from zero as Excel
     assert ev.text.startswith(
         f"evidence of improvement: step up from about {before} to about 55.6 since Sep 2024"
     )
@@ -109,9 +109,10 @@ def test_a_sustained_shift_the_expected_way_is_evidence_with_advice_to_recalcula
 
 
 def test_a_signal_the_other_way_is_contrary_evidence() -> None:
+    assert np.mean(ROUTINE) == 50.25
     ev = _evidence([*ROUTINE, 45, 44, 46, 45, 44, 45, 46, 44], dt.date(2024, 9, 1))
     assert ev.outcome == "contrary" and not ev.recalculate
-    before = f"{np.mean(ROUTINE):.1f}"
+    before = "50.3"  # np.mean(ROUTINE) == 50.25, rounded half away from zero
     assert ev.text.startswith(f"contrary evidence: step down from about {before} to about 44.9")
 
 

@@ -144,6 +144,8 @@ def test_drafts_never_contradict_the_reading(
     if rd.latest or rd.step is not None or (rd.drift is not None and rd.special):
         assert not status.startswith(ROUTINE)
         assert status.split(":")[0] in {"Concern", "Improvement", "Signal"}
+    elif rd.no_variation:  # every value the same: said so, with no limits to judge
+        assert status.startswith("No variation: every value")
     else:
         assert status.startswith(ROUTINE)
     assert (mdc_variation(rd) == "common cause") == (not rd.latest and rd.step is None)

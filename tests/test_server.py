@@ -191,6 +191,36 @@ def test_bad_requests_get_a_one_cell_message(project: Path) -> None:
     assert math.isclose(big[0], r.central_line, rel_tol=1e-12)
 
 
+def test_numbers_at_the_edges_never_give_a_server_error(project: Path) -> None:
+    """Values whose limits would overflow, values near 1e-300 and values that never vary:
+    each answered (status 200) with a one-cell message or finite numbers and words, never the
+    infinity xlwings Server cannot encode (it answered 500 before, issue 26)."""
+    huge = [1e308, -1e308] * 4
+    tiny = [1.0e-300, 2.0e-300, 1.5e-300, 1.2e-300, 1.8e-300, 1.1e-300]
+    answers = in_process(
+        project,
+        [
+            ["POST", "/xlwings/custom-functions-call", body("xmr_limits", column(huge)), None],
+            ["POST", "/xlwings/custom-functions-call", body("xmr_table", column(huge)), None],
+            ["POST", "/xlwings/custom-functions-call", body("xmr_limits", column(tiny)), None],
+            ["POST", "/xlwings/custom-functions-call", body("xmr_describe", column(tiny)), None],
+            ["POST", "/xlwings/custom-functions-call", body("xmr_describe", column([0.0] * 8)),
+             None],
+        ],
+    )  # fmt: skip
+    assert [a["status"] for a in answers] == [200] * 5, answers
+    for a in answers[:2]:
+        (cell,) = a["content"]["result"][0]
+        assert cell.startswith("pumpxl: values: they reach 1.000E+308"), cell
+        assert "largest number a computer holds" in cell
+    limits = answers[2]["content"]["result"][0]
+    r = pumpxl.xmr(tiny)
+    assert math.isclose(limits[0], r.central_line, rel_tol=1e-12) and limits[0] > 0
+    text = answers[3]["content"]["result"][0][0]
+    assert "around 1.43E-300 (limits -2.16E-301 to 3.08E-300)" in text, text
+    assert "No variation: every value is 0" in answers[4]["content"]["result"][0][0]
+
+
 def test_a_call_without_sign_in_is_refused_when_sign_in_is_on(project: Path) -> None:
     """With xlwings Server's authentication on (XLWINGS_AUTH_PROVIDERS; here its "custom"
     provider, whose placeholder accepts only the token "test-token"; an organisation uses

@@ -407,7 +407,7 @@ def test_plain_csv_through_calc(tmp_path: Path) -> None:
     out = tmp_path / "out.xlsx"
     assert main(["calc", str(path), "--plain", "wide", "-o", str(out)]) == 0
     summary = cells(out)["Summary"]
-    assert summary[4][0] == "Defects" and "Signal: outlier above the limits (Nov 2024)" in summary[4][11]
+    assert summary[4][0] == "Defects" and "an outlier above the limits (a signal, Nov 2024)" in summary[4][11]
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from pathlib import Path
 from pumpxl.core.collect import PageWords, Plan, plan_commentary
 from pumpxl.core.errors import OutputError, Problem, PumpxlError, WorkbookError
 from pumpxl.core.narrative import period_label
+from pumpxl.core.present import date_label
 from pumpxl.files import atomic_output, check_output
 from pumpxl.report.collect import DeckWords, lock_file, read_decks
 from pumpxl.workbook.add_sheet import commentary_parts
@@ -165,7 +166,7 @@ def _label(read: ReadResult, mid: str, period: date) -> str:
     when = (
         period_label(a.xmr, days.index(period), m.frequency)
         if a is not None and period in days
-        else f"{period.day} {period:%b %Y}"
+        else date_label(period)
     )
     return f"{mid} {m.name}, {when}"
 
@@ -231,7 +232,7 @@ def _later(pages: list[PageWords], read: ReadResult) -> list[Problem]:
             out.append(
                 Problem(
                     page.where,
-                    f"reports {page.period:%d %b %Y}, after the "
+                    f"reports {date_label(page.period)}, after the "
                     "workbook's latest value: a deck of a later version of it?",
                     "later_period",
                     a.measure.name,

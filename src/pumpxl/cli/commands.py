@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from pumpxl.cli.checks import _audiences, _has_values
 from pumpxl.core.errors import Problem, WorkbookError
 
 if TYPE_CHECKING:
@@ -18,8 +19,7 @@ if TYPE_CHECKING:
 __all__ = [
     "cmd_calc",
     "cmd_check",
-    "cmd_collect",
-    "cmd_refresh",
+
     "cmd_gallery",
     "cmd_lite",
     "cmd_new",
@@ -100,13 +100,13 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     """Analyse one series from a CSV (or the bundled example) and print the XmR table."""
     from pumpxl.core.interpret import read
     from pumpxl.core.narrative import (
-        decimals_for,
         describe,
         meaning_label,
         number_format,
         status_line,
         step_label,
     )
+    from pumpxl.core.present import date_label, month_label, numbers_for
     from pumpxl.core.table import xmr_table
     from pumpxl.core.xmr import xmr
     from pumpxl.workbook.plain import read_series
@@ -152,7 +152,7 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     frequency = None if numbered else m.frequency
     reading = read(r, frequency=frequency)
     chart = reading.chart  # with provisional limits after an unrecorded step
-    d = decimals_for(chart.mr_bar)
+    d = numbers_for(chart.values, chart.mr_bar)
     table = xmr_table(chart, reading)
     if numbered:
         labels = [str(k) for k in range(1, len(series) + 1)]
@@ -160,14 +160,16 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"{len(series)}.\n")
     else:
         weekly = m.frequency in ("daily", "weekly")
-        labels = list(series.index.strftime("%Y-%m-%d" if weekly else "%Y-%m"))
+        label = date_label if weekly else month_label
+        labels = [label(t) for t in series.index]
     prov = reading.provisional
     columns = [chart.values, table.moving_range, table.central_line]
     columns += [table.lower_limit, table.upper_limit]
     rows = [
         [
             label + ("*" if prov is not None and i >= prov.start else ""),
-            *(number_format(float(col[i]), d) for col in columns),
+            d.value(float(chart.values[i])),
+            *(number_format(float(col[i]), d) for col in columns[1:]),
             table.signal[i],
         ]
         for i, label in enumerate(labels)
@@ -188,11 +190,22 @@ def cmd_xmr(args: argparse.Namespace, out: TextIO) -> int:
     out.write(describe(reading) + "\n")
     if reading.recalculate_from is not None:
         given = " ".join(str(p) for p in args.phases)
+        start = _phase_arg(series, reading.recalculate_from, m.frequency)
         out.write(
             "Suggested recalculation, once its cause is known: --phases "
-            f"{(given + ' ') if given else ''}{labels[reading.recalculate_from]}\n"
+            f"{(given + ' ') if given else ''}{start}\n"
         )
     return 0
+
+
+def _phase_arg(series: Any, i: int, frequency: str) -> str:
+    """Period ``i`` as ``--phases`` reads it back: its date (ISO; the month alone for a
+    monthly measure), or its number."""
+    when = series.index[i]
+    if not hasattr(when, "date"):
+        return str(i + 1)
+    iso = str(when.date().isoformat())
+    return iso[:7] if frequency == "monthly" else iso
 
 
 def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
@@ -208,12 +221,13 @@ def cmd_new(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_lite(args: argparse.Namespace, out: TextIO) -> int:
     """Write the two files xlwings Lite needs to offer pumpxl's Excel functions."""
+    from pumpxl.core.present import size_kb
     from pumpxl.runtimes import write_lite_project
 
     folder = Path(args.folder)
     written = write_lite_project(folder, wheel_url=args.wheel_url, overwrite=args.force)
     for path in written:
-        out.write(f"Wrote {path} ({path.stat().st_size / 1024:.0f} KB)\n")
+        out.write(f"Wrote {path} ({size_kb(path.stat().st_size)})\n")
     out.write(
         "In Excel, open xlwings Lite: paste main.py into its main.py tab and the lines of "
         "requirements.txt into its requirements.txt tab. The functions are then "
@@ -244,6 +258,7 @@ def cmd_server(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     """List every problem in a workbook, then PuMP warnings; exit 1 on problems."""
     from pumpxl.core.audit import audit
+    from pumpxl.core.present import plural
 
     read = read_input(args)
     name = Path(args.workbook).name if args.workbook else "the bundled example"
@@ -254,8 +269,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     model = read.model
     warnings = audit(model, read.analysed)
     out.write(
-        f"{name}: no problems; {len(model.measures)} measures, "
-        f"{len(model.results)} results, {len(model.audiences)} audiences.\n"
+        f"{name}: no problems; {plural(len(model.measures), 'measure')}, "
+        f"{plural(len(model.results), 'result')}, {plural(len(model.audiences), 'audience')}.\n"
     )
     print_problems(out, read.notices, "Read with notes")
     print_problems(out, warnings, "PuMP warnings")
@@ -264,20 +279,26 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_calc(args: argparse.Namespace, out: TextIO) -> int:
     """Write a new workbook with every measure's XmR table, signals and chart."""
+    from pumpxl.core.present import plural
     from pumpxl.workbook.calc import write_calc_workbook
 
     read = _load(args)
     source = Path(args.workbook).name if args.workbook else "the bundled example"
+    _has_values(read)
     write_calc_workbook(
         Path(args.output), read.model, read.analysed, overwrite=args.force, source=source
     )
     signals = sum(a.xmr.signal_count for a in read.analysed.values())
-    out.write(f"Wrote {args.output}: {len(read.analysed)} measures, {signals} signals\n")
+    out.write(
+        f"Wrote {args.output}: {plural(len(read.analysed), 'measure')}, "
+        f"{plural(signals, 'signal')}\n"
+    )
     return 0
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     """Build one PowerPoint deck per audience."""
+    from pumpxl.core.present import plural
     from pumpxl.report import build_reports
 
     read = _load(args)
@@ -285,7 +306,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     results = build_reports(
         read.model,
         Path(args.output),
-        audiences=args.audience or None,
+        audiences=_audiences(read, args.audience) or None,
         template=Path(args.template) if args.template else None,
         overwrite=args.force,
         progress=progress,
@@ -294,83 +315,22 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     )
     for r in results:
         warn = "  (warning: only activity/output measures)" if r.outputs_only else ""
-        out.write(f"Wrote {r.path}: {r.audience}, {r.measures} measures, {r.slides} slides{warn}\n")
+        out.write(
+            f"Wrote {r.path}: {r.audience}, {plural(r.measures, 'measure')}, "
+            f"{plural(r.slides, 'slide')}{warn}\n"
+        )
     return 0
 
 
 def cmd_gallery(args: argparse.Namespace, out: TextIO) -> int:
     """Print Measure Gallery posters: one A3 page per result."""
+    from pumpxl.core.present import plural
     from pumpxl.report import build_gallery
 
     read = _load(args)
     n = build_gallery(read.model, Path(args.output), overwrite=args.force, analysed=read.analysed)
-    out.write(f"Wrote {args.output}: {n} posters\n")
+    out.write(f"Wrote {args.output}: {plural(n, 'poster')}\n")
     return 0
-
-
-def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
-    """Bring last month's edited deck up to the workbook's latest data."""
-    from pumpxl.refresh import refresh_deck
-
-    read = _load(args)
-    result = refresh_deck(
-        Path(args.deck),
-        read.model,
-        read.analysed,
-        output=Path(args.output) if args.output else None,
-        in_place=args.in_place,
-        overwrite=args.force,
-        audience=args.audience,
-    )
-    rep = result.report
-    out.write(
-        f"Wrote {result.path}: {result.audience}, to {result.period}, {result.slides} slides; "
-        f"{rep.replaced} pages as pumpxl builds them, {rep.refreshed} refreshed around your "
-        f"edits, {rep.charts} charts given the new data in place\n"
-    )
-    if result.backup is not None:
-        out.write(f"The deck as it was: {result.backup}\n")
-    for heading, items in (
-        ("Kept as you left them", rep.kept),
-        ("New pages", rep.added),
-        ("Kept and marked (no longer in this report)", rep.retired),
-        ("Your own pages, kept where they were", rep.own),
-    ):
-        if items:
-            out.write(f"{heading} ({len(items)}):\n")
-            out.writelines(f"  {item}\n" for item in items)
-    if rep.deleted:
-        out.write(f"Deleted since pumpxl wrote them, left deleted ({len(rep.deleted)}): "
-                  + "; ".join(rep.deleted) + "\n")  # fmt: skip
-    if rep.removed:
-        out.write("No longer needed, removed (nobody had edited them): "
-                  + "; ".join(rep.removed) + "\n")  # fmt: skip
-    return 0
-
-
-def cmd_collect(args: argparse.Namespace, out: TextIO) -> int:
-    """Bring the answers owners confirmed or edited in decks back to the Commentary sheet."""
-    from pumpxl.collect import collect_commentary
-
-    result = collect_commentary(
-        args.workbook,
-        args.decks,
-        output=args.output,
-        in_place=args.in_place,
-        replace=args.replace,
-        add_sheet=args.add_sheet,
-        overwrite=args.force,
-    )
-    out.writelines(line + "\n" for line in result.lines)
-    print_problems(out, result.notes, "Notes")
-    if result.untouched:
-        out.write(
-            f"Not collected, drafts nobody confirmed or edited ({len(result.untouched)}): "
-            + "; ".join(result.untouched)
-            + "\n"
-        )
-    out.write(result.summary() + "\n")
-    return 0 if result.plan.writes else 1
 
 
 def _progress_printer(stream: TextIO) -> Callable[[str, int, int], None]:

@@ -11,15 +11,14 @@ from typing import Any, TextIO
 from pumpxl.cli.commands import (
     cmd_calc,
     cmd_check,
-    cmd_collect,
     cmd_gallery,
     cmd_lite,
     cmd_new,
-    cmd_refresh,
     cmd_report,
     cmd_server,
     cmd_xmr,
 )
+from pumpxl.cli.cycle import cmd_collect, cmd_refresh
 
 __all__ = ["COMMANDS", "Command", "build_parser"]
 
@@ -48,7 +47,8 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
     """How to read a CSV or numeric dates, when pumpxl cannot tell or guesses wrong."""
     p.add_argument("--encoding", help="a CSV's text encoding, e.g. utf-8, cp1252, utf-16")
     p.add_argument("--delimiter", help="a CSV's column separator: , or ; or tab")
-    p.add_argument("--decimal", choices=[",", "."], help="a CSV's decimal separator")
+    p.add_argument("--decimal", choices=[",", "."], metavar="SEPARATOR",
+                   help="a CSV's decimal separator: , or .")
     p.add_argument(
         "--date-order",
         choices=["dmy", "mdy"],

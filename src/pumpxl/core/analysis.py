@@ -19,7 +19,7 @@ from pumpxl.core.errors import InputError
 from pumpxl.core.interpret import Reading, Recalculated, read
 from pumpxl.core.limits import CONSTANTS
 from pumpxl.core.model import Commentary, Measure, PumpModel, Recalculation, Series, Target
-from pumpxl.core.narrative import decimals_for, number_format
+from pumpxl.core.narrative import number_format, reading_numbers
 from pumpxl.core.result import XmrResult
 from pumpxl.core.xmr import xmr
 
@@ -82,7 +82,7 @@ def predictability_verdict(a: AnalysedMeasure) -> str | None:
         return None
     e2 = CONSTANTS[r.settings.constants][r.settings.dispersion][0]
     width = 2 * e2 * r.mr_bar  # unclipped: a natural bound must not make a process look tighter
-    d = decimals_for(r.mr_bar)
+    d = reading_numbers(a.reading)
     verdict = "met" if width <= t else "not met: only a less variable process will meet it"
     return (
         f"Predictability target: limits at most {number_format(t, d)} apart; they are "

@@ -32,7 +32,7 @@ def audit(model: PumpModel, analysed: dict[str, AnalysedMeasure] | None = None) 
             add(where, "has no owner (a named person who answers for it)", "no_owner", m.name)
         if not m.result:
             add(where, "evidences no result", "no_result", m.name)
-        if not m.audiences:
+        if not m.audiences and model.audiences:  # a plain sheet's measures go to one deck
             add(where, "goes to no audience, so no report shows it", "no_audience", m.name)
         if not m.decisions:
             add(

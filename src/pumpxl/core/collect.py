@@ -22,6 +22,7 @@ from datetime import date
 from typing import Literal
 
 from pumpxl.core.errors import Problem
+from pumpxl.core.present import count, date_label
 
 __all__ = [
     "EXCEL_CELL_LIMIT",
@@ -175,10 +176,10 @@ SHOWN = 300  # characters of a text shown in the account of what is written
 
 def _shown(value: Value | None) -> str:
     if isinstance(value, date):
-        return f"{value:%d %b %Y}"
+        return date_label(value)
     text = " / ".join((value or "").split("\n"))
     if len(text) > SHOWN:
-        text = f"{text[: SHOWN - 30]}... ({len(value or ''):,} characters)"
+        text = f"{text[: SHOWN - 30]}... ({count(len(value or ''))} characters)"
     return f'"{text}"'
 
 
@@ -269,8 +270,8 @@ def plan_commentary(
                 problems.append(
                     Problem(
                         a.where,
-                        f"{LABELS[a.field]!r} is {len(a.value):,} characters long, more than "
-                        f"an Excel cell holds ({EXCEL_CELL_LIMIT:,}); shorten it in the deck",
+                        f"{LABELS[a.field]!r} is {count(len(a.value))} characters long, more than "
+                        f"an Excel cell holds ({count(EXCEL_CELL_LIMIT)}); shorten it in the deck",
                         "too_long",
                         label,
                     )

@@ -25,7 +25,6 @@ from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.detect import Signal
 from pumpxl.core.model import Initiative
 from pumpxl.core.narrative import (
-    decimals_for,
     number_format,
     period_label,
     signal_phrase,
@@ -33,6 +32,7 @@ from pumpxl.core.narrative import (
     step_phrase,
     the,
 )
+from pumpxl.core.present import date_label, numbers_for
 from pumpxl.core.vocabulary import Outcome
 
 __all__ = ["Evidence", "initiative_evidence"]
@@ -71,7 +71,7 @@ def initiative_evidence(init: Initiative, a: AnalysedMeasure) -> Evidence:
     started = (
         period_label(r, start, f)
         if start is not None
-        else pd.Timestamp(init.started).strftime("%d %b %Y").lstrip("0")
+        else date_label(init.started)
     )
 
     def out(
@@ -97,7 +97,7 @@ def initiative_evidence(init: Initiative, a: AnalysedMeasure) -> Evidence:
         before, now = r.phases[k - 1], r.phases[k]
         moved = "up" if now.central_line > before.central_line else "down"
         after = [s for s in after if s.first >= recalc.index and s.moved != want]
-        d = decimals_for(min(before.mr_bar, now.mr_bar))
+        d = numbers_for(r.values, min(before.mr_bar, now.mr_bar))
         shift = (
             f"the central line moved from {number_format(before.central_line, d)} to "
             f"{number_format(now.central_line, d)} (limits recalculated from "

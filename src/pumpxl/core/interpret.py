@@ -116,6 +116,17 @@ class Reading:
     provisional_on: bool = True
 
     @property
+    def no_variation(self) -> bool:
+        """Whether every value of the latest phase is the same: limits of zero width, which
+        are no limits (nothing drawn or judged against them; the outputs say so)."""
+        last = self.chart.phases[-1] if self.chart.phases else None
+        if last is None or not last.has_limits or last.mr_bar != 0 or last.slope:
+            return False
+        seen = self.chart.values[last.start : last.stop]
+        seen = seen[~np.isnan(seen)]
+        return bool(seen.shape[0]) and bool(np.all(seen == seen[0]))
+
+    @property
     def provisional(self) -> Phase | None:
         """The provisional phase (limits as if recalculated at the step), when shown."""
         last = self.chart.phases[-1] if self.chart.phases else None

@@ -28,6 +28,7 @@ import numpy.typing as npt
 from pumpxl.core.errors import InputError
 from pumpxl.core.inputs import XmrSettings
 from pumpxl.core.kernels import BoolArray, FloatArray, IntArray
+from pumpxl.core.present import plural
 
 __all__ = [
     "CONSTANTS",
@@ -233,8 +234,8 @@ def compute_phases(
             cl = level + slope * (stop - 1)  # the line at the phase's last period
         if k and nv < 2:
             raise InputError(
-                f"the phase starting at index {start} holds {nv} value(s); a phase needs at "
-                f"least 2 values for limits",
+                f"the phase starting at index {start} holds {plural(nv, 'value')}; a phase "
+                f"needs at least 2 values for limits",
                 setting="phases",
             )
         out.append(

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING
 
 from pumpxl.core.interpret import Reading, Recalculated
 from pumpxl.core.present import (
+    Numbers,
     decimals_for,
     in_period,
     number_format,
+    numbers_for,
     per,
     period_label,
     plural,
@@ -44,6 +46,7 @@ __all__ = [
     "plural",
     "provisional_phrase",
     "reading_decimals",
+    "reading_numbers",
     "signal_labels",
     "signal_phrase",
     "since",
@@ -120,17 +123,24 @@ def _with_span(r: XmrResult, s: Signal, frequency: Frequency | None) -> str:
     return f"{meaning_label(s)} ({span_label(r, s.first, s.last, frequency)})"
 
 
+def reading_numbers(rd: Reading) -> Numbers:
+    """How every number a reading tells is written (levels, limits, targets): to about a
+    tenth of the recorded latest phase's routine variation, at most a digit finer than the
+    data, in plain or scientific notation (:func:`pumpxl.core.present.numbers_for`), the
+    same in every sentence."""
+    return numbers_for(rd.recorded.values, rd.recorded.mr_bar)
+
+
 def reading_decimals(rd: Reading) -> int:
-    """Decimal places for every number a reading tells (levels, limits, targets): to about a
-    tenth of the recorded latest phase's routine variation, the same in every sentence."""
-    return decimals_for(rd.recorded.mr_bar)
+    """Decimal places of :func:`reading_numbers` in plain notation."""
+    return reading_numbers(rd).decimals
 
 
 def step_levels(rd: Reading) -> tuple[str, str]:
     """A step's levels before and after (the same everywhere the step is told)."""
     st = rd.step
     assert st is not None
-    d = reading_decimals(rd)
+    d = reading_numbers(rd)
     return number_format(st.before, d), number_format(st.after, d)
 
 
@@ -158,7 +168,7 @@ def level_change_label(rd: Reading, rc: Recalculated) -> str:
     if rc.moved is None:
         return ""
     r = rd.recorded
-    d = reading_decimals(rd)
+    d = reading_numbers(rd)
     word = {"improvement": "Improved", "concern": "Worse"}.get(rc.assessment or "", "Moved")
     when = period_label(r, rc.index, rd.frequency)
     why = f" ({rc.reason})" if rc.reason else ""
@@ -169,9 +179,17 @@ def level_change_label(rd: Reading, rc: Recalculated) -> str:
 
 
 def _with_status(rd: Reading, s: Signal) -> str:
-    """A signal with its periods, and "ended" for a run that no longer holds."""
-    text = _with_span(rd.chart, s, rd.frequency)
-    return text if rd.in_force(s) or s.rule not in ("long_run",) else f"{text}, ended"
+    """A signal inside a sentence: what it is, then its meaning, periods and "ended" for a
+    run that no longer holds ("a long run of 7 below the central line (an improvement, Mar to
+    Sep 2024, ended)")."""
+    what = signal_phrase(s)
+    article = "" if what[:1].isdigit() else ("an " if what[:1] in "aeiou" else "a ")
+    meaning = {"improvement": "an improvement", "concern": "a concern"}.get(
+        s.assessment, "a signal"
+    )
+    span = span_label(rd.chart, s.first, s.last, rd.frequency)
+    ended = "" if rd.in_force(s) or s.rule not in ("long_run",) else ", ended"
+    return f"{article}{what} ({meaning}, {span}{ended})"
 
 
 def provisional_phrase(rd: Reading) -> str:
@@ -179,7 +197,7 @@ def provisional_phrase(rd: Reading) -> str:
     p = rd.provisional
     if p is None:
         return ""
-    d = reading_decimals(rd)
+    d = reading_numbers(rd)
     when = period_label(rd.chart, p.start, rd.frequency)
     lo, hi = number_format(p.lnpl, d), number_format(p.unpl, d)
     return f"provisional limits from {the(when)}: {lo} to {hi}"
@@ -189,7 +207,7 @@ def drift_phrase(rd: Reading) -> str:
     """ "drifting up about 0.60 a week": a steady drift in words ("" without one)."""
     if rd.drift is None:
         return ""
-    step = number_format(abs(rd.drift), decimals_for(rd.chart.mr_bar / 10))
+    step = number_format(abs(rd.drift), reading_numbers(rd).finer())
     return f"drifting {'up' if rd.drift > 0 else 'down'} about {step} {per(rd.frequency)}"
 
 
@@ -209,6 +227,8 @@ def status_line(rd: Reading) -> str:
     if rd.now == "too few values":
         return "Too few values for limits"
     r, f = rd.chart, rd.frequency
+    if rd.no_variation:
+        return f"No variation: {_constant(rd)}"
     parts = []
     if rd.step is not None:
         prov = provisional_phrase(rd)
@@ -226,13 +246,23 @@ def status_line(rd: Reading) -> str:
     change = rd.level_change
     if change is not None and change.assessment in ("improvement", "concern"):
         word = "improvement" if change.assessment == "improvement" else "change for the worse"
-        d = reading_decimals(rd)
+        d = reading_numbers(rd)
         return (
             f"Routine variation since the {word} {in_period(period_label(r, change.index, f))} "
             f"({change.moved} from {number_format(change.before, d)} to "
             f"{number_format(change.after, d)})"
         )
     return "Routine variation: no signal since the limits were set"
+
+
+def _constant(rd: Reading) -> str:
+    """ "every value since Mar 2024 is 0" (a phase without variation)."""
+    r = rd.chart
+    last = r.phases[-1]
+    value = reading_numbers(rd).value(last.central_line)
+    if last.start == 0:
+        return f"every value is {value}"
+    return f"every value {since(period_label(r, last.start, rd.frequency))} is {value}"
 
 
 def _level(rd: Reading, f: Callable[[float | None], str]) -> str:
@@ -242,12 +272,28 @@ def _level(rd: Reading, f: Callable[[float | None], str]) -> str:
     lo = f(r.lnpl) + (" (bound)" if last.lnpl_is_bound else "")
     hi = f(r.unpl) + (" (bound)" if last.unpl_is_bound else "")
     if last.trend is not None:
-        step = number_format(abs(last.slope), decimals_for(r.mr_bar / 10))
+        step = number_format(abs(last.slope), reading_numbers(rd).finer())
         return (
             f"along a trend ({'up' if last.slope >= 0 else 'down'} {step} {per(rd.frequency)}, "
             f"{last.trend}), now at {f(r.central_line)} (limits {lo} to {hi})"
         )
     return f"around {f(r.central_line)} (limits {lo} to {hi})"
+
+
+def _describe_constant(rd: Reading) -> str:
+    """A phase without variation: said as such, with no limits and no signals judged."""
+    text = (
+        f"No variation: {_constant(rd)}, so there are no limits to judge values against "
+        "(limits of zero width are no limits); a value that differs will be a signal worth "
+        "a look."
+    )
+    t, better = rd.target, rd.direction
+    level = rd.chart.phases[-1].central_line
+    if t is not None and better in ("up", "down"):
+        met = level >= t if better == "up" else level <= t
+        verdict = "met by every value" if met else "missed by every value"
+        text += f" The target of {reading_numbers(rd).text(t)} is {verdict}."
+    return text
 
 
 def describe(rd: Reading) -> str:
@@ -260,15 +306,17 @@ def describe(rd: Reading) -> str:
     last = r.phases[-1]
     if rd.now == "too few values":
         return (
-            f"Too few values for limits: {last.n_values} value(s) in the latest phase; "
+            f"Too few values for limits: {plural(last.n_values, 'value')} in the latest phase; "
             f"limits need at least 2 (5 or more to be useful)."
         )
-    d = reading_decimals(rd)
+    d = reading_numbers(rd)
 
     def f(v: float | None) -> str:
         return number_format(v, d)
 
     sentences = []
+    if rd.no_variation:
+        return _describe_constant(rd)
     if rd.step is not None:
         st = rd.step
         when = period_label(rec, st.start, fq)
@@ -325,7 +373,7 @@ def describe(rd: Reading) -> str:
             f"from {the(when)} (a new phase)."
         )
     if rd.drift is not None:
-        step = number_format(abs(rd.drift), decimals_for(r.mr_bar / 10))
+        step = number_format(abs(rd.drift), reading_numbers(rd).finer())
         sentences.append(
             f"The values drift steadily ({'up' if rd.drift > 0 else 'down'} about {step} "
             f"{per(fq)} in this phase), which a straight line explains better than a step: "

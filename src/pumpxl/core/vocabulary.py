@@ -20,6 +20,10 @@ from pumpxl.core.errors import InputError
 __all__ = [
     "ASSURANCES",
     "DIRECTION_LABELS",
+    "DIRECTION_WORDS",
+    "MOVED_WORDS",
+    "NO_WORDS",
+    "YES_WORDS",
     "FREQUENCIES",
     "FREQUENCY_DAYS",
     "INITIATIVE_STATUSES",
@@ -70,8 +74,9 @@ DIRECTION_LABELS: dict[Direction, str] = {
     "down": "lower is better",
     "neutral": "neutral",
 }
-#: Other words people write for a direction.
-_DIRECTION_WORDS: dict[str, Direction] = {
+#: Every word people write for a direction, the labels included: the Measures sheet,
+#: ``xmr()``, the Excel functions and ``pumpxl xmr --direction`` accept the same ones.
+DIRECTION_WORDS: dict[str, Direction] = {
     **{label: key for key, label in DIRECTION_LABELS.items()},
     "up": "up",
     "higher": "up",
@@ -82,6 +87,17 @@ _DIRECTION_WORDS: dict[str, Direction] = {
     "none": "neutral",
     "": "neutral",
 }
+_DIRECTION_WORDS = DIRECTION_WORDS
+#: An initiative's expected direction: the way a measure should move.
+MOVED_WORDS: dict[str, Moved] = {
+    "up": "up", "higher": "up", "increase": "up", "higher is better": "up",
+    "down": "down", "lower": "down", "decrease": "down", "lower is better": "down",
+}  # fmt: skip
+#: The words that mark a point excluded (a known special cause) or switch a setting on, in
+#: the Data sheet's Exclude column, the Excel functions' exclude argument and yes/no settings.
+YES_WORDS = ("yes", "y", "true", "x", "1")
+#: The words that switch a setting off.
+NO_WORDS = ("no", "n", "false", "off", "0")
 
 ASSURANCES: tuple[Assurance, ...] = get_args(Assurance)
 FREQUENCIES: tuple[Frequency, ...] = get_args(Frequency)

@@ -47,6 +47,7 @@ from pumpxl.core.limits import (
     scale_phase,
     usable,
 )
+from pumpxl.core.present import date_label, plural
 from pumpxl.core.result import XmrResult
 from pumpxl.core.rules import RuleSet, resolve_rules
 from pumpxl.core.vocabulary import parse_direction
@@ -189,7 +190,7 @@ def xmr(
                 raise
             k = next(k for k in starts if f"index {k} " in exc.reason)
             raise InputError(
-                exc.reason.replace(f"index {k} ", f"{idx_dates[k]:%Y-%m-%d} "), setting="phases"
+                exc.reason.replace(f"index {k} ", f"{date_label(idx_dates[k])} "), setting="phases"
             ) from None
         if any(
             not (math.isfinite(p.central_line) and math.isfinite(p.url))
@@ -203,6 +204,7 @@ def xmr(
                 x / scale, small_mr, masks, prev, starts, stops, windows, s, trends
             )
             phase_list = [scale_phase(p, scale) for p in scaled]
+        _check_finite(phase_list, x)
 
         xo = x if complete else x[observed]
         detection = detect(
@@ -270,6 +272,23 @@ def xmr(
     )
 
 
+def _check_finite(phases: Sequence[Phase], x: FloatArray) -> None:
+    """Refuse values whose limits lie beyond the largest number a float holds (about
+    1.8E+308): the chart could not be drawn or told, only shown as infinities."""
+    for k, p in enumerate(phases):
+        if not p.n_values or not p.n_moving_ranges:
+            continue
+        if not all(math.isfinite(v) for v in (p.central_line, p.unpl, p.lnpl, p.url)):
+            far = float(np.nanmax(np.abs(x[p.start : p.stop])))
+            where = f" in phase {k + 1}" if len(phases) > 1 else ""
+            raise InputError(
+                f"values{where}: they reach {far:.3E} and vary so much that their limits lie "
+                "beyond the largest number a computer holds (about 1.8E+308); write them in a "
+                "larger unit (divide them by a power of ten)",
+                setting="values",
+            )
+
+
 def _trends(trend: str | Sequence[str | None] | None, phases: int) -> list[str | None]:
     """One trend (or None) per phase, checked."""
     if trend is None or isinstance(trend, str):
@@ -278,8 +297,8 @@ def _trends(trend: str | Sequence[str | None] | None, phases: int) -> list[str |
         out = list(trend)
         if len(out) != phases:
             raise InputError(
-                f"trend gives {len(out)} value(s) for {phases} phase(s); give one per phase or "
-                "one for all",
+                f"trend gives {plural(len(out), 'value')} for {plural(phases, 'phase')}; give "
+                "one per phase or one for all",
                 setting="trend",
             )
     for t in out:

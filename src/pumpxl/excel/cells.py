@@ -31,6 +31,7 @@ from pumpxl.core.errors import CellError, PumpxlError
 from pumpxl.core.inputs import DEFAULT_FIRM_POINTS
 from pumpxl.core.parsing import date_from_serial, number_from_text, parse_date
 from pumpxl.core.result import XmrResult
+from pumpxl.core.vocabulary import YES_WORDS
 from pumpxl.core.xmr import xmr
 from pumpxl.excel.convert import COM_ERRORS, NA, clean
 
@@ -66,7 +67,7 @@ ERROR_TEXTS = {
     "#CONNECT!",
     "#UNKNOWN!",
 }
-YES = {"yes", "y", "true", "x", "1"}
+YES = set(YES_WORDS)
 NUMBERS_OR_BLANKS = {float, int, type(None)}
 
 

@@ -50,7 +50,7 @@ DEFINITION_FIELDS = [
 ]
 
 
-APPENDIX_SIZES = (14, 13, 12, 11, 10, 9)  # pt, the largest at which a page's tables fit
+APPENDIX_SIZES = (14, 13, 12)  # pt, the largest at which a page's tables fit; never less
 LABEL_W = Inches(1.3)
 
 
@@ -81,7 +81,8 @@ def _row_heights(rows: list[tuple[str, str]], col_w: int, size: int) -> list[int
 
 def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeasure]) -> list[Any]:
     """The appendix: two measure definitions a page, at the largest size at which both fit
-    (14 pt down to 10 pt); a definition that does not fit beside another gets a page alone."""
+    (14 pt down to 12 pt); a definition that does not fit beside another gets a page alone,
+    and one longer than a page continues on the next, never under 12 pt."""
     slides = []
     queue = [(a, _definition_rows(model, a)) for a in measures]
     while queue:
@@ -94,16 +95,24 @@ def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeas
             return all(sum(_row_heights(rows, col_w, size)) <= room for _, rows in items)
 
         pair = queue[:2]
-        size = next((s for s in APPENDIX_SIZES[:-1] if fits(pair, s)), None)
+        size = next((s for s in APPENDIX_SIZES if fits(pair, s)), None)
         if size is None and len(pair) == 2:  # a page alone, across the slide
             pair, col_w = pair[:1], area.width
-            size = next((s for s in APPENDIX_SIZES if fits(pair, s, col_w)), APPENDIX_SIZES[-1])
-        size = size or APPENDIX_SIZES[-1]
+            size = next((s for s in APPENDIX_SIZES if fits(pair, s, col_w)), None)
+        if size is None:  # longer than a page at 12 pt: the rows that fit, the rest next
+            size = APPENDIX_SIZES[-1]
+            a, rows = pair[0]
+            heights, k = _row_heights(rows, col_w, size), 0
+            while k < len(rows) and sum(heights[: k + 1]) <= room:
+                k += 1
+            k = max(1, k)
+            queue = [(a, rows[:k]), (a, rows[k:]), *queue[1:]] if k < len(rows) else queue
+            pair = queue[:1]
         queue = queue[len(pair):]
         for j, (a, rows) in enumerate(pair):
             left = area.left + j * (col_w + gap)
             head = slide.shapes.add_textbox(left, area.top, col_w, int(Inches(0.45)))
-            fit_text(head, a.measure.name, size=16, min_size=11, bold=True, colour=NAVY)
+            fit_text(head, a.measure.name, size=16, min_size=12, bold=True, colour=NAVY)
             heights = _row_heights(rows, col_w, size)
             shape = slide.shapes.add_table(
                 len(rows), 2, left, area.top + int(Inches(0.5)), col_w, sum(heights)

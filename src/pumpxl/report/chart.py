@@ -11,28 +11,30 @@ slide puts over the plot (line labels, recalculation marks), so they live togeth
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import numpy as np
 from lxml import etree
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.enum.shapes import MSO_CONNECTOR
+from pptx.enum.text import MSO_ANCHOR
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Pt
+from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure
-from pumpxl.core.narrative import decimals_for
-from pumpxl.core.vocabulary import RULE_LABELS, RULE_NAMES
-from pumpxl.report.design import MEANING_COLOURS, Box
+from pumpxl.core.chart_plan import MARKERS, PALETTE, ChartPlan, chart_plan, label_box, nice_step
+from pumpxl.core.chart_plan import signal_groups as _signal_groups
+from pumpxl.report.design import Box, fit_text
 from pumpxl.report.fonts import text_width_pt
 
 __all__ = [
     "PLOT_AREA",
     "chart_layout",
     "label_step",
+    "nice_step",
+    "step_decimals",
     "legend_fits",
     "legend_names",
     "SIGNAL_MARKERS",
@@ -43,113 +45,88 @@ __all__ = [
     "signal_groups",
     "value_scale",
     "value_y",
+    "draw_labels",
+    "draw_marks",
+    "measure_plan",
 ]
 
-VALUE_COLOUR = RGBColor(0x40, 0x40, 0x40)
-WHITE = RGBColor(0xFF, 0xFF, 0xFF)
-CL_COLOUR = RGBColor(0x2E, 0x7D, 0x32)
-LIMIT_COLOUR = RGBColor(0xC6, 0x28, 0x28)
-TARGET_COLOUR = RGBColor(0x37, 0x47, 0x4F)  # not blue: blue means improvement
+
+def _rgb(hex_: str) -> RGBColor:
+    colour: RGBColor = RGBColor.from_string(hex_)
+    return colour
+
+
+VALUE_COLOUR = _rgb(PALETTE["value"])
+WHITE = _rgb(PALETTE["white"])
+CL_COLOUR = _rgb(PALETTE["central_line"])
+LIMIT_COLOUR = _rgb(PALETTE["limit"])
+TARGET_COLOUR = _rgb(PALETTE["target"])  # not blue: blue means improvement
+MARKER_STYLES: dict[str, Any] = {
+    "none": XL_MARKER_STYLE.NONE,
+    "circle": XL_MARKER_STYLE.CIRCLE,
+    "diamond": XL_MARKER_STYLE.DIAMOND,
+    "square": XL_MARKER_STYLE.SQUARE,
+    "triangle": XL_MARKER_STYLE.TRIANGLE,
+    "x": XL_MARKER_STYLE.X,
+}
 #: The secondary cue of a signal marker, its shape, by rule (the colour gives its meaning).
-SIGNAL_MARKERS: dict[str, Any] = {
-    "outlier": XL_MARKER_STYLE.DIAMOND,
-    "mr_outlier": XL_MARKER_STYLE.X,
-    "long_run": XL_MARKER_STYLE.CIRCLE,
-    "short_run": XL_MARKER_STYLE.SQUARE,
-    "two_of_three": XL_MARKER_STYLE.SQUARE,
-    "trend": XL_MARKER_STYLE.TRIANGLE,
-    "runs_anhoej": XL_MARKER_STYLE.CIRCLE,
-    "step": XL_MARKER_STYLE.CIRCLE,
+SIGNAL_MARKERS: dict[str, Any] = {rule: MARKER_STYLES[m] for rule, m in MARKERS.items()}
+DASHES: dict[str, Any] = {
+    "dash": MSO_LINE_DASH_STYLE.DASH,
+    "square_dot": MSO_LINE_DASH_STYLE.SQUARE_DOT,
+    "round_dot": MSO_LINE_DASH_STYLE.ROUND_DOT,
 }
 
 
-def _blank(a: np.ndarray) -> list[float | None]:
-    return [None if math.isnan(v) else float(v) for v in a.tolist()]
-
-
 def series_plan(a: AnalysedMeasure) -> list[tuple[str, str, list[float | None]]]:
-    """(kind, name, values) of every series the chart holds, in order. Kinds: value,
-    central_line, unpl, lnpl, target, and ``signal:<meaning>:<rule>`` (named by meaning:
-    "Concern: long run above")."""
-    r = a.chart
-    per = r.per_point
-    plan: list[tuple[str, str, list[float | None]]] = [("value", "Value", _blank(r.values))]
-    for k, phase in enumerate(r.phases):
-        mask = r.phase_index == k
-        suffix = f" (phase {k + 1})" if k else ""
-        prefix = ""
-        if phase.provisional:
-            prefix, suffix = "Provisional ", ""
-        for kind, name in (
-            ("central_line", "Central line"),
-            ("unpl", "Upper limit"),
-            ("lnpl", "Lower limit"),
-        ):
-            vals = np.where(mask, per[kind], np.nan)
-            if prefix:  # one legend entry for both provisional limits
-                kind = f"provisional_{kind}"
-                name = prefix + ("central line" if kind.endswith("central_line") else "limits")
-            plan.append((kind, name + suffix, _blank(vals)))
-    if a.targets is not None and not np.isnan(a.targets).all():
-        # one series per step of a trajectory, so that a change of target is a step, not a
-        # slope from one period to the next
-        for k, (start, stop) in enumerate(_steps(a.targets)):
-            vals = np.full(len(r), np.nan)
-            vals[start:stop] = a.targets[start:stop]
-            plan.append(("target", "Target" if not k else f"Target (step {k + 1})", _blank(vals)))
-    for (meaning, rule, moved), points in signal_groups(a).items():
-        flagged = np.zeros(len(r), dtype=bool)
-        flagged[list(points)] = True
-        vals = np.where(flagged, r.values, np.nan)
-        side = "above" if moved == "up" else "below"
-        if rule == "step":
-            name = f"{MEANINGS[meaning]}: step {moved}"
-        else:
-            name = f"{MEANINGS[meaning]}: {RULE_LABELS[rule][0]} {side}"
-        plan.append((f"signal:{meaning}:{rule}", name, _blank(vals)))
-    return plan
-
-
-MEANINGS = {"improvement": "Improvement", "concern": "Concern", "neutral": "Signal"}
+    """(kind, name, values) of every series the chart holds, in order (the measure's
+    :func:`~pumpxl.core.chart_plan.chart_plan`)."""
+    return [(ln.kind, ln.name, list(ln.values)) for ln in chart_plan(a, labels=False).lines]
 
 
 def signal_groups(a: AnalysedMeasure) -> dict[tuple[str, str, str], set[int]]:
-    """The points of every signal, grouped by meaning, rule and side, in drawing order: runs
-    and trends first, outliers and jumps last (on top); within each, concerns, improvements,
-    then neutral signals."""
-    groups: dict[tuple[str, str, str], set[int]] = {}
-    rd = a.reading
-    for s in rd.shown:
-        groups.setdefault((s.assessment, s.rule, s.moved), set()).update(s.points)
-    if rd.step is not None and rd.latest_index is not None:
-        st = rd.step
-        points = set(range(st.start, rd.latest_index + 1))
-        points = {i for i in points if not np.isnan(a.chart.values[i])}
-        groups.setdefault((st.assessment, "step", st.moved), set()).update(points)
-    rank = {"concern": 0, "improvement": 1, "neutral": 2}
+    """The points of every signal the chart marks, by meaning, rule and side."""
+    return _signal_groups(a, a.chart)
 
-    def order(key: tuple[str, str, str]) -> tuple[bool, int, int, str]:
-        # spans first, single points (outliers, jumps) last: they are drawn on top
-        single = key[1] in ("outlier", "mr_outlier")
-        rule = -1 if key[1] == "step" else RULE_NAMES.index(key[1])  # a step under the rest
-        return single, rank[key[0]], rule, key[2]
 
-    return {k: groups[k] for k in sorted(groups, key=order)}
+def measure_plan(
+    a: AnalysedMeasure,
+    box: Box,
+    font_size: float = 12,
+    legend: bool = True,
+    initiatives: tuple[tuple[str, int], ...] = (),
+    labels: bool = True,
+) -> ChartPlan:
+    """The measure's chart plan for a chart in ``box``: its plot's size measured, its labels'
+    text measured with the deck's font."""
+    plot = plot_box(box, a, font_size, legend)
+    return chart_plan(
+        a,
+        initiatives=initiatives,
+        plot_width=Emu(plot.width).pt,
+        plot_height=Emu(plot.height).pt,
+        font_size=12,
+        text_width=text_width_pt,
+        labels=labels,
+    )
 
 
 def add_xmr_chart(
-    slide: Any, a: AnalysedMeasure, box: Box, *, font_size: int = 10, legend: bool = True
+    slide: Any,
+    a: AnalysedMeasure,
+    box: Box,
+    *,
+    font_size: int = 10,
+    legend: bool = True,
+    plan: ChartPlan | None = None,
 ) -> Any:
     """Add the measure's XmR chart in ``box`` (with a legend below unless ``legend`` is
-    False); returns the chart."""
-    r = a.chart
-    plan = series_plan(a)
-    data = CategoryChartData(
-        number_format="#,##0." + "0" * decimals_for(r.mr_bar) if decimals_for(r.mr_bar) else "#,##0"
-    )
+    False), drawn as its plan says; returns the chart."""
+    plan = plan or measure_plan(a, box, font_size, legend)
+    data = CategoryChartData(number_format=plan.numbers.excel())
     data.categories = [d.date() for d in a.dates]
-    for _, name, values in plan:
-        data.add_series(name, values)
+    for ln in plan.lines:
+        data.add_series(ln.name, list(ln.values))
     frame = slide.shapes.add_chart(
         XL_CHART_TYPE.LINE_MARKERS, box.left, box.top, box.width, box.height, data
     )
@@ -159,59 +136,31 @@ def add_xmr_chart(
     if legend:
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
-    seen: set[str] = set()
     hidden: list[int] = []
-    drawn: list[set[int]] = []
-    for i, ((kind, _, _), series) in enumerate(zip(plan, chart.plots[0].series, strict=True)):
+    for i, (ln, series) in enumerate(zip(plan.lines, chart.plots[0].series, strict=True)):
         series.smooth = False
         line = series.format.line
-        if kind == "value":
-            line.color.rgb = VALUE_COLOUR
-            line.width = Pt(1.5)
-            series.marker.style = XL_MARKER_STYLE.CIRCLE
-            series.marker.size = 4
-            series.marker.format.fill.solid()
-            series.marker.format.fill.fore_color.rgb = VALUE_COLOUR
-            series.marker.format.line.color.rgb = VALUE_COLOUR
-        elif kind.startswith("signal:"):
-            _, meaning, rule = kind.split(":")
-            style, colour = SIGNAL_MARKERS[rule], MEANING_COLOURS[meaning]
-            line.fill.background()
-            series.marker.style = style
-            # a point can belong to several signals: later series are drawn on top, so a
-            # marker is smaller (and hollow) for each earlier one sharing a point with it
-            mine = {k for k, v in enumerate(plan[i][2]) if v is not None}
-            depth = sum(1 for earlier in drawn if earlier & mine)
-            drawn.append(mine)
-            series.marker.size = max(5, 13 - 4 * depth)
-            series.marker.format.fill.solid()
-            series.marker.format.fill.fore_color.rgb = colour if depth % 2 == 0 else WHITE
-            series.marker.format.line.color.rgb = colour
-            series.marker.format.line.width = Pt(1.75)
+        if ln.width:
+            line.color.rgb = _rgb(ln.colour)
+            line.width = Pt(ln.width)
+            if ln.dash in DASHES:
+                line.dash_style = DASHES[ln.dash]
         else:
-            base = kind.removeprefix("provisional_")
-            colour = {
-                "central_line": CL_COLOUR,
-                "unpl": LIMIT_COLOUR,
-                "lnpl": LIMIT_COLOUR,
-                "target": TARGET_COLOUR,
-            }[base]
-            line.color.rgb = colour
-            line.width = Pt(1.5 if base == "central_line" else 1.25)
-            if kind.startswith("provisional_"):  # provisional: a finer dash, the same colour
-                line.dash_style = MSO_LINE_DASH_STYLE.SQUARE_DOT
-                line.width = Pt(2)
-            elif kind in ("unpl", "lnpl"):
-                line.dash_style = MSO_LINE_DASH_STYLE.DASH
-            elif kind == "target":
-                line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
-            series.marker.style = XL_MARKER_STYLE.NONE
-            if kind in seen or plan[i][1] in seen:  # the same line again: one legend entry
-                hidden.append(i)
-            seen.update((kind, plan[i][1]))
+            line.fill.background()
+        series.marker.style = MARKER_STYLES[ln.marker]
+        if ln.marker != "none":
+            series.marker.size = ln.marker_size
+            series.marker.format.fill.solid()
+            series.marker.format.fill.fore_color.rgb = _rgb(ln.colour)
+            series.marker.format.line.color.rgb = _rgb(ln.marker_edge or ln.colour)
+            if ln.kind.startswith("signal:"):
+                series.marker.format.line.width = Pt(1.25)
+        if not ln.legend:
+            hidden.append(i)
     _hide_legend_entries(chart, hidden)
-    _date_axis(chart, a, Emu(box.width).pt * PLOT_AREA[2], font_size)
-    _value_axis(chart, a, font_size)
+    (_, _, plot_w, _), _ = chart_layout(a, box, font_size, legend)
+    _date_axis(chart, a, Emu(box.width).pt * plot_w, font_size, plan)
+    _value_axis(chart, plan, font_size)
     _plot_layout(chart, a, box, font_size, legend)
     return chart
 
@@ -224,13 +173,7 @@ PLOT_AREA = (0.1, 0.1, 0.76)  # room on the right for the lines' labels
 
 def legend_names(a: AnalysedMeasure) -> list[str]:
     """The legend's entries: each kind of line once, then the signals."""
-    seen: set[str] = set()
-    names = []
-    for kind, name, _ in series_plan(a):
-        if kind not in seen and name not in seen:
-            names.append(name)
-        seen.update((kind, name))
-    return names
+    return chart_plan(a, labels=False).legend_names()
 
 
 def chart_layout(
@@ -240,13 +183,20 @@ def chart_layout(
     in as many rows of equal columns as its entries need at ``font_size`` (measured with the
     deck's font), under one row of date labels, the plot taking the rest."""
     width, height = Emu(box.width).pt, Emu(box.height).pt
-    names = legend_names(a)
+    plan = chart_plan(a, labels=False)
+    names = plan.legend_names()
     entry = max(text_width_pt(n, font_size) for n in names) + 3.2 * font_size
     cols = max(1, int(width * 0.96 // entry))
     rows = -(-len(names) // cols)
     legend_h = (rows * font_size * 1.3 + 6) / height if legend else 0.0
     axis_h = (font_size * 1.3 + 8) / height
     x, y, w = PLOT_AREA
+    # room on the left for the tick labels and, beside them, the unit's rotated title, so the
+    # title never prints over the labels (the widest label at the axis's ends, measured)
+    ticks = (plan.low, plan.high, plan.high + plan.step, plan.low - plan.step)
+    label_w = max(text_width_pt(plan.tick_numbers.text(t), font_size) for t in ticks)
+    left = (label_w + 10 + (font_size * 1.5 + 4 if plan.unit else 0)) / width
+    x, w = max(x, left), x + w - max(x, left)
     h = max(0.3, 1 - y - axis_h - legend_h - 0.02)
     return (x, y, w, h), (0.02, y + h + axis_h, 0.96, legend_h)
 
@@ -331,13 +281,15 @@ def label_step(n: int, weekly: bool, plot_w: float, font_size: float) -> int:
     return next((s for s in steps if s >= need), need)
 
 
-def _date_axis(chart: Any, a: AnalysedMeasure, plot_w: float, font_size: float) -> None:
+def _date_axis(
+    chart: Any, a: AnalysedMeasure, plot_w: float, font_size: float, plan: ChartPlan
+) -> None:
     """A date axis at the data's frequency (python-pptx writes days, which LibreOffice then
     draws with a tick per day), labelled every few periods, as many as fit unrotated."""
-    weekly = a.measure.frequency in ("weekly", "daily")
+    weekly = plan.weekly
     n = len(a.dates)
     axis = chart.category_axis
-    axis.tick_labels.number_format = "d mmm yy" if weekly else "mmm yy"
+    axis.tick_labels.number_format = plan.date_format
     axis.tick_labels.number_format_is_linked = False
     axis.has_major_gridlines = False
     axis.tick_labels.font.size = Pt(font_size)
@@ -378,50 +330,10 @@ def step_decimals(step: float) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
-def nice_step(raw: float) -> float:
-    """1, 2, 2.5 or 5 times a power of ten, at least ``raw``."""
-    if raw <= 0 or not math.isfinite(raw):
-        return 1.0
-    power = 10 ** math.floor(math.log10(raw))
-    for k in (1, 2, 2.5, 5, 10):
-        if k * power >= raw:
-            return float(k * power)
-    return float(10 * power)
-
-
-def _steps(values: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) of each run of one target value (NaN runs left out)."""
-    out: list[tuple[int, int]] = []
-    start = 0
-    for i in range(1, len(values) + 1):
-        if i == len(values) or values[i] != values[start]:
-            if not math.isnan(values[start]):
-                out.append((start, i))
-            start = i
-    return out
-
-
-def value_scale(a: AnalysedMeasure) -> tuple[float, float, float]:
-    """(minimum, maximum, major unit) of the chart's value axis: every value, limit and
-    target shown, a nice step, natural bounds respected."""
-    r = a.chart
-    lows = [r.values, np.array([p.lnpl for p in r.phases])]
-    highs = [r.values, np.array([p.unpl for p in r.phases])]
-    if a.targets is not None:
-        lows.append(a.targets)
-        highs.append(a.targets)
-    lo = float(np.nanmin(np.concatenate(lows))) if r.phases else 0.0
-    hi = float(np.nanmax(np.concatenate(highs))) if r.phases else 1.0
-    pad = (hi - lo) * 0.06 or abs(hi) * 0.1 or 1.0
-    lo, hi = lo - pad, hi + pad
-    step = nice_step((hi - lo) / 6)
-    lo, hi = math.floor(lo / step) * step, math.ceil(hi / step) * step
-    m = a.measure
-    if m.lower_bound is not None:
-        lo = max(lo, m.lower_bound)
-    if m.upper_bound is not None:
-        hi = min(hi, m.upper_bound)
-    return lo, hi, step
+def value_scale(a: AnalysedMeasure, plan: ChartPlan | None = None) -> tuple[float, float, float]:
+    """(minimum, maximum, major unit) of the chart's value axis (its plan's)."""
+    p = plan or chart_plan(a, labels=False)
+    return p.low, p.high, p.step
 
 
 def value_y(scale: tuple[float, float, float], value: float, plot: Box) -> int:
@@ -431,19 +343,65 @@ def value_y(scale: tuple[float, float, float], value: float, plot: Box) -> int:
     return plot.top + int(plot.height * (hi - value) / (hi - lo))
 
 
-def _value_axis(chart: Any, a: AnalysedMeasure, font_size: int) -> None:
-    lo, hi, step = value_scale(a)
-    m = a.measure
+def _value_axis(chart: Any, plan: ChartPlan, font_size: int) -> None:
     axis = chart.value_axis
-    axis.minimum_scale, axis.maximum_scale = lo, hi
-    axis.major_unit = step
+    axis.minimum_scale, axis.maximum_scale = plan.low, plan.high
+    axis.major_unit = plan.step
     axis.has_major_gridlines = True
-    axis.major_gridlines.format.line.color.rgb = RGBColor(0xE0, 0xE0, 0xE0)
-    d = step_decimals(step)
-    axis.tick_labels.number_format = "#,##0" + ("." + "0" * d if d else "")
+    axis.major_gridlines.format.line.color.rgb = _rgb(PALETTE["grid"])
+    axis.tick_labels.number_format = plan.tick_numbers.excel()
     axis.tick_labels.number_format_is_linked = False
     axis.tick_labels.font.size = Pt(font_size)
-    if m.unit:
+    if plan.unit:
         axis.has_title = True
-        axis.axis_title.text_frame.text = m.unit
+        axis.axis_title.text_frame.text = plan.unit
         axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(font_size)
+
+
+LABEL_SIZE = 12  # pt: line and mark labels, never smaller (issue 23)
+
+
+def draw_labels(slide: Any, a: AnalysedMeasure, chart: Box, plan: ChartPlan) -> None:
+    """The latest phase's limits, central line and target named with their values right of
+    the plot, where the plan puts them (apart, so labels of coincident lines never collide)."""
+    plot = plot_box(chart, a)
+    height = int(Pt(label_box(LABEL_SIZE)))
+    left = plot.left + plot.width + int(Inches(0.03))
+    width = chart.left + chart.width - left
+    for lb in plan.labels:
+        middle = plot.top + int(plot.height * (1 - plan.y(lb.at)))
+        top = min(max(chart.top, middle - height // 2), chart.bottom - height)
+        label = slide.shapes.add_textbox(left, top, width, height)
+        label.name = f"Line label {lb.name}"
+        fit_text(label, lb.text, size=LABEL_SIZE, min_size=LABEL_SIZE, colour=_rgb(lb.colour),
+                 bold=True, anchor=MSO_ANCHOR.MIDDLE, inset=int(Pt(2)))  # fmt: skip
+
+
+def draw_marks(slide: Any, a: AnalysedMeasure, chart: Box, plan: ChartPlan) -> None:
+    """A vertical line at each recalculation, step and initiative, with its label in the band
+    the plan keeps free above the data (rows, so that labels never overlap)."""
+    plot = plot_box(chart, a)
+    line_h = int(Pt(LABEL_SIZE * 1.2))
+    pad = int(Inches(0.1))  # fit_text's top and bottom margins
+    row_tops = [plot.top + int(Pt(2))]
+    for k in range(plan.band_rows):
+        lines = max(m.lines for m in plan.marks if m.row == k)
+        row_tops.append(row_tops[-1] + lines * line_h + pad)
+    if plan.band_bottom:  # the same rows, ending at the plot's bottom
+        shift = plot.bottom - int(Pt(2)) - row_tops[-1]
+        row_tops = [t + shift for t in row_tops]
+    for mk in plan.marks:
+        x = period_x(a, mk.index, plot)
+        line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, plot.top, x, plot.bottom)
+        line.line.color.rgb = _rgb(mk.colour)
+        line.line.width = Pt(1.5 if mk.kind == "initiative" else 1)
+        line.line.dash_style = DASHES[mk.dash]
+        line.name = mk.name
+        width = int(plot.width * mk.width)
+        gap = int(Inches(0.04))
+        left = x - width - gap if mk.left else x + gap
+        label = slide.shapes.add_textbox(left, row_tops[mk.row], width, mk.lines * line_h + pad)
+        label.name = f"{mk.name} reason" if mk.kind == "recalculation" else f"{mk.name} label"
+        fit_text(label, mk.text, size=LABEL_SIZE, min_size=LABEL_SIZE, colour=_rgb(mk.colour),
+                 italic=mk.kind != "initiative", bold=mk.kind == "initiative",
+                 inset=int(Pt(2)))  # fmt: skip

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pumpxl.core.errors import Problem
+from pumpxl.core.present import count
 
 __all__ = ["MAX_DECK_BYTES", "lock_file", "open_deck"]
 
@@ -62,7 +63,7 @@ def open_deck(path: Path, *, why_closed: str = "") -> tuple[Any | None, Problem 
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         return fail(f"is not a .pptx deck, or is damaged ({exc})", "not_pptx")
     if size > MAX_DECK_BYTES:
-        return fail(f"unpacks to {size:,} bytes; refused as a possible zip bomb", "zip_bomb")
+        return fail(f"unpacks to {count(size)} bytes; refused as a possible zip bomb", "zip_bomb")
     try:
         return Presentation(str(path)), None
     except Exception as exc:  # python-pptx raises many kinds on a damaged package

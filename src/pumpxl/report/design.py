@@ -15,6 +15,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from pumpxl.core.chart_plan import PALETTE
 from pumpxl.core.errors import OutputError
 from pumpxl.core.interpret import Reading
 from pumpxl.report.fonts import line_count
@@ -41,10 +42,10 @@ LIGHT = RGBColor(0xF2, 0xF2, 0xF2)
 RULE = RGBColor(0xBF, 0xBF, 0xBF)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 # Colour-blind-safe signal colours (as NHS Making Data Count): blue good, orange bad.
-GOOD = RGBColor(0x1F, 0x6F, 0xB5)
-BAD = RGBColor(0xE0, 0x7A, 0x10)
-NEUTRAL = RGBColor(0x7A, 0x3E, 0x9D)
-ROUTINE = RGBColor(0x80, 0x80, 0x80)
+GOOD = RGBColor.from_string(PALETTE["improvement"])
+BAD = RGBColor.from_string(PALETTE["concern"])
+NEUTRAL = RGBColor.from_string(PALETTE["neutral"])
+ROUTINE = RGBColor.from_string(PALETTE["routine"])
 DRAFT = RGBColor(0x9C, 0x27, 0xB0)
 LAYER_COLOURS = {  # PuMP's Results Map colours
     "purpose": RGBColor(0xF4, 0xC2, 0xD7),
@@ -95,7 +96,7 @@ MEANING_SYMBOLS = {"improvement": "▲", "concern": "▼", "neutral": "◆"}
 ASSURANCE = {
     "consistently pass": State("✓", "Will consistently pass", GOOD),
     "consistently fail": State("✗", "Will consistently fail", BAD),
-    "hit and miss": State("~", "Hit and miss", NEUTRAL),
+    "hit and miss": State("~", "Hit and miss", ROUTINE),  # grey, as Making Data Count
 }
 
 
@@ -253,7 +254,7 @@ class Deck:
         top = title_shape.top + title_shape.height + int(Inches(0.08))
         if subtitle:
             sub = slide.shapes.add_textbox(title_shape.left, top, title_shape.width, Inches(0.4))
-            fit_text(sub, subtitle, size=13, min_size=10, colour=GREY)
+            fit_text(sub, subtitle, size=13, min_size=12, colour=GREY)
             if self._section is not None:
                 mark_shape(sub, self.last_key, "subtitle")
             top += int(Inches(0.45))
@@ -281,7 +282,7 @@ def fit_text(
     text: str,
     *,
     size: float = 14,
-    min_size: float = 9,
+    min_size: float = 12,
     bold: bool = False,
     italic: bool = False,
     colour: RGBColor = INK,
@@ -360,7 +361,7 @@ def table_cell(
         p.alignment = align
         run = p.add_run()
         run.text = line
-        run.font.size = Pt(size if not k else max(10, size - 1))
+        run.font.size = Pt(size if not k else max(12, size - 1))
         run.font.bold = bold and not k
         run.font.color.rgb = tint
     cell.margin_left = cell.margin_right = int(Inches(0.06))

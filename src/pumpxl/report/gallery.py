@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
-from pptx.util import Inches, Pt
+from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure, analyse
 from pumpxl.core.errors import InputError
@@ -29,13 +29,18 @@ from pumpxl.report.design import (
     open_template,
     panel,
 )
+from pumpxl.report.fonts import line_count
 
 __all__ = ["build_gallery"]
 
 A3_PORTRAIT = (Inches(11.69), Inches(16.54))
+#: The facts a small card leaves out first, in order (the Measures sheet holds them all).
+DROP_FIRST = ("Data", "Scope", "How calculated", "How often", "How it is calculated", "Owner")
 CHART_KEY = (
-    "Charts: central line green, natural process limits red dashed, target dotted; diamonds "
-    "mark signals (blue improvement, orange concern)."
+    "Charts: values dark grey; central line green; natural process limits red dashed "
+    "(dotted: provisional); target dark grey dotted; signals coloured by meaning (blue "
+    "improvement, orange concern, purple no better direction) and shaped by rule (diamond "
+    "outlier, circle long run or step, square short run)."
 )
 
 
@@ -106,6 +111,8 @@ def build_gallery(
         )
         top += int(Inches(1.0))
         feedback_h = int(Inches(4.2))
+        if not drafts:  # no measure yet: the poster is for ideas, the feedback area takes the page
+            feedback_h = deck.height - top - int(Inches(1.2)) - int(Inches(1.2))
         # the cards end above the feedback label (0.6 in above the ruled frame), not under it
         space = deck.height - top - feedback_h - int(Inches(1.4))
         if not drafts:
@@ -129,7 +136,7 @@ def build_gallery(
             )
             if not legend:
                 key = slide.shapes.add_textbox(m_, top, width, int(Inches(0.5)))
-                fit_text(key, CHART_KEY, size=14, min_size=11, colour=GREY)
+                fit_text(key, CHART_KEY, size=14, min_size=12, colour=GREY)
                 top += int(Inches(0.6))
                 card_h = (space - int(Inches(0.6)) - gaps) // len(drafts)
             for m in drafts:
@@ -157,14 +164,26 @@ def build_gallery(
                     ("Owner", m.owner),
                     ("Now", _now(analysed.get(m.id))),
                 ]
-                lines += [f"{k}: {v}" for k, v in facts if v]
+                shown = [(k, v) for k, v in facts if v]
                 # the measure's name is set 4 pt larger after fitting: a blank last line keeps
-                # room for it, so the card's text never runs past the card
-                fit_text(card, "\n".join(lines) + "\n", size=18, min_size=10, colour=INK)
-                card.text_frame.paragraphs[0].runs[0].font.bold = True
-                card.text_frame.paragraphs[0].runs[0].font.size = Pt(
-                    min(24, card.text_frame.paragraphs[0].runs[0].font.size.pt + 4)
-                )
+                # room for it, so the card's text never runs past the card. On a small card the
+                # least telling facts go first (the workbook's Measures sheet has them all),
+                # never under 12 pt
+                while True:
+                    text = "\n".join(lines + [f"{k}: {v}" for k, v in shown]) + "\n"
+                    if fit_text(card, text, size=18, min_size=12, colour=INK) or not shown:
+                        break
+                    drop = next((f for f in DROP_FIRST if any(k == f for k, _ in shown)), None)
+                    shown = [(k, v) for k, v in shown if k != drop] if drop else shown[:-1]
+                name = card.text_frame.paragraphs[0].runs[0]
+                name.font.bold = True
+                size = name.font.size.pt
+                room = Emu(card.width - int(Inches(0.2))).pt
+                grown = min(24, size + 4)  # larger only where the blank last line holds it
+                extra = line_count(m.name, room, grown, True) * grown - line_count(
+                    m.name, room, size, True) * size  # fmt: skip
+                if extra * 1.2 <= size * 1.2:
+                    name.font.size = Pt(grown)
                 top += card_h + int(Inches(0.2))
         # feedback area with ruled lines
         fb_top = deck.height - feedback_h - int(Inches(0.6))

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
@@ -23,7 +22,7 @@ from pumpxl.core.narrative import (
     meaning_label,
     number_format,
     provisional_phrase,
-    reading_decimals,
+    reading_numbers,
     signal_phrase,
     span_label,
     step_label,
@@ -37,7 +36,6 @@ from pumpxl.report.design import (
     MEANING_COLOURS,
     MEANING_SYMBOLS,
     NAVY,
-    NEUTRAL,
     ROUTINE,
     WHITE,
     Box,
@@ -47,6 +45,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import line_count
+from pumpxl.report.matrix import _ASSURANCE_STYLE, _VARIATION_COLOURS, _icon, matrix_slide
 
 __all__ = [
     "Attention", "attention", "headline_slides", "improved", "mdc_icons", "mdc_matrix_slide"
@@ -93,7 +92,7 @@ def attention(
         parts.append(f"{meaning_label(s)} ({span}; {rd.status(s)})")
         symbol, colour = "▼", BAD
     if rd.assurance == "consistently fail" and rd.target is not None:
-        d = reading_decimals(rd)
+        d = reading_numbers(rd)
         which = "provisional limits" if rd.provisional else "limits"
         parts.append(
             f"Will consistently fail its target of {number_format(rd.target, d)}: the target "
@@ -307,10 +306,6 @@ def _improved_panel(slide: Any, news: list[Attention], box: Box, first: bool) ->
 
 # ------------------------------------------------------------------ Making Data Count icons
 
-_VARIATION_COLOURS = {"improvement": GOOD, "concern": BAD, "neither": NEUTRAL}
-_ASSURANCE_STYLE = {"pass": ("P", GOOD), "fail": ("F", BAD), "hit and miss": ("?", ROUTINE)}
-
-
 def mdc_icons(slide: Any, a: AnalysedMeasure, left: int, top: int, size: int) -> list[Any]:
     """The variation and assurance icons as native circles with a letter, side by side."""
     shapes = []
@@ -327,70 +322,6 @@ def mdc_icons(slide: Any, a: AnalysedMeasure, left: int, top: int, size: int) ->
     return shapes
 
 
-def _icon(slide: Any, left: int, top: int, size: int, letter: str, colour: Any, name: str) -> Any:
-    icon = slide.shapes.add_shape(MSO_SHAPE.OVAL, left, top, size, size)
-    icon.name = f"MDC icon: {name}"
-    icon.fill.solid()
-    icon.fill.fore_color.rgb = WHITE
-    icon.line.color.rgb = colour
-    icon.line.width = Pt(3)
-    icon.shadow.inherit = False
-    fit_text(icon, letter, size=16, min_size=10, bold=True, colour=colour, anchor=MSO_ANCHOR.MIDDLE)
-    icon.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
-    return icon
-
-
-MATRIX_ROWS = (
-    ("special cause concern", "Special cause concern"),
-    ("common cause", "Common cause"),
-    ("special cause improvement", "Special cause improvement"),
-    ("special cause neither", "Special cause (no better direction)"),
-)
-MATRIX_COLUMNS = (
-    ("fail", "Will consistently fail"),
-    ("hit and miss", "Hit and miss"),
-    ("pass", "Will consistently pass"),
-    ("", "No assurance"),
-)
-
-
 def mdc_matrix_slide(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> Any:
-    """Making Data Count's summary: every measure placed by variation (rows) and assurance
-    (columns)."""
-    slide, area = deck.slide(
-        "Variation and assurance",
-        subtitle=f"{audience}: NHS Making Data Count summary of the latest values",
-    )
-    cells: dict[tuple[str, str], list[str]] = {}
-    for a in measures:
-        variation = " ".join(mdc_variation(a.reading).split()[:3]) or "too few values"
-        cells.setdefault((variation, mdc_assurance(a.reading)), []).append(a.measure.name)
-    shape = slide.shapes.add_table(
-        len(MATRIX_ROWS) + 1, len(MATRIX_COLUMNS) + 1, area.left, area.top, area.width,
-        area.height - int(Inches(0.5)),
-    )  # fmt: skip
-    table = shape.table
-    table.columns[0].width = int(Inches(2.4))
-    rest = (area.width - int(Inches(2.4))) // len(MATRIX_COLUMNS)
-    for c in range(1, len(MATRIX_COLUMNS) + 1):
-        table.columns[c].width = rest
-    corner = table.cell(0, 0)
-    table_cell(corner, "Variation / assurance", size=12, bold=True, colour=WHITE, fill=NAVY)
-    for c, (_, head) in enumerate(MATRIX_COLUMNS, start=1):
-        table_cell(table.cell(0, c), head, size=14, bold=True, colour=WHITE, fill=NAVY)
-    for r, (key, head) in enumerate(MATRIX_ROWS, start=1):
-        table_cell(table.cell(r, 0), head, size=14, bold=True, colour=NAVY, fill=LIGHT)
-        for c, (assurance, _) in enumerate(MATRIX_COLUMNS, start=1):
-            names = cells.get((key, assurance), [])
-            table_cell(table.cell(r, c), "\n".join(names), size=12, colour=INK)
-    leftover = [n for (v, _), names in cells.items() if v == "too few values" for n in names]
-    if leftover:
-        note = slide.shapes.add_textbox(
-            area.left, area.bottom - int(Inches(0.45)), area.width, int(Inches(0.45))
-        )
-        fit_text(note, "Too few values for an icon: " + ", ".join(leftover), size=12, colour=GREY)
-    slide.notes_slide.notes_text_frame.text = (
-        "Rows: the variation icon of the latest value (special cause concern or improvement, "
-        "common cause). Columns: the assurance icon (the target against the latest limits)."
-    )
-    return slide
+    """Making Data Count's summary of variation x assurance (:mod:`pumpxl.report.matrix`)."""
+    return matrix_slide(deck, measures, audience)

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.enum.shapes import MSO_CONNECTOR
-from pptx.util import Inches, Pt
+from pptx.util import Inches
 
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.evidence import Evidence, initiative_evidence
 from pumpxl.core.model import Initiative, PumpModel
 from pumpxl.core.narrative import period_label
+from pumpxl.core.present import month_label
 from pumpxl.core.vocabulary import OUTCOME_LABELS, choice_label
-from pumpxl.report.chart import period_x, plot_box
 from pumpxl.report.design import (
     BAD,
     GOOD,
@@ -24,13 +22,11 @@ from pumpxl.report.design import (
     LIGHT,
     NAVY,
     WHITE,
-    Box,
     Deck,
-    fit_text,
     table_cell,
 )
 
-__all__ = ["CHANGES_TITLE", "changes_slides", "evidence_for", "initiative_marks"]
+__all__ = ["CHANGES_TITLE", "changes_slides", "evidence_for"]
 
 CHANGES_TITLE = "Did our changes work?"
 CHANGE_ROWS = 6  # rows a slide, at 14 pt
@@ -48,31 +44,6 @@ def evidence_for(
             if mid in analysed:
                 out.setdefault(mid, []).append((init, initiative_evidence(init, analysed[mid])))
     return out
-
-
-def initiative_marks(
-    slide: Any, a: AnalysedMeasure, chart: Box, items: list[tuple[Initiative, Evidence]]
-) -> None:
-    """A dotted line at each initiative's first period, labelled with its ID under the plot's
-    top edge (native shapes: they can be moved or edited)."""
-    plot = plot_box(chart, a)
-    for k, (init, ev) in enumerate(items):
-        if ev.start is None:
-            continue
-        x = period_x(a, ev.start, plot)
-        line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, plot.top, x, plot.bottom)
-        line.line.color.rgb = MARK_COLOUR
-        line.line.width = Pt(1.5)
-        line.line.dash_style = MSO_LINE_DASH_STYLE.ROUND_DOT
-        line.name = f"Initiative {init.id}"
-        width, height = int(Inches(1.3)), int(Inches(0.3))
-        left = x + int(Inches(0.04))
-        if left + width > plot.left + plot.width:
-            left = x - width - int(Inches(0.04))
-        top = plot.bottom - height * (k + 1)
-        label = slide.shapes.add_textbox(left, top, width, height)
-        label.name = f"Initiative {init.id} label"
-        fit_text(label, f"{init.id} started", size=12, min_size=10, bold=True, colour=MARK_COLOUR)
 
 
 def action_with_initiatives(action: str, items: list[tuple[Initiative, Evidence]]) -> str:
@@ -95,9 +66,14 @@ def changes_slides(
     """The audience's measures' initiatives, a row per initiative and measure: what was
     changed, the measure, from when, what its chart says, owner and status."""
     rows = [(init, a, ev) for a in order for init, ev in evidence.get(a.measure.id, [])]
+    # grouped by initiative (in the workbook's order), its measures in Results Map order
+    rank = {init.id: k for k, init in enumerate(model.initiatives)}
+    rows.sort(key=lambda row: rank.get(row[0].id, len(rank)))
     if not rows:
         return []
-    pages = [rows[i : i + CHANGE_ROWS] for i in range(0, len(rows), CHANGE_ROWS)]
+    count = -(-len(rows) // CHANGE_ROWS)  # as few pages as CHANGE_ROWS allow, balanced
+    per_page = -(-len(rows) // count)
+    pages = [rows[i : i + per_page] for i in range(0, len(rows), per_page)]
     slides = []
     for k, page in enumerate(pages):
         more = f" ({k + 1} of {len(pages)})" if len(pages) > 1 else ""
@@ -121,7 +97,7 @@ def changes_slides(
             fill = LIGHT if r % 2 == 0 else WHITE
             symbol, word = OUTCOME_LABELS[ev.outcome]
             started = period_label(a.xmr, ev.start, a.measure.frequency) if ev.start is not None \
-                else f"{init.started:%b %Y}"  # fmt: skip
+                else month_label(init.started)  # fmt: skip
             detail = ev.text.split(": ", 1)[-1]
             cells = (f"{init.id}: {init.change}", a.measure.name, started)
             for c, text in enumerate(cells):

@@ -7,8 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pptx.enum.dml import MSO_LINE_DASH_STYLE
-from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
+from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
@@ -17,29 +16,19 @@ from pumpxl.core.drafts import draft
 from pumpxl.core.evidence import Evidence
 from pumpxl.core.model import Initiative, PumpModel
 from pumpxl.core.narrative import (
-    level_change_label,
+    number_format,
     per,
-    period_label,
+    reading_numbers,
     status_line,
-    the,
 )
+from pumpxl.core.present import date_label
 from pumpxl.core.vocabulary import DIRECTION_LABELS
-from pumpxl.report.chart import (
-    CL_COLOUR,
-    LIMIT_COLOUR,
-    TARGET_COLOUR,
-    add_xmr_chart,
-    period_x,
-    plot_box,
-    value_scale,
-    value_y,
-)
+from pumpxl.report.chart import add_xmr_chart, draw_labels, draw_marks, measure_plan
 from pumpxl.report.design import (
     ASSURANCE,
     DRAFT,
     GREY,
     INK,
-    MEANING_COLOURS,
     NAVY,
     WHITE,
     Box,
@@ -49,7 +38,7 @@ from pumpxl.report.design import (
 )
 from pumpxl.report.fonts import line_count as text_lines_pt
 from pumpxl.report.headline import mdc_icons
-from pumpxl.report.initiatives import action_with_initiatives, initiative_marks
+from pumpxl.report.initiatives import action_with_initiatives
 from pumpxl.report.marks import mark_shape
 from pumpxl.report.notes import calculation_notes
 from pumpxl.report.slides import fmt as _fmt
@@ -71,7 +60,7 @@ def three_questions(a: AnalysedMeasure) -> tuple[list[tuple[str, str]], bool]:
     if c is not None and latest is not None and c.period >= latest:  # written for this period
         action = [c.action] if c.action else []
         action += [f"{WHO_LABEL}: {c.who}"] if c.who else []
-        action += [f"{DUE_LABEL}: {c.due.day} {c.due:%b %Y}"] if c.due else []
+        action += [f"{DUE_LABEL}: {date_label(c.due)}"] if c.due else []
         return [
             ("What is happening", c.happening or "-"),
             ("Why", c.why or "-"),
@@ -110,32 +99,19 @@ def measure_slide(
     gap = int(Inches(0.25))
     chart_w = int(area.width * 0.62)
     side = Box(area.left + chart_w + gap, area.top, area.width - chart_w - gap, area.height)
-    status_h = int(Inches(0.75))
-    chart_box = Box(area.left, area.top, chart_w, area.height - status_h - int(Inches(0.1)))
-    if a.xmr.latest_index is None:
-        empty = panel(slide, chart_box)
-        fit_text(
-            empty,
-            "No values yet: the workbook has no values for this measure"
-            + (f" ({len(a.series)} periods, all blank)" if len(a.series) else "")
-            + ", so there is no chart.",
-            size=16,
-            min_size=12,
-            colour=GREY,
-            anchor=MSO_ANCHOR.MIDDLE,
-        )
-    else:
-        add_xmr_chart(slide, a, chart_box, font_size=12)
-        frame = next(sh for sh in reversed(slide.shapes) if sh.has_chart)
-        mark_shape(frame, key, "chart")
-        _line_labels(slide, a, chart_box)
-        _recalculation_marks(slide, a, chart_box)
-        _step_mark(slide, a, chart_box)
-        initiative_marks(slide, a, chart_box, list(changes))
-        if icons == "mdc":
-            size = int(Inches(0.45))
-            left = chart_box.left + chart_box.width - 2 * size - size // 2
-            mdc_icons(slide, a, left, chart_box.top, size)
+    # the three questions and the decisions beside the chart
+    if drafted and changes:  # the drafted action cites what is being done and how it shows
+        heading, action = questions[-1]
+        questions[-1] = (heading, action_with_initiatives(action, list(changes)))
+    decisions = m.decisions or "not recorded"
+    who = f" ({m.decision_makers})" if m.decision_makers else ""
+    blocks = [*questions, ("Decisions it informs", decisions + who)]
+    top = side.top + (int(Inches(0.5)) if drafted else 0)
+    here = _fitting(blocks, Box(side.left, top, side.width, side.bottom - top))
+    informs = ""
+    if here == len(blocks) - 1:  # only the decisions would go over: under the chart instead
+        informs = f"Informs: {decisions + who}"  # of a page of their own (a near-empty one)
+        blocks = blocks[:-1]
     # status under the chart: state, target assurance, unit and direction
     state = measure_state(a)
     assurance = ASSURANCE.get(a.reading.assurance or "")
@@ -151,23 +127,47 @@ def measure_slide(
         facts.append(predictability)
     last = r.phases[-1] if r.phases else None
     if last is not None and last.trend is not None:
-        step = _fmt(a, abs(last.slope))
+        step = number_format(abs(last.slope), reading_numbers(a.reading).finer())
         way = "up" if last.slope >= 0 else "down"
         facts.append(f"Trended limits ({last.trend}): {way} {step} {per(m.frequency)}")
-    unit = m.unit or "no unit given"
-    better = DIRECTION_LABELS[m.direction]
+    better = DIRECTION_LABELS[m.direction] if m.direction != "neutral" else "no better way"
     if not m.unit and m.direction == "neutral" and not m.result:  # a plain sheet says neither
-        better = "no better direction given (neutral)"
-    facts.append(f"{unit}, {better}")
+        better = "no better direction given"
+    facts.append(f"in {m.unit}: {better}" if m.unit else better[:1].upper() + better[1:])
+    facts += [informs] if informs else []
+    # as tall as its text needs at 12 pt (bold), at least three lines' worth
+    need = text_lines_pt(" · ".join(facts), Emu(chart_w - int(Inches(0.2))).pt, 12, True)
+    status_h = max(int(Inches(0.75)), int(Pt(need * 12 * 1.2)) + int(Inches(0.15)))
+    chart_box = Box(area.left, area.top, chart_w, area.height - status_h - int(Inches(0.1)))
+    if a.xmr.latest_index is None:
+        empty = panel(slide, chart_box)
+        fit_text(
+            empty,
+            "No values yet: the workbook has no values for this measure"
+            + (f" ({len(a.series)} periods, all blank)" if len(a.series) else "")
+            + ", so there is no chart.",
+            size=16,
+            min_size=12,
+            colour=GREY,
+            anchor=MSO_ANCHOR.MIDDLE,
+        )
+    else:
+        started = tuple((init.id, ev.start) for init, ev in changes if ev.start is not None)
+        plan = measure_plan(a, chart_box, 12, initiatives=started)
+        add_xmr_chart(slide, a, chart_box, font_size=12, plan=plan)
+        frame = next(sh for sh in reversed(slide.shapes) if sh.has_chart)
+        mark_shape(frame, key, "chart")
+        draw_labels(slide, a, chart_box, plan)
+        draw_marks(slide, a, chart_box, plan)
+        if icons == "mdc":
+            size = int(Inches(0.45))
+            left = chart_box.left + chart_box.width - 2 * size - size // 2
+            mdc_icons(slide, a, left, chart_box.top, size)
     status = slide.shapes.add_textbox(
         area.left, chart_box.bottom + int(Inches(0.05)), chart_w, status_h
     )
-    fit_text(status, "  ·  ".join(facts), size=13, min_size=12, colour=state.colour, bold=True)
+    fit_text(status, " · ".join(facts), size=13, min_size=12, colour=state.colour, bold=True)
     mark_shape(status, key, "status")
-    # the three questions
-    if drafted and changes:  # the drafted action cites what is being done and how it shows
-        heading, action = questions[-1]
-        questions[-1] = (heading, action_with_initiatives(action, list(changes)))
     top = side.top
     if drafted:
         tag = slide.shapes.add_shape(
@@ -187,9 +187,6 @@ def measure_slide(
         )
         mark_shape(tag, key, "draft")
         top += int(Inches(0.5))
-    decisions = m.decisions or "not recorded"
-    who = f" ({m.decision_makers})" if m.decision_makers else ""
-    blocks = [*questions, ("Decisions it informs", decisions + who)]
     side = Box(side.left, top, side.width, side.bottom - top)
     here = _fitting(blocks, side)
     if here:
@@ -274,80 +271,3 @@ def _text_blocks(
         )
         mark_shape(body, key, role)
         top += h + BLOCK_GAP
-
-
-def _line_labels(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
-    """The latest phase's limits, central line and the target, named with their values at the
-    right end of the plot, so that lines drawn on top of each other stay identifiable."""
-    r, plot = a.chart, plot_box(chart, a)
-    last = r.phases[-1]
-    if not last.has_limits:
-        return
-    lines = [
-        ("UNPL", last.unpl, LIMIT_COLOUR),
-        ("CL", last.central_line, CL_COLOUR),
-        ("LNPL", last.lnpl, LIMIT_COLOUR),
-    ]
-    if a.reading.target is not None:
-        lines.append(("Target", a.reading.target, TARGET_COLOUR))
-    height = int(Inches(0.3))
-    scale = value_scale(a)
-    placed = sorted(
-        ((value_y(scale, v, plot) - height // 2, name, v, colour) for name, v, colour in lines),
-        key=lambda item: item[0],
-    )
-    tops = [top for top, *_ in placed]
-    for k in range(1, len(tops)):  # labels of coincident lines are stacked, not overprinted
-        tops[k] = max(tops[k], tops[k - 1] + height)
-    overflow = tops[-1] + height - (chart.top + chart.height)
-    if overflow > 0:
-        tops = [top - overflow for top in tops]
-    left = plot.left + plot.width + int(Inches(0.05))
-    width = chart.left + chart.width - left
-    for top, (_, name, value, colour) in zip(tops, placed, strict=True):
-        label = slide.shapes.add_textbox(left, max(chart.top, top), width, height)
-        label.name = f"Line label {name}"
-        fit_text(label, f"{name} {_fmt(a, value)}", size=12, min_size=10, colour=colour, bold=True)
-
-
-def _recalculation_marks(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
-    """A dashed line at each recalculation and its recorded reason (and the change of level
-    it records), on the chart."""
-    rd = a.reading
-    for rc in rd.recalculations:
-        when = period_label(a.xmr, rc.index, a.measure.frequency)
-        change = level_change_label(rd, rc)
-        text = change or (f"Recalculated from {when}" + (f": {rc.reason}" if rc.reason else ""))
-        colour = MEANING_COLOURS.get(rc.assessment or "", GREY) if change else GREY
-        _phase_mark(slide, a, chart, rc.index, text, colour, "Recalculation")
-
-
-def _step_mark(slide: Any, a: AnalysedMeasure, chart: Box) -> None:
-    """A dashed line where an unrecorded step begins, saying what it is."""
-    rd = a.reading
-    if rd.step is None:
-        return
-    when = period_label(a.xmr, rd.step.start, a.measure.frequency)
-    kind = "provisional limits from here" if rd.provisional else "not recorded yet"
-    text = f"Step {rd.step.moved} from {the(when)} ({kind})"
-    colour = MEANING_COLOURS[rd.step.assessment]
-    _phase_mark(slide, a, chart, rd.step.start, text, colour, "Step")
-
-
-def _phase_mark(
-    slide: Any, a: AnalysedMeasure, chart: Box, index: int, text: str, colour: Any, name: str
-) -> None:
-    plot = plot_box(chart, a)
-    x = period_x(a, index, plot)
-    line = slide.shapes.add_connector(MSO_CONNECTOR.STRAIGHT, x, plot.top, x, plot.bottom)
-    line.line.color.rgb = colour
-    line.line.width = Pt(1)
-    line.line.dash_style = MSO_LINE_DASH_STYLE.DASH
-    line.name = name
-    width = int(chart.width * 0.36)
-    left = x + int(Inches(0.05))
-    if left + width > plot.left + plot.width:  # late in the chart: the label goes left
-        left = x - width - int(Inches(0.05))
-    label = slide.shapes.add_textbox(left, plot.top, width, int(Inches(0.6)))
-    label.name = f"{name} reason" if name == "Recalculation" else f"{name} label"
-    fit_text(label, text, size=12, min_size=10, colour=colour, italic=True)

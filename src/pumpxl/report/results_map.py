@@ -31,7 +31,7 @@ from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.model import PumpModel, Result
 from pumpxl.core.vocabulary import LAYERS
 from pumpxl.report.design import GREY, INK, LAYER_COLOURS, RULE, Box, Deck, fit_text
-from pumpxl.report.fonts import line_count
+from pumpxl.report.fonts import line_count, text_width_pt
 from pumpxl.report.slides import measure_state
 
 __all__ = [
@@ -50,7 +50,7 @@ MAP_LEGEND = (
     "Arrow: a result contributes to the one it points at  ·  measures: ▲ improvement  "
     "▼ concern  ◆ signal  ● routine variation  ·  the audience's own measures in bold"
 )
-MAP_FLOOR = 10  # pt: the smallest text in a box; a map that needs less continues on a new slide
+MAP_FLOOR = 12  # pt: the smallest text in a box; a map that needs less continues on a new slide
 MAP_SIZE = 12  # pt: the text size boxes start from
 GAP = int(Inches(0.2))  # between boxes in a band
 LANE = int(Inches(0.3))  # the width of a lane a layer-skipping link passes through
@@ -258,10 +258,34 @@ def _needs(statement: str, names: Sequence[str], box: Box, size: float) -> bool:
     wider of the two weights they are set in)."""
     width = Emu(box.width - int(Inches(0.2))).pt
     room = Emu(box.height - int(Inches(0.1))).pt
-    lines = line_count(statement, width, size) + sum(
-        line_count(f"● {n}", width, size, True) for n in names
-    )
+    shown, more = listing(statement, names, box, size)
+    lines = line_count(statement, width, size) + len(shown) + (1 if more else 0)
     return lines * size * 1.2 <= room
+
+
+def listing(statement: str, names: Sequence[str], box: Box, size: float) -> tuple[list[str], int]:
+    """The measure names a result's box lists at ``size`` (each on one line, abridged at a
+    word where longer) and how many more it only counts ("● and 2 more"): as many as fit
+    under the statement (the measures' own pages and the slide's notes name them all)."""
+    width = Emu(box.width - int(Inches(0.2))).pt
+    room = Emu(box.height - int(Inches(0.1))).pt
+    lines = int(room // (size * 1.2)) - line_count(statement, width, size)
+    short = [one_line(n, width, size) for n in names]
+    if len(short) <= lines:
+        return short, 0
+    keep = max(0, lines - 1)
+    return short[:keep], len(short) - keep
+
+
+def one_line(name: str, width: float, size: float) -> str:
+    """A measure's name as a map box lists it: whole when it fits one line of ``width``
+    points at ``size``, else cut at a word with "…" (its page and the notes name it whole)."""
+    if text_width_pt(f"● {name}", size, True) <= width:
+        return name
+    words = name.split(" ")
+    while len(words) > 1 and text_width_pt(f"● {' '.join(words)}…", size, True) > width:
+        words.pop()
+    return " ".join(words).rstrip(",;:(") + "…"
 
 
 def _layers(results: Mapping[str, Result]) -> list[str]:
@@ -377,7 +401,7 @@ def _shrink_to_fit(shape: Any, box: Box) -> None:
             total += line_count(text, width, pt, bold) * pt * 1.2
         return total
 
-    while size > 7 and need(size) > room:
+    while size > MAP_FLOOR and need(size) > room:
         size -= 1
     for r in runs:
         r.font.size = Pt(size)
@@ -394,24 +418,27 @@ def _result_box(
     shape.fill.fore_color.rgb = LAYER_COLOURS.get(res.layer, LAYER_COLOURS["process"])
     shape.line.color.rgb = RULE
     shape.shadow.inherit = False
-    names = [a.measure.name for a in mine] or ["no measure yet"]
+    names, more = listing(res.statement, [a.measure.name for a in mine], box, MAP_FLOOR)
+    if not mine:
+        names = ["no measure yet"]
     fit_text(
         shape,
-        "\n".join([res.statement, *(f"● {n}" for n in names)]),
+        "\n".join([res.statement, *(f"● {n}" for n in names),
+                   *([f"and {more} more"] if more else [])]),
         size=MAP_SIZE,
-        min_size=8,
+        min_size=MAP_FLOOR,
         colour=INK,
         align=PP_ALIGN.CENTER,
         anchor=MSO_ANCHOR.MIDDLE,
     )
     paras = shape.text_frame.paragraphs
-    for para, am in zip(paras[1:], mine, strict=False):
+    for para, am, short in zip(paras[1:], mine, names, strict=False):
         # each measure with its state's symbol in its meaning's colour; the audience's own
         # measures in bold, the others in grey
         state, ours = measure_state(am), audience in am.measure.audiences
         name_run = para.runs[0]
         size = name_run.font.size
-        name_run.text = f" {am.measure.name}"
+        name_run.text = f" {short}"
         name_run.font.bold = ours
         name_run.font.color.rgb = INK if ours else GREY
         name_run._r.addprevious(copy.deepcopy(name_run._r))  # a run for the symbol
@@ -420,7 +447,7 @@ def _result_box(
         sym.font.color.rgb = state.colour
         sym.font.bold = True
         sym.font.size = size
-    if not mine:
+    if not mine or more:
         paras[-1].runs[0].font.color.rgb = GREY
     _shrink_to_fit(shape, box)
     return shape
@@ -467,13 +494,13 @@ def results_map_slide(
             legend_box.left, legend_box.top, legend_box.width, legend_box.height
         )
         legend.name = "Legend"
-        fit_text(legend, MAP_LEGEND, size=12, min_size=10, colour=GREY)
+        fit_text(legend, MAP_LEGEND, size=12, min_size=12, colour=GREY)
         layout = map_layout(results, layers, plan)
         band_h = band_height(plan, len(layers))
         for k, layer in enumerate(layers):
             top = plan.top + k * (band_h + BAND_GAP)
             label = slide.shapes.add_textbox(plan.left - LABEL_W, top, LABEL_W, band_h)
-            fit_text(label, layer.capitalize(), size=14, min_size=10, bold=True,
+            fit_text(label, layer.capitalize(), size=14, min_size=12, bold=True,
                      colour=GREY, anchor=MSO_ANCHOR.MIDDLE)  # fmt: skip
         shapes = {
             rid: _result_box(slide, results[rid], layout.boxes[rid], mine[rid], audience)

@@ -4,6 +4,7 @@ glance."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,11 +19,11 @@ from pumpxl.core.narrative import (
     level_change_label,
     number_format,
     period_label,
-    reading_decimals,
+    reading_numbers,
     status_line,
     step_phrase,
-    value_decimals,
 )
+from pumpxl.core.present import month_label
 from pumpxl.core.vocabulary import RULE_LABELS
 from pumpxl.report.design import (
     ASSURANCE,
@@ -41,7 +42,7 @@ from pumpxl.report.design import (
     state_of,
     table_cell,
 )
-from pumpxl.report.fonts import line_count
+from pumpxl.report.fonts import line_count, text_width_pt
 from pumpxl.report.marks import mark_shape, mark_slide
 
 __all__ = ["fmt", "glance_slides", "measure_state", "recent_notes", "title_slide"]
@@ -87,11 +88,11 @@ MEANINGS = {"improvement": "improvement", "concern": "concern", "neutral": "sign
 
 def fmt(a: AnalysedMeasure, v: float | None) -> str:
     """A number of the measure's chart, to about a tenth of its routine variation."""
-    return number_format(v, reading_decimals(a.reading))
+    return number_format(v, reading_numbers(a.reading))
 
 
 def _month(d: dt.date | None) -> str:
-    return d.strftime("%B %Y") if d else "no data yet"
+    return month_label(d, full=True) if d else "no data yet"
 
 
 def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | None) -> Any:
@@ -159,8 +160,7 @@ def _glance_row(a: AnalysedMeasure) -> tuple[list[str], Any, Any]:
     """A measure's cells in the At a glance table, its state and its assurance."""
     x = a.chart
     i = x.latest_index
-    d = value_decimals(x.values, x.mr_bar)
-    latest = number_format(float(x.values[i]), d) if i is not None else "no values"
+    latest = reading_numbers(a.reading).value(float(x.values[i])) if i is not None else "no values"
     period = period_label(x, i, a.measure.frequency) if i is not None else "-"
     if x.phases and x.phases[-1].has_limits:
         limits = f"{fmt(a, x.lnpl)} – {fmt(a, x.unpl)}"
@@ -187,6 +187,37 @@ def _glance_row(a: AnalysedMeasure) -> tuple[list[str], Any, Any]:
     return values, state, assurance
 
 
+NUMBER = re.compile(r"-?\d[\d,.]*\d(?:E[+-]\d+)?|\d")
+
+
+def _number_room(rows: list[list[str]], widths: list[int]) -> list[int]:
+    """Column widths in which no number breaks inside: the number columns (latest, central
+    line, limits, target) widened to their widest number at the largest size, taken from the
+    measure's name and state columns."""
+    out = list(widths)
+    pad = int(Inches(0.22))
+    for c in (2, 4, 5, 7):
+        widest = max((text_width_pt(t, GLANCE_SIZES[0]) for row in rows
+                      for t in NUMBER.findall(row[c])), default=0.0)  # fmt: skip
+        need = int(Pt(widest + 2)) + pad
+        if need > out[c]:
+            extra = need - out[c]
+            out[c] = need
+            for k in (0, 6):  # the name and the state give half each
+                out[k] -= extra // 2
+    return out
+
+
+def abridge_lines(text: str, width_pt: float, size: float, lines: int) -> str:
+    """``text`` cut at a word with "…" where it would take more than ``lines`` lines."""
+    if line_count(text, width_pt, size) <= lines:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and line_count(" ".join(words) + "…", width_pt, size) > lines:
+        words.pop()
+    return " ".join(words).rstrip(",;:(") + "…"
+
+
 def _row_height(
     values: list[str], notes: tuple[tuple[str, Any], ...], widths: list[int], size: int
 ) -> int:
@@ -197,22 +228,34 @@ def _row_height(
         room = Emu(w - int(Inches(0.2))).pt
         pts = line_count(text, room, size, c == 6) * size * 1.2
         if c == 6:
-            pts += sum(line_count(t, room, size - 1) * (size - 1) * 1.2 for t, _ in notes)
+            small = max(12, size - 1)
+            pts += sum(line_count(t, room, small) * small * 1.2 for t, _ in notes)
         need = max(need, pts)
     return max(int(Inches(0.55)), int(Pt(need)) + int(Inches(0.14)))
 
 
 def _paginate(rows: list[Any], room: int) -> list[list[Any]]:
-    """Rows (each ending with its height) in pages of at most ``room`` tall."""
-    pages: list[list[Any]] = [[]]
-    used = 0
-    for row in rows:
-        if pages[-1] and (used + row[-1] > room or len(pages[-1]) >= GLANCE_ROWS):
-            pages.append([])
-            used = 0
-        pages[-1].append(row)
-        used += row[-1]
-    return pages
+    """Rows (each ending with its height) in as few pages of at most ``room`` tall as they
+    need, balanced: no page holds more rows than the fewest pages require (15 rows on three
+    pages are 5 + 5 + 5, not 8 + 6 + 1)."""
+
+    def greedy(cap: int) -> list[list[Any]]:
+        pages: list[list[Any]] = [[]]
+        used = 0
+        for row in rows:
+            if pages[-1] and (used + row[-1] > room or len(pages[-1]) >= cap):
+                pages.append([])
+                used = 0
+            pages[-1].append(row)
+            used += row[-1]
+        return pages
+
+    fewest = greedy(GLANCE_ROWS)
+    for cap in range(-(-len(rows) // len(fewest)), GLANCE_ROWS):
+        pages = greedy(cap)
+        if len(pages) == len(fewest):
+            return pages
+    return fewest
 
 
 def evidence_notes(
@@ -223,7 +266,7 @@ def evidence_notes(
     out = []
     for init, ev in changes:
         if ev.outcome == "contrary":
-            out.append((f"▼ {init.id}: contrary evidence since {init.started:%b %Y}", BAD))
+            out.append((f"▼ {init.id}: contrary evidence since {month_label(init.started)}", BAD))
         elif ev.outcome == "improvement" and ev.signal is not None and (
             ev.signal.last == a.xmr.latest_index
         ):
@@ -251,6 +294,9 @@ def glance_slides(
         (a, *_glance_row(a), recent_notes(a) + evidence_notes(a, ev.get(a.measure.id, ())))
         for a in measures
     ]
+    widths = _number_room([c[1] for c in cells], widths)
+    for _, values, *_ in cells:  # a long name: at most three lines (its page has it whole)
+        values[0] = abridge_lines(values[0], Emu(widths[0] - int(Inches(0.2))).pt, 14, 3)
     def layout(size: int) -> list[list[Any]]:
         return _paginate([(*c, _row_height(c[1], c[4], widths, size)) for c in cells], room)
 
@@ -311,7 +357,7 @@ def glance_slides(
             "✓ will consistently pass  ✗ will consistently fail  ~ hit and miss (limits "
             "straddle the target)",
             size=12,
-            min_size=10,
+            min_size=12,
             colour=GREY,
         )
         lines = [

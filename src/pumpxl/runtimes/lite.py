@@ -145,7 +145,11 @@ def bundle_sources() -> dict[str, str]:
     carries them: without comments and docstrings, but for the docstrings of the Excel
     functions themselves (Excel shows them as the functions' descriptions)."""
     root = _package_dir()
-    files = [root / "__init__.py", *sorted((root / "core").glob("*.py"))]
+    # every core module but the chart plan (charts are drawn by the deck and workbook
+    # adapters; the Excel functions never import it)
+    drawn = ("chart_plan.py", "chart_series.py")
+    core = [f for f in sorted((root / "core").glob("*.py")) if f.name not in drawn]
+    files = [root / "__init__.py", *core]
     files += sorted((root / "excel").glob("*.py"))
     out = {}
     for file in files:

@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 from pumpxl.core.analysis import AnalysedMeasure, predictability_verdict
 from pumpxl.core.evidence import initiative_evidence
 from pumpxl.core.model import PumpModel
-from pumpxl.core.narrative import decimals_for, describe, status_line, value_decimals
+from pumpxl.core.narrative import describe, reading_numbers, status_line
 from pumpxl.core.vocabulary import OUTCOME_LABELS, choice_label
 from pumpxl.files import atomic_output
 from pumpxl.workbook.xlsx import Formats, new_workbook, print_setup, wrapped_lines
@@ -70,7 +70,9 @@ def _summary(
         "Trial limits",
         "Description",
     ]
-    widths = [7, 34, 12, 11, 11, 11, 11, 40, 9, 17, 10, 90]
+    wide = max([11, *(reading_numbers(a.reading).width(a.chart.values) + 3
+                      for a in analysed.values())])  # fmt: skip
+    widths = [7, 34, 12, wide, wide, wide, wide, 40, max(9, wide), 17, 10, 90]
     for c, (h, w) in enumerate(zip(heads, widths, strict=True)):
         ws.write_string(3, c, h, f.header)
         ws.set_column(c, c, w)
@@ -79,15 +81,16 @@ def _summary(
     where = {b.measure: b for b in blocks}
     for r, a in enumerate(analysed.values(), start=4):
         x = a.chart
-        d = decimals_for(x.mr_bar)
-        num = f.num(d)
+        numbers = reading_numbers(a.reading)
+        num = f.num(numbers)
         block = where[a.measure.id]
         ws.write_url(r, 0, f"internal:'XmR'!A{block.header_row - 1}", f.link, string=a.measure.id)
         ws.write_string(r, 1, a.measure.name, f.wrap)
         i = x.latest_index
         if i is not None:
-            ws.write_datetime(r, 2, a.dates[i].to_pydatetime(), f.date)
-            ws.write_number(r, 3, float(x.values[i]), f.num(value_decimals(x.values, x.mr_bar)))
+            weekly = a.measure.frequency in ("weekly", "daily")
+            ws.write_datetime(r, 2, a.dates[i].to_pydatetime(), f.day if weekly else f.month)
+            ws.write_number(r, 3, float(x.values[i]), f.num(numbers.for_values()))
         for c, v in ((4, x.central_line), (5, x.lnpl), (6, x.unpl)):
             if not math.isnan(v):
                 ws.write_number(r, c, float(v), num)
@@ -141,7 +144,7 @@ def _initiatives(
             ws.write_string(r, 0, init.id, f.wrap)
             ws.write_string(r, 1, init.change, f.wrap)
             ws.write_string(r, 2, a.measure.name, f.wrap)
-            ws.write_datetime(r, 3, dt.datetime.combine(init.started, dt.time()), f.date)
+            ws.write_datetime(r, 3, dt.datetime.combine(init.started, dt.time()), f.day)
             ws.write_string(r, 4, f"{symbol} {word}", f.indented)  # not run into the date
             ws.write_string(r, 5, detail, f.wrap)
             ws.write_string(r, 6, init.owner, f.wrap)

@@ -21,6 +21,7 @@ import python_calamine as pc
 from defusedxml import DefusedXmlException
 
 from pumpxl.core.errors import Problem, WorkbookError
+from pumpxl.core.present import count
 
 __all__ = [
     "MAX_UNCOMPRESSED",
@@ -226,7 +227,7 @@ def _check_package(path: Path) -> zipfile.ZipFile:
             raise _fail(
                 path,
                 f"unpacks to more than it plausibly could ({info.filename}: "
-                f"{info.file_size:,} bytes from {info.compress_size:,}); refused as a "
+                f"{count(info.file_size)} bytes from {count(info.compress_size)}); refused as a "
                 "possible zip bomb",
                 "zip_bomb",
             )

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pumpxl.core.errors import Problem, WorkbookError
+from pumpxl.core.present import count
 
 __all__ = ["MAX_CSV_BYTES", "CsvOptions", "Line", "number", "read_csv"]
 
@@ -215,7 +216,7 @@ def read_csv(path: Path, options: CsvOptions | None = None) -> list[Line]:
     try:
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
-            message = f"is {size:,} bytes; pumpxl reads CSV files up to {MAX_CSV_BYTES:,}"
+            message = f"is {count(size)} bytes; pumpxl reads CSV files up to {count(MAX_CSV_BYTES)}"
             raise _fail(path, message, "too_large")
         raw = path.read_bytes()
     except OSError as exc:

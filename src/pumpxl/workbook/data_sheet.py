@@ -12,13 +12,14 @@ import numpy as np
 from pumpxl.core.model import PumpModel, Series
 from pumpxl.core.parsing import date_rules, parse_date, parse_number
 from pumpxl.core.periods import first_irregular, irregular_message
+from pumpxl.core.vocabulary import YES_WORDS
 from pumpxl.workbook.cells import ExcelError, Grid, column_letter, error_problem, is_blank
 from pumpxl.workbook.layout import SHEET_BY_NAME, normalise
 from pumpxl.workbook.tables import TableReader, report_unknown
 
 __all__ = ["read_data_sheet"]
 
-YES = {"yes", "y", "true", "x", "1"}
+YES = set(YES_WORDS)
 
 
 def read_data_sheet(rd: TableReader, model: PumpModel, grid: Grid, lookup: dict[str, str]) -> None:

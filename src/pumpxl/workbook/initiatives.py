@@ -10,6 +10,7 @@ import pandas as pd
 from pumpxl.core import model as domain
 from pumpxl.core import vocabulary as words
 from pumpxl.core.model import PumpModel
+from pumpxl.core.present import date_label, month_label
 from pumpxl.workbook.layout import EXPECTED_DIRECTIONS, normalise
 from pumpxl.workbook.tables import LIST_SEPARATORS, Row, TableReader, unique_rows
 
@@ -28,7 +29,7 @@ def read_initiatives(
         change = row.text("change")
         if not change:
             rd.add(row.where("change"), f"initiative {iid}: no change described", "blank")
-        direction = rd.choice(row, "direction", EXPECTED_DIRECTIONS, "", None)
+        direction = rd.choice(row, "direction", EXPECTED_DIRECTIONS, "", None, "Up, Down")
         if not direction and not row.text("direction"):
             rd.add(row.where("direction"), f"initiative {iid}: no expected direction (Up or "
                    "Down) given", "blank")  # fmt: skip
@@ -38,8 +39,8 @@ def read_initiatives(
         completed = rd.date(row, "completed")
         status = rd.choice(row, "status", words.INITIATIVE_STATUSES, "in progress", None)
         if started is not None and completed is not None and completed < started:
-            rd.add(row.where("completed"), f"initiative {iid}: completed {completed:%d %b %Y} "
-                   f"is before it started ({started:%d %b %Y})", "bad_date")  # fmt: skip
+            rd.add(row.where("completed"), f"initiative {iid}: completed {date_label(completed)} "
+                   f"is before it started ({date_label(started)})", "bad_date")  # fmt: skip
         names = [t.strip() for t in re.split(LIST_SEPARATORS, row.text("measures")) if t.strip()]
         if not names:
             rd.add(row.where("measures"), f"initiative {iid}: no measure given", "blank")
@@ -62,12 +63,12 @@ def read_initiatives(
             first, last = pd.Timestamp(series.dates[0]), pd.Timestamp(series.dates[-1])
             when = pd.Timestamp(started)
             if when < first:
-                rd.add(row.where("started"), f"initiative {iid} starts {started:%d %b %Y}, "
-                       f"before {m.name}'s first period ({first:%b %Y})", "outside_data",
+                rd.add(row.where("started"), f"initiative {iid} starts {date_label(started)}, "
+                       f"before {m.name}'s first period ({month_label(first)})", "outside_data",
                        m.name)  # fmt: skip
             elif when > last and status != "planned":
-                rd.add(row.where("started"), f"initiative {iid} starts {started:%d %b %Y}, "
-                       f"after {m.name}'s last period ({last:%b %Y}); give it the status "
+                rd.add(row.where("started"), f"initiative {iid} starts {date_label(started)}, "
+                       f"after {m.name}'s last period ({month_label(last)}); give it the status "
                        "Planned until it starts", "outside_data", m.name)  # fmt: skip
         if change and direction != "" and started is not None and mids:
             init = domain.Initiative(

@@ -14,6 +14,7 @@ from pumpxl.core.vocabulary import (
     INITIATIVE_STATUSES,
     LAYERS,
     MEASURE_TYPES,
+    MOVED_WORDS,
     RULE_PRESETS,
     STATUSES,
     TARGET_TYPES,
@@ -68,7 +69,7 @@ TARGET_CHOICES = _choices(TARGET_TYPES)
 TREND_LABELS = _choices(TREND_CHOICES)
 INITIATIVE_STATUS_CHOICES = _choices(INITIATIVE_STATUSES)
 #: An initiative's expected direction, as the drop-down shows it, and the word it means.
-EXPECTED_DIRECTIONS: dict[str, Moved | Literal[""]] = {"up": "up", "down": "down"}
+EXPECTED_DIRECTIONS: dict[str, Moved | Literal[""]] = {**MOVED_WORDS}
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet(

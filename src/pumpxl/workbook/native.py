@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pumpxl.core.rules import RuleSet
-from pumpxl.core.vocabulary import RULE_LABELS, Direction, assess
+from pumpxl.core.vocabulary import RULE_LABELS, YES_WORDS, Direction, assess
 from pumpxl.workbook.cells import column_letter
 
 __all__ = ["Columns", "NativeBlock", "NativeCell", "NativeSpec", "native_block"]
@@ -38,7 +38,7 @@ CONSTANT_TEXT: dict[str, dict[str, tuple[str, str]]] = {
     "sigma": {"mean": ("(3/1.128)", "3.267"), "median": ("(3/0.954)", "3.865")},
 }
 SCREEN_TEXT = "3.267"  # pumpxl.core.limits.SCREEN_FACTOR
-YES_TEXT = '{"yes","y","true","x","1"}'  # the Data sheet's Exclude words (data_sheet.YES)
+YES_TEXT = "{" + ",".join(f'"{w}"' for w in YES_WORDS) + "}"  # the Exclude words
 
 
 @dataclass(frozen=True)

@@ -29,15 +29,14 @@ __all__ = ["ReadResult", "load_workbook", "read_workbook"]
 
 SHEET_KEYS = {sheet_key(s.name) for s in SHEETS}
 #: What separates the items of a list cell: commas, semicolons or line breaks (Alt+Enter).
-#: The Direction column's words (and their synonyms in the vocabulary) -> direction.
-_DIRECTIONS = {label: key for key, label in words.DIRECTION_LABELS.items()}
+#: The Direction column's words: the vocabulary's, as xmr() and the Excel functions read them.
+_DIRECTIONS = {k: v for k, v in words.DIRECTION_WORDS.items() if k}
 #: Setting names (normalised) on the Settings sheet -> Settings field.
 SETTING_NAMES = {"organisation": "organisation", "organization": "organisation",
                  "reporttitle": "title", "firmlimitsfrom": "firm_points",
                  "provisionallimits": "provisional"}  # fmt: skip
 #: How a Yes/No setting may be written (a TRUE/FALSE cell reads as true/false).
-_SWITCH = {"yes": True, "y": True, "true": True, "on": True, "1": True,
-           "no": False, "n": False, "false": False, "off": False, "0": False}  # fmt: skip
+_SWITCH = {**dict.fromkeys((*words.YES_WORDS, "on"), True), **dict.fromkeys(words.NO_WORDS, False)}
 
 
 @dataclass
@@ -234,7 +233,8 @@ def _measures(rd: TableReader, model: PumpModel, rows: list[Row]) -> dict[str, s
                 label,
             )
         freq = rd.choice(row, "frequency", words.FREQUENCIES, "monthly", label)
-        direction = rd.choice(row, "direction", _DIRECTIONS, "neutral", label)
+        direction = rd.choice(row, "direction", _DIRECTIONS, "neutral", label,
+                              "Higher is better, Lower is better, Neutral (or Up, Down)")
         mtype = rd.choice(row, "type", words.MEASURE_TYPES, "outcome", label)
         rules = rd.choice(row, "rules", words.RULE_PRESETS, "pump", label)
         status = rd.choice(row, "status", words.STATUSES, "live", label)

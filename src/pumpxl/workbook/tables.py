@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pumpxl.core.errors import Problem, ProblemList
 from pumpxl.core.parsing import DateOrder, DateRules, date_rules, parse_date, parse_number
+from pumpxl.core.present import plural
 from pumpxl.workbook.cells import ExcelError, Grid, column_letter, error_problem, is_blank
 from pumpxl.workbook.layout import SHEETS, Sheet, normalise
 
@@ -170,9 +171,11 @@ class TableReader:
         allowed: Mapping[str, T] | tuple[T, ...],
         default: T,
         measure: str | None = None,
+        shown: str | None = None,
     ) -> T:
         """The cell's word from ``allowed`` (case ignored; a mapping maps words to values),
-        or ``default`` for a blank or (reported) unknown word."""
+        or ``default`` for a blank or (reported) unknown word; ``shown`` says the choices in
+        the message (else every word allowed)."""
         if self.error_cell(row, key, measure):
             return default
         text = row.text(key).lower()
@@ -182,7 +185,7 @@ class TableReader:
             allowed if isinstance(allowed, Mapping) else {str(a): a for a in allowed}
         )
         if text not in options:
-            shown = ", ".join(o.capitalize() for o in options)
+            shown = shown or ", ".join(o.capitalize() for o in options)
             self.add(
                 row.where(key), f"{row.text(key)!r} is not one of {shown}", "bad_choice", measure
             )
@@ -230,7 +233,7 @@ def _spot(grid: Grid, first: int, col: int, i: int) -> str:
 def report_unknown(rd: TableReader, unknown: dict[str, list[str]]) -> None:
     """One problem per unknown measure reference, at its first cell, counting the others."""
     for text, cells in unknown.items():
-        more = f" and {len(cells) - 1} more row(s)" if len(cells) > 1 else ""
+        more = f" and {plural(len(cells) - 1, 'more row')}" if len(cells) > 1 else ""
         rd.add(
             cells[0],
             f"{text!r} is not a measure ID or name on the Measures sheet{more}",

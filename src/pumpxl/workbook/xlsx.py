@@ -12,6 +12,8 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from pumpxl.core.present import Numbers
+
 __all__ = [
     "FIXED_TIME",
     "FormulaSheet",
@@ -39,7 +41,9 @@ class Formats:
         self.label = add({"indent": 1})  # text right of numbers, kept apart from them
         self.hidden_error = add({"font_color": "#FFFFFF"})
         self.date = add({"num_format": "yyyy-mm-dd", "valign": "top"})
-        self.month = add({"num_format": "mmm yyyy", "align": "left"})
+        self.month = add({"num_format": "mmm yyyy", "align": "left", "valign": "top"})
+        #: a day as outputs write it for people ("3 Mar 2025", as present.date_label)
+        self.day = add({"num_format": "d mmm yyyy", "align": "left", "valign": "top"})
         self.number = add({"num_format": "#,##0.00", "valign": "top"})
         self.header = add(
             {
@@ -63,7 +67,10 @@ class Formats:
     def num_format(decimals: int) -> str:
         return "#,##0" + ("." + "0" * decimals if decimals else "")
 
-    def num(self, decimals: int) -> Any:
+    def num(self, decimals: int | Numbers) -> Any:
+        """Numbers with ``decimals`` places, or written as a measure's :class:`Numbers`."""
+        if isinstance(decimals, Numbers):
+            return self.custom(decimals.excel())
         if decimals not in self.decimals:
             fmt = self.num_format(decimals)
             self.decimals[decimals] = self._wb.add_format({"num_format": fmt, "valign": "top"})

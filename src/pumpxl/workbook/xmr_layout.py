@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pumpxl.core.chart_plan import PALETTE
 from pumpxl.core.model import PumpModel
 
 __all__ = [
@@ -49,7 +50,7 @@ NO_POINT_FORMAT = '[<-1E+306]"";'
 
 MEANING_OF = {"Improvement": "improvement", "Concern": "concern", "Other": "neutral"}
 #: NHS Making Data Count colours: blue improvement, orange concern, purple neither.
-MEANING_HEX = {"improvement": "#1F6FB5", "concern": "#E07A10", "neutral": "#7A3E9D"}
+MEANING_HEX = {k: f"#{PALETTE[k]}" for k in ("improvement", "concern", "neutral")}
 
 
 @dataclass(frozen=True)

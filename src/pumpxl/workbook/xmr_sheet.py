@@ -20,10 +20,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from pumpxl import excel
 from pumpxl.core.analysis import AnalysedMeasure
+from pumpxl.core.chart_plan import chart_plan
 from pumpxl.core.inputs import DEFAULT_FIRM_POINTS
 from pumpxl.core.interpret import read
-from pumpxl.core.narrative import decimals_for, describe
+from pumpxl.core.narrative import describe
 from pumpxl.core.parsing import excel_serial
+from pumpxl.core.present import numbers_for
 from pumpxl.core.table import xmr_table
 from pumpxl.core.vocabulary import DIRECTION_LABELS, XMR_TABLE_COLUMNS
 from pumpxl.workbook.cells import column_letter
@@ -33,7 +35,6 @@ from pumpxl.workbook.xlsx import Formats, print_setup
 from pumpxl.workbook.xmr_chart import xmr_chart
 from pumpxl.workbook.xmr_layout import (
     CHART_COL,
-    CHART_LINES,
     HELPER_COL,
     NO_POINT,
     NO_POINT_FORMAT,
@@ -108,16 +109,20 @@ def write_xmr_blocks(
     """Write one XmR table and native chart per measure, stacked down ``ws``. With
     ``sources``, the cells are pumpxl Excel-function formulas (values cached); without,
     plain values."""
+    # number columns as wide as the widest number any measure writes (scientific notation
+    # at the edges is long; a cell too narrow shows ###)
+    wide = max([11, *(numbers_for(a.xmr.values, a.xmr.mr_bar).width(a.xmr.values) + 3
+                      for a in analysed.values())])  # fmt: skip
     ws.set_column(0, 0, 12)
-    ws.set_column(1, 1, 11)
-    ws.set_column(2, 7, 11)
+    ws.set_column(1, 1, wide)
+    ws.set_column(2, 7, wide)
     ws.set_column(8, 8, 26)
-    ws.set_column(9, 12, 11)
+    ws.set_column(9, 12, wide)
     ws.set_column(RECALC_COL, RECALC_COL, 12)
     if sources is not None:  # the native formulas' working columns
         ws.set_column(HELPER_COL, HELPER_COL + 60, 14, None, {"hidden": True})
     else:  # the chart's lines, a column each per phase
-        ws.set_column(CHART_COL, CHART_COL + 3 * 12, 10, None, {"hidden": True})
+        ws.set_column(CHART_COL, CHART_COL + 200, 10, None, {"hidden": True})
     print_setup(ws, repeat_header=False)
     blocks = []
     row = start_row
@@ -173,8 +178,9 @@ def _value_rows(
     """The block as values (``pumpxl calc``): the chart as its reading tells it (with
     provisional limits after an unrecorded step)."""
     r, first = a.chart, block.first_row
-    num = f.num(decimals_for(r.mr_bar))
-    date_fmt = f.date if weekly else f.month
+    numbers = numbers_for(r.values, r.mr_bar)
+    num, value_num = f.num(numbers), f.num(numbers.for_values())
+    date_fmt = f.day if weekly else f.month
     xt = xmr_table(r, a.reading)
     table, labels = xt.numbers(), xt.signal
     target = a.targets if a.targets is not None else np.full(len(r), np.nan)
@@ -183,7 +189,7 @@ def _value_rows(
         rr = first + i
         ws.write_datetime(rr, 0, a.dates[i].to_pydatetime(), date_fmt)
         if not math.isnan(r.values[i]):
-            ws.write_number(rr, 1, float(r.values[i]), num)
+            ws.write_number(rr, 1, float(r.values[i]), value_num)
         for c, col in enumerate(table, start=2):
             if not math.isnan(col[i]):
                 ws.write_number(rr, c, float(col[i]), num if c != 3 else None)
@@ -194,23 +200,30 @@ def _value_rows(
                 ws.write_number(rr, c, float(r.values[i]), num)
         if not math.isnan(target[i]):
             ws.write_number(rr, 9, float(target[i]), num)
-    for j, p in enumerate(q for q in r.phases[1:] if not q.provisional):  # recorded ones
-        ws.write_datetime(first + j, RECALC_COL, a.dates[p.start].to_pydatetime(), f.month)
+    # each recorded recalculation on the row of the period it starts from, its reason in the
+    # cell's note (the PuMP workbook's formula sheet lists them from the top: its formulas
+    # read that list)
+    reasons = {rc.index: rc.reason for rc in a.reading.recalculations}
+    for p in (q for q in r.phases[1:] if not q.provisional):
+        ws.write_datetime(first + p.start, RECALC_COL, a.dates[p.start].to_pydatetime(),
+                          f.day if weekly else f.month)  # fmt: skip
+        if reasons.get(p.start):
+            ws.write_comment(first + p.start, RECALC_COL, reasons[p.start], {"visible": False})
 
 
 def _chart_lines(f: Formats, ws: Worksheet, a: AnalysedMeasure, block: XmrBlock) -> None:
-    """Each phase's central line and limits in columns of their own, blank outside the phase,
-    so that the chart draws a line per phase and phases meet as steps instead of slopes."""
-    r, first = a.chart, block.first_row
-    num = f.num(decimals_for(r.mr_bar))
-    per = [r.per_point[k] for k in ("central_line", "unpl", "lnpl")]
-    for k, p in enumerate(r.phases):
-        for j, (_, label) in enumerate(CHART_LINES):
-            c = CHART_COL + 3 * k + j
-            ws.write_string(block.header_row, c, f"{label}, phase {k + 1}")
-            for i in range(p.start, p.stop):
-                if not math.isnan(per[j][i]):
-                    ws.write_number(first + i, c, float(per[j][i]), num)
+    """Every line of the measure's chart plan but the values (each phase's central line and
+    limits, blank outside the phase, the target, the signal points by meaning and rule) in a
+    hidden column of its own, so the chart draws the plan's series: phases meet as steps."""
+    plan = chart_plan(a, labels=False)
+    num = f.num(plan.numbers)
+    first = block.first_row
+    for j, ln in enumerate(x for x in plan.lines if x.kind != "value"):
+        c = CHART_COL + j
+        ws.write_string(block.header_row, c, ln.name)
+        for i, v in enumerate(ln.values):
+            if v is not None:
+                ws.write_number(first + i, c, v, num)
 
 
 def _cached(v: float) -> Any:
@@ -226,7 +239,7 @@ def _formula_rows(
     computes them when it opens the file."""
     r, first, n = a.xmr, block.first_row, len(a.xmr)
     last = first + n - 1
-    num = f.num(decimals_for(r.mr_bar))
+    num = f.num(numbers_for(r.values, r.mr_bar))
     date_fmt = f.date if weekly else f.month
     xt = xmr_table(r)
     labels = xt.signal
@@ -284,7 +297,7 @@ def _formula_rows(
     )
     recalc = column_letter(RECALC_COL)
     phases = f"${recalc}${first + 1}:${recalc}${first + len(src.recalc_rows)}"
-    point = f.custom(NO_POINT_FORMAT + f.num_format(decimals_for(r.mr_bar)))
+    point = f.custom(NO_POINT_FORMAT + numbers_for(r.values, r.mr_bar).excel())
     for i in range(n):
         rr, k = first + i, src.data_first + i
         stamp = a.dates[i].to_pydatetime()
