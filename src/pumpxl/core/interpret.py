@@ -48,6 +48,7 @@ from pumpxl.core.detect import Signal
 from pumpxl.core.errors import InputError
 from pumpxl.core.limits import Phase
 from pumpxl.core.periods import infer_frequency
+from pumpxl.core.present import Numbers, numbers_for
 from pumpxl.core.result import XmrResult
 from pumpxl.core.steps import PROVISIONAL_MIN, Step, drift_slope, find_step, in_force, usable
 from pumpxl.core.vocabulary import Assessment, Assurance, Direction, Frequency, Moved, assess
@@ -108,8 +109,7 @@ class Reading:
     step: Step | None = None
     frequency: Frequency | None = None
     phases: int = 0
-    #: a flat latest phase whose values drift steadily: the half-averages trend per period
-    #: (a suggestion to consider trended limits; never applied on its own)
+    #: a flat phase drifting steadily: its half-averages slope (trended limits suggested)
     drift: float | None = None
     #: the recorded chart one value earlier, computed when a change since then is first asked
     earlier: Callable[[], XmrResult | None] = field(repr=False, compare=False, default=lambda: None)
@@ -125,6 +125,11 @@ class Reading:
         seen = self.chart.values[last.start : last.stop]
         seen = seen[~np.isnan(seen)]
         return bool(seen.shape[0]) and bool(np.all(seen == seen[0]))
+
+    @cached_property
+    def numbers(self) -> Numbers:
+        """How every number this reading tells is written (:func:`~.present.numbers_for`)."""
+        return numbers_for(self.recorded.values, self.recorded.mr_bar)
 
     @property
     def provisional(self) -> Phase | None:

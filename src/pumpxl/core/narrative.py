@@ -15,7 +15,6 @@ from pumpxl.core.present import (
     decimals_for,
     in_period,
     number_format,
-    numbers_for,
     per,
     period_label,
     plural,
@@ -128,7 +127,7 @@ def reading_numbers(rd: Reading) -> Numbers:
     tenth of the recorded latest phase's routine variation, at most a digit finer than the
     data, in plain or scientific notation (:func:`pumpxl.core.present.numbers_for`), the
     same in every sentence."""
-    return numbers_for(rd.recorded.values, rd.recorded.mr_bar)
+    return rd.numbers
 
 
 def reading_decimals(rd: Reading) -> int:

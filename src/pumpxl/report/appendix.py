@@ -10,7 +10,17 @@ from pptx.util import Emu, Inches, Pt
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.model import PumpModel
 from pumpxl.core.vocabulary import DIRECTION_LABELS
-from pumpxl.report.design import INK, LIGHT, NAVY, WHITE, Deck, fit_text, table_cell
+from pumpxl.report.design import (
+    INK,
+    LIGHT,
+    NAVY,
+    WHITE,
+    Deck,
+    fit_text,
+    grid,
+    row_heights,
+    table_cell,
+)
 from pumpxl.report.fonts import line_count
 
 __all__ = ["definitions_slides", "warning_slide"]
@@ -120,10 +130,11 @@ def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeas
             table = shape.table
             table.columns[0].width = int(LABEL_W)
             table.columns[1].width = col_w - int(LABEL_W)
-            for r, ((label, value), h) in enumerate(zip(rows, heights, strict=True)):
-                table_cell(table.cell(r, 0), label, size=size, bold=True, colour=NAVY, fill=LIGHT)
-                table_cell(table.cell(r, 1), value, size=size, fill=WHITE)
-                table.rows[r].height = h
+            cells = grid(table)
+            for r, (label, value) in enumerate(rows):
+                table_cell(cells[r][0], label, size=size, bold=True, colour=NAVY, fill=LIGHT)
+                table_cell(cells[r][1], value, size=size, fill=WHITE)
+            row_heights(table, heights)
         slide.notes_slide.notes_text_frame.text = "Measure Definitions from the workbook."
         slides.append(slide)
     return slides

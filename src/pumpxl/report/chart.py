@@ -11,10 +11,10 @@ slide puts over the plot (line labels, recalculation marks), so they live togeth
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from lxml import etree
-from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
@@ -26,6 +26,7 @@ from pptx.util import Emu, Inches, Pt
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.chart_plan import MARKERS, PALETTE, ChartPlan, chart_plan, label_box, nice_step
 from pumpxl.core.chart_plan import signal_groups as _signal_groups
+from pumpxl.report.chart_book import XmrChartData
 from pumpxl.report.design import Box, fit_text
 from pumpxl.report.fonts import text_width_pt
 
@@ -78,10 +79,69 @@ DASHES: dict[str, Any] = {
 }
 
 
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def _solid(parent: Any, hex_: str) -> None:
+    fill = etree.SubElement(parent, f"{_A}solidFill")
+    etree.SubElement(fill, f"{_A}srgbClr", val=hex_.upper())
+
+
+def _style_series(ser: Any, ln: Any) -> None:
+    """A series drawn as its plan line says (line, dash, marker): the XML python-pptx's
+    format setters write, built directly (a deck holds thousands of series)."""
+    for tag in ("spPr", "marker"):
+        for old in ser.findall(f"{_C}{tag}"):
+            ser.remove(old)
+    sp = etree.Element(f"{_C}spPr")
+    line = etree.SubElement(sp, f"{_A}ln")
+    if ln.width:
+        line.set("w", str(int(Pt(ln.width))))
+        _solid(line, ln.colour)
+        if ln.dash in DASHES:
+            etree.SubElement(line, f"{_A}prstDash", val=DASHES[ln.dash].xml_value)
+    else:
+        etree.SubElement(line, f"{_A}noFill")
+    marker = etree.Element(f"{_C}marker")
+    etree.SubElement(marker, f"{_C}symbol", val=MARKER_STYLES[ln.marker].xml_value)
+    if ln.marker != "none":
+        etree.SubElement(marker, f"{_C}size", val=str(ln.marker_size))
+        mp = etree.SubElement(marker, f"{_C}spPr")
+        _solid(mp, ln.colour)
+        edge = etree.SubElement(mp, f"{_A}ln")
+        if ln.kind.startswith("signal:"):
+            edge.set("w", str(int(Pt(1.25))))
+        _solid(edge, ln.marker_edge or ln.colour)
+    anchor = ser.find(f"{_C}tx")
+    if anchor is None:
+        anchor = ser.find(f"{_C}order")
+    anchor.addnext(sp)
+    sp.addnext(marker)
+    smooth = ser.find(f"{_C}smooth")
+    if smooth is None:
+        smooth = etree.SubElement(ser, f"{_C}smooth")
+    smooth.set("val", "0")
+
+
+_PLANS: dict[int, ChartPlan] = {}
+
+
+def base_plan(a: AnalysedMeasure) -> ChartPlan:
+    """The measure's chart plan without labels (independent of the chart's size), made once
+    per measure and kept while the measure is."""
+    key = id(a)
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = chart_plan(a, labels=False)
+        weakref.finalize(a, _PLANS.pop, key, None)
+    return plan
+
+
 def series_plan(a: AnalysedMeasure) -> list[tuple[str, str, list[float | None]]]:
     """(kind, name, values) of every series the chart holds, in order (the measure's
     :func:`~pumpxl.core.chart_plan.chart_plan`)."""
-    return [(ln.kind, ln.name, list(ln.values)) for ln in chart_plan(a, labels=False).lines]
+    return [(ln.kind, ln.name, list(ln.values)) for ln in base_plan(a).lines]
 
 
 def signal_groups(a: AnalysedMeasure) -> dict[tuple[str, str, str], set[int]]:
@@ -123,7 +183,7 @@ def add_xmr_chart(
     """Add the measure's XmR chart in ``box`` (with a legend below unless ``legend`` is
     False), drawn as its plan says; returns the chart."""
     plan = plan or measure_plan(a, box, font_size, legend)
-    data = CategoryChartData(number_format=plan.numbers.excel())
+    data = XmrChartData(number_format=plan.numbers.excel())
     data.categories = [d.date() for d in a.dates]
     for ln in plan.lines:
         data.add_series(ln.name, list(ln.values))
@@ -137,24 +197,9 @@ def add_xmr_chart(
         chart.legend.position = XL_LEGEND_POSITION.BOTTOM
         chart.legend.include_in_layout = False
     hidden: list[int] = []
-    for i, (ln, series) in enumerate(zip(plan.lines, chart.plots[0].series, strict=True)):
-        series.smooth = False
-        line = series.format.line
-        if ln.width:
-            line.color.rgb = _rgb(ln.colour)
-            line.width = Pt(ln.width)
-            if ln.dash in DASHES:
-                line.dash_style = DASHES[ln.dash]
-        else:
-            line.fill.background()
-        series.marker.style = MARKER_STYLES[ln.marker]
-        if ln.marker != "none":
-            series.marker.size = ln.marker_size
-            series.marker.format.fill.solid()
-            series.marker.format.fill.fore_color.rgb = _rgb(ln.colour)
-            series.marker.format.line.color.rgb = _rgb(ln.marker_edge or ln.colour)
-            if ln.kind.startswith("signal:"):
-                series.marker.format.line.width = Pt(1.25)
+    sers = chart._chartSpace.findall(f".//{_C}ser")
+    for i, (ln, ser) in enumerate(zip(plan.lines, sers, strict=True)):
+        _style_series(ser, ln)
         if not ln.legend:
             hidden.append(i)
     _hide_legend_entries(chart, hidden)
@@ -173,7 +218,7 @@ PLOT_AREA = (0.1, 0.1, 0.76)  # room on the right for the lines' labels
 
 def legend_names(a: AnalysedMeasure) -> list[str]:
     """The legend's entries: each kind of line once, then the signals."""
-    return chart_plan(a, labels=False).legend_names()
+    return base_plan(a).legend_names()
 
 
 def chart_layout(
@@ -183,7 +228,7 @@ def chart_layout(
     in as many rows of equal columns as its entries need at ``font_size`` (measured with the
     deck's font), under one row of date labels, the plot taking the rest."""
     width, height = Emu(box.width).pt, Emu(box.height).pt
-    plan = chart_plan(a, labels=False)
+    plan = base_plan(a)
     names = plan.legend_names()
     entry = max(text_width_pt(n, font_size) for n in names) + 3.2 * font_size
     cols = max(1, int(width * 0.96 // entry))
@@ -332,7 +377,7 @@ def step_decimals(step: float) -> int:
 
 def value_scale(a: AnalysedMeasure, plan: ChartPlan | None = None) -> tuple[float, float, float]:
     """(minimum, maximum, major unit) of the chart's value axis (its plan's)."""
-    p = plan or chart_plan(a, labels=False)
+    p = plan or base_plan(a)
     return p.low, p.high, p.step
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
@@ -20,6 +21,8 @@ from pumpxl.core.errors import OutputError
 from pumpxl.core.interpret import Reading
 from pumpxl.report.fonts import line_count
 from pumpxl.report.marks import mark_shape, mark_slide
+from pumpxl.report.xmlbits import A as _A
+from pumpxl.report.xmlbits import body_properties, grid, row_heights, write_paragraphs
 
 __all__ = [
     "MEANING_COLOURS",
@@ -32,6 +35,8 @@ __all__ = [
     "open_template",
     "panel",
     "state_of",
+    "grid",
+    "row_heights",
     "table_cell",
 ]
 
@@ -294,12 +299,8 @@ def fit_text(
     which it fits; if it never fits, cut it with an ellipsis. Returns False when cut.
     ``inset``: the left and right margin (0.1 in unless given)."""
     tf = shape.text_frame
-    tf.word_wrap = True
-    tf.auto_size = None
     inset = int(Inches(0.1)) if inset is None else inset
-    tf.margin_left = tf.margin_right = inset
-    tf.margin_top = tf.margin_bottom = int(Inches(0.05))
-    tf.vertical_anchor = anchor
+    body_properties(tf._txBody, inset, anchor)
     width = int(shape.width) - 2 * inset
     height = int(shape.height) - int(Inches(0.1))
     chosen, fits = min_size, False
@@ -323,18 +324,8 @@ def fit_text(
             while words and words[-1] == "\n":
                 words.pop()
         shown = joined(words)
-    tf.clear()
-    paras = shown.split("\n")
-    for i, line in enumerate(paras):
-        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
-        p.alignment = align
-        run = p.add_run()
-        run.text = line
-        f = run.font
-        f.size = Pt(chosen)
-        f.bold = bold
-        f.italic = italic
-        f.color.rgb = colour
+    runs = [(line, chosen, bold, italic, colour) for line in shown.split("\n")]
+    write_paragraphs(tf._txBody, runs, align)
     return fits
 
 
@@ -351,32 +342,38 @@ def table_cell(
 ) -> None:
     """Fill a table cell with a run of text in the deck's style, and ``then`` a paragraph
     each of (text, colour) below it."""
-    cell.text = ""
-    tf = cell.text_frame
-    tf.word_wrap = True
-    p = tf.paragraphs[0]
-    for k, (line, tint) in enumerate(((text, colour), *then)):
-        if k:
-            p = tf.add_paragraph()
-        p.alignment = align
-        run = p.add_run()
-        run.text = line
-        run.font.size = Pt(size if not k else max(12, size - 1))
-        run.font.bold = bold and not k
-        run.font.color.rgb = tint
-    cell.margin_left = cell.margin_right = int(Inches(0.06))
-    cell.margin_top = cell.margin_bottom = int(Inches(0.03))
-    cell.vertical_anchor = MSO_ANCHOR.MIDDLE
+    tc = getattr(cell, "_tc", cell)  # a python-pptx cell, or its XML element (grid())
+    body = tc.find(f"{_A}txBody")
+    body.find(f"{_A}bodyPr").set("wrap", "square")
+    lines = ((text, colour), *then)
+    runs = [(line, size if not k else max(12, size - 1), bold and not k, None, tint)
+            for k, (line, tint) in enumerate(lines)]  # fmt: skip
+    write_paragraphs(body, runs, align)
+    props = tc.find(f"{_A}tcPr")
+    if props is None:
+        props = etree.SubElement(tc, f"{_A}tcPr")
+    h, v = str(int(Inches(0.06))), str(int(Inches(0.03)))
+    for name, value in (("marL", h), ("marR", h), ("marT", v), ("marB", v), ("anchor", "ctr")):
+        props.set(name, value)
     if fill is not None:
-        cell.fill.solid()
-        cell.fill.fore_color.rgb = fill
+        for old in props.findall(f"{_A}solidFill"):
+            props.remove(old)
+        solid = etree.Element(f"{_A}solidFill")
+        etree.SubElement(solid, f"{_A}srgbClr", val=str(fill))
+        props.insert(0, solid)
 
 
 def panel(slide: Any, box: Box) -> Any:
     """A light grey box with a thin rule: the ground of text blocks and cards."""
     shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, box.left, box.top, box.width, box.height)
-    shape.fill.solid()
-    shape.fill.fore_color.rgb = LIGHT
-    shape.line.color.rgb = RULE
-    shape.shadow.inherit = False
+    # fill, rule and no shadow, as python-pptx's setters write them (built directly: a deck
+    # holds hundreds of panels)
+    geometry = shape._element.spPr.find(f"{_A}prstGeom")
+    fill = etree.Element(f"{_A}solidFill")
+    etree.SubElement(fill, f"{_A}srgbClr", val=str(LIGHT))
+    line = etree.Element(f"{_A}ln")
+    etree.SubElement(etree.SubElement(line, f"{_A}solidFill"), f"{_A}srgbClr", val=str(RULE))
+    geometry.addnext(fill)
+    fill.addnext(line)
+    line.addnext(etree.Element(f"{_A}effectLst"))
     return shape

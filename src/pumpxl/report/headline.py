@@ -41,7 +41,9 @@ from pumpxl.report.design import (
     Box,
     Deck,
     fit_text,
+    grid,
     panel,
+    row_heights,
     table_cell,
 )
 from pumpxl.report.fonts import line_count
@@ -264,16 +266,16 @@ def _attention_table(
     table = shape.table
     for c, w in enumerate(widths):
         table.columns[c].width = w
+    cells = grid(table)
     for c, head in enumerate(("", "Measure", "What needs attention")):
-        table_cell(table.cell(0, c), head, size=14, bold=True, colour=WHITE, fill=NAVY)
-    for r, (item, h) in enumerate(zip(page, heights, strict=True), start=1):
+        table_cell(cells[0][c], head, size=14, bold=True, colour=WHITE, fill=NAVY)
+    for r, item in enumerate(page, start=1):
         fill = LIGHT if r % 2 == 0 else WHITE
-        table_cell(table.cell(r, 0), item.symbol, size=20, bold=True, colour=item.colour,
+        table_cell(cells[r][0], item.symbol, size=20, bold=True, colour=item.colour,
                    fill=fill, align=PP_ALIGN.CENTER)  # fmt: skip
-        table_cell(table.cell(r, 1), item.measure, size=ATTENTION_SIZE, bold=True, fill=fill)
-        table_cell(table.cell(r, 2), item.text, size=ATTENTION_SIZE, fill=fill)
-        table.rows[r].height = h
-    table.rows[0].height = ATTENTION_HEAD_H
+        table_cell(cells[r][1], item.measure, size=ATTENTION_SIZE, bold=True, fill=fill)
+        table_cell(cells[r][2], item.text, size=ATTENTION_SIZE, fill=fill)
+    row_heights(table, [ATTENTION_HEAD_H, *heights])
 
 
 def _improved_panel(slide: Any, news: list[Attention], box: Box, first: bool) -> None:

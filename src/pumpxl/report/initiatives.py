@@ -23,6 +23,8 @@ from pumpxl.report.design import (
     NAVY,
     WHITE,
     Deck,
+    grid,
+    row_heights,
     table_cell,
 )
 
@@ -91,8 +93,9 @@ def changes_slides(
         fractions = (0.22, 0.16, 0.09, 0.33, 0.11, 0.09)
         for c, f in enumerate(fractions):
             table.columns[c].width = int(area.width * f)
+        tcs = grid(table)
         for c, h in enumerate(head):
-            table_cell(table.cell(0, c), h, size=14, bold=True, colour=WHITE, fill=NAVY)
+            table_cell(tcs[0][c], h, size=14, bold=True, colour=WHITE, fill=NAVY)
         for r, (init, a, ev) in enumerate(page, start=1):
             fill = LIGHT if r % 2 == 0 else WHITE
             symbol, word = OUTCOME_LABELS[ev.outcome]
@@ -101,14 +104,13 @@ def changes_slides(
             detail = ev.text.split(": ", 1)[-1]
             cells = (f"{init.id}: {init.change}", a.measure.name, started)
             for c, text in enumerate(cells):
-                table_cell(table.cell(r, c), text, size=12, bold=c == 0, fill=fill)
-            table_cell(table.cell(r, 3), f"{symbol} {word}", size=12, bold=True,
+                table_cell(tcs[r][c], text, size=12, bold=c == 0, fill=fill)
+            table_cell(tcs[r][3], f"{symbol} {word}", size=12, bold=True,
                        colour=OUTCOME_COLOURS[ev.outcome], fill=fill,
                        then=((detail, INK),))  # fmt: skip
-            table_cell(table.cell(r, 4), init.owner or "-", size=12, fill=fill)
-            table_cell(table.cell(r, 5), choice_label(init.status), size=12, fill=fill)
-            table.rows[r].height = row_h
-        table.rows[0].height = int(Inches(0.45))
+            table_cell(tcs[r][4], init.owner or "-", size=12, fill=fill)
+            table_cell(tcs[r][5], choice_label(init.status), size=12, fill=fill)
+        row_heights(table, [int(Inches(0.45)), *[row_h] * len(page)])
         slide.notes_slide.notes_text_frame.text = "\n".join(
             f"{init.id} {init.change} -> {a.measure.name}: {ev.text}" for init, a, ev in page
         )

@@ -189,14 +189,15 @@ def mark_shape(shape: Any, slide: str, role: str, *, text: str | None = None,
                **fields: str) -> None:  # fmt: skip
     """Name ``shape`` as pumpxl's, with the digest of ``text`` (its own text when not given
     and it has a text frame). Its readable name stays in front."""
-    label = _label(shape.name)
+    props = next(shape._element.iter(_CNVPR))
+    label = _label(props.get("name", ""))
     if text is None:
-        text = shape_text(shape)
+        text = element_text(shape._element)
     values = {"s": slide, "r": role}
     if text:
         values["h"] = digest(text)
     values.update({k: v for k, v in fields.items() if v})
-    shape.name = _encode(label, values)
+    props.set("name", _encode(label, values))
 
 
 def _label(name: str) -> str:

@@ -39,6 +39,8 @@ from pumpxl.report.design import (
     Deck,
     State,
     fit_text,
+    grid,
+    row_heights,
     state_of,
     table_cell,
 )
@@ -327,18 +329,17 @@ def glance_slides(
         table = shape.table
         for c, w in enumerate(widths):
             table.columns[c].width = w
+        tcs = grid(table)
         for c, h in enumerate(heads):
-            table_cell(table.cell(0, c), h, size=max(12, size), bold=True, colour=WHITE, fill=NAVY)
-        for r, ((_, values, state, assurance, notes, _), height) in enumerate(
-            zip(page, heights, strict=True), start=1
-        ):
+            table_cell(tcs[0][c], h, size=max(12, size), bold=True, colour=WHITE, fill=NAVY)
+        for r, (_, values, state, assurance, notes, _) in enumerate(page, start=1):
             fill = LIGHT if r % 2 == 0 else None
             for c, text in enumerate(values):
                 colour = (
                     state.colour if c == 6 else (assurance.colour if c == 7 and assurance else INK)
                 )
                 table_cell(
-                    table.cell(r, c),
+                    tcs[r][c],
                     text,
                     size=size,
                     colour=colour,
@@ -346,8 +347,7 @@ def glance_slides(
                     bold=c == 6 and state.word != "Routine variation",
                     then=notes if c == 6 else (),
                 )
-            table.rows[r].height = height
-        table.rows[0].height = int(Inches(0.45))
+        row_heights(table, [int(Inches(0.45)), *heights])
         key = slide.shapes.add_textbox(
             area.left, area.bottom - GLANCE_KEY_H, area.width, GLANCE_KEY_H
         )

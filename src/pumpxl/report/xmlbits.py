@@ -1,0 +1,79 @@
+"""Slide XML that decks write thousands of times, built directly with lxml: paragraphs of
+runs, a text frame's properties, table cells and row heights. Each writes what python-pptx's
+own setters write (checked by the tests against python-pptx's reading of it), without their
+per-property look-ups, which are most of a deck's build time otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from lxml import etree
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Inches
+
+__all__ = ["A", "body_properties", "grid", "row_heights", "write_paragraphs"]
+
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_ALIGN = {PP_ALIGN.LEFT: "l", PP_ALIGN.CENTER: "ctr", PP_ALIGN.RIGHT: "r",
+          PP_ALIGN.JUSTIFY: "just"}  # fmt: skip
+_ANCHOR = {MSO_ANCHOR.TOP: "t", MSO_ANCHOR.MIDDLE: "ctr", MSO_ANCHOR.BOTTOM: "b"}
+_DEFAULT_INSET = (int(Inches(0.1)), int(Inches(0.05)))  # left/right, top/bottom
+
+
+def write_paragraphs(
+    body: Any, runs: Sequence[tuple[str, float, bool, bool | None, Any]], align: Any
+) -> None:
+    """Replace a text body's paragraphs with one paragraph per (text, size in pt, bold,
+    italic or None to leave it unset, colour), aligned ``align``: the XML python-pptx
+    writes, built directly (a deck holds tens of thousands of runs)."""
+    for old in body.findall(f"{A}p"):
+        body.remove(old)
+    algn = _ALIGN.get(align, "l")
+    for text, size, bold, italic, colour in runs:
+        p = etree.SubElement(body, f"{A}p")
+        etree.SubElement(p, f"{A}pPr", algn=algn)
+        r = etree.SubElement(p, f"{A}r")
+        attrs = {"sz": str(round(size * 100)), "b": "1" if bold else "0"}
+        if italic is not None:
+            attrs["i"] = "1" if italic else "0"
+        props = etree.SubElement(r, f"{A}rPr", attrs)
+        solid = etree.SubElement(props, f"{A}solidFill")
+        etree.SubElement(solid, f"{A}srgbClr", val=str(colour))
+        etree.SubElement(r, f"{A}t").text = text
+
+
+def body_properties(body: Any, inset: int, anchor: Any) -> None:
+    """Wrap at the box, no autofit, ``inset`` left and right (0.05 in top and bottom),
+    anchored ``anchor``: as python-pptx's text frame setters write them."""
+    pr = body.find(f"{A}bodyPr")
+    pr.set("wrap", "square")
+    for child in list(pr):
+        if child.tag in (f"{A}noAutofit", f"{A}normAutofit", f"{A}spAutoFit"):
+            pr.remove(child)
+    for name, value, default in (("lIns", inset, _DEFAULT_INSET[0]),
+                                 ("rIns", inset, _DEFAULT_INSET[0]),
+                                 ("tIns", _DEFAULT_INSET[1], _DEFAULT_INSET[1]),
+                                 ("bIns", _DEFAULT_INSET[1], _DEFAULT_INSET[1])):  # fmt: skip
+        if value == default:
+            pr.attrib.pop(name, None)
+        else:
+            pr.set(name, str(value))
+    pr.set("anchor", _ANCHOR.get(anchor, "t"))
+
+
+def grid(table: Any) -> list[list[Any]]:
+    """A table's cells as their XML elements, row by row, for :func:`table_cell` (looking a
+    cell up through python-pptx walks the table each time)."""
+    return [list(tr.iterchildren(f"{A}tc")) for tr in table._tbl.iterchildren(f"{A}tr")]
+
+
+def row_heights(table: Any, heights: Sequence[int]) -> None:
+    """Set the rows' heights, and the table's frame to their sum, at once (python-pptx
+    re-adds every row's height after each one set)."""
+    rows = list(table._tbl.iterchildren(f"{A}tr"))
+    for tr, h in zip(rows, heights, strict=False):
+        tr.set("h", str(int(h)))
+    table._graphic_frame.height = sum(int(tr.get("h", "0")) for tr in rows)
+
+

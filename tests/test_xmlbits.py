@@ -1,0 +1,101 @@
+"""The slide XML pumpxl writes directly for speed (report/xmlbits.py, report/chart_book.py,
+the chart series' look) reads back through python-pptx, openpyxl and calamine as what the
+slow setters would have written: sizes, weights, colours, alignment, margins, fills, row
+heights, and each chart's embedded workbook holding the chart's own numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import openpyxl
+import pytest
+import python_calamine as pc
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Inches, Pt
+
+from pumpxl.core.analysis import analyse
+from pumpxl.core.example import example_model
+from pumpxl.report.build import build_deck
+from pumpxl.report.design import GOOD, LIGHT, RULE, Box, fit_text, panel, table_cell
+from pumpxl.report.marks import slide_mark
+from pumpxl.report.xmlbits import grid, row_heights
+
+
+def test_text_and_cells_read_back_as_python_pptx_writes_them() -> None:
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    box = slide.shapes.add_textbox(Inches(1), Inches(1), Inches(4), Inches(1))
+    assert fit_text(box, "Two lines\nof text", size=14, bold=True, italic=True,
+                    colour=GOOD, align=PP_ALIGN.CENTER, anchor=MSO_ANCHOR.MIDDLE,
+                    inset=int(Inches(0.2)))  # fmt: skip
+    tf = box.text_frame
+    assert [p.text for p in tf.paragraphs] == ["Two lines", "of text"]
+    for p in tf.paragraphs:
+        assert p.alignment == PP_ALIGN.CENTER
+        (run,) = p.runs
+        assert run.font.size == Pt(14) and run.font.bold and run.font.italic
+        assert run.font.color.rgb == GOOD
+    assert tf.word_wrap and tf.vertical_anchor == MSO_ANCHOR.MIDDLE
+    assert tf.margin_left == tf.margin_right == Inches(0.2)
+    assert tf.margin_top == tf.margin_bottom == Inches(0.05)
+    table = slide.shapes.add_table(2, 2, 0, 0, Inches(4), Inches(1)).table
+    cells = grid(table)
+    table_cell(cells[1][1], "Cell", size=13, bold=True, fill=LIGHT, then=(("note", GOOD),))
+    cell = table.cell(1, 1)
+    first, second = cell.text_frame.paragraphs
+    assert first.runs[0].font.size == Pt(13) and first.runs[0].font.bold
+    assert second.runs[0].font.size == Pt(12) and not second.runs[0].font.bold
+    assert second.runs[0].font.color.rgb == GOOD
+    assert cell.fill.fore_color.rgb == LIGHT and cell.vertical_anchor == MSO_ANCHOR.MIDDLE
+    assert cell.margin_left == Inches(0.06) and cell.margin_top == Inches(0.03)
+    row_heights(table, [Inches(0.5), Inches(0.75)])
+    assert [r.height for r in table.rows] == [Inches(0.5), Inches(0.75)]
+    frame = next(s for s in slide.shapes if s.has_table)
+    assert frame.height == Inches(1.25)
+    shape = panel(slide, Box(0, 0, int(Inches(2)), int(Inches(1))))
+    assert shape.fill.fore_color.rgb == LIGHT and shape.line.color.rgb == RULE
+    assert RGBColor.from_string(str(LIGHT)) == LIGHT
+
+
+@pytest.fixture(scope="module")
+def chart_frames() -> list:
+    model = example_model()
+    prs, _ = build_deck(model, analyse(model), "IT management")
+    return [
+        next(s for s in slide.shapes if s.has_chart)
+        for slide in prs.slides
+        if (m := slide_mark(slide)) and m.slide.startswith("measure:") and m.slide.count(":") == 1
+    ]
+
+
+def test_each_charts_workbook_holds_its_numbers(chart_frames: list) -> None:
+    assert len(chart_frames) >= 8
+    for frame in chart_frames:
+        chart = frame.chart
+        blob = chart.part.chart_workbook.xlsx_part.blob
+        series = list(chart.plots[0].series)
+        ws = openpyxl.load_workbook(io.BytesIO(blob)).active
+        assert [ws.cell(1, k + 2).value for k in range(len(series))] == [s.name for s in series]
+        dates = [ws.cell(r + 2, 1).value for r in range(len(chart.plots[0].categories))]
+        epoch = dt.date(1899, 12, 30)  # the chart caches its dates as Excel serial numbers
+        serials = [float((d.date() - epoch).days) for d in dates]
+        assert serials == [float(c) for c in chart.plots[0].categories]
+        for k, s in enumerate(series):
+            got = [ws.cell(r + 2, k + 2).value for r in range(len(s.values))]
+            assert got == [None if v is None else pytest.approx(v) for v in s.values], s.name
+        rows = pc.load_workbook(io.BytesIO(blob)).get_sheet_by_index(0).to_python()
+        assert rows[0][1] == series[0].name and len(rows) == len(dates) + 1
+
+
+def test_series_look_reads_back(chart_frames: list) -> None:
+    for frame in chart_frames:
+        for s in frame.chart.plots[0].series:
+            assert s.smooth is False
+            line = s.format.line
+            if s.name == "Value":
+                assert line.width == Pt(1.5) and s.marker.style is not None
+            if s.name.startswith(("Improvement:", "Concern:", "Signal:")):
+                assert s.marker.size >= 5 and s.marker.format.fill.fore_color.rgb is not None
