@@ -22,6 +22,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import line_count
+from pumpxl.report.xmlbits import set_notes
 
 __all__ = ["definitions_slides", "warning_slide"]
 
@@ -36,9 +37,9 @@ def warning_slide(deck: Deck, audience: str, measures: list[AnalysedMeasure]) ->
     )
     box = slide.shapes.add_textbox(area.left, area.top, area.width, int(Inches(2)))
     fit_text(box, text, size=22, min_size=14, colour=INK)
-    slide.notes_slide.notes_text_frame.text = (
+    set_notes(slide, (
         "PuMP: measures should give evidence of results (outcomes), not count activities."
-    )
+    ))
     return slide
 
 
@@ -135,6 +136,6 @@ def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeas
                 table_cell(cells[r][0], label, size=size, bold=True, colour=NAVY, fill=LIGHT)
                 table_cell(cells[r][1], value, size=size, fill=WHITE)
             row_heights(table, heights)
-        slide.notes_slide.notes_text_frame.text = "Measure Definitions from the workbook."
+        set_notes(slide, "Measure Definitions from the workbook.")
         slides.append(slide)
     return slides

@@ -20,8 +20,9 @@ from pumpxl.core.chart_plan import PALETTE
 from pumpxl.core.errors import OutputError
 from pumpxl.core.interpret import Reading
 from pumpxl.report.fonts import line_count
-from pumpxl.report.marks import mark_shape, mark_slide
+from pumpxl.report.marks import SHAPE_TAGS, is_title_element, mark_shape, mark_slide
 from pumpxl.report.xmlbits import A as _A
+from pumpxl.report.xmlbits import P as _P
 from pumpxl.report.xmlbits import body_properties, grid, row_heights, write_paragraphs
 
 __all__ = [
@@ -184,6 +185,8 @@ class Deck:
         self.margin = int(Inches(0.45))
         self._section: str | None = None
         self._pages = 0
+        self._layout: Any = None
+        self._title_boxes: dict[int, Box] = {}
         #: the key of the slide :meth:`slide` made last (see :mod:`pumpxl.report.marks`)
         self.last_key = ""
 
@@ -206,11 +209,19 @@ class Deck:
         return layouts[0]
 
     def _content_layout(self) -> Any:
-        return self.layout("Title Only", "Title and Content", "Only Title")
+        if self._layout is None:  # found once: a deck makes hundreds of content slides
+            self._layout = self.layout("Title Only", "Title and Content", "Only Title")
+        return self._layout
 
     def _title_box(self, layout: Any) -> Box:
         """Where a content slide's title goes: the template's title placeholder when branded,
         else a band across the top."""
+        box = self._title_boxes.get(id(layout))
+        if box is None:
+            box = self._title_boxes[id(layout)] = self._find_title_box(layout)
+        return box
+
+    def _find_title_box(self, layout: Any) -> Box:
         if self.branded:
             for ph in layout.placeholders:
                 if ph.placeholder_format.idx == 0 and ph.width is not None:
@@ -237,11 +248,15 @@ class Deck:
             key = self._section if self._pages == 1 else f"{self._section}:{self._pages}"
             mark_slide(slide, key, title=title, **fields)
             self.last_key = key
-        for ph in list(slide.placeholders):
-            if ph.placeholder_format.idx != 0:
-                ph._element.getparent().remove(ph._element)
+        tree = slide.shapes._spTree
+        title_el = None
+        for el in tree.iterchildren(*SHAPE_TAGS):  # every placeholder but the title goes
+            if is_title_element(el):
+                title_el = el
+            elif next(el.iter(f"{_P}ph"), None) is not None:
+                tree.remove(el)
         t = self._title_box(layout)
-        title_shape = slide.shapes.title
+        title_shape = slide.shapes.title if title_el is not None else None
         if title_shape is None or not self.branded:
             if title_shape is None:
                 title_shape = slide.shapes.add_textbox(t.left, t.top, t.width, t.height)
@@ -263,17 +278,13 @@ class Deck:
             if self._section is not None:
                 mark_shape(sub, self.last_key, "subtitle")
             top += int(Inches(0.45))
-        line = slide.shapes.add_connector(
-            1, title_shape.left, top, title_shape.left + title_shape.width, top
-        )
-        line.line.color.rgb = RULE
-        line.line.width = Pt(1)
-        area = Box(
-            title_shape.left,
-            top + int(Inches(0.15)),
-            title_shape.width,
-            self.height - top - int(Inches(0.15)) - self.margin,
-        )
+        left, width = int(title_shape.left), int(title_shape.width)
+        line = slide.shapes.add_connector(1, left, top, left + width, top)
+        # the rule's colour and weight, as python-pptx's line setters write them
+        ln = etree.SubElement(line._element.spPr, f"{_A}ln", w=str(int(Pt(1))))
+        etree.SubElement(etree.SubElement(ln, f"{_A}solidFill"), f"{_A}srgbClr", val=str(RULE))
+        area = Box(left, top + int(Inches(0.15)), width,
+                   self.height - top - int(Inches(0.15)) - self.margin)  # fmt: skip
         return slide, area
 
 

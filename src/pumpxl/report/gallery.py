@@ -30,6 +30,7 @@ from pumpxl.report.design import (
     panel,
 )
 from pumpxl.report.fonts import line_count
+from pumpxl.report.xmlbits import set_notes
 
 __all__ = ["build_gallery"]
 
@@ -201,10 +202,10 @@ def build_gallery(
             line.line.color.rgb = RULE
             line.line.width = Pt(0.75)
             y += step
-        slide.notes_slide.notes_text_frame.text = (
+        set_notes(slide, (
             f"Measure Gallery poster for result {rid}. Print on A3, pin to the wall, and "
             "collect the feedback before the measure definitions are finalised."
-        )
+        ))
         count += 1
     with atomic_output(Path(path), overwrite=overwrite) as tmp:
         prs.save(str(tmp))

@@ -48,6 +48,7 @@ from pumpxl.report.design import (
 )
 from pumpxl.report.fonts import line_count
 from pumpxl.report.matrix import _ASSURANCE_STYLE, _VARIATION_COLOURS, _icon, matrix_slide
+from pumpxl.report.xmlbits import set_notes
 
 __all__ = [
     "Attention", "attention", "headline_slides", "improved", "mdc_icons", "mdc_matrix_slide"
@@ -193,7 +194,7 @@ def headline_slides(
                     area.height)  # fmt: skip
         _attention_table(slide, page, left, first=k == 0, widths=widths)
         _improved_panel(slide, news, right, first=k == 0)
-        slide.notes_slide.notes_text_frame.text = (
+        set_notes(slide, (
             "What needs attention: concern signals in the latest values or ended within the "
             "recent window (a step down included), targets beyond the limits on the good side "
             "(the process will consistently fail them), and new signals with no better "
@@ -201,7 +202,7 @@ def headline_slides(
             "recently, recalculated better levels and initiatives with evidence, within the "
             "recent window.\n"
             + "\n".join(f"{g.measure}: {g.text}" for g in good)
-        )
+        ))
         slides.append(slide)
     return slides
 

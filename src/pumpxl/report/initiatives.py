@@ -27,6 +27,7 @@ from pumpxl.report.design import (
     row_heights,
     table_cell,
 )
+from pumpxl.report.xmlbits import set_notes
 
 __all__ = ["CHANGES_TITLE", "changes_slides", "evidence_for"]
 
@@ -111,8 +112,8 @@ def changes_slides(
             table_cell(tcs[r][4], init.owner or "-", size=12, fill=fill)
             table_cell(tcs[r][5], choice_label(init.status), size=12, fill=fill)
         row_heights(table, [int(Inches(0.45)), *[row_h] * len(page)])
-        slide.notes_slide.notes_text_frame.text = "\n".join(
+        set_notes(slide, "\n".join(
             f"{init.id} {init.change} -> {a.measure.name}: {ev.text}" for init, a, ev in page
-        )
+        ))
         slides.append(slide)
     return slides

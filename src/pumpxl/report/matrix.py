@@ -28,6 +28,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import text_width_pt
+from pumpxl.report.xmlbits import set_notes
 
 __all__ = ["MATRIX_COLUMNS", "MATRIX_ROWS", "matrix_slide"]
 
@@ -137,12 +138,12 @@ def matrix_slide(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> 
         note = slide.shapes.add_textbox(area.left, area.bottom - note_h, area.width, note_h)
         fit_text(note, "Too few values for an icon: " + ", ".join(leftover), size=SIZE,
                  colour=GREY)  # fmt: skip
-    slide.notes_slide.notes_text_frame.text = "\n".join(
+    set_notes(slide, "\n".join(
         [
             "Rows: the variation icon of the latest value (special cause concern or "
             "improvement, common cause). Columns: the assurance icon (the target against the "
             "latest limits).",
             *notes,
         ]
-    )
+    ))
     return slide

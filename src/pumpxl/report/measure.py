@@ -43,6 +43,7 @@ from pumpxl.report.marks import mark_shape
 from pumpxl.report.notes import calculation_notes
 from pumpxl.report.slides import fmt as _fmt
 from pumpxl.report.slides import measure_state
+from pumpxl.report.xmlbits import set_notes
 
 __all__ = ["DUE_LABEL", "WHO_LABEL", "measure_slide", "three_questions"]
 
@@ -195,14 +196,14 @@ def measure_slide(
         note = slide.shapes.add_textbox(side.left, side.top, side.width, int(Inches(0.8)))
         fit_text(note, "What is happening, why and what we are doing: on the next slide.",
                  size=13, min_size=12, colour=GREY)  # fmt: skip
-    slide.notes_slide.notes_text_frame.text = calculation_notes(a)
+    set_notes(slide, calculation_notes(a))
     rest = blocks[here:]
     while rest:  # the rest on slides of their own rather than under 12 pt
         title = f"{m.name} (continued)"
         more, area = deck.slide(title, subtitle=" · ".join(subtitle_bits), **fields)
         k = max(1, _fitting(rest, area))
         _text_blocks(more, rest[:k], area, drafted, deck.last_key)
-        more.notes_slide.notes_text_frame.text = calculation_notes(a)
+        set_notes(more, calculation_notes(a))
         rest = rest[k:]
     return slide
 

@@ -33,6 +33,7 @@ from pumpxl.core.vocabulary import LAYERS
 from pumpxl.report.design import GREY, INK, LAYER_COLOURS, RULE, Box, Deck, fit_text
 from pumpxl.report.fonts import line_count, text_width_pt
 from pumpxl.report.slides import measure_state
+from pumpxl.report.xmlbits import set_notes
 
 __all__ = [
     "MAP_FLOOR",
@@ -517,6 +518,6 @@ def results_map_slide(
                 + (f" -> contributes to {to}" if to else "")
                 + (f". Measures: {words}" if words else "")
             )
-        slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+        set_notes(slide, "\n".join(lines))
         slides.append(slide)
     return slides

@@ -46,6 +46,7 @@ from pumpxl.report.design import (
 )
 from pumpxl.report.fonts import line_count, text_width_pt
 from pumpxl.report.marks import mark_shape, mark_slide
+from pumpxl.report.xmlbits import set_notes
 
 __all__ = ["fmt", "glance_slides", "measure_state", "recent_notes", "title_slide"]
 
@@ -142,11 +143,11 @@ def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | N
     mark_slide(slide, "title", title=heading, a=audience, p=period.isoformat() if period else "")
     if not (title.is_placeholder and title.placeholder_format.idx == 0):
         mark_shape(title, "title", "title")
-    slide.notes_slide.notes_text_frame.text = (
+    set_notes(slide, (
         f"Report for {audience}, built by pumpxl from the workbook's measures, data, targets "
         "and commentary. Each measure page answers: what is performance doing, why, and what "
         "are we doing about it."
-    )
+    ))
     return slide
 
 
@@ -364,6 +365,6 @@ def glance_slides(
             f"{a.measure.name}: {status_line(a.reading)}"
             for a, *_ in page
         ]
-        slide.notes_slide.notes_text_frame.text = "\n".join(lines)
+        set_notes(slide, "\n".join(lines))
         slides.append(slide)
     return slides

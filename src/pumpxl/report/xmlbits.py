@@ -5,6 +5,8 @@ per-property look-ups, which are most of a deck's build time otherwise."""
 
 from __future__ import annotations
 
+import copy
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,9 +14,10 @@ from lxml import etree
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
-__all__ = ["A", "body_properties", "grid", "row_heights", "write_paragraphs"]
+__all__ = ["A", "P", "body_properties", "grid", "row_heights", "set_notes", "write_paragraphs"]
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _ALIGN = {PP_ALIGN.LEFT: "l", PP_ALIGN.CENTER: "ctr", PP_ALIGN.RIGHT: "r",
           PP_ALIGN.JUSTIFY: "just"}  # fmt: skip
 _ANCHOR = {MSO_ANCHOR.TOP: "t", MSO_ANCHOR.MIDDLE: "ctr", MSO_ANCHOR.BOTTOM: "b"}
@@ -77,3 +80,46 @@ def row_heights(table: Any, heights: Sequence[int]) -> None:
     table._graphic_frame.height = sum(int(tr.get("h", "0")) for tr in rows)
 
 
+
+
+_NOTES_TEMPLATES: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+_NOTES_PART = "/ppt/notesSlides/notesSlide%d.xml"
+
+
+def set_notes(slide: Any, text: str) -> None:
+    """The slide's speaker notes, as ``slide.notes_slide.notes_text_frame.text = text``
+    leaves them. The first notes page of a deck is made by python-pptx (from the notes
+    master); the rest are copies of it (python-pptx clones the master's placeholders again
+    for every page, a tenth of a deck's build time)."""
+    from pptx.opc.constants import CONTENT_TYPE as CT
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.parts.slide import NotesSlidePart
+
+    part = slide.part
+    presentation = part.package.presentation_part
+    template = _NOTES_TEMPLATES.get(presentation)
+    has_notes = any(rel.reltype == RT.NOTES_SLIDE for rel in part.rels.values())
+    if has_notes or template is None:
+        notes = slide.notes_slide
+        if template is None and not has_notes:
+            _NOTES_TEMPLATES[presentation] = copy.deepcopy(notes._element)
+        notes.notes_text_frame.text = text
+        return
+    element = copy.deepcopy(template)
+    notes_part = NotesSlidePart(
+        part.package.next_partname(_NOTES_PART), CT.PML_NOTES_SLIDE, part.package, element
+    )
+    notes_part.relate_to(presentation.notes_master_part, RT.NOTES_MASTER)
+    notes_part.relate_to(part, RT.SLIDE)
+    part.relate_to(notes_part, RT.NOTES_SLIDE)
+    for sp in element.iter(f"{P}sp"):
+        ph = next(sp.iter(f"{P}ph"), None)
+        if ph is not None and ph.get("type") == "body":
+            body = sp.find(f"{P}txBody")
+            for old in body.findall(f"{A}p"):
+                body.remove(old)
+            for line in text.split("\n"):
+                p = etree.SubElement(body, f"{A}p")
+                if line:
+                    etree.SubElement(etree.SubElement(p, f"{A}r"), f"{A}t").text = line
+            return
