@@ -138,7 +138,27 @@ def counted_partnames(prs: Any) -> Any:
         return PackURI(tmpl % n)
 
     package.next_partname = next_partname
+    _new_slides_related_directly(prs)
     return prs
+
+
+def _new_slides_related_directly(prs: Any) -> None:
+    """Relate each new slide to the presentation without python-pptx's search for an
+    existing relationship to it (a scan of every slide's: the square of a deck's size). A
+    slide part nothing relates to yet cannot have one."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    rels = prs.part.rels
+    related = {id(rel.target_part) for rel in rels.values() if not rel.is_external}
+    original = rels.get_or_add
+
+    def get_or_add(reltype: str, target_part: Any) -> str:
+        if reltype == RT.SLIDE and id(target_part) not in related:
+            related.add(id(target_part))
+            return str(rels._add_relationship(reltype, target_part))
+        return str(original(reltype, target_part))
+
+    rels.get_or_add = get_or_add
 
 
 def open_template(path: Path | None) -> Any:

@@ -97,19 +97,22 @@ def set_notes(slide: Any, text: str) -> None:
 
     part = slide.part
     presentation = part.package.presentation_part
-    template = _NOTES_TEMPLATES.get(presentation)
+    cached = _NOTES_TEMPLATES.get(presentation)
     has_notes = any(rel.reltype == RT.NOTES_SLIDE for rel in part.rels.values())
-    if has_notes or template is None:
+    if has_notes or cached is None:
         notes = slide.notes_slide
-        if template is None and not has_notes:
-            _NOTES_TEMPLATES[presentation] = copy.deepcopy(notes._element)
+        if cached is None and not has_notes:  # the master found once (a scan of every slide)
+            master = weakref.ref(presentation.notes_master_part)  # weakly: not keep the deck
+            _NOTES_TEMPLATES[presentation] = (copy.deepcopy(notes._element), master)
         notes.notes_text_frame.text = text
         return
+    template, master_ref = cached
+    master = master_ref()
     element = copy.deepcopy(template)
     notes_part = NotesSlidePart(
         part.package.next_partname(_NOTES_PART), CT.PML_NOTES_SLIDE, part.package, element
     )
-    notes_part.relate_to(presentation.notes_master_part, RT.NOTES_MASTER)
+    notes_part.relate_to(master, RT.NOTES_MASTER)
     notes_part.relate_to(part, RT.SLIDE)
     part.relate_to(notes_part, RT.NOTES_SLIDE)
     for sp in element.iter(f"{P}sp"):
