@@ -92,8 +92,16 @@ def digest(text: str) -> str:
     return hashlib.sha256(_normal(text).encode("utf-8")).hexdigest()[:12]
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quoted(value: object) -> str:
+    text = str(value)
+    return text if _PLAIN.fullmatch(text) else quote(text, safe="")
+
+
 def _encode(label: str, fields: Mapping[str, str]) -> str:
-    mark = PREFIX + ";".join(f"{k}={quote(str(v), safe='')}" for k, v in fields.items())
+    mark = PREFIX + ";".join(f"{k}={_quoted(v)}" for k, v in fields.items())
     return f"{label} {mark}" if label else mark
 
 
