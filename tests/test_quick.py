@@ -43,7 +43,8 @@ def sheet(path: Path) -> list[list[Any]]:
 
 @pytest.mark.parametrize(
     "count",
-    [pytest.param(30, id="30-values"), pytest.param(QUICK_ROWS, id="every-row")],
+    [pytest.param(30, id="30-values"),
+     pytest.param(QUICK_ROWS, id="every-row", marks=pytest.mark.slow)],  # LibreOffice each
 )
 def test_every_filled_row_is_numbered(tmp_path: Path, count: int) -> None:
     rng = np.random.default_rng(count)
@@ -60,6 +61,7 @@ def test_every_filled_row_is_numbered(tmp_path: Path, count: int) -> None:
     assert all(row[2:8] == [""] * 6 for row in body[count:])
 
 
+@pytest.mark.slow  # a LibreOffice recalculation: CI's second step
 def test_clearing_the_samples_leaves_no_numbers(tmp_path: Path) -> None:
     rows = sheet(recalculate(typed_workbook(tmp_path, [None] * len(QUICK_VALUES)), tmp_path))
     assert all(row[0] == "" for row in rows[FIRST - 1 : FIRST - 1 + QUICK_ROWS])

@@ -3,13 +3,13 @@ Initiatives sheet read a direction, an exclusion or a yes/no word the same way."
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 import pumpxl
-from pumpxl.cli import main
 from pumpxl.core.vocabulary import DIRECTION_WORDS, YES_WORDS, parse_direction
 from pumpxl.excel.cells import YES as EXCEL_YES
 from pumpxl.workbook.data_sheet import YES as DATA_YES
@@ -27,27 +27,35 @@ def _measures_direction(path: Path, words: list[str]) -> None:
     wb.save(path)
 
 
-@pytest.mark.parametrize(
-    ("word", "direction"),
-    [("up", "up"), ("Higher", "up"), ("HIGHER IS BETTER", "up"), ("down", "down"),
-     ("lower", "down"), ("Decrease", "down"), ("neutral", "neutral")],
-)  # fmt: skip
-def test_the_measures_sheet_reads_direction_words_as_xmr_does(
-    tmp_path: Path, word: str, direction: str
-) -> None:
-    path = tmp_path / "book.xlsx"
-    assert main(["new", str(path), "--example"]) == 0
-    _measures_direction(path, [word])
+WORDS = [("up", "up"), ("Higher", "up"), ("HIGHER IS BETTER", "up"), ("down", "down"),
+         ("lower", "down"), ("Decrease", "down"), ("neutral", "neutral")]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def read_words(example_xlsx: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """One example workbook whose first measures' Direction cells hold each word, read once:
+    word -> the direction its measure was read with."""
+    path = tmp_path_factory.mktemp("words") / "book.xlsx"
+    shutil.copy(example_xlsx, path)
+    words = [w for w, _ in WORDS]
+    _measures_direction(path, words)
     read = read_workbook(path)
     assert read.ok, [str(p) for p in read.problems][:3]
-    first = next(iter(read.model.measures.values()))
-    assert first.direction == direction == parse_direction(word)
+    measures = list(read.model.measures.values())[: len(words)]
+    return {w: m.direction for w, m in zip(words, measures, strict=True)}
+
+
+@pytest.mark.parametrize(("word", "direction"), WORDS)
+def test_the_measures_sheet_reads_direction_words_as_xmr_does(
+    read_words: dict[str, str], word: str, direction: str
+) -> None:
+    assert read_words[word] == direction == parse_direction(word)
     assert pumpxl.xmr([1, 2, 3, 2, 1, 2], direction=word).direction == direction
 
 
-def test_an_unknown_direction_word_names_the_choices(tmp_path: Path) -> None:
+def test_an_unknown_direction_word_names_the_choices(example_xlsx: Path, tmp_path: Path) -> None:
     path = tmp_path / "book.xlsx"
-    assert main(["new", str(path), "--example"]) == 0
+    shutil.copy(example_xlsx, path)
     _measures_direction(path, ["sideways"])
     read = read_workbook(path)
     (problem,) = [p for p in read.problems if "sideways" in str(p)]

@@ -25,8 +25,9 @@ from pumpxl.core.present import period_label
 from pumpxl.files import atomic_output
 from pumpxl.report.build import Icons, add_report_slides
 from pumpxl.report.deckfile import open_deck
-from pumpxl.report.design import Deck, counted_partnames
+from pumpxl.report.design import Deck
 from pumpxl.report.marks import deck_manifest, slide_mark
+from pumpxl.report.package import counted_partnames
 from pumpxl.report.refresh import RefreshReport, refresh_slides
 
 __all__ = ["RefreshResult", "refresh_deck"]

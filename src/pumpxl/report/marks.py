@@ -22,7 +22,6 @@ reports (``p``, ISO date).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -31,7 +30,18 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
 
-from lxml import etree
+from pumpxl.report.shapexml import (
+    SHAPE_TAGS,
+    chart_digest,
+    digest,
+    element_chart_digest,
+    element_geometry,
+    element_text,
+    geometry_digest,
+    is_title_element,
+    notes_text,
+    shape_text,
+)
 
 __all__ = [
     "Mark",
@@ -41,6 +51,8 @@ __all__ = [
     "deck_manifest",
     "digest",
     "element_chart_digest",
+    "element_geometry",
+    "element_text",
     "geometry_digest",
     "is_title_element",
     "mark_shape",
@@ -78,20 +90,6 @@ class Mark:
         return (self.fields or {}).get(name, default)
 
 
-def _normal(text: str) -> str:
-    """Text as compared: line endings and vertical tabs (PowerPoint's soft line break in
-    exported text) as newlines, trailing spaces of each line and surrounding blank lines
-    dropped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
-
-
-def digest(text: str) -> str:
-    """A short digest of ``text`` as pumpxl compares it (line endings and trailing spaces do
-    not count; anything a person would see does)."""
-    return hashlib.sha256(_normal(text).encode("utf-8")).hexdigest()[:12]
-
-
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
@@ -120,77 +118,6 @@ def read_mark(name: str | None) -> Mark | None:
         return None
     slide, role, h = fields.pop("s"), fields.pop("r"), fields.pop("h", "")
     return Mark(slide, role, h, fields)
-
-
-def shape_text(shape: Any) -> str:
-    """A shape's text, paragraphs joined by newlines; a table's cells by tabs and rows by
-    newlines ("" for a shape without text)."""
-    if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
-        return "\n".join(p.text for p in shape.text_frame.paragraphs)
-    if getattr(shape, "has_table", False) and shape.has_table:
-        return "\n".join("\t".join(c.text for c in row.cells) for row in shape.table.rows)
-    return ""
-
-
-def geometry_digest(shape: Any) -> str:
-    """A short digest of where a shape is and how large (a person moved or resized it when
-    it no longer matches)."""
-    return element_geometry(shape._element)
-
-
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-
-
-def element_geometry(el: Any) -> str:
-    """:func:`geometry_digest` of a shape's XML element: its offset and size (a line: its
-    two ends, as its flips place them)."""
-    xfrm = next(el.iter(f"{_A}xfrm", f"{_P}xfrm"), None)
-    off = xfrm.find(f"{_A}off") if xfrm is not None else None
-    ext = xfrm.find(f"{_A}ext") if xfrm is not None else None
-    x, y = (int(off.get("x", 0)), int(off.get("y", 0))) if off is not None else (0, 0)
-    cx, cy = (int(ext.get("cx", 0)), int(ext.get("cy", 0))) if ext is not None else (0, 0)
-    if el.tag == f"{_P}cxnSp":
-        flip_h = xfrm is not None and xfrm.get("flipH") in ("1", "true")
-        flip_v = xfrm is not None and xfrm.get("flipV") in ("1", "true")
-        box = (x + (cx if flip_h else 0), y + (cy if flip_v else 0),
-               x + (0 if flip_h else cx), y + (0 if flip_v else cy))  # fmt: skip
-    else:
-        box = (x, y, cx, cy)
-    return digest(",".join(str(v) for v in box))[:8]
-
-
-def element_text(el: Any) -> str:
-    """:func:`shape_text` of a shape's XML element: paragraphs by newlines (line breaks as
-    newlines); a table's cells by tabs and rows by newlines."""
-    rows = list(el.iter(f"{_A}tr"))
-    if rows:
-        return "\n".join(
-            "\t".join(_body_text(tc.find(f"{_A}txBody")) for tc in tr.iter(f"{_A}tc"))
-            for tr in rows
-        )
-    return _body_text(next(el.iter(f"{_P}txBody"), None))
-
-
-def _body_text(body: Any) -> str:
-    if body is None:
-        return ""
-    paras = []
-    for p in body.iter(f"{_A}p"):
-        parts = []
-        for child in p:
-            if child.tag in (f"{_A}r", f"{_A}fld"):
-                parts.append(child.findtext(f"{_A}t") or "")
-            elif child.tag == f"{_A}br":
-                parts.append("\n")
-        paras.append("".join(parts))
-    return "\n".join(paras)
-
-
-def chart_digest(chart: Any) -> str:
-    """A digest of a chart's XML as written (a person's formatting, or another program's
-    re-save, changes it)."""
-    return hashlib.sha256(etree.tostring(chart._chartSpace)).hexdigest()[:12]
 
 
 def mark_shape(shape: Any, slide: str, role: str, *, text: str | None = None,
@@ -239,7 +166,8 @@ def marked_shapes(slide: Any) -> Iterator[tuple[Any, Mark]]:
             stack[:0] = list(shape.shapes)
 
 
-_CNVPR = "{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_CNVPR = f"{_P}cNvPr"
 _MARKER = f"r={SLIDE_ROLE}"
 
 
@@ -297,28 +225,6 @@ def _role_label(shape: Any) -> str:
     return re.sub(r"\s+\d+$", "", _label(shape.name)) or "shape"
 
 
-_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
-_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-#: The elements of a slide's shape tree that are shapes (its first two are its own).
-SHAPE_TAGS = tuple(f"{_P}{t}" for t in ("sp", "pic", "graphicFrame", "grpSp", "cxnSp",
-                                         "contentPart"))  # fmt: skip
-
-
-_NOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide"
-
-
-def notes_text(slide: Any) -> str:
-    """The slide's speaker notes (the notes page's body placeholder), as python-pptx's
-    ``notes_text_frame.text`` gives them; "" without notes. Read from the XML."""
-    for rel in slide.part.rels.values():
-        if rel.reltype == _NOTES:
-            for el in rel.target_part._element.iter(f"{_P}sp"):
-                ph = next(el.iter(f"{_P}ph"), None)
-                if ph is not None and ph.get("type") == "body":
-                    return element_text(el)
-    return ""
-
-
 def title_text(slide: Any) -> str:
     """The text of the slide's title placeholder, or of the shape pumpxl marked as the
     title ("" without either). Read from the XML."""
@@ -331,21 +237,6 @@ def title_text(slide: Any) -> str:
         if mark is not None and mark.role == "title":
             return element_text(el)
     return ""
-
-
-def element_chart_digest(slide: Any, el: Any) -> str | None:
-    """:func:`chart_digest` of the chart a graphic frame element holds (None: no chart)."""
-    chart = next(el.iter(f"{_C}chart"), None)
-    if chart is None:
-        return None
-    part = slide.part.related_part(chart.get(f"{_R}id"))
-    return hashlib.sha256(etree.tostring(part._element)).hexdigest()[:12]
-
-
-def is_title_element(el: Any) -> bool:
-    """Whether a shape element is the slide's title placeholder (placeholder index 0)."""
-    ph = next(el.iter(f"{_P}ph"), None)
-    return ph is not None and ph.get("idx", "0") == "0"
 
 
 def seal(prs: Any, *, slides: list[Any] | None = None, **deck: str) -> None:
