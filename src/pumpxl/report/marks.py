@@ -4,8 +4,8 @@ back to the workbook (``pumpxl collect``).
 
 A mark lives in a shape's name (``cNvPr/@name``), which LibreOffice and python-pptx keep on a
 round trip (tested; LibreOffice drops alt text and the package's properties, and renames title
-placeholders) and PowerPoint shows and keeps in its Selection Pane (not run here). A name reads, after the shape's own readable
-name (what PowerPoint's Selection Pane shows)::
+placeholders) and PowerPoint shows and keeps in its Selection Pane (not run here). A name
+reads, after the shape's own readable name (what PowerPoint's Selection Pane shows)::
 
     TextBox 12 pumpxl:s=measure%3AM03;r=why;h=1f2e3d4c5b6a
 
