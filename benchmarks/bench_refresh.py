@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from bench_report import model_with
+from bench_report import best, model_with
 from pptx import Presentation
 
 from pumpxl.core.analysis import analyse
@@ -45,15 +44,6 @@ def edit(deck: Path) -> None:
             why = next(s for s, m in marked_shapes(slide) if m.role == "why")
             why.text_frame.paragraphs[0].runs[0].text = "Our own explanation."
     prs.save(str(deck))
-
-
-def best(fn: object, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()  # type: ignore[operator]
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main(sizes: list[int]) -> int:

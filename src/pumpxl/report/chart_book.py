@@ -18,6 +18,8 @@ from xml.sax.saxutils import escape
 
 from pptx.chart.data import CategoryChartData
 
+from pumpxl.workbook.cells import column_letter
+
 __all__ = ["XmrChartData", "chart_workbook"]
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
@@ -52,16 +54,6 @@ _STATIC = {
 _EPOCH = dt.date(1899, 12, 30)
 
 
-def _column(k: int) -> str:
-    """The letters of column ``k`` (0 is A)."""
-    name = ""
-    k += 1
-    while k:
-        k, rem = divmod(k - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
 def _number(v: Any) -> str | None:
     if v is None:
         return None
@@ -85,10 +77,9 @@ def chart_workbook(data: CategoryChartData) -> bytes:
     cat_style = style(data.categories.number_format)
     series = list(data)
     col_styles = [style(s.number_format) for s in series]
-    rows = ['<row r="1">'
-            + "".join(f'<c r="{_column(k + 1)}1" t="inlineStr"><is><t>{escape(s.name)}</t></is>'
-                      "</c>" for k, s in enumerate(series))
-            + "</row>"]  # fmt: skip
+    heads = (f'<c r="{column_letter(k + 1)}1" t="inlineStr"><is><t>{escape(s.name)}</t></is></c>'
+             for k, s in enumerate(series))  # fmt: skip
+    rows = ['<row r="1">' + "".join(heads) + "</row>"]
     labels = [c.label for c in data.categories]
     values = [list(s.values) for s in series]
     for i, label in enumerate(labels):
@@ -101,11 +92,11 @@ def chart_workbook(data: CategoryChartData) -> bytes:
             cells.append(f'<c r="A{r}" t="inlineStr"><is><t>{escape(str(label))}</t></is></c>')
         for k, col in enumerate(values):
             n = _number(col[i]) if i < len(col) else None
-            ref = f"{_column(k + 1)}{r}"
+            ref = f"{column_letter(k + 1)}{r}"
             cells.append(f'<c r="{ref}" s="{col_styles[k]}"><v>{n}</v></c>' if n is not None
                          else f'<c r="{ref}" s="{col_styles[k]}"/>')  # fmt: skip
         rows.append(f'<row r="{r}">' + "".join(cells) + "</row>")
-    last = f"{_column(len(series))}{len(labels) + 1}"
+    last = f"{column_letter(len(series))}{len(labels) + 1}"
     sheet = (
         f'{_HEAD}<worksheet {_NS} {_R}><dimension ref="A1:{last}"/>'
         '<cols><col min="1" max="1" width="10.7109375" customWidth="1"/></cols>'
