@@ -11,14 +11,18 @@ import io
 import openpyxl
 import pytest
 import python_calamine as pc
+from lxml import etree
 from pptx import Presentation
+from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches, Pt
 
 from pumpxl.core.analysis import analyse
 from pumpxl.core.example import example_model
 from pumpxl.report.build import build_deck
+from pumpxl.report.chart_book import XmrChartData
 from pumpxl.report.design import GOOD, LIGHT, RULE, Box, fit_text, panel, table_cell
 from pumpxl.report.marks import slide_mark
 from pumpxl.report.xmlbits import grid, row_heights
@@ -99,3 +103,44 @@ def test_series_look_reads_back(chart_frames: list) -> None:
                 assert line.width == Pt(1.5) and s.marker.style is not None
             if s.name.startswith(("Improvement:", "Concern:", "Signal:")):
                 assert s.marker.size >= 5 and s.marker.format.fill.fore_color.rgb is not None
+
+
+def _same_xml(ours: bytes, theirs: bytes) -> bool:
+    parser = etree.XMLParser(remove_blank_text=True)
+    return etree.tostring(etree.fromstring(ours, parser)) == etree.tostring(
+        etree.fromstring(theirs, parser)
+    )
+
+
+def test_chart_xml_is_python_pptx_s_own() -> None:
+    """The chart part written directly holds what python-pptx's writer writes, element for
+    element: dates before and after Excel's 1 March 1900, a date-time, gaps, names and
+    formats that need escaping, a series with a format of its own."""
+    data = XmrChartData(number_format='0.0" %"')
+    data.categories = [dt.date(1900, 1, 1) + dt.timedelta(days=40 * i) for i in range(36)] + [
+        dt.datetime(2024, 5, 1, 13, 0)
+    ]
+    data.add_series("Values <&> \"q\"", [i * 1.25 - 3 for i in range(36)] + [None])
+    data.add_series("Centre", [None] * 5 + [50.0] * 32, number_format="0.00")
+    data.add_series("Empty", [None] * 37)
+    ours = data.xml_bytes(XL_CHART_TYPE.LINE_MARKERS)
+    assert _same_xml(ours, CategoryChartData.xml_bytes(data, XL_CHART_TYPE.LINE_MARKERS))
+    # other chart types and text categories are python-pptx's own writing
+    words = XmrChartData()
+    words.categories = ["a", "b"]
+    words.add_series("S", [1.0, 2.0])
+    assert words.xml_bytes(XL_CHART_TYPE.LINE_MARKERS) == CategoryChartData.xml_bytes(
+        words, XL_CHART_TYPE.LINE_MARKERS
+    )
+    assert data.xml_bytes(XL_CHART_TYPE.LINE) == CategoryChartData.xml_bytes(
+        data, XL_CHART_TYPE.LINE
+    )
+
+
+def test_deck_charts_read_back_with_their_values(chart_frames: list) -> None:
+    for frame in chart_frames:
+        plot = frame.chart.plots[0]
+        cats = list(plot.categories)
+        assert cats and cats == sorted(cats)  # the dates, as Excel day numbers, in order
+        for s in plot.series:
+            assert len(s.values) == len(cats) and any(v is not None for v in s.values), s.name

@@ -22,7 +22,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import line_count
-from pumpxl.report.xmlbits import set_notes
+from pumpxl.report.xmlbits import set_notes, textbox
 
 __all__ = ["definitions_slides", "warning_slide"]
 
@@ -35,7 +35,7 @@ def warning_slide(deck: Deck, audience: str, measures: list[AnalysedMeasure]) ->
         "what was done, not what it achieved. Add outcome measures: evidence that the "
         "results this audience is responsible for are happening."
     )
-    box = slide.shapes.add_textbox(area.left, area.top, area.width, int(Inches(2)))
+    box = textbox(slide, area.left, area.top, area.width, int(Inches(2)))
     fit_text(box, text, size=22, min_size=14, colour=INK)
     set_notes(slide, (
         "PuMP: measures should give evidence of results (outcomes), not count activities."
@@ -122,7 +122,7 @@ def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeas
         queue = queue[len(pair):]
         for j, (a, rows) in enumerate(pair):
             left = area.left + j * (col_w + gap)
-            head = slide.shapes.add_textbox(left, area.top, col_w, int(Inches(0.45)))
+            head = textbox(slide, left, area.top, col_w, int(Inches(0.45)))
             fit_text(head, a.measure.name, size=16, min_size=12, bold=True, colour=NAVY)
             heights = _row_heights(rows, col_w, size)
             shape = slide.shapes.add_table(

@@ -29,6 +29,7 @@ from pumpxl.core.chart_plan import signal_groups as _signal_groups
 from pumpxl.report.chart_book import XmrChartData
 from pumpxl.report.design import Box, fit_text
 from pumpxl.report.fonts import text_width_pt
+from pumpxl.report.xmlbits import textbox
 
 __all__ = [
     "PLOT_AREA",
@@ -416,7 +417,7 @@ def draw_labels(slide: Any, a: AnalysedMeasure, chart: Box, plan: ChartPlan) -> 
     for lb in plan.labels:
         middle = plot.top + int(plot.height * (1 - plan.y(lb.at)))
         top = min(max(chart.top, middle - height // 2), chart.bottom - height)
-        label = slide.shapes.add_textbox(left, top, width, height)
+        label = textbox(slide, left, top, width, height)
         label.name = f"Line label {lb.name}"
         fit_text(label, lb.text, size=LABEL_SIZE, min_size=LABEL_SIZE, colour=_rgb(lb.colour),
                  bold=True, anchor=MSO_ANCHOR.MIDDLE, inset=int(Pt(2)))  # fmt: skip
@@ -445,7 +446,7 @@ def draw_marks(slide: Any, a: AnalysedMeasure, chart: Box, plan: ChartPlan) -> N
         width = int(plot.width * mk.width)
         gap = int(Inches(0.04))
         left = x - width - gap if mk.left else x + gap
-        label = slide.shapes.add_textbox(left, row_tops[mk.row], width, mk.lines * line_h + pad)
+        label = textbox(slide, left, row_tops[mk.row], width, mk.lines * line_h + pad)
         label.name = f"{mk.name} reason" if mk.kind == "recalculation" else f"{mk.name} label"
         fit_text(label, mk.text, size=LABEL_SIZE, min_size=LABEL_SIZE, colour=_rgb(mk.colour),
                  italic=mk.kind != "initiative", bold=mk.kind == "initiative",

@@ -21,10 +21,10 @@ from pumpxl.core.errors import OutputError
 from pumpxl.core.interpret import Reading
 from pumpxl.report.fonts import line_count
 from pumpxl.report.marks import SHAPE_TAGS, is_title_element, mark_shape, mark_slide
-from pumpxl.report.package import counted_partnames
+from pumpxl.report.package import add_slide, counted_partnames
 from pumpxl.report.xmlbits import A as _A
 from pumpxl.report.xmlbits import P as _P
-from pumpxl.report.xmlbits import body_properties, grid, row_heights, write_paragraphs
+from pumpxl.report.xmlbits import body_properties, grid, row_heights, textbox, write_paragraphs
 
 __all__ = [
     "MEANING_COLOURS",
@@ -220,7 +220,7 @@ class Deck:
         """A content slide with its title set; returns it and the free area below. In a
         :meth:`section`, the slide is marked as pumpxl's with its key and ``fields``."""
         layout = self._content_layout()
-        slide = self.prs.slides.add_slide(layout)
+        slide = add_slide(self.prs, layout, title_only=True)
         if self._section is not None:
             self._pages += 1
             key = self._section if self._pages == 1 else f"{self._section}:{self._pages}"
@@ -237,7 +237,7 @@ class Deck:
         title_shape = slide.shapes.title if title_el is not None else None
         if title_shape is None or not self.branded:
             if title_shape is None:
-                title_shape = slide.shapes.add_textbox(t.left, t.top, t.width, t.height)
+                title_shape = textbox(slide, t.left, t.top, t.width, t.height)
             title_shape.left, title_shape.top = t.left, t.top
             title_shape.width, title_shape.height = t.width, t.height
         fit_text(
@@ -251,7 +251,7 @@ class Deck:
         )
         top = title_shape.top + title_shape.height + int(Inches(0.08))
         if subtitle:
-            sub = slide.shapes.add_textbox(title_shape.left, top, title_shape.width, Inches(0.4))
+            sub = textbox(slide, title_shape.left, top, title_shape.width, Inches(0.4))
             fit_text(sub, subtitle, size=13, min_size=12, colour=GREY)
             if self._section is not None:
                 mark_shape(sub, self.last_key, "subtitle")

@@ -30,7 +30,7 @@ from pumpxl.report.design import (
     panel,
 )
 from pumpxl.report.fonts import line_count
-from pumpxl.report.xmlbits import set_notes
+from pumpxl.report.xmlbits import set_notes, textbox
 
 __all__ = ["build_gallery"]
 
@@ -82,7 +82,7 @@ def build_gallery(
         band.fill.solid()
         band.fill.fore_color.rgb = LAYER_COLOURS.get(res.layer, LIGHT)
         band.line.fill.background()
-        kicker = slide.shapes.add_textbox(m_, int(Inches(0.4)), width, int(Inches(0.5)))
+        kicker = textbox(slide, m_, int(Inches(0.4)), width, int(Inches(0.5)))
         fit_text(
             kicker,
             f"MEASURE GALLERY · {res.layer.upper()} RESULT {rid}",
@@ -90,7 +90,7 @@ def build_gallery(
             bold=True,
             colour=GREY,
         )
-        title = slide.shapes.add_textbox(m_, int(Inches(0.9)), width, int(Inches(1.5)))
+        title = textbox(slide, m_, int(Inches(0.9)), width, int(Inches(1.5)))
         fit_text(
             title,
             res.statement,
@@ -101,7 +101,7 @@ def build_gallery(
             anchor=MSO_ANCHOR.MIDDLE,
         )
         top = int(Inches(2.9))
-        intro = slide.shapes.add_textbox(m_, top, width, int(Inches(0.8)))
+        intro = textbox(slide, m_, top, width, int(Inches(0.8)))
         fit_text(
             intro,
             "Would these measures show whether this result is happening? Write on "
@@ -117,7 +117,7 @@ def build_gallery(
         # the cards end above the feedback label (0.6 in above the ruled frame), not under it
         space = deck.height - top - feedback_h - int(Inches(1.4))
         if not drafts:
-            box = slide.shapes.add_textbox(m_, top, width, int(Inches(1)))
+            box = textbox(slide, m_, top, width, int(Inches(1)))
             fit_text(
                 box,
                 "No measure drafted yet: what evidence would show this result?",
@@ -136,7 +136,7 @@ def build_gallery(
                 if m.id in analysed and analysed[m.id].xmr.latest_index is not None
             )
             if not legend:
-                key = slide.shapes.add_textbox(m_, top, width, int(Inches(0.5)))
+                key = textbox(slide, m_, top, width, int(Inches(0.5)))
                 fit_text(key, CHART_KEY, size=14, min_size=12, colour=GREY)
                 top += int(Inches(0.6))
                 card_h = (space - int(Inches(0.6)) - gaps) // len(drafts)
@@ -153,7 +153,7 @@ def build_gallery(
                         font_size=12,
                         legend=legend,
                     )
-                    card = slide.shapes.add_textbox(m_, top, text_w, card_h)
+                    card = textbox(slide, m_, top, text_w, card_h)
                 lines = [m.name]
                 facts = [
                     ("What it shows", m.description),
@@ -188,7 +188,7 @@ def build_gallery(
                 top += card_h + int(Inches(0.2))
         # feedback area with ruled lines
         fb_top = deck.height - feedback_h - int(Inches(0.6))
-        label = slide.shapes.add_textbox(m_, fb_top - int(Inches(0.6)), width, int(Inches(0.5)))
+        label = textbox(slide, m_, fb_top - int(Inches(0.6)), width, int(Inches(0.5)))
         fit_text(label, "Your feedback", size=22, bold=True, colour=NAVY)
         frame = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, m_, fb_top, width, feedback_h)
         frame.fill.background()

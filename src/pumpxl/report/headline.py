@@ -48,7 +48,7 @@ from pumpxl.report.design import (
 )
 from pumpxl.report.fonts import line_count
 from pumpxl.report.matrix import _ASSURANCE_STYLE, _VARIATION_COLOURS, _icon, matrix_slide
-from pumpxl.report.xmlbits import set_notes
+from pumpxl.report.xmlbits import set_notes, textbox
 
 __all__ = [
     "Attention", "attention", "headline_slides", "improved", "mdc_icons", "mdc_matrix_slide"
@@ -252,7 +252,7 @@ def _attention_table(
     slide: Any, page: list[Attention], box: Box, *, first: bool, widths: list[int]
 ) -> None:
     if not page:
-        note = slide.shapes.add_textbox(box.left, box.top, box.width, int(Inches(2.2)))
+        note = textbox(slide, box.left, box.top, box.width, int(Inches(2.2)))
         text = (
             "Nothing needs attention: no concern now or recently, no target the process will "
             "consistently fail, and no new signal since the previous period."
@@ -281,7 +281,7 @@ def _attention_table(
 
 def _improved_panel(slide: Any, news: list[Attention], box: Box, first: bool) -> None:
     """What improved, as a panel of short lines in the improvement colour."""
-    head = slide.shapes.add_textbox(box.left, box.top, box.width, int(Inches(0.45)))
+    head = textbox(slide, box.left, box.top, box.width, int(Inches(0.45)))
     fit_text(head, "▲ What improved", size=18, min_size=14, bold=True, colour=GOOD,
              anchor=MSO_ANCHOR.BOTTOM)  # fmt: skip
     top = box.top + int(Inches(0.5))

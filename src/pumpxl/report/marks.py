@@ -42,6 +42,7 @@ from pumpxl.report.shapexml import (
     notes_text,
     shape_text,
 )
+from pumpxl.report.xmlbits import textbox
 
 __all__ = [
     "Mark",
@@ -144,7 +145,7 @@ def _label(name: str) -> str:
 def mark_slide(slide: Any, key: str, *, title: str = "", **fields: str) -> Any:
     """Add the hidden shape that marks ``slide`` as pumpxl's page ``key``, with the digest of
     its ``title`` and ``fields`` (``m`` measure id, ``p`` period...). Returns the shape."""
-    shape = slide.shapes.add_textbox(0, 0, 1, 1)
+    shape = textbox(slide, 0, 0, 1, 1)
     shape._element.nvSpPr.cNvPr.set("hidden", "1")
     values = {"s": key, "r": SLIDE_ROLE}
     if title:

@@ -28,7 +28,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import text_width_pt
-from pumpxl.report.xmlbits import set_notes
+from pumpxl.report.xmlbits import set_notes, textbox
 
 __all__ = ["MATRIX_COLUMNS", "MATRIX_ROWS", "matrix_slide"]
 
@@ -135,7 +135,7 @@ def matrix_slide(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> 
             if names:
                 notes.append(f"{head} / {MATRIX_COLUMNS[c - 1][1]}: {', '.join(names)}")
     if leftover:
-        note = slide.shapes.add_textbox(area.left, area.bottom - note_h, area.width, note_h)
+        note = textbox(slide, area.left, area.bottom - note_h, area.width, note_h)
         fit_text(note, "Too few values for an icon: " + ", ".join(leftover), size=SIZE,
                  colour=GREY)  # fmt: skip
     set_notes(slide, "\n".join(

@@ -43,7 +43,7 @@ from pumpxl.report.marks import mark_shape
 from pumpxl.report.notes import calculation_notes
 from pumpxl.report.slides import fmt as _fmt
 from pumpxl.report.slides import measure_state
-from pumpxl.report.xmlbits import set_notes
+from pumpxl.report.xmlbits import set_notes, textbox
 
 __all__ = ["DUE_LABEL", "WHO_LABEL", "measure_slide", "three_questions"]
 
@@ -164,9 +164,7 @@ def measure_slide(
             size = int(Inches(0.45))
             left = chart_box.left + chart_box.width - 2 * size - size // 2
             mdc_icons(slide, a, left, chart_box.top, size)
-    status = slide.shapes.add_textbox(
-        area.left, chart_box.bottom + int(Inches(0.05)), chart_w, status_h
-    )
+    status = textbox(slide, area.left, chart_box.bottom + int(Inches(0.05)), chart_w, status_h)
     fit_text(status, " · ".join(facts), size=13, min_size=12, colour=state.colour, bold=True)
     mark_shape(status, key, "status")
     top = side.top
@@ -193,7 +191,7 @@ def measure_slide(
     if here:
         _text_blocks(slide, blocks[:here], side, drafted, key)
     else:  # even the first is too long for the side: all of them on the next slide, whole
-        note = slide.shapes.add_textbox(side.left, side.top, side.width, int(Inches(0.8)))
+        note = textbox(slide, side.left, side.top, side.width, int(Inches(0.8)))
         fit_text(note, "What is happening, why and what we are doing: on the next slide.",
                  size=13, min_size=12, colour=GREY)  # fmt: skip
     set_notes(slide, calculation_notes(a))
@@ -254,7 +252,7 @@ def _text_blocks(
     top = box.top
     for (heading, text), h in zip(blocks, heights, strict=True):
         h = min(h, box.bottom - top - HEADING_H)  # one block alone longer than the box: cut
-        label = slide.shapes.add_textbox(box.left, top, box.width, HEADING_H)
+        label = textbox(slide, box.left, top, box.width, HEADING_H)
         fit_text(
             label, heading, size=13, min_size=12, bold=True, colour=NAVY, anchor=MSO_ANCHOR.BOTTOM
         )

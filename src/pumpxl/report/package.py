@@ -5,9 +5,13 @@ These replace both, on one presentation only."""
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
-__all__ = ["counted_partnames"]
+__all__ = ["add_slide", "counted_partnames"]
+
+#: the slide id element add_slide gave each presentation last, and its id
+_last_added: weakref.WeakKeyDictionary[Any, tuple[Any, int]] = weakref.WeakKeyDictionary()
 
 
 def counted_partnames(prs: Any) -> Any:
@@ -51,3 +55,27 @@ def _new_slides_related_directly(prs: Any) -> None:
         return str(original(reltype, target_part))
 
     rels.get_or_add = get_or_add
+
+
+def add_slide(prs: Any, layout: Any, *, title_only: bool = False) -> Any:
+    """A new slide from ``layout`` at the end of the deck, as python-pptx's ``add_slide``
+    makes it, with its shape ids counted instead of searched for (python-pptx's "turbo" add:
+    the slide's shapes are all added through python-pptx). ``title_only``: of the layout's
+    placeholders, only the title is copied (the deck's content slides draw their own)."""
+    from pptx.oxml.ns import qn
+
+    r_id, slide = prs.part.add_slide(layout)
+    for ph in layout.iter_cloneable_placeholders():
+        if not title_only or ph.placeholder_format.idx == 0:
+            slide.shapes.clone_placeholder(ph)
+    ids = prs.slides._sldIdLst
+    last = _last_added.get(prs.part)
+    if last is not None and len(ids) and ids[-1] is last[0]:
+        n = last[1] + 1  # nothing added since this function's last slide: no need to look
+    else:
+        used = (int(v) for s in ids.iterchildren(qn("p:sldId")) if (v := s.get("id", "")).isdigit())
+        n = max(used, default=255) + 1
+    added = ids._add_sldId(id=n if n <= 2147483647 else ids._next_id, rId=r_id)
+    _last_added[prs.part] = (added, int(added.get("id")))
+    slide.shapes.turbo_add_enabled = True
+    return slide

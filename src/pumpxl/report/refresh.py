@@ -38,6 +38,7 @@ from pumpxl.report.refresh_page import (
     refresh_page,
     untouched,
 )
+from pumpxl.report.xmlbits import textbox
 
 __all__ = ["Kept", "RefreshReport", "refresh_slides"]
 
@@ -45,7 +46,8 @@ __all__ = ["Kept", "RefreshReport", "refresh_slides"]
 def retire(slide: Any, audience: str, when: str) -> None:
     """Mark a page whose measure no longer belongs to the audience: a tag in its corner."""
     width = int(Inches(4.2))
-    tag = slide.shapes.add_textbox(
+    tag = textbox(
+        slide,
         slide.part.package.presentation_part.presentation.slide_width - width - int(Inches(0.3)),
         int(Inches(0.1)), width, int(Inches(0.45)),
     )  # fmt: skip

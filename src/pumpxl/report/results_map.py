@@ -33,7 +33,7 @@ from pumpxl.core.vocabulary import LAYERS
 from pumpxl.report.design import GREY, INK, LAYER_COLOURS, RULE, Box, Deck, fit_text
 from pumpxl.report.fonts import line_count, text_width_pt
 from pumpxl.report.slides import measure_state
-from pumpxl.report.xmlbits import set_notes
+from pumpxl.report.xmlbits import set_notes, textbox
 
 __all__ = [
     "MAP_FLOOR",
@@ -469,7 +469,7 @@ def results_map_slide(
     """The Results Map: one slide, or as many as it takes to keep its text at MAP_FLOOR."""
     if not model.results:
         slide, area = deck.slide("Results Map")
-        box = slide.shapes.add_textbox(area.left, area.top, area.width, int(Inches(1)))
+        box = textbox(slide, area.left, area.top, area.width, int(Inches(1)))
         fit_text(box, "The workbook has no Results Map yet.", size=18)
         return [slide]
     mine = {rid: [analysed[m.id] for m in model.measures_of(rid) if m.id in analysed]
@@ -491,7 +491,8 @@ def results_map_slide(
             subtitle="Results linked cause to effect; each shows the state of its measures "
             f"({audience}'s in bold){what}",
         )
-        legend = slide.shapes.add_textbox(
+        legend = textbox(
+            slide,
             legend_box.left, legend_box.top, legend_box.width, legend_box.height
         )
         legend.name = "Legend"
@@ -500,7 +501,7 @@ def results_map_slide(
         band_h = band_height(plan, len(layers))
         for k, layer in enumerate(layers):
             top = plan.top + k * (band_h + BAND_GAP)
-            label = slide.shapes.add_textbox(plan.left - LABEL_W, top, LABEL_W, band_h)
+            label = textbox(slide, plan.left - LABEL_W, top, LABEL_W, band_h)
             fit_text(label, layer.capitalize(), size=14, min_size=12, bold=True,
                      colour=GREY, anchor=MSO_ANCHOR.MIDDLE)  # fmt: skip
         shapes = {

@@ -46,7 +46,7 @@ from pumpxl.report.design import (
 )
 from pumpxl.report.fonts import line_count, text_width_pt
 from pumpxl.report.marks import mark_shape, mark_slide
-from pumpxl.report.xmlbits import set_notes
+from pumpxl.report.xmlbits import set_notes, textbox
 
 __all__ = ["fmt", "glance_slides", "measure_state", "recent_notes", "title_slide"]
 
@@ -117,17 +117,14 @@ def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | N
         band.fill.solid()
         band.fill.fore_color.rgb = NAVY
         band.line.fill.background()
-        title = slide.shapes.add_textbox(
-            m * 2, int(Inches(2.45)), deck.width - 4 * m, int(Inches(1.2))
-        )
+        title = textbox(slide, m * 2, int(Inches(2.45)), deck.width - 4 * m, int(Inches(1.2)))
         fit_text(
             title, heading, size=40, min_size=24, bold=True, colour=WHITE, anchor=MSO_ANCHOR.MIDDLE
         )
-        sub = slide.shapes.add_textbox(
-            m * 2, int(Inches(3.7)), deck.width - 4 * m, int(Inches(1.0))
-        )
+        sub = textbox(slide, m * 2, int(Inches(3.7)), deck.width - 4 * m, int(Inches(1.0)))
         fit_text(sub, " · ".join(lines), size=20, min_size=12, colour=WHITE)
-        foot = slide.shapes.add_textbox(
+        foot = textbox(
+            slide,
             m * 2, deck.height - int(Inches(1.0)), deck.width - 4 * m, int(Inches(0.5))
         )
         fit_text(
@@ -349,9 +346,7 @@ def glance_slides(
                     then=notes if c == 6 else (),
                 )
         row_heights(table, [int(Inches(0.45)), *heights])
-        key = slide.shapes.add_textbox(
-            area.left, area.bottom - GLANCE_KEY_H, area.width, GLANCE_KEY_H
-        )
+        key = textbox(slide, area.left, area.bottom - GLANCE_KEY_H, area.width, GLANCE_KEY_H)
         fit_text(
             key,
             "▲ improvement  ▼ concern  ◆ signal  ● routine variation    ·    "

@@ -14,7 +14,16 @@ from lxml import etree
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Inches
 
-__all__ = ["A", "P", "body_properties", "grid", "row_heights", "set_notes", "write_paragraphs"]
+__all__ = [
+    "A",
+    "P",
+    "body_properties",
+    "grid",
+    "row_heights",
+    "set_notes",
+    "textbox",
+    "write_paragraphs",
+]
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
@@ -22,6 +31,16 @@ _ALIGN = {PP_ALIGN.LEFT: "l", PP_ALIGN.CENTER: "ctr", PP_ALIGN.RIGHT: "r",
           PP_ALIGN.JUSTIFY: "just"}  # fmt: skip
 _ANCHOR = {MSO_ANCHOR.TOP: "t", MSO_ANCHOR.MIDDLE: "ctr", MSO_ANCHOR.BOTTOM: "b"}
 _DEFAULT_INSET = (int(Inches(0.1)), int(Inches(0.05)))  # left/right, top/bottom
+
+
+def textbox(slide: Any, left: int, top: int, width: int, height: int) -> Any:
+    """A new text box on ``slide``, as python-pptx's ``add_textbox`` adds it, without the
+    look-up that decides whether the new shape is a placeholder (it never is)."""
+    from pptx.shapes.autoshape import Shape
+
+    shapes = slide.shapes
+    sp = shapes._add_textbox_sp(int(left), int(top), int(width), int(height))
+    return Shape(sp, shapes)
 
 
 def write_paragraphs(
