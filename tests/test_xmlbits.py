@@ -25,7 +25,7 @@ from pumpxl.report.build import build_deck
 from pumpxl.report.chart_book import XmrChartData
 from pumpxl.report.design import GOOD, LIGHT, RULE, Box, fit_text, panel, table_cell
 from pumpxl.report.marks import slide_mark
-from pumpxl.report.xmlbits import grid, row_heights
+from pumpxl.report.xmlbits import column_widths, grid, row_heights, textbox
 
 
 def test_text_and_cells_read_back_as_python_pptx_writes_them() -> None:
@@ -57,8 +57,19 @@ def test_text_and_cells_read_back_as_python_pptx_writes_them() -> None:
     assert cell.margin_left == Inches(0.06) and cell.margin_top == Inches(0.03)
     row_heights(table, [Inches(0.5), Inches(0.75)])
     assert [r.height for r in table.rows] == [Inches(0.5), Inches(0.75)]
+    column_widths(table, [Inches(1.5), Inches(3)])
+    assert [c.width for c in table.columns] == [Inches(1.5), Inches(3)]
     frame = next(s for s in slide.shapes if s.has_table)
-    assert frame.height == Inches(1.25)
+    assert frame.height == Inches(1.25) and frame.width == Inches(4.5)
+    # a text box as python-pptx adds it, with the next free shape id
+    ids = [s.shape_id for s in slide.shapes]
+    box2 = textbox(slide, int(Inches(1)), int(Inches(3)), int(Inches(2)), int(Inches(0.5)))
+    theirs = slide.shapes.add_textbox(Inches(1), Inches(4), Inches(2), Inches(0.5))
+    assert box2.shape_id == max(ids) + 1 and theirs.shape_id == box2.shape_id + 1
+    assert box2.shape_type == theirs.shape_type and not box2.is_placeholder
+    assert (box2.left, box2.top, box2.width, box2.height) == (
+        Inches(1), Inches(3), Inches(2), Inches(0.5)
+    )
     shape = panel(slide, Box(0, 0, int(Inches(2)), int(Inches(1))))
     assert shape.fill.fore_color.rgb == LIGHT and shape.line.color.rgb == RULE
     assert RGBColor.from_string(str(LIGHT)) == LIGHT

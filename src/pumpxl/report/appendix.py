@@ -22,7 +22,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import line_count
-from pumpxl.report.xmlbits import set_notes, textbox
+from pumpxl.report.xmlbits import column_widths, set_notes, textbox
 
 __all__ = ["definitions_slides", "warning_slide"]
 
@@ -129,8 +129,7 @@ def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeas
                 len(rows), 2, left, area.top + int(Inches(0.5)), col_w, sum(heights)
             )
             table = shape.table
-            table.columns[0].width = int(LABEL_W)
-            table.columns[1].width = col_w - int(LABEL_W)
+            column_widths(table, [int(LABEL_W), col_w - int(LABEL_W)])
             cells = grid(table)
             for r, (label, value) in enumerate(rows):
                 table_cell(cells[r][0], label, size=size, bold=True, colour=NAVY, fill=LIGHT)

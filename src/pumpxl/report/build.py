@@ -175,9 +175,8 @@ def build_reports(
     for name in names:
         # A deck is hundreds of thousands of lxml/python-pptx objects, all alive until it is
         # saved: the cyclic collector would rescan them again and again for nothing. Pause it
-        # while a deck is built; the last deck's leftovers are collected before the next.
-        if out:
-            gc.collect()
+        # while a deck is built, and collect once the deck is written (its objects hold
+        # cycles: left to the collector, a program building decks in turn would hold them all).
         collecting = gc.isenabled()
         gc.disable()
         try:
@@ -192,6 +191,7 @@ def build_reports(
         finally:
             if collecting:
                 gc.enable()
+            gc.collect()
         order = [analysed[m.id] for m in model.measure_order(name) if m.id in analysed]
         outputs_only = bool(order) and all(a.measure.type in ("activity", "output") for a in order)
         out.append(ReportResult(name, paths[name], slides, count, outputs_only))

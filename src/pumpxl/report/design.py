@@ -287,11 +287,11 @@ def fit_text(
     """Put ``text`` in ``shape`` at the largest size from ``size`` down to ``min_size`` at
     which it fits; if it never fits, cut it with an ellipsis. Returns False when cut.
     ``inset``: the left and right margin (0.1 in unless given)."""
-    tf = shape.text_frame
+    body, width, height = _text_frame(shape)
     inset = int(Inches(0.1)) if inset is None else inset
-    body_properties(tf._txBody, inset, anchor)
-    width = int(shape.width) - 2 * inset
-    height = int(shape.height) - int(Inches(0.1))
+    body_properties(body, inset, anchor)
+    width -= 2 * inset
+    height -= int(Inches(0.1))
     chosen, fits = min_size, False
     s = size
     while s >= min_size:
@@ -314,8 +314,20 @@ def fit_text(
                 words.pop()
         shown = joined(words)
     runs = [(line, chosen, bold, italic, colour) for line in shown.split("\n")]
-    write_paragraphs(tf._txBody, runs, align)
+    write_paragraphs(body, runs, align)
     return fits
+
+
+def _text_frame(shape: Any) -> tuple[Any, int, int]:
+    """A shape's text body element, width and height: read from its XML where it holds them
+    (python-pptx's properties look each up anew), else through python-pptx (a placeholder
+    takes its size from the layout)."""
+    sp = shape._element
+    ext = sp.find(f"{_P}spPr/{_A}xfrm/{_A}ext")
+    body = sp.find(f"{_P}txBody")
+    if ext is None or body is None:
+        return shape.text_frame._txBody, int(shape.width), int(shape.height)
+    return body, int(ext.get("cx")), int(ext.get("cy"))
 
 
 def table_cell(

@@ -48,7 +48,7 @@ from pumpxl.report.design import (
 )
 from pumpxl.report.fonts import line_count
 from pumpxl.report.matrix import _ASSURANCE_STYLE, _VARIATION_COLOURS, _icon, matrix_slide
-from pumpxl.report.xmlbits import set_notes, textbox
+from pumpxl.report.xmlbits import column_widths, set_notes, textbox
 
 __all__ = [
     "Attention", "attention", "headline_slides", "improved", "mdc_icons", "mdc_matrix_slide"
@@ -265,8 +265,7 @@ def _attention_table(
         len(page) + 1, 3, box.left, box.top, box.width, ATTENTION_HEAD_H + sum(heights)
     )
     table = shape.table
-    for c, w in enumerate(widths):
-        table.columns[c].width = w
+    column_widths(table, widths)
     cells = grid(table)
     for c, head in enumerate(("", "Measure", "What needs attention")):
         table_cell(cells[0][c], head, size=14, bold=True, colour=WHITE, fill=NAVY)

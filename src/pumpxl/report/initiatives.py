@@ -27,7 +27,7 @@ from pumpxl.report.design import (
     row_heights,
     table_cell,
 )
-from pumpxl.report.xmlbits import set_notes
+from pumpxl.report.xmlbits import column_widths, set_notes
 
 __all__ = ["CHANGES_TITLE", "changes_slides", "evidence_for"]
 
@@ -92,8 +92,7 @@ def changes_slides(
         )
         table = shape.table
         fractions = (0.22, 0.16, 0.09, 0.33, 0.11, 0.09)
-        for c, f in enumerate(fractions):
-            table.columns[c].width = int(area.width * f)
+        column_widths(table, [int(area.width * f) for f in fractions])
         tcs = grid(table)
         for c, h in enumerate(head):
             table_cell(tcs[0][c], h, size=14, bold=True, colour=WHITE, fill=NAVY)

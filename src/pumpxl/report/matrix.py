@@ -28,7 +28,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import text_width_pt
-from pumpxl.report.xmlbits import set_notes, textbox
+from pumpxl.report.xmlbits import column_widths, set_notes, textbox
 
 __all__ = ["MATRIX_COLUMNS", "MATRIX_ROWS", "matrix_slide"]
 
@@ -106,9 +106,7 @@ def matrix_slide(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> 
                                    width, head_h + row_h * len(MATRIX_ROWS))  # fmt: skip
     shape.name = "Variation and assurance matrix"
     table = shape.table
-    table.columns[0].width = head_w
-    for c in range(1, len(MATRIX_COLUMNS) + 1):
-        table.columns[c].width = col_w
+    column_widths(table, [head_w] + [col_w] * len(MATRIX_COLUMNS))
     table.rows[0].height = head_h
     for r in range(1, len(MATRIX_ROWS) + 1):
         table.rows[r].height = row_h

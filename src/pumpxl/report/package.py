@@ -5,6 +5,7 @@ These replace both, on one presentation only."""
 
 from __future__ import annotations
 
+import copy
 import weakref
 from typing import Any
 
@@ -12,6 +13,10 @@ __all__ = ["add_slide", "counted_partnames"]
 
 #: the slide id element add_slide gave each presentation last, and its id
 _last_added: weakref.WeakKeyDictionary[Any, tuple[Any, int]] = weakref.WeakKeyDictionary()
+#: the placeholders a new slide of each layout gets (all, or the title only), as python-pptx
+#: copied them to the first
+_placeholders: weakref.WeakKeyDictionary[Any, dict[bool, list[Any]]] = weakref.WeakKeyDictionary()
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 
 
 def counted_partnames(prs: Any) -> Any:
@@ -65,9 +70,17 @@ def add_slide(prs: Any, layout: Any, *, title_only: bool = False) -> Any:
     from pptx.oxml.ns import qn
 
     r_id, slide = prs.part.add_slide(layout)
-    for ph in layout.iter_cloneable_placeholders():
-        if not title_only or ph.placeholder_format.idx == 0:
-            slide.shapes.clone_placeholder(ph)
+    tree = slide.shapes._spTree
+    made = _placeholders.setdefault(layout.part, {}).get(title_only)
+    if made is None:  # python-pptx copies the layout's placeholders (XPath at every step)
+        for ph in layout.iter_cloneable_placeholders():
+            if not title_only or ph.placeholder_format.idx == 0:
+                slide.shapes.clone_placeholder(ph)
+        made = [copy.deepcopy(el) for el in tree.iterchildren(f"{_P}sp")]
+        _placeholders[layout.part][title_only] = made
+    else:  # what it made for this layout's first new slide: the same shapes and ids
+        for el in made:
+            tree.append(copy.deepcopy(el))
     ids = prs.slides._sldIdLst
     last = _last_added.get(prs.part)
     if last is not None and len(ids) and ids[-1] is last[0]:

@@ -46,7 +46,7 @@ from pumpxl.report.design import (
 )
 from pumpxl.report.fonts import line_count, text_width_pt
 from pumpxl.report.marks import mark_shape, mark_slide
-from pumpxl.report.xmlbits import set_notes, textbox
+from pumpxl.report.xmlbits import column_widths, set_notes, textbox
 
 __all__ = ["fmt", "glance_slides", "measure_state", "recent_notes", "title_slide"]
 
@@ -325,8 +325,7 @@ def glance_slides(
             GLANCE_HEAD_H + sum(heights),
         )  # fmt: skip
         table = shape.table
-        for c, w in enumerate(widths):
-            table.columns[c].width = w
+        column_widths(table, widths)
         tcs = grid(table)
         for c, h in enumerate(heads):
             table_cell(tcs[0][c], h, size=max(12, size), bold=True, colour=WHITE, fill=NAVY)

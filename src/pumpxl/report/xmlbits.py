@@ -18,6 +18,7 @@ __all__ = [
     "A",
     "P",
     "body_properties",
+    "column_widths",
     "grid",
     "row_heights",
     "set_notes",
@@ -88,6 +89,15 @@ def grid(table: Any) -> list[list[Any]]:
     """A table's cells as their XML elements, row by row, for :func:`table_cell` (looking a
     cell up through python-pptx walks the table each time)."""
     return [list(tr.iterchildren(f"{A}tc")) for tr in table._tbl.iterchildren(f"{A}tr")]
+
+
+def column_widths(table: Any, widths: Sequence[int]) -> None:
+    """Set the columns' widths, and the table's frame to their sum, at once (python-pptx
+    adds up every column's width after each one set)."""
+    cols = list(table._tbl.find(f"{A}tblGrid").iterchildren(f"{A}gridCol"))
+    for col, w in zip(cols, widths, strict=False):
+        col.set("w", str(int(w)))
+    table._graphic_frame.width = sum(int(col.get("w", "0")) for col in cols)
 
 
 def row_heights(table: Any, heights: Sequence[int]) -> None:
