@@ -30,6 +30,7 @@ from pumpxl.report.design import (
     panel,
 )
 from pumpxl.report.fonts import line_count
+from pumpxl.report.package import add_slide
 from pumpxl.report.xmlbits import set_notes, textbox
 
 __all__ = ["build_gallery"]
@@ -73,7 +74,7 @@ def build_gallery(
         res = model.results[rid]
         measures = model.measures_of(rid)
         drafts = [m for m in measures if m.status in statuses] or measures
-        slide = prs.slides.add_slide(blank)
+        slide = add_slide(prs, blank)
         for ph in list(slide.placeholders):
             ph._element.getparent().remove(ph._element)
         m_ = int(Inches(0.6))

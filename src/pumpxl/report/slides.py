@@ -46,6 +46,7 @@ from pumpxl.report.design import (
 )
 from pumpxl.report.fonts import line_count, text_width_pt
 from pumpxl.report.marks import mark_shape, mark_slide
+from pumpxl.report.package import add_slide
 from pumpxl.report.xmlbits import column_widths, set_notes, textbox
 
 __all__ = ["fmt", "glance_slides", "measure_state", "recent_notes", "title_slide"]
@@ -100,7 +101,7 @@ def _month(d: dt.date | None) -> str:
 
 def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | None) -> Any:
     layout = deck.layout("Title Slide", "Title")
-    slide = deck.prs.slides.add_slide(layout)
+    slide = add_slide(deck.prs, layout)
     title = slide.shapes.title
     heading = model.settings.title or "Performance report"
     lines = [f"For {audience}", f"Performance to {_month(period)}"]
