@@ -28,7 +28,7 @@ from pumpxl.report.deckfile import open_deck
 from pumpxl.report.design import Deck
 from pumpxl.report.marks import deck_manifest, slide_mark
 from pumpxl.report.package import counted_partnames
-from pumpxl.report.refresh import RefreshReport, refresh_slides
+from pumpxl.report.refresh import RefreshReport, refresh_slides, reusable_pages
 
 __all__ = ["RefreshResult", "refresh_deck"]
 
@@ -137,12 +137,14 @@ def refresh_deck(
         old_count = len(prs.slides)
         counted_partnames(prs)
         built = Deck(prs, branded=manifest.get("branded") == "1")
+        built.reusable = reusable_pages(list(prs.slides))
         icons: Icons = "mdc" if manifest.get("icons") == "mdc" else "pumpxl"
         add_report_slides(built, model, analysed, name, icons=icons)
         when = _period(analysed, mine)
         report = refresh_slides(
             prs, old_count, recorded=list(manifest.get("slides") or []),
             still_measured=lambda mid: mid in mine, audience=name, when=when,
+            order=built.keys, reused=set(built.reused),
         )  # fmt: skip
         backup = None
         if in_place:
@@ -153,6 +155,7 @@ def refresh_deck(
             if in_place:
                 os.chmod(tmp, deck.stat().st_mode & 0o777)
         slides = len(prs.slides)
+        del prs, built  # collected below with the rest of the deck (it holds cycles)
     finally:
         if collecting:
             gc.enable()

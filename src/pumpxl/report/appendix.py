@@ -3,6 +3,9 @@ that an audience sees only outputs."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from pathlib import Path
 from typing import Any
 
 from pptx.util import Emu, Inches, Pt
@@ -90,14 +93,34 @@ def _row_heights(rows: list[tuple[str, str]], col_w: int, size: int) -> list[int
     return out
 
 
+def _drawing() -> str:
+    """A digest of the code that draws an appendix page (this module, the design helpers and
+    fonts) and pumpxl's version: a page drawn by other code is drawn again."""
+    global _DRAWING
+    if not _DRAWING:
+        from pumpxl import __version__
+        from pumpxl.report import design, fonts, xmlbits
+
+        sources = [Path(m.__file__ or "").read_bytes() for m in (design, fonts, xmlbits)]
+        sources.append(Path(__file__).read_bytes())
+        _DRAWING = hashlib.sha256(b"".join(sources) + __version__.encode()).hexdigest()[:12]
+    return _DRAWING
+
+
+_DRAWING = ""
+
+
 def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeasure]) -> list[Any]:
     """The appendix: two measure definitions a page, at the largest size at which both fit
     (14 pt down to 12 pt); a definition that does not fit beside another gets a page alone,
-    and one longer than a page continues on the next, never under 12 pt."""
+    and one longer than a page continues on the next, never under 12 pt. Each page records
+    the digest of what it shows (``i``), so that a refresh keeps a page nobody touched whose
+    definitions are the same (:meth:`Deck.reuse`)."""
     slides = []
     queue = [(a, _definition_rows(model, a)) for a in measures]
+    title = "Appendix: measure definitions"
+    area = deck.content_area(subtitle=False)
     while queue:
-        slide, area = deck.slide("Appendix: measure definitions")
         gap = int(Inches(0.3))
         col_w = (area.width - gap) // 2
         room = area.height - int(Inches(0.5))
@@ -120,13 +143,20 @@ def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeas
             queue = [(a, rows[:k]), (a, rows[k:]), *queue[1:]] if k < len(rows) else queue
             pair = queue[:1]
         queue = queue[len(pair):]
+        box = [area.left, area.top, area.width, area.height]
+        shown = [_drawing(), deck.branded, box, col_w, size,
+                 [(a.measure.name, rows) for a, rows in pair]]  # fmt: skip
+        inputs = hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:12]
+        if deck.reuse(inputs):
+            continue
+        slide, drawn = deck.slide(title, i=inputs)
         for j, (a, rows) in enumerate(pair):
-            left = area.left + j * (col_w + gap)
-            head = textbox(slide, left, area.top, col_w, int(Inches(0.45)))
+            left = drawn.left + j * (col_w + gap)
+            head = textbox(slide, left, drawn.top, col_w, int(Inches(0.45)))
             fit_text(head, a.measure.name, size=16, min_size=12, bold=True, colour=NAVY)
             heights = _row_heights(rows, col_w, size)
             shape = slide.shapes.add_table(
-                len(rows), 2, left, area.top + int(Inches(0.5)), col_w, sum(heights)
+                len(rows), 2, left, drawn.top + int(Inches(0.5)), col_w, sum(heights)
             )
             table = shape.table
             column_widths(table, [int(LABEL_W), col_w - int(LABEL_W)])

@@ -125,7 +125,7 @@ def add_report_slides(
     deck.section("appendix")
     definitions_slides(deck, model, order)
     seal(deck.prs, audience=audience, branded="1" if deck.branded else "", icons=icons,
-         slides=list(deck.prs.slides)[first:])  # fmt: skip
+         slides=list(deck.prs.slides)[first:], order=deck.keys)  # fmt: skip
     return len(order)
 
 

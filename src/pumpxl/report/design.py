@@ -165,13 +165,32 @@ class Deck:
         self._pages = 0
         self._layout: Any = None
         self._title_boxes: dict[int, Box] = {}
-        #: the key of the slide :meth:`slide` made last (see :mod:`pumpxl.report.marks`)
-        self.last_key = ""
+        self.last_key = ""  # the key of the slide :meth:`slide` made last (marks)
+        #: page keys in order; pages a refresh may keep (key: what drew them); those kept
+        self.keys: list[str] = []
+        self.reusable: dict[str, str] = {}
+        self.reused: list[str] = []
 
     def section(self, name: str) -> None:
         """The slides made from now on belong to ``name``: their keys are ``name``,
         ``name:2``, ``name:3``..., stable from one month's deck to the next."""
         self._section, self._pages = name, 0
+
+    def _next_key(self) -> str:
+        n = self._pages + 1
+        return f"{self._section}" if n == 1 else f"{self._section}:{n}"
+
+    def reuse(self, inputs: str) -> bool:
+        """Whether the section's next page is one the deck holds as pumpxl drew it from the
+        same ``inputs`` (a digest of all it shows, recorded on it as ``i``), untouched: it
+        then stands for the page, and none is made (``pumpxl refresh``)."""
+        key = self._next_key()
+        if not inputs or self.reusable.get(key) != inputs:
+            return False
+        self._pages += 1
+        self.keys.append(key)
+        self.reused.append(key)
+        return True
 
     def layout(self, *names: str) -> Any:
         """The first layout whose name matches one of ``names`` (case-insensitive), else the
@@ -222,10 +241,11 @@ class Deck:
         layout = self._content_layout()
         slide = add_slide(self.prs, layout, title_only=True)
         if self._section is not None:
+            key = self._next_key()
             self._pages += 1
-            key = self._section if self._pages == 1 else f"{self._section}:{self._pages}"
             mark_slide(slide, key, title=title, **fields)
             self.last_key = key
+            self.keys.append(key)
         tree = slide.shapes._spTree
         title_el = None
         for el in tree.iterchildren(*SHAPE_TAGS):  # every placeholder but the title goes

@@ -240,14 +240,16 @@ def title_text(slide: Any) -> str:
     return ""
 
 
-def seal(prs: Any, *, slides: list[Any] | None = None, **deck: str) -> None:
+def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None = None,
+         **deck: str) -> None:  # fmt: skip
     """Finish a deck's marks: every shape on a marked slide gets a role (its readable name
     and its place among shapes of that name, where the builder gave none), the digest of
     where it stands (and, for a chart, of its XML); each marker records its slide's roles
     and notes; the title slide's (and the first pages') the deck's keys in order and
     ``deck`` (audience, template...). Only ``slides`` when given (the rest of a deck being
-    refreshed is as people left it). Works on the slides' XML: every shape of every slide
-    passes here."""
+    refreshed is as people left it); ``order``, when given, is the deck's page keys in order
+    (with pages a refresh kept as they stand, which are not sealed again). Works on the
+    slides' XML: every shape of every slide passes here."""
     keys = []
     carriers = []
     for slide in prs.slides if slides is None else slides:
@@ -293,5 +295,5 @@ def seal(prs: Any, *, slides: list[Any] | None = None, **deck: str) -> None:
             carriers.append(shape)
     for shape in carriers:  # the deck's record, on the first pages
         data = json.loads(shape.text_frame.text)
-        data.update({"slides": keys, **deck})
+        data.update({"slides": keys if order is None else order, **deck})
         shape.text_frame.text = json.dumps(data, separators=(",", ":"))

@@ -23,7 +23,7 @@ are theirs), then each old page is matched to its new page by its key (see
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from pptx.util import Inches, Pt
@@ -40,7 +40,7 @@ from pumpxl.report.refresh_page import (
 )
 from pumpxl.report.xmlbits import textbox
 
-__all__ = ["Kept", "RefreshReport", "refresh_slides"]
+__all__ = ["Kept", "RefreshReport", "refresh_slides", "reusable_pages"]
 
 
 def retire(slide: Any, audience: str, when: str) -> None:
@@ -68,6 +68,18 @@ def _pages(slides: list[Any]) -> dict[str, Page]:
     return out
 
 
+def reusable_pages(slides: list[Any]) -> dict[str, str]:
+    """Last month's pages that this month's build may keep as they stand (see
+    :meth:`pumpxl.report.design.Deck.reuse`): those recording what drew them (``i``) that
+    nobody touched, by key, with that digest."""
+    out = {}
+    for page in _pages(slides).values():
+        inputs = page.mark.get("i")
+        if inputs and untouched(page):
+            out[page.mark.slide] = inputs
+    return out
+
+
 def refresh_slides(
     prs: Any,
     old_count: int,
@@ -76,12 +88,15 @@ def refresh_slides(
     still_measured: Callable[[str], bool],
     audience: str,
     when: str,
+    order: list[str] | None = None,
+    reused: Collection[str] = (),
 ) -> RefreshReport:
     """Merge the deck's first ``old_count`` slides (last month's, as people left them) with
     the slides built after them (this month's), in place: ``prs`` ends up holding the
     refreshed deck. ``recorded`` are the keys the old deck's record lists (pages pumpxl
     wrote then); ``still_measured(measure_id)`` says whether a measure still belongs to the
-    audience."""
+    audience; ``order`` is this month's page keys in order, and ``reused`` those of last
+    month's pages the build kept as they stand instead of making them again."""
     report = RefreshReport()
     slides = list(prs.slides)
     marks = {id(s): slide_mark(s) for s in slides}
@@ -91,13 +106,19 @@ def refresh_slides(
 
     old_slides, new_slides = slides[:old_count], slides[old_count:]
     old, new = _pages(old_slides), _pages(new_slides)
-    new_keys = [m.slide for m in map(mark_of, new_slides) if m is not None]
+    new_keys = order if order is not None else [
+        m.slide for m in map(mark_of, new_slides) if m is not None
+    ]  # fmt: skip
     result: list[Any] = []  # the slides in their final order
     dropped: list[Any] = []
     for slide in old_slides:
         mark = mark_of(slide)
         if mark is None:
             result.append(slide)  # a person's own page, where they put it
+            continue
+        if mark.slide in reused:  # as pumpxl draws it this month: kept as it stands
+            result.append(slide)
+            report.replaced += 1
             continue
         page = old[mark.slide]
         fresh = new.get(mark.slide)

@@ -139,6 +139,7 @@ def title_slide(deck: Deck, model: PumpModel, audience: str, period: dt.date | N
         title.text = heading
         sub.text = "\n".join(lines)
     mark_slide(slide, "title", title=heading, a=audience, p=period.isoformat() if period else "")
+    deck.keys.append("title")
     if not (title.is_placeholder and title.placeholder_format.idx == 0):
         mark_shape(title, "title", "title")
     set_notes(slide, (
