@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import openpyxl
 import pytest
@@ -15,13 +16,23 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
-from pptx.util import Inches, Pt
+from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import analyse
+from pumpxl.core.chart_plan import PALETTE
 from pumpxl.core.example import example_model
 from pumpxl.report.build import build_deck
+from pumpxl.report.chart import (
+    DASHES,
+    MARKER_STYLES,
+    _manual,
+    add_xmr_chart,
+    chart_layout,
+    label_step,
+    measure_plan,
+)
 from pumpxl.report.chart_book import XmrChartData
 from pumpxl.report.design import GOOD, LIGHT, RULE, Box, fit_text, panel, table_cell
 from pumpxl.report.marks import slide_mark
@@ -155,3 +166,110 @@ def test_deck_charts_read_back_with_their_values(chart_frames: list) -> None:
         assert cats and cats == sorted(cats)  # the dates, as Excel day numbers, in order
         for s in plot.series:
             assert len(s.values) == len(cats) and any(v is not None for v in s.values), s.name
+
+
+def _styled_by_python_pptx(slide: Any, a: Any, box: Box, plan: Any, legend: bool) -> Any:
+    """The measure's chart made with python-pptx's writer and drawn through its own setters
+    (and lxml where it has none: layouts, legend entries, time units): the reference for
+    the chart pumpxl writes directly."""
+    data = CategoryChartData(number_format=plan.numbers.excel())
+    data.categories = [d.date() for d in a.dates]
+    for ln in plan.lines:
+        data.add_series(ln.name, list(ln.values))
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, box.left, box.top, box.width,
+                                   box.height, data).chart  # fmt: skip
+    chart.font.size = Pt(12)
+    chart.has_legend = legend
+    if legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+    for ln, series in zip(plan.lines, chart.plots[0].series, strict=True):
+        line = series.format.line
+        if ln.width:
+            line.width = Pt(ln.width)
+            line.color.rgb = RGBColor.from_string(ln.colour)
+            if ln.dash in DASHES:
+                line.dash_style = DASHES[ln.dash]
+        else:
+            line.fill.background()
+        series.marker.style = MARKER_STYLES[ln.marker]
+        if ln.marker != "none":
+            series.marker.size = ln.marker_size
+            series.marker.format.fill.solid()
+            series.marker.format.fill.fore_color.rgb = RGBColor.from_string(ln.colour)
+            if ln.kind.startswith("signal:"):
+                series.marker.format.line.width = Pt(1.25)
+            series.marker.format.line.color.rgb = RGBColor.from_string(
+                ln.marker_edge or ln.colour
+            )
+    space = chart._chartSpace
+    c = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+    if legend:
+        pos = space.find(f".//{c}legendPos")
+        for i in reversed([i for i, ln in enumerate(plan.lines) if not ln.legend]):
+            entry = etree.Element(f"{c}legendEntry")
+            etree.SubElement(entry, f"{c}idx", val=str(i))
+            etree.SubElement(entry, f"{c}delete", val="1")
+            pos.addnext(entry)
+    axis = chart.category_axis
+    axis.tick_labels.number_format = plan.date_format
+    axis.tick_labels.number_format_is_linked = False
+    axis.tick_labels.font.size = Pt(12)
+    date_ax = space.find(f".//{c}dateAx")
+    date_ax.find(f"{c}txPr")[0].attrib.update({"rot": "0", "vert": "horz"})
+    date_ax.remove(date_ax.find(f"{c}baseTimeUnit"))
+    area, legend_at = chart_layout(a, box, 12, legend)
+    step = label_step(len(a.dates), plan.weekly, Emu(box.width).pt * area[2], 12)
+    unit = "days" if plan.weekly else "months"
+    for tag, val in (("majorTimeUnit", unit), ("majorUnit", str(step * 7 if plan.weekly
+                                                                 else step)),
+                     ("baseTimeUnit", unit)):  # fmt: skip
+        date_ax.find(f"{c}lblOffset").addnext(etree.Element(f"{c}{tag}", val=val))
+    value = chart.value_axis
+    value.minimum_scale, value.maximum_scale = plan.low, plan.high
+    value.major_unit = plan.step
+    value.has_major_gridlines = True
+    value.major_gridlines.format.line.color.rgb = RGBColor.from_string(PALETTE["grid"])
+    value.tick_labels.number_format = plan.tick_numbers.excel()
+    value.tick_labels.number_format_is_linked = False
+    value.tick_labels.font.size = Pt(12)
+    if plan.unit:
+        value.has_title = True
+        value.axis_title.text_frame.text = plan.unit
+        value.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+    plot = space.find(f".//{c}plotArea")
+    plot.insert(0, etree.fromstring(_manual_xml(*area, inner=True)))
+    if legend:
+        legend_el = space.find(f".//{c}legend")
+        legend_el.remove(legend_el.find(f"{c}layout"))
+        anchor = (legend_el.findall(f"{c}legendEntry") or [legend_el.find(f"{c}legendPos")])[-1]
+        anchor.addnext(etree.fromstring(_manual_xml(*legend_at, inner=False)))
+    return chart
+
+
+def _manual_xml(*at: float, inner: bool) -> str:
+    ns = 'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"'
+    return _manual(*at, inner=inner).replace("<c:layout>", f"<c:layout {ns}>", 1)
+
+
+@pytest.mark.parametrize("legend", [True, False])
+def test_the_chart_drawn_directly_is_what_python_pptx_s_setters_draw(legend: bool) -> None:
+    """Every measure of the example (monthly and weekly, with and without a unit, signals of
+    every kind), its chart as pumpxl writes it and as python-pptx's setters draw it: the same
+    elements and values."""
+    model = example_model()
+    prs = Presentation()
+    box = Box(Inches(0.5), Inches(1), Inches(8), Inches(5))
+    compared = 0
+    for a in analyse(model).values():
+        if a.xmr.latest_index is None:
+            continue
+        plan = measure_plan(a, box, 12, legend)
+        slide = prs.slides.add_slide(prs.slide_layouts[6])
+        ours = add_xmr_chart(slide, a, box, font_size=12, legend=legend, plan=plan)
+        theirs = _styled_by_python_pptx(slide, a, box, plan, legend)
+        assert _same_xml(etree.tostring(ours._chartSpace), etree.tostring(theirs._chartSpace)), (
+            a.measure.id
+        )
+        compared += 1
+    assert compared >= 8

@@ -13,20 +13,19 @@ from __future__ import annotations
 
 import weakref
 from typing import Any
+from xml.sax.saxutils import escape
 
-from lxml import etree
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_CONNECTOR
 from pptx.enum.text import MSO_ANCHOR
-from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.chart_plan import MARKERS, PALETTE, ChartPlan, chart_plan, label_box, nice_step
 from pumpxl.core.chart_plan import signal_groups as _signal_groups
-from pumpxl.report.chart_book import XmrChartData
+from pumpxl.report.chart_book import ChartDecor, XmrChartData
 from pumpxl.report.design import Box, fit_text
 from pumpxl.report.fonts import text_width_pt
 from pumpxl.report.xmlbits import textbox
@@ -84,45 +83,24 @@ _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
-def _solid(parent: Any, hex_: str) -> None:
-    fill = etree.SubElement(parent, f"{_A}solidFill")
-    etree.SubElement(fill, f"{_A}srgbClr", val=hex_.upper())
+def _fill(hex_: str) -> str:
+    return f'<a:solidFill><a:srgbClr val="{hex_.upper()}"/></a:solidFill>'
 
 
-def _style_series(ser: Any, ln: Any) -> None:
-    """A series drawn as its plan line says (line, dash, marker): the XML python-pptx's
-    format setters write, built directly (a deck holds thousands of series)."""
-    for tag in ("spPr", "marker"):
-        for old in ser.findall(f"{_C}{tag}"):
-            ser.remove(old)
-    sp = etree.Element(f"{_C}spPr")
-    line = etree.SubElement(sp, f"{_A}ln")
+def _series_style(ln: Any) -> str:
+    """A series' line, dash and marker as its plan line says: the ``spPr`` and ``marker``
+    python-pptx's format setters write."""
     if ln.width:
-        line.set("w", str(int(Pt(ln.width))))
-        _solid(line, ln.colour)
-        if ln.dash in DASHES:
-            etree.SubElement(line, f"{_A}prstDash", val=DASHES[ln.dash].xml_value)
+        dash = f'<a:prstDash val="{DASHES[ln.dash].xml_value}"/>' if ln.dash in DASHES else ""
+        line = f'<a:ln w="{int(Pt(ln.width))}">{_fill(ln.colour)}{dash}</a:ln>'
     else:
-        etree.SubElement(line, f"{_A}noFill")
-    marker = etree.Element(f"{_C}marker")
-    etree.SubElement(marker, f"{_C}symbol", val=MARKER_STYLES[ln.marker].xml_value)
+        line = "<a:ln><a:noFill/></a:ln>"
+    marker = f'<c:symbol val="{MARKER_STYLES[ln.marker].xml_value}"/>'
     if ln.marker != "none":
-        etree.SubElement(marker, f"{_C}size", val=str(ln.marker_size))
-        mp = etree.SubElement(marker, f"{_C}spPr")
-        _solid(mp, ln.colour)
-        edge = etree.SubElement(mp, f"{_A}ln")
-        if ln.kind.startswith("signal:"):
-            edge.set("w", str(int(Pt(1.25))))
-        _solid(edge, ln.marker_edge or ln.colour)
-    anchor = ser.find(f"{_C}tx")
-    if anchor is None:
-        anchor = ser.find(f"{_C}order")
-    anchor.addnext(sp)
-    sp.addnext(marker)
-    smooth = ser.find(f"{_C}smooth")
-    if smooth is None:
-        smooth = etree.SubElement(ser, f"{_C}smooth")
-    smooth.set("val", "0")
+        edge = f' w="{int(Pt(1.25))}"' if ln.kind.startswith("signal:") else ""
+        marker += (f'<c:size val="{ln.marker_size}"/><c:spPr>{_fill(ln.colour)}'
+                   f"<a:ln{edge}>{_fill(ln.marker_edge or ln.colour)}</a:ln></c:spPr>")  # fmt: skip
+    return f"<c:spPr>{line}</c:spPr><c:marker>{marker}</c:marker>"
 
 
 _PLANS: dict[int, ChartPlan] = {}
@@ -188,27 +166,33 @@ def add_xmr_chart(
     data.categories = [d.date() for d in a.dates]
     for ln in plan.lines:
         data.add_series(ln.name, list(ln.values))
+    area, legend_at = chart_layout(a, box, font_size, legend)
+    sz = int(Pt(font_size).centipoints)
+    unit = " ".join(plan.unit.split())
+    title = (
+        f"<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr sz=\"{sz}\"/>"
+        f"<a:t>{escape(unit)}</a:t></a:r></a:p></c:rich></c:tx><c:layout/>"
+        '<c:overlay val="0"/></c:title>'
+    ) if unit else ""  # fmt: skip
+    data.decor = ChartDecor(
+        series=tuple(_series_style(ln) for ln in plan.lines),
+        size=sz,
+        plot_layout=_manual(*area, inner=True),
+        legend_layout=_manual(*legend_at, inner=False) if legend else None,
+        hidden=tuple(i for i, ln in enumerate(plan.lines) if not ln.legend),
+        date_format=plan.date_format,
+        time_units=_time_units(len(a.dates), Emu(box.width).pt * area[2], font_size, plan),
+        value_scaling=f'<c:scaling><c:max val="{plan.high}"/><c:min val="{plan.low}"/></c:scaling>',
+        gridlines=f"<c:majorGridlines><c:spPr><a:ln>{_fill(PALETTE['grid'])}</a:ln></c:spPr>"
+        "</c:majorGridlines>",
+        value_title=title,
+        value_format=plan.tick_numbers.excel(),
+        major_unit=f'<c:majorUnit val="{plan.step}"/>',
+    )
     frame = slide.shapes.add_chart(
         XL_CHART_TYPE.LINE_MARKERS, box.left, box.top, box.width, box.height, data
     )
-    chart = frame.chart
-    chart.font.size = Pt(font_size)
-    chart.has_legend = legend
-    if legend:
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-        chart.legend.include_in_layout = False
-    hidden: list[int] = []
-    sers = chart._chartSpace.findall(f".//{_C}ser")
-    for i, (ln, ser) in enumerate(zip(plan.lines, sers, strict=True)):
-        _style_series(ser, ln)
-        if not ln.legend:
-            hidden.append(i)
-    _hide_legend_entries(chart, hidden)
-    (_, _, plot_w, _), _ = chart_layout(a, box, font_size, legend)
-    _date_axis(chart, a, Emu(box.width).pt * plot_w, font_size, plan)
-    _value_axis(chart, plan, font_size)
-    _plot_layout(chart, a, box, font_size, legend)
-    return chart
+    return frame.chart
 
 
 #: The inner plot area's left, top and width as fractions of the chart frame, set explicitly
@@ -272,49 +256,12 @@ def period_x(a: AnalysedMeasure, i: int, plot: Box) -> int:
     return plot.left + int(plot.width * (int(days[i] - days[0]) / span))
 
 
-def _manual(x: float, y: float, w: float, h: float, *, inner: bool) -> Any:
-    layout = etree.Element(qn("c:layout"))
-    manual = etree.SubElement(layout, qn("c:manualLayout"))
-    pairs = [("c:layoutTarget", "inner")] if inner else []
-    pairs += [("c:xMode", "edge"), ("c:yMode", "edge"), ("c:x", str(x)), ("c:y", str(y)),
-              ("c:w", str(w)), ("c:h", str(h))]  # fmt: skip
-    for tag, val in pairs:
-        etree.SubElement(manual, qn(tag)).set("val", val)
-    return layout
-
-
-def _plot_layout(
-    chart: Any, a: AnalysedMeasure, box: Box, font_size: float, legend_on: bool
-) -> None:
-    """The plot area and the legend where ``chart_layout`` puts them, in every renderer."""
-    area, legend_at = chart_layout(a, box, font_size, legend_on)
-    plot = chart._chartSpace.find(".//" + qn("c:plotArea"))
-    for old in plot.findall(qn("c:layout")):
-        plot.remove(old)
-    plot.insert(0, _manual(*area, inner=True))
-    legend = chart._chartSpace.find(".//" + qn("c:legend"))
-    if legend is not None:
-        for old in legend.findall(qn("c:layout")):
-            legend.remove(old)
-        # schema order: legendPos, legendEntry*, layout, overlay, ...
-        entries = legend.findall(qn("c:legendEntry"))
-        anchor = entries[-1] if entries else legend.find(qn("c:legendPos"))
-        anchor.addnext(_manual(*legend_at, inner=False))
-
-
-def _hide_legend_entries(chart: Any, indices: list[int]) -> None:
-    legend = chart._chartSpace.find(".//" + qn("c:legend"))
-    if legend is None:
-        return
-    pos = legend.find(qn("c:legendPos"))
-    for i in reversed(indices):
-        entry = etree.SubElement(legend, qn("c:legendEntry"))
-        idx = etree.SubElement(entry, qn("c:idx"))
-        idx.set("val", str(i))
-        delete = etree.SubElement(entry, qn("c:delete"))
-        delete.set("val", "1")
-        legend.remove(entry)
-        pos.addnext(entry)
+def _manual(x: float, y: float, w: float, h: float, *, inner: bool) -> str:
+    """A ``c:layout`` placing a chart element at fractions of the chart frame."""
+    target = '<c:layoutTarget val="inner"/>' if inner else ""
+    return (f'<c:layout><c:manualLayout>{target}<c:xMode val="edge"/><c:yMode val="edge"/>'
+            f'<c:x val="{x}"/><c:y val="{y}"/><c:w val="{w}"/><c:h val="{h}"/>'
+            "</c:manualLayout></c:layout>")  # fmt: skip
 
 
 def label_step(n: int, weekly: bool, plot_w: float, font_size: float) -> int:
@@ -327,47 +274,15 @@ def label_step(n: int, weekly: bool, plot_w: float, font_size: float) -> int:
     return next((s for s in steps if s >= need), need)
 
 
-def _date_axis(
-    chart: Any, a: AnalysedMeasure, plot_w: float, font_size: float, plan: ChartPlan
-) -> None:
-    """A date axis at the data's frequency (python-pptx writes days, which LibreOffice then
-    draws with a tick per day), labelled every few periods, as many as fit unrotated."""
+def _time_units(n: int, plot_w: float, font_size: float, plan: ChartPlan) -> str:
+    """The date axis's units at the data's frequency (python-pptx writes days, which
+    LibreOffice then draws with a tick per day), labelled every few periods, as many as fit
+    unrotated."""
     weekly = plan.weekly
-    n = len(a.dates)
-    axis = chart.category_axis
-    axis.tick_labels.number_format = plan.date_format
-    axis.tick_labels.number_format_is_linked = False
-    axis.has_major_gridlines = False
-    axis.tick_labels.font.size = Pt(font_size)
-    ax = chart._chartSpace.find(".//" + qn("c:dateAx"))
-    if ax is None:
-        return
-    body = ax.find(qn("c:txPr")).find(qn("a:bodyPr"))
-    body.set("rot", "0")  # labels that fit need no rotation
-    body.set("vert", "horz")
-    for tag in ("c:baseTimeUnit", "c:majorUnit", "c:majorTimeUnit"):
-        for el in ax.findall(qn(tag)):
-            ax.remove(el)
     step = label_step(n, weekly, plot_w, font_size)
-    new = []
-    for tag, val in (
-        ("c:baseTimeUnit", "days" if weekly else "months"),
-        ("c:majorUnit", str(step * 7 if weekly else step)),
-        ("c:majorTimeUnit", "days" if weekly else "months"),
-    ):
-        el = etree.Element(qn(tag))
-        el.set("val", val)
-        new.append(el)
-    # schema order: ... auto, lblOffset, baseTimeUnit, majorUnit, majorTimeUnit, ...
-    anchor = ax.find(qn("c:lblOffset"))
-    if anchor is None:
-        anchor = ax.find(qn("c:auto"))
-    for el in new:
-        if anchor is None:
-            ax.append(el)
-        else:
-            anchor.addnext(el)
-        anchor = el
+    unit = "days" if weekly else "months"
+    return (f'<c:baseTimeUnit val="{unit}"/><c:majorUnit val="{step * 7 if weekly else step}"/>'
+            f'<c:majorTimeUnit val="{unit}"/>')  # fmt: skip
 
 
 def step_decimals(step: float) -> int:
@@ -387,21 +302,6 @@ def value_y(scale: tuple[float, float, float], value: float, plot: Box) -> int:
     (:func:`value_scale`)."""
     lo, hi, _ = scale
     return plot.top + int(plot.height * (hi - value) / (hi - lo))
-
-
-def _value_axis(chart: Any, plan: ChartPlan, font_size: int) -> None:
-    axis = chart.value_axis
-    axis.minimum_scale, axis.maximum_scale = plan.low, plan.high
-    axis.major_unit = plan.step
-    axis.has_major_gridlines = True
-    axis.major_gridlines.format.line.color.rgb = _rgb(PALETTE["grid"])
-    axis.tick_labels.number_format = plan.tick_numbers.excel()
-    axis.tick_labels.number_format_is_linked = False
-    axis.tick_labels.font.size = Pt(font_size)
-    if plan.unit:
-        axis.has_title = True
-        axis.axis_title.text_frame.text = plan.unit
-        axis.axis_title.text_frame.paragraphs[0].runs[0].font.size = Pt(font_size)
 
 
 LABEL_SIZE = 12  # pt: line and mark labels, never smaller (issue 23)

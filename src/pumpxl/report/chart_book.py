@@ -13,9 +13,10 @@ as long again to parse); this writes it once per chart, compact.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
-import zipfile
+import struct
+import zlib
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -23,7 +24,7 @@ from pptx.chart.data import CategoryChartData
 
 from pumpxl.workbook.cells import column_letter
 
-__all__ = ["XmrChartData", "chart_workbook", "line_chart_xml"]
+__all__ = ["ChartDecor", "XmrChartData", "chart_workbook", "line_chart_xml"]
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
@@ -123,19 +124,73 @@ def chart_workbook(data: CategoryChartData) -> bytes:
         f'borderId="0" xfId="0"/>{xfs}</cellXfs><cellStyles count="1"><cellStyle '
         'name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
     )
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        for name, text in _STATIC.items():
-            z.writestr(name, text)
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
-        z.writestr("xl/styles.xml", styles)
-    return out.getvalue()
+    return _zip([*_STATIC_ENTRIES, _entry("xl/worksheets/sheet1.xml", sheet),
+                 _entry("xl/styles.xml", styles)])  # fmt: skip
 
 
-def line_chart_xml(data: CategoryChartData) -> bytes | None:
+#: A zip member: its name, CRC-32, size, and its bytes deflated.
+_Entry = tuple[bytes, int, int, bytes]
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+_DOS_DATE = (0 << 9) | (1 << 5) | 1  # 1 January 1980, the zip format's first day
+
+
+def _entry(name: str, text: str) -> _Entry:
+    data = text.encode("utf-8")
+    packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return name.encode(), zlib.crc32(data), len(data), packer.compress(data) + packer.flush()
+
+
+def _zip(entries: list[_Entry]) -> bytes:
+    """A zip of deflated members (what :mod:`zipfile` writes, with a fixed date, so that the
+    same data gives the same bytes); the parts that never change are deflated once."""
+    out, central = bytearray(), bytearray()
+    for name, crc, size, packed in entries:
+        offset = len(out)
+        out += _LOCAL.pack(0x04034B50, 20, 0, 8, 0, _DOS_DATE, crc, len(packed), size,
+                           len(name), 0)  # fmt: skip
+        out += name + packed
+        central += _CENTRAL.pack(0x02014B50, 20, 20, 0, 8, 0, _DOS_DATE, crc, len(packed),
+                                 size, len(name), 0, 0, 0, 0, 0, offset) + name  # fmt: skip
+    end = _END.pack(0x06054B50, 0, 0, len(entries), len(entries), len(central), len(out), 0)
+    return bytes(out + central + end)
+
+
+_STATIC_ENTRIES = [_entry(name, text) for name, text in _STATIC.items()]
+
+
+@dataclass(frozen=True)
+class ChartDecor:
+    """How a chart is drawn, as XML fragments written into its part with its data (rather
+    than set through python-pptx's objects once it is parsed: a deck holds hundreds of
+    charts): each series' line and marker (``spPr`` and ``marker``), the text size, the plot
+    area's and the legend's layouts, the legend's entries hidden (no legend: None), and the
+    date and value axes' formats, scales and units."""
+
+    series: tuple[str, ...]
+    size: int  # hundredths of a point
+    plot_layout: str
+    legend_layout: str | None
+    hidden: tuple[int, ...]
+    date_format: str
+    time_units: str
+    value_scaling: str
+    gridlines: str
+    value_title: str
+    value_format: str
+    major_unit: str
+
+
+def _attr(value: str) -> str:
+    return escape(value, _QUOTE)
+
+
+def line_chart_xml(data: CategoryChartData, decor: ChartDecor | None = None) -> bytes | None:
     """The chart part python-pptx writes for ``data`` as a line chart with markers, or None
     unless its categories are dates (one level): the same elements and values, without the
-    indentation."""
+    indentation; drawn as ``decor`` says when given (the elements python-pptx's setters
+    would write)."""
     categories = data.categories
     labels = [c.label for c in categories]
     if categories.depth != 1 or not labels or not all(isinstance(v, dt.date) for v in labels):
@@ -144,40 +199,80 @@ def line_chart_xml(data: CategoryChartData) -> bytes | None:
     cat_fmt = escape(categories.number_format)
     cat_pts = "".join(f'<c:pt idx="{i}"><c:v>{_serial(v):.1f}</c:v></c:pt>'
                       for i, v in enumerate(labels))  # fmt: skip
+    styles = decor.series if decor is not None else ("",) * len(series)
     parts = []
-    for s in series:
+    for s, style in zip(series, styles, strict=True):
         cat_ref = s.categories_ref  # the same range for every series
         values = "".join(f'<c:pt idx="{i}"><c:v>{v}</c:v></c:pt>'
                          for i, v in enumerate(s.values) if v is not None)  # fmt: skip
         parts.append(
             f'<c:ser><c:idx val="{s.index}"/><c:order val="{s.index}"/><c:tx><c:strRef>'
             f'<c:f>{s.name_ref}</c:f><c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>'
-            f"{escape(s.name)}</c:v></c:pt></c:strCache></c:strRef></c:tx><c:cat><c:numRef>"
+            f"{escape(s.name)}</c:v></c:pt></c:strCache></c:strRef></c:tx>{style}<c:cat><c:numRef>"
             f"<c:f>{cat_ref}</c:f><c:numCache><c:formatCode>{cat_fmt}</c:formatCode>"
             f'<c:ptCount val="{len(labels)}"/>{cat_pts}</c:numCache></c:numRef></c:cat>'
             f"<c:val><c:numRef><c:f>{s.values_ref}</c:f><c:numCache><c:formatCode>"
             f'{escape(s.number_format)}</c:formatCode><c:ptCount val="{len(s)}"/>{values}'
             '</c:numCache></c:numRef></c:val><c:smooth val="0"/></c:ser>'
         )
+    if decor is None:
+        return _chart_xml(
+            "".join(parts), date_fmt=categories.number_format, linked="1", size=1800,
+        )  # fmt: skip
+    d = decor
+    tick = f'<a:lstStyle/><a:p><a:pPr><a:defRPr sz="{d.size}"/></a:pPr></a:p></c:txPr>'
+    legend = ""
+    if d.legend_layout is not None:
+        entries = "".join(f'<c:legendEntry><c:idx val="{i}"/><c:delete val="1"/></c:legendEntry>'
+                          for i in d.hidden)  # fmt: skip
+        legend = (f'<c:legend><c:legendPos val="b"/>{entries}{d.legend_layout}'
+                  '<c:overlay val="0"/></c:legend>')  # fmt: skip
+    return _chart_xml(
+        "".join(parts), date_fmt=d.date_format, linked="0", size=d.size,
+        plot_layout=d.plot_layout, legend=legend,
+        date_text=f'<c:txPr><a:bodyPr rot="0" vert="horz"/>{tick}', time_units=d.time_units,
+        scaling=d.value_scaling, gridlines=d.gridlines, title=d.value_title,
+        value_format=f'<c:numFmt formatCode="{_attr(d.value_format)}" sourceLinked="0"/>',
+        value_text=f"<c:txPr><a:bodyPr/>{tick}", major_unit=d.major_unit,
+    )  # fmt: skip
+
+
+def _chart_xml(
+    series: str,
+    *,
+    date_fmt: str,
+    linked: str,
+    size: int,
+    plot_layout: str = "",
+    legend: str = '<c:legend><c:legendPos val="r"/><c:layout/><c:overlay val="0"/></c:legend>',
+    date_text: str = "",
+    time_units: str = '<c:baseTimeUnit val="days"/>',
+    scaling: str = "<c:scaling/>",
+    gridlines: str = "<c:majorGridlines/>",
+    title: str = "",
+    value_format: str = "",
+    value_text: str = "",
+    major_unit: str = "",
+) -> bytes:
     return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         f'<c:chartSpace xmlns:c="{_CHART}" xmlns:a="{_DRAWING}" xmlns:r="{_OFF}">'
-        '<c:date1904 val="0"/><c:chart><c:autoTitleDeleted val="0"/><c:plotArea><c:lineChart>'
-        f'<c:grouping val="standard"/><c:varyColors val="0"/>{"".join(parts)}'
+        f'<c:date1904 val="0"/><c:chart><c:autoTitleDeleted val="0"/><c:plotArea>{plot_layout}'
+        f'<c:lineChart><c:grouping val="standard"/><c:varyColors val="0"/>{series}'
         '<c:marker val="1"/><c:smooth val="0"/><c:axId val="2118791784"/>'
         '<c:axId val="2140495176"/></c:lineChart><c:dateAx><c:axId val="2118791784"/>'
         '<c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/>'
-        f'<c:axPos val="b"/><c:numFmt formatCode="{escape(categories.number_format, _QUOTE)}" '
-        'sourceLinked="1"/><c:majorTickMark val="out"/><c:minorTickMark val="none"/>'
-        '<c:tickLblPos val="nextTo"/><c:crossAx val="2140495176"/><c:crosses val="autoZero"/>'
-        '<c:auto val="1"/><c:lblOffset val="100"/><c:baseTimeUnit val="days"/></c:dateAx>'
-        '<c:valAx><c:axId val="2140495176"/><c:scaling/><c:delete val="0"/><c:axPos val="l"/>'
-        '<c:majorGridlines/><c:majorTickMark val="out"/><c:minorTickMark val="none"/>'
-        '<c:tickLblPos val="nextTo"/><c:crossAx val="2118791784"/><c:crosses val="autoZero"/>'
-        '</c:valAx></c:plotArea><c:legend><c:legendPos val="r"/><c:layout/>'
-        '<c:overlay val="0"/></c:legend><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/>'
+        f'<c:axPos val="b"/><c:numFmt formatCode="{_attr(date_fmt)}" '
+        f'sourceLinked="{linked}"/><c:majorTickMark val="out"/><c:minorTickMark val="none"/>'
+        f'<c:tickLblPos val="nextTo"/>{date_text}<c:crossAx val="2140495176"/>'
+        '<c:crosses val="autoZero"/><c:auto val="1"/><c:lblOffset val="100"/>'
+        f'{time_units}</c:dateAx><c:valAx><c:axId val="2140495176"/>{scaling}'
+        f'<c:delete val="0"/><c:axPos val="l"/>{gridlines}{title}{value_format}'
+        '<c:majorTickMark val="out"/><c:minorTickMark val="none"/><c:tickLblPos val="nextTo"/>'
+        f'{value_text}<c:crossAx val="2118791784"/><c:crosses val="autoZero"/>{major_unit}'
+        f'</c:valAx></c:plotArea>{legend}<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/>'
         '<c:showDLblsOverMax val="0"/></c:chart><c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr>'
-        '<a:defRPr sz="1800"/></a:pPr><a:endParaRPr lang="en-US"/></a:p></c:txPr>'
+        f'<a:defRPr sz="{size}"/></a:pPr><a:endParaRPr lang="en-US"/></a:p></c:txPr>'
         "</c:chartSpace>\n"
     ).encode()
 
@@ -190,13 +285,18 @@ def _serial(d: dt.date) -> int:
 
 
 class XmrChartData(CategoryChartData):
-    """Category chart data whose chart XML (a line chart with markers over dates) and
-    embedded workbook are written by :func:`line_chart_xml` and :func:`chart_workbook`."""
+    """Category chart data whose chart XML (a line chart with markers over dates, drawn as
+    ``decor`` says) and embedded workbook are written by :func:`line_chart_xml` and
+    :func:`chart_workbook`."""
+
+    decor: ChartDecor | None = None
 
     def xml_bytes(self, chart_type: Any) -> bytes:
         from pptx.enum.chart import XL_CHART_TYPE
 
-        xml = line_chart_xml(self) if chart_type == XL_CHART_TYPE.LINE_MARKERS else None
+        xml = line_chart_xml(self, self.decor) if chart_type == XL_CHART_TYPE.LINE_MARKERS else None
+        if xml is None and self.decor is not None:
+            raise ValueError("a drawn XmR chart needs dates for its categories")
         return xml if xml is not None else bytes(super().xml_bytes(chart_type))
 
     @property

@@ -24,7 +24,14 @@ from pumpxl.report.marks import SHAPE_TAGS, is_title_element, mark_shape, mark_s
 from pumpxl.report.package import add_slide, counted_partnames
 from pumpxl.report.xmlbits import A as _A
 from pumpxl.report.xmlbits import P as _P
-from pumpxl.report.xmlbits import body_properties, grid, row_heights, textbox, write_paragraphs
+from pumpxl.report.xmlbits import (
+    body_properties,
+    grid,
+    place,
+    row_heights,
+    textbox,
+    write_paragraphs,
+)
 
 __all__ = [
     "MEANING_COLOURS",
@@ -254,29 +261,25 @@ class Deck:
             elif next(el.iter(f"{_P}ph"), None) is not None:
                 tree.remove(el)
         t = self._title_box(layout)
-        title_shape = slide.shapes.title if title_el is not None else None
-        if title_shape is None or not self.branded:
-            if title_shape is None:
-                title_shape = textbox(slide, t.left, t.top, t.width, t.height)
-            title_shape.left, title_shape.top = t.left, t.top
-            title_shape.width, title_shape.height = t.width, t.height
-        fit_text(
-            title_shape,
-            title,
-            size=28,
-            min_size=18,
-            bold=True,
-            colour=NAVY,
-            anchor=MSO_ANCHOR.BOTTOM,
-        )
-        top = title_shape.top + title_shape.height + int(Inches(0.08))
+        if title_el is None:
+            title_shape = textbox(slide, t.left, t.top, t.width, t.height)
+        else:
+            title_shape = slide.shapes._shape_factory(title_el)
+            if not self.branded:  # the band across the top (branded: where the layout says)
+                place(title_el, t)
+        fit_text(title_shape, title, size=28, min_size=18, bold=True, colour=NAVY,
+                 anchor=MSO_ANCHOR.BOTTOM)  # fmt: skip
+        if self.branded and title_el is not None:  # inherited from the layout: asked once
+            t = Box(int(title_shape.left), int(title_shape.top), int(title_shape.width),
+                    int(title_shape.height))  # fmt: skip
+        top = t.top + t.height + int(Inches(0.08))
         if subtitle:
-            sub = textbox(slide, title_shape.left, top, title_shape.width, Inches(0.4))
+            sub = textbox(slide, t.left, top, t.width, Inches(0.4))
             fit_text(sub, subtitle, size=13, min_size=12, colour=GREY)
             if self._section is not None:
                 mark_shape(sub, self.last_key, "subtitle")
             top += int(Inches(0.45))
-        left, width = int(title_shape.left), int(title_shape.width)
+        left, width = t.left, t.width
         line = slide.shapes.add_connector(1, left, top, left + width, top)
         # the rule's colour and weight, as python-pptx's line setters write them
         ln = etree.SubElement(line._element.spPr, f"{_A}ln", w=str(int(Pt(1))))
@@ -284,11 +287,6 @@ class Deck:
         area = Box(left, top + int(Inches(0.15)), width,
                    self.height - top - int(Inches(0.15)) - self.margin)  # fmt: skip
         return slide, area
-
-
-def text_lines(text: str, width_emu: int, size_pt: float, bold: bool = False) -> int:
-    """Lines a text needs in a box of that width, measured with the deck's font."""
-    return line_count(text, Emu(width_emu).pt, size_pt, bold)
 
 
 def fit_text(
@@ -315,7 +313,7 @@ def fit_text(
     chosen, fits = min_size, False
     s = size
     while s >= min_size:
-        if text_lines(text, width, s, bold) * Emu(Pt(s * 1.2)) <= height:
+        if line_count(text, Emu(width).pt, s, bold) * Emu(Pt(s * 1.2)) <= height:
             chosen, fits = s, True
             break
         s -= 1
@@ -328,7 +326,7 @@ def fit_text(
         def joined(ws: list[str]) -> str:
             return " ".join(ws).replace(" \n ", "\n").replace("\n ", "\n").strip() + " …"
 
-        while words and text_lines(joined(words), width, min_size, bold) > max_lines:
+        while words and line_count(joined(words), Emu(width).pt, min_size, bold) > max_lines:
             words = words[: max(0, len(words) - max(1, len(words) // 20))]
             while words and words[-1] == "\n":
                 words.pop()

@@ -22,6 +22,7 @@ reports (``p``, ISO date).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import Counter
@@ -29,6 +30,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, unquote
+
+from lxml import etree
 
 from pumpxl.report.shapexml import (
     SHAPE_TAGS,
@@ -94,13 +97,13 @@ class Mark:
 _PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
 
 
-def _quoted(value: object) -> str:
-    text = str(value)
-    return text if _PLAIN.fullmatch(text) else quote(text, safe="")
+@functools.lru_cache(maxsize=4096)  # a slide's key and the roles recur on every page
+def _quoted(value: str) -> str:
+    return value if _PLAIN.fullmatch(value) else quote(value, safe="")
 
 
 def _encode(label: str, fields: Mapping[str, str]) -> str:
-    mark = PREFIX + ";".join(f"{k}={_quoted(v)}" for k, v in fields.items())
+    mark = PREFIX + ";".join(f"{k}={_quoted(str(v))}" for k, v in fields.items())
     return f"{label} {mark}" if label else mark
 
 
@@ -289,11 +292,21 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
             roles.append(fields["r"])
         manifest: dict[str, Any] = {"v": VERSION, "roles": roles,
                                     "notes": digest(notes_text(slide))}  # fmt: skip
-        shape = slide.shapes._shape_factory(marker)
-        shape.text_frame.text = json.dumps(manifest, separators=(",", ":"))
+        _write_manifest(marker, manifest)
         if smark.slide in ("title", "attention", "glance"):
-            carriers.append(shape)
-    for shape in carriers:  # the deck's record, on the first pages
-        data = json.loads(shape.text_frame.text)
-        data.update({"slides": keys if order is None else order, **deck})
-        shape.text_frame.text = json.dumps(data, separators=(",", ":"))
+            carriers.append((marker, manifest))
+    for marker, manifest in carriers:  # the deck's record, on the first pages
+        _write_manifest(marker, {**manifest, "slides": keys if order is None else order, **deck})
+
+
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def _write_manifest(marker: Any, manifest: dict[str, Any]) -> None:
+    """The marker's text as the manifest's JSON: one paragraph of one run (what python-pptx's
+    ``text_frame.text`` writes; JSON holds no line breaks or control characters)."""
+    body = marker.find(f"{_P}txBody")
+    for p in body.findall(f"{_A}p"):
+        body.remove(p)
+    run = etree.SubElement(etree.SubElement(body, f"{_A}p"), f"{_A}r")
+    etree.SubElement(run, f"{_A}t").text = json.dumps(manifest, separators=(",", ":"))

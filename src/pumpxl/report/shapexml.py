@@ -73,7 +73,8 @@ def element_geometry(el: Any) -> str:
                x + (0 if flip_h else cx), y + (0 if flip_v else cy))  # fmt: skip
     else:
         box = (x, y, cx, cy)
-    return digest(",".join(str(v) for v in box))[:8]
+    # digest() of the numbers (their text needs none of its normalising)
+    return hashlib.sha256(",".join(map(str, box)).encode()).hexdigest()[:8]
 
 
 def element_text(el: Any) -> str:

@@ -20,6 +20,7 @@ __all__ = [
     "body_properties",
     "column_widths",
     "grid",
+    "place",
     "row_heights",
     "set_notes",
     "textbox",
@@ -42,6 +43,29 @@ def textbox(slide: Any, left: int, top: int, width: int, height: int) -> Any:
     shapes = slide.shapes
     sp = shapes._add_textbox_sp(int(left), int(top), int(width), int(height))
     return Shape(sp, shapes)
+
+
+def place(shape_element: Any, box: Any) -> None:
+    """A shape's position and size (``box``: left, top, width, height), as python-pptx's
+    ``left``, ``top``, ``width`` and ``height`` setters write them: ``a:xfrm`` first in its
+    ``spPr``, holding ``a:off`` then ``a:ext``."""
+    sp_pr = shape_element.find(f"{P}spPr")
+    xfrm = sp_pr.find(f"{A}xfrm")
+    if xfrm is None:
+        xfrm = etree.Element(f"{A}xfrm")
+        sp_pr.insert(0, xfrm)
+    off = xfrm.find(f"{A}off")
+    if off is None:
+        off = etree.Element(f"{A}off")
+        xfrm.insert(0, off)
+    ext = xfrm.find(f"{A}ext")
+    if ext is None:
+        ext = etree.Element(f"{A}ext")
+        off.addnext(ext)
+    off.set("x", str(int(box.left)))
+    off.set("y", str(int(box.top)))
+    ext.set("cx", str(int(box.width)))
+    ext.set("cy", str(int(box.height)))
 
 
 def write_paragraphs(
