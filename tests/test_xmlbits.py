@@ -36,7 +36,7 @@ from pumpxl.report.chart import (
 from pumpxl.report.chart_book import XmrChartData
 from pumpxl.report.design import GOOD, LIGHT, RULE, Box, fit_text, panel, table_cell
 from pumpxl.report.marks import slide_mark
-from pumpxl.report.xmlbits import column_widths, grid, row_heights, textbox
+from pumpxl.report.xmlbits import add_table, column_widths, grid, row_heights, textbox
 
 
 def test_text_and_cells_read_back_as_python_pptx_writes_them() -> None:
@@ -273,3 +273,24 @@ def test_the_chart_drawn_directly_is_what_python_pptx_s_setters_draw(legend: boo
         )
         compared += 1
     assert compared >= 8
+
+
+@pytest.mark.parametrize("rows, cols, width, height", [(1, 1, 914400, 457200),
+                                                       (14, 2, 4_000_003, 3_000_007),
+                                                       (5, 7, 100, 33)])  # fmt: skip
+def test_a_table_is_python_pptx_s_own(rows: int, cols: int, width: int, height: int) -> None:
+    """A table added in one piece of XML holds what python-pptx's ``add_table`` adds, shape
+    ids and names included (the width and height shared out, remainders last)."""
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    theirs = slide.shapes.add_table(rows, cols, Emu(10), Emu(20), Emu(width), Emu(height))
+    ours = add_table(slide, rows, cols, 10, 20, width, height)
+    theirs_again = slide.shapes.add_table(rows, cols, Emu(10), Emu(20), Emu(width), Emu(height))
+    assert ours.shape_id == theirs.shape_id + 1 and ours.name == f"Table {ours.shape_id - 1}"
+    assert theirs_again.shape_id == ours.shape_id + 1  # python-pptx counts ours too
+    plain = etree.tostring(theirs._element).replace(
+        f'id="{theirs.shape_id}" name="{theirs.name}"'.encode(),
+        f'id="{ours.shape_id}" name="{ours.name}"'.encode(),
+    )
+    assert _same_xml(etree.tostring(ours._element), plain)
+    assert len(ours.table.rows) == rows and len(ours.table.columns) == cols

@@ -25,7 +25,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import line_count
-from pumpxl.report.xmlbits import column_widths, set_notes, textbox
+from pumpxl.report.xmlbits import add_table, column_widths, set_notes, textbox
 
 __all__ = ["definitions_slides", "warning_slide"]
 
@@ -155,8 +155,8 @@ def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeas
             head = textbox(slide, left, drawn.top, col_w, int(Inches(0.45)))
             fit_text(head, a.measure.name, size=16, min_size=12, bold=True, colour=NAVY)
             heights = _row_heights(rows, col_w, size)
-            shape = slide.shapes.add_table(
-                len(rows), 2, left, drawn.top + int(Inches(0.5)), col_w, sum(heights)
+            shape = add_table(
+                slide, len(rows), 2, left, drawn.top + int(Inches(0.5)), col_w, sum(heights)
             )
             table = shape.table
             column_widths(table, [int(LABEL_W), col_w - int(LABEL_W)])

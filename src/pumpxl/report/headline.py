@@ -48,7 +48,7 @@ from pumpxl.report.design import (
 )
 from pumpxl.report.fonts import line_count
 from pumpxl.report.matrix import _ASSURANCE_STYLE, _VARIATION_COLOURS, _icon, matrix_slide
-from pumpxl.report.xmlbits import column_widths, set_notes, textbox
+from pumpxl.report.xmlbits import add_table, column_widths, set_notes, textbox
 
 __all__ = [
     "Attention", "attention", "headline_slides", "improved", "mdc_icons", "mdc_matrix_slide"
@@ -261,8 +261,8 @@ def _attention_table(
         fit_text(note, text, size=24, min_size=16, colour=INK)
         return
     heights = [_attention_row_h(item, widths) for item in page]
-    shape = slide.shapes.add_table(
-        len(page) + 1, 3, box.left, box.top, box.width, ATTENTION_HEAD_H + sum(heights)
+    shape = add_table(
+        slide, len(page) + 1, 3, box.left, box.top, box.width, ATTENTION_HEAD_H + sum(heights)
     )
     table = shape.table
     column_widths(table, widths)

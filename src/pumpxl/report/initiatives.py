@@ -27,7 +27,7 @@ from pumpxl.report.design import (
     row_heights,
     table_cell,
 )
-from pumpxl.report.xmlbits import column_widths, set_notes
+from pumpxl.report.xmlbits import add_table, column_widths, set_notes
 
 __all__ = ["CHANGES_TITLE", "changes_slides", "evidence_for"]
 
@@ -87,9 +87,10 @@ def changes_slides(
         )
         head = ("Initiative", "Measure", "Started", "Evidence", "Owner", "Status")
         row_h = min(int(Inches(0.8)), area.height // (len(page) + 1))
-        shape = slide.shapes.add_table(
-            len(page) + 1, len(head), area.left, area.top, area.width, row_h * (len(page) + 1)
-        )
+        shape = add_table(
+            slide, len(page) + 1, len(head), area.left, area.top, area.width,
+            row_h * (len(page) + 1),
+        )  # fmt: skip
         table = shape.table
         fractions = (0.22, 0.16, 0.09, 0.33, 0.11, 0.09)
         column_widths(table, [int(area.width * f) for f in fractions])

@@ -28,7 +28,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import text_width_pt
-from pumpxl.report.xmlbits import column_widths, set_notes, textbox
+from pumpxl.report.xmlbits import add_table, column_widths, set_notes, textbox
 
 __all__ = ["MATRIX_COLUMNS", "MATRIX_ROWS", "matrix_slide"]
 
@@ -102,8 +102,8 @@ def matrix_slide(deck: Deck, measures: list[AnalysedMeasure], audience: str) -> 
     head_h = int(Pt(2 * SIZE * 1.2)) + 2 * int(Inches(0.05))
     row_h = (height - head_h) // len(MATRIX_ROWS)
     lines = max(1, int((Emu(row_h - int(Inches(0.1))).pt) // (SIZE * 1.2)))
-    shape = slide.shapes.add_table(len(MATRIX_ROWS) + 1, len(MATRIX_COLUMNS) + 1, left, top,
-                                   width, head_h + row_h * len(MATRIX_ROWS))  # fmt: skip
+    shape = add_table(slide, len(MATRIX_ROWS) + 1, len(MATRIX_COLUMNS) + 1, left, top, width,
+                      head_h + row_h * len(MATRIX_ROWS))  # fmt: skip
     shape.name = "Variation and assurance matrix"
     table = shape.table
     column_widths(table, [head_w] + [col_w] * len(MATRIX_COLUMNS))

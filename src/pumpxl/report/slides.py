@@ -47,7 +47,7 @@ from pumpxl.report.design import (
 from pumpxl.report.fonts import line_count, text_width_pt
 from pumpxl.report.marks import mark_shape, mark_slide
 from pumpxl.report.package import add_slide
-from pumpxl.report.xmlbits import column_widths, set_notes, textbox
+from pumpxl.report.xmlbits import add_table, column_widths, set_notes, textbox
 
 __all__ = ["fmt", "glance_slides", "measure_state", "recent_notes", "title_slide"]
 
@@ -322,8 +322,8 @@ def glance_slides(
         spare = room - sum(heights)
         if spare > 0:  # grow the rows to fill the page
             heights = [min(GLANCE_ROW_MAX, h + spare // len(page)) for h in heights]
-        shape = slide.shapes.add_table(
-            len(page) + 1, len(heads), area.left, area.top, area.width,
+        shape = add_table(
+            slide, len(page) + 1, len(heads), area.left, area.top, area.width,
             GLANCE_HEAD_H + sum(heights),
         )  # fmt: skip
         table = shape.table

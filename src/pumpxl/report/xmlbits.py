@@ -17,6 +17,7 @@ from pptx.util import Inches
 __all__ = [
     "A",
     "P",
+    "add_table",
     "body_properties",
     "column_widths",
     "grid",
@@ -43,6 +44,40 @@ def textbox(slide: Any, left: int, top: int, width: int, height: int) -> Any:
     shapes = slide.shapes
     sp = shapes._add_textbox_sp(int(left), int(top), int(width), int(height))
     return Shape(sp, shapes)
+
+
+_TABLE_NS = ('xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+             'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"')
+_CELL = "<a:tc><a:txBody><a:bodyPr/><a:lstStyle/><a:p/></a:txBody><a:tcPr/></a:tc>"
+
+
+def add_table(
+    slide: Any, rows: int, cols: int, left: int, top: int, width: int, height: int
+) -> Any:
+    """A new table on ``slide``, as python-pptx's ``add_table`` adds it (its default style,
+    the width and height shared out, the last column and row taking what division leaves),
+    written as one piece of XML rather than cell by cell."""
+    from pptx.oxml import parse_xml
+
+    shapes = slide.shapes
+    shape_id = shapes._next_shape_id
+    col_w, row_h = int(width) // cols, int(height) // rows
+    widths = [col_w] * (cols - 1) + [int(width) - (cols - 1) * col_w]
+    heights = [row_h] * (rows - 1) + [int(height) - (rows - 1) * row_h]
+    grid_cols = "".join(f'<a:gridCol w="{w}"/>' for w in widths)
+    trs = "".join(f'<a:tr h="{h}">{_CELL * cols}</a:tr>' for h in heights)
+    frame = parse_xml(
+        f'<p:graphicFrame {_TABLE_NS}><p:nvGraphicFramePr><p:cNvPr id="{shape_id}" '
+        f'name="Table {shape_id - 1}"/><p:cNvGraphicFramePr><a:graphicFrameLocks noGrp="1"/>'
+        f'</p:cNvGraphicFramePr><p:nvPr/></p:nvGraphicFramePr><p:xfrm><a:off x="{int(left)}" '
+        f'y="{int(top)}"/><a:ext cx="{int(width)}" cy="{int(height)}"/></p:xfrm><a:graphic>'
+        '<a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/table"><a:tbl>'
+        '<a:tblPr firstRow="1" bandRow="1"><a:tableStyleId>{5C22544A-7EE6-4342-B048-'
+        f"85BDC9FD1C3A}}</a:tableStyleId></a:tblPr><a:tblGrid>{grid_cols}</a:tblGrid>{trs}"
+        "</a:tbl></a:graphicData></a:graphic></p:graphicFrame>"
+    )
+    shapes._spTree.insert_element_before(frame, "p:extLst")
+    return shapes._shape_factory(frame)
 
 
 def place(shape_element: Any, box: Any) -> None:
