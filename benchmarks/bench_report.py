@@ -20,6 +20,7 @@ measures.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import resource
 import subprocess
@@ -98,10 +99,12 @@ def bare_deck(model: PumpModel, out: Path) -> None:
 
 def best(*fns: object, repeat: int = 5) -> list[float]:
     """Each function's best time of ``repeat`` runs, the functions run in turn (so that a
-    busy moment on the shared machine falls on both alike)."""
+    busy moment on the shared machine falls on both alike), each from a collected heap (so
+    that one's garbage is not collected in the other's time)."""
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
         for fn, out in zip(fns, times, strict=True):
+            gc.collect()
             t = time.process_time()
             fn()  # type: ignore[operator]
             out.append(time.process_time() - t)

@@ -11,7 +11,6 @@ over the deck after keeping a backup. The deck itself is never changed otherwise
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from pumpxl.report.build import Icons, add_report_slides
 from pumpxl.report.deckfile import open_deck
 from pumpxl.report.design import Deck
 from pumpxl.report.marks import deck_manifest, slide_mark
-from pumpxl.report.package import counted_partnames
+from pumpxl.report.package import collected, counted_partnames
 from pumpxl.report.refresh import RefreshReport, refresh_slides, reusable_pages
 
 __all__ = ["RefreshResult", "refresh_deck"]
@@ -105,6 +104,21 @@ def refresh_deck(
     deck = Path(deck)
     if in_place and output is not None:
         raise InputError("give -o or --in-place, not both", setting="output")
+    with collected():  # last month's deck and this month's, let go of and collected after
+        return _refresh(deck, model, analysed, output=output, in_place=in_place,
+                        overwrite=overwrite, audience=audience)  # fmt: skip
+
+
+def _refresh(
+    deck: Path,
+    model: PumpModel,
+    analysed: dict[str, AnalysedMeasure],
+    *,
+    output: Path | None,
+    in_place: bool,
+    overwrite: bool,
+    audience: str | None,
+) -> RefreshResult:
     prs, problem = open_deck(deck, why_closed="so that the edits refreshed are the ones saved")
     if problem is not None:
         raise InputError(f"{deck.name}: {problem.message}", setting="deck")
@@ -131,33 +145,24 @@ def refresh_deck(
     if not in_place and target.exists() and not overwrite:
         raise OutputError(str(target), "already exists", exists=True)
     mine = {m.id for m in model.measure_order(name) if m.id in analysed}
-    collecting = gc.isenabled()
-    gc.disable()  # as in build_reports: hundreds of thousands of objects, alive until saved
-    try:
-        old_count = len(prs.slides)
-        counted_partnames(prs)
-        built = Deck(prs, branded=manifest.get("branded") == "1")
-        built.reusable = reusable_pages(list(prs.slides))
-        icons: Icons = "mdc" if manifest.get("icons") == "mdc" else "pumpxl"
-        add_report_slides(built, model, analysed, name, icons=icons)
-        when = _period(analysed, mine)
-        report = refresh_slides(
-            prs, old_count, recorded=list(manifest.get("slides") or []),
-            still_measured=lambda mid: mid in mine, audience=name, when=when,
-            order=built.keys, reused=set(built.reused),
-        )  # fmt: skip
-        backup = None
+    old_count = len(prs.slides)
+    counted_partnames(prs)
+    built = Deck(prs, branded=manifest.get("branded") == "1")
+    built.reusable = reusable_pages(list(prs.slides))
+    icons: Icons = "mdc" if manifest.get("icons") == "mdc" else "pumpxl"
+    add_report_slides(built, model, analysed, name, icons=icons)
+    when = _period(analysed, mine)
+    report = refresh_slides(
+        prs, old_count, recorded=list(manifest.get("slides") or []),
+        still_measured=lambda mid: mid in mine, audience=name, when=when,
+        order=built.keys, reused=set(built.reused),
+    )  # fmt: skip
+    backup = None
+    if in_place:
+        backup = _numbered(deck, "backup")
+        shutil.copy2(deck, backup)
+    with atomic_output(target, overwrite=in_place or overwrite) as tmp:
+        prs.save(str(tmp))
         if in_place:
-            backup = _numbered(deck, "backup")
-            shutil.copy2(deck, backup)
-        with atomic_output(target, overwrite=in_place or overwrite) as tmp:
-            prs.save(str(tmp))
-            if in_place:
-                os.chmod(tmp, deck.stat().st_mode & 0o777)
-        slides = len(prs.slides)
-        del prs, built  # collected below with the rest of the deck (it holds cycles)
-    finally:
-        if collecting:
-            gc.enable()
-        gc.collect()
-    return RefreshResult(target, name, when, report, slides, backup)
+            os.chmod(tmp, deck.stat().st_mode & 0o777)
+    return RefreshResult(target, name, when, report, len(prs.slides), backup)

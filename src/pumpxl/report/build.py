@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -22,6 +21,7 @@ from pumpxl.report.headline import headline_slides, mdc_matrix_slide
 from pumpxl.report.initiatives import changes_slides, evidence_for
 from pumpxl.report.marks import seal
 from pumpxl.report.measure import measure_slide
+from pumpxl.report.package import collected
 from pumpxl.report.results_map import results_map_slide
 from pumpxl.report.slides import glance_slides, title_slide
 
@@ -173,13 +173,7 @@ def build_reports(
         analysed = analyse(model)
     out = []
     for name in names:
-        # A deck is hundreds of thousands of lxml/python-pptx objects, all alive until it is
-        # saved: the cyclic collector would rescan them again and again for nothing. Pause it
-        # while a deck is built, and collect once the deck is written (its objects hold
-        # cycles: left to the collector, a program building decks in turn would hold them all).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collected():  # the deck let go of, and collected, once it is written
             prs, count = build_deck(
                 model, analysed, name, template=template, progress=progress, icons=icons
             )
@@ -188,10 +182,6 @@ def build_reports(
             written.record(paths[name])
             slides = len(prs.slides)
             del prs
-        finally:
-            if collecting:
-                gc.enable()
-            gc.collect()
         order = [analysed[m.id] for m in model.measure_order(name) if m.id in analysed]
         outputs_only = bool(order) and all(a.measure.type in ("activity", "output") for a in order)
         out.append(ReportResult(name, paths[name], slides, count, outputs_only))

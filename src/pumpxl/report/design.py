@@ -3,6 +3,7 @@ name, and text that fits its box."""
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from dataclasses import dataclass
@@ -362,6 +363,19 @@ def table_cell(
     """Fill a table cell with a run of text in the deck's style, and ``then`` a paragraph
     each of (text, colour) below it."""
     tc = getattr(cell, "_tc", cell)  # a python-pptx cell, or its XML element (grid())
+    if not then and _fresh(tc):  # as a new table's cell: a copy of one filled alike
+        key = (size, bold, str(colour), str(fill), align)
+        proto = _CELLS.get(key)
+        if proto is None:
+            proto = _CELLS[key] = copy.deepcopy(tc)
+            table_cell(proto, "", size=size, bold=bold, colour=colour, fill=fill, align=align,
+                       then=((" ", colour),))  # fmt: skip
+            body = proto.find(f"{_A}txBody")
+            body.remove(body.findall(f"{_A}p")[-1])  # made through the general way below
+        filled = copy.deepcopy(proto)
+        next(filled.iter(f"{_A}t")).text = text
+        tc[:] = filled[:]
+        return
     body = tc.find(f"{_A}txBody")
     body.find(f"{_A}bodyPr").set("wrap", "square")
     lines = ((text, colour), *then)
@@ -380,6 +394,19 @@ def table_cell(
         solid = etree.Element(f"{_A}solidFill")
         etree.SubElement(solid, f"{_A}srgbClr", val=str(fill))
         props.insert(0, solid)
+
+
+#: a filled cell of each look (size, bold, colour, fill, alignment), copied for the next
+_CELLS: dict[tuple[Any, ...], Any] = {}
+
+
+def _fresh(tc: Any) -> bool:
+    """Whether a table cell is as a new table has it: empty properties and text frame."""
+    props, body = tc.find(f"{_A}tcPr"), tc.find(f"{_A}txBody")
+    if props is None or body is None or len(props) or props.attrib or len(tc) != 2:
+        return False
+    head = body.find(f"{_A}bodyPr")
+    return head is not None and not head.attrib and not len(head)
 
 
 def panel(slide: Any, box: Box) -> Any:

@@ -6,10 +6,13 @@ These replace both, on one presentation only."""
 from __future__ import annotations
 
 import copy
+import gc
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["add_slide", "counted_partnames"]
+__all__ = ["add_slide", "collected", "counted_partnames"]
 
 #: the slide id element add_slide gave each presentation last, and its id
 _last_added: weakref.WeakKeyDictionary[Any, tuple[Any, int]] = weakref.WeakKeyDictionary()
@@ -92,3 +95,28 @@ def add_slide(prs: Any, layout: Any, *, title_only: bool = False) -> Any:
     _last_added[prs.part] = (added, int(added.get("id")))
     slide.shapes.turbo_add_enabled = True
     return slide
+
+
+@contextmanager
+def collected() -> Iterator[None]:
+    """Build a deck with the cyclic collector paused, and collect the deck once it is done.
+
+    A deck is hundreds of thousands of lxml/python-pptx objects, all alive until it is saved:
+    the collector would rescan them again and again for nothing. They hold cycles, so once
+    the deck is written and let go they are collected (left to the collector, a program
+    building decks in turn would hold them all); the program's older objects are frozen
+    meanwhile, so that this collection looks at the deck's only (unless the program froze
+    objects itself: then it is a full collection, its frozen objects left as they are)."""
+    collecting = gc.isenabled()
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+        gc.collect()
+        if freeze:
+            gc.unfreeze()
