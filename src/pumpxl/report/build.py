@@ -16,7 +16,8 @@ from pumpxl.core.errors import InputError
 from pumpxl.core.model import PumpModel
 from pumpxl.files import Written, atomic_output
 from pumpxl.report.appendix import definitions_slides, warning_slide
-from pumpxl.report.design import Deck, open_template
+from pumpxl.report.deckfile import open_template
+from pumpxl.report.design import Deck
 from pumpxl.report.headline import headline_slides, mdc_matrix_slide
 from pumpxl.report.initiatives import changes_slides, evidence_for
 from pumpxl.report.marks import seal

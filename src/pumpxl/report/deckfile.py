@@ -1,23 +1,34 @@
 """Opening a deck a person gives pumpxl (``pumpxl collect``, ``pumpxl refresh``): every way the
-file can be wrong is a problem that says so, never a traceback.
+file can be wrong is a problem that says so, never a traceback; and the template a deck is
+built on (a corporate .pptx or .potx, or the 16:9 default).
 """
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from pumpxl.core.errors import Problem
-from pumpxl.core.present import count
+from pptx import Presentation
+from pptx.util import Inches
 
-__all__ = ["MAX_DECK_BYTES", "lock_file", "open_deck"]
+from pumpxl.core.errors import OutputError, Problem
+from pumpxl.core.present import count
+from pumpxl.report.package import counted_partnames
+
+__all__ = ["MAX_DECK_BYTES", "WIDE", "lock_file", "open_deck", "open_template"]
 
 #: Decks that unpack to more than this are refused (a deck of a few hundred measure pages
 #: is tens of megabytes).
 MAX_DECK_BYTES = 1_500_000_000
 #: An Office file encrypted with a password is a compound file, not a zip.
 OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+WIDE = (Inches(13.333), Inches(7.5))
+TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
+PRESENTATION_TYPE = (
+    b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
+)
 
 
 def lock_file(path: Path) -> Path | None:
@@ -68,3 +79,36 @@ def open_deck(path: Path, *, why_closed: str = "") -> tuple[Any | None, Problem 
         return Presentation(str(path)), None
     except Exception as exc:  # python-pptx raises many kinds on a damaged package
         return fail(f"cannot be read as a deck ({type(exc).__name__}: {exc})", "bad_deck")
+
+
+def open_template(path: Path | None) -> Any:
+    """A Presentation from a .pptx or .potx (its slides removed), or the 16:9 default."""
+    if path is None:
+        prs = Presentation()
+        prs.slide_width, prs.slide_height = WIDE
+        return counted_partnames(prs)
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OutputError(str(path), f"template cannot be read: {exc.strerror}") from None
+    if path.suffix.lower() == ".potx":
+        # python-pptx refuses a template's content type; the parts are the same.
+        src = zipfile.ZipFile(io.BytesIO(data))
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in src.infolist():
+                part = src.read(item.filename)
+                if item.filename == "[Content_Types].xml":
+                    part = part.replace(TEMPLATE_TYPE, PRESENTATION_TYPE)
+                out.writestr(item, part)
+        data = buf.getvalue()
+    try:
+        prs = Presentation(io.BytesIO(data))
+    except Exception as exc:  # python-pptx raises several kinds for a bad package
+        raise OutputError(str(path), f"is not a PowerPoint template ({exc})") from None
+    ids = prs.slides._sldIdLst
+    for sld in list(ids):
+        prs.part.drop_rel(sld.rId)
+        ids.remove(sld)
+    return counted_partnames(prs)

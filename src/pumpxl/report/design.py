@@ -4,29 +4,24 @@ name, and text that fits its box."""
 from __future__ import annotations
 
 import copy
-import io
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.chart_plan import PALETTE
-from pumpxl.core.errors import OutputError
 from pumpxl.core.interpret import Reading
 from pumpxl.report.fonts import line_count
 from pumpxl.report.marks import SHAPE_TAGS, is_title_element, mark_shape, mark_slide
-from pumpxl.report.package import add_slide, counted_partnames
+from pumpxl.report.package import add_slide
 from pumpxl.report.xmlbits import A as _A
 from pumpxl.report.xmlbits import P as _P
 from pumpxl.report.xmlbits import (
     body_properties,
+    copied_shape,
     grid,
     place,
     row_heights,
@@ -42,7 +37,6 @@ __all__ = [
     "Deck",
     "State",
     "fit_text",
-    "open_template",
     "panel",
     "state_of",
     "grid",
@@ -68,12 +62,6 @@ LAYER_COLOURS = {  # PuMP's Results Map colours
     "process": RGBColor(0xBB, 0xDE, 0xFB),
     "team": RGBColor(0xFF, 0xE0, 0xB2),
 }
-
-WIDE = (Inches(13.333), Inches(7.5))
-TEMPLATE_TYPE = b"application/vnd.openxmlformats-officedocument.presentationml.template.main+xml"
-PRESENTATION_TYPE = (
-    b"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
-)
 
 
 @dataclass(frozen=True)
@@ -125,39 +113,6 @@ class Box:
     @property
     def bottom(self) -> int:
         return self.top + self.height
-
-
-def open_template(path: Path | None) -> Any:
-    """A Presentation from a .pptx or .potx (its slides removed), or the 16:9 default."""
-    if path is None:
-        prs = Presentation()
-        prs.slide_width, prs.slide_height = WIDE
-        return counted_partnames(prs)
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise OutputError(str(path), f"template cannot be read: {exc.strerror}") from None
-    if path.suffix.lower() == ".potx":
-        # python-pptx refuses a template's content type; the parts are the same.
-        src = zipfile.ZipFile(io.BytesIO(data))
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
-            for item in src.infolist():
-                part = src.read(item.filename)
-                if item.filename == "[Content_Types].xml":
-                    part = part.replace(TEMPLATE_TYPE, PRESENTATION_TYPE)
-                out.writestr(item, part)
-        data = buf.getvalue()
-    try:
-        prs = Presentation(io.BytesIO(data))
-    except Exception as exc:  # python-pptx raises several kinds for a bad package
-        raise OutputError(str(path), f"is not a PowerPoint template ({exc})") from None
-    ids = prs.slides._sldIdLst
-    for sld in list(ids):
-        prs.part.drop_rel(sld.rId)
-        ids.remove(sld)
-    return counted_partnames(prs)
 
 
 class Deck:
@@ -281,10 +236,7 @@ class Deck:
                 mark_shape(sub, self.last_key, "subtitle")
             top += int(Inches(0.45))
         left, width = t.left, t.width
-        line = slide.shapes.add_connector(1, left, top, left + width, top)
-        # the rule's colour and weight, as python-pptx's line setters write them
-        ln = etree.SubElement(line._element.spPr, f"{_A}ln", w=str(int(Pt(1))))
-        etree.SubElement(etree.SubElement(ln, f"{_A}solidFill"), f"{_A}srgbClr", val=str(RULE))
+        copied_shape(slide, "rule", _rule, "Connector", left, top, width, 0)
         area = Box(left, top + int(Inches(0.15)), width,
                    self.height - top - int(Inches(0.15)) - self.margin)  # fmt: skip
         return slide, area
@@ -411,10 +363,20 @@ def _fresh(tc: Any) -> bool:
 
 def panel(slide: Any, box: Box) -> Any:
     """A light grey box with a thin rule: the ground of text blocks and cards."""
-    shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, box.left, box.top, box.width, box.height)
-    # fill, rule and no shadow, as python-pptx's setters write them (built directly: a deck
-    # holds hundreds of panels)
-    geometry = shape._element.spPr.find(f"{_A}prstGeom")
+    from pptx.shapes.autoshape import Shape
+
+    sp = copied_shape(slide, "panel", _panel, "Rectangle", box.left, box.top, box.width,
+                      box.height)  # fmt: skip
+    return Shape(sp, slide.shapes)
+
+
+def _panel() -> Any:
+    """A rectangle as python-pptx's ``add_shape`` adds it, with the fill, rule and no
+    shadow its setters write."""
+    from pptx.oxml.shapes.autoshape import CT_Shape
+
+    sp = CT_Shape.new_autoshape_sp(0, "", "rect", 0, 0, 0, 0)
+    geometry = sp.spPr.find(f"{_A}prstGeom")
     fill = etree.Element(f"{_A}solidFill")
     etree.SubElement(fill, f"{_A}srgbClr", val=str(LIGHT))
     line = etree.Element(f"{_A}ln")
@@ -422,4 +384,15 @@ def panel(slide: Any, box: Box) -> Any:
     geometry.addnext(fill)
     fill.addnext(line)
     line.addnext(etree.Element(f"{_A}effectLst"))
-    return shape
+    return sp
+
+
+def _rule() -> Any:
+    """A straight line as python-pptx's ``add_connector`` adds it from left to right, in the
+    rule's colour and weight as its line setters write them."""
+    from pptx.oxml.shapes.connector import CT_Connector
+
+    cxn = CT_Connector.new_cxnSp(0, "", "line", 0, 0, 0, 0, False, False)
+    ln = etree.SubElement(cxn.spPr, f"{_A}ln", w=str(int(Pt(1))))
+    etree.SubElement(etree.SubElement(ln, f"{_A}solidFill"), f"{_A}srgbClr", val=str(RULE))
+    return cxn

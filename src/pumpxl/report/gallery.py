@@ -16,6 +16,7 @@ from pumpxl.core.narrative import status_line
 from pumpxl.core.vocabulary import DIRECTION_LABELS
 from pumpxl.files import atomic_output
 from pumpxl.report.chart import add_xmr_chart, legend_fits
+from pumpxl.report.deckfile import open_template
 from pumpxl.report.design import (
     GREY,
     INK,
@@ -26,7 +27,6 @@ from pumpxl.report.design import (
     Box,
     Deck,
     fit_text,
-    open_template,
     panel,
 )
 from pumpxl.report.fonts import line_count

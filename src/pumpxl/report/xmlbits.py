@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import copy
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from lxml import etree
@@ -19,6 +19,7 @@ __all__ = [
     "P",
     "add_table",
     "body_properties",
+    "copied_shape",
     "column_widths",
     "grid",
     "place",
@@ -36,14 +37,42 @@ _ANCHOR = {MSO_ANCHOR.TOP: "t", MSO_ANCHOR.MIDDLE: "ctr", MSO_ANCHOR.BOTTOM: "b"
 _DEFAULT_INSET = (int(Inches(0.1)), int(Inches(0.05)))  # left/right, top/bottom
 
 
+#: shapes python-pptx made once, by kind, copied for each new one (python-pptx parses its
+#: template of a shape for every shape it adds)
+_MADE: dict[str, Any] = {}
+
+
+def copied_shape(slide: Any, kind: str, make: Callable[[], Any], label: str, left: int,
+                 top: int, width: int, height: int) -> Any:  # fmt: skip
+    """A new shape's element on ``slide``: a copy of the one ``make`` returns (made once per
+    ``kind``), numbered, named ``label`` and its number, and placed as python-pptx's adders
+    do."""
+    made = _MADE.get(kind)
+    if made is None:
+        made = _MADE[kind] = make()
+    sp = copy.deepcopy(made)
+    shapes = slide.shapes
+    shape_id = shapes._next_shape_id
+    props = next(sp.iter(f"{P}cNvPr"))
+    props.set("id", str(shape_id))
+    props.set("name", f"{label} {shape_id - 1}")
+    off, ext = next(sp.iter(f"{A}off")), next(sp.iter(f"{A}ext"))
+    off.set("x", str(int(left)))
+    off.set("y", str(int(top)))
+    ext.set("cx", str(int(width)))
+    ext.set("cy", str(int(height)))
+    shapes._spTree.insert_element_before(sp, "p:extLst")
+    return sp
+
+
 def textbox(slide: Any, left: int, top: int, width: int, height: int) -> Any:
-    """A new text box on ``slide``, as python-pptx's ``add_textbox`` adds it, without the
-    look-up that decides whether the new shape is a placeholder (it never is)."""
+    """A new text box on ``slide``, as python-pptx's ``add_textbox`` adds it."""
+    from pptx.oxml.shapes.autoshape import CT_Shape
     from pptx.shapes.autoshape import Shape
 
-    shapes = slide.shapes
-    sp = shapes._add_textbox_sp(int(left), int(top), int(width), int(height))
-    return Shape(sp, shapes)
+    sp = copied_shape(slide, "textbox", lambda: CT_Shape.new_textbox_sp(0, "", 0, 0, 0, 0),
+                      "TextBox", left, top, width, height)  # fmt: skip
+    return Shape(sp, slide.shapes)
 
 
 _TABLE_NS = ('xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
