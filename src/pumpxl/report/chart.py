@@ -211,7 +211,21 @@ def chart_layout(
 ) -> tuple[tuple[float, float, float, float], tuple[float, float, float, float]]:
     """The plot area and the legend as fractions (x, y, w, h) of the chart frame: the legend
     in as many rows of equal columns as its entries need at ``font_size`` (measured with the
-    deck's font), under one row of date labels, the plot taking the rest."""
+    deck's font), under one row of date labels, the plot taking the rest. Measured once per
+    measure, box and size (a page asks it of the plan, the chart and the shapes over it)."""
+    key = (id(a), box, font_size, legend)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        layout = _LAYOUTS[key] = _chart_layout(a, box, font_size, legend)
+        weakref.finalize(a, _LAYOUTS.pop, key, None)
+    return layout
+
+
+_Layout = tuple[tuple[float, float, float, float], tuple[float, float, float, float]]
+_LAYOUTS: dict[tuple[int, Box, float, bool], _Layout] = {}
+
+
+def _chart_layout(a: AnalysedMeasure, box: Box, font_size: float, legend: bool) -> _Layout:
     width, height = Emu(box.width).pt, Emu(box.height).pt
     plan = base_plan(a)
     names = plan.legend_names()

@@ -51,7 +51,8 @@ def text_width_pt(text: str, size_pt: float, bold: bool = False) -> float:
     return float(font.getlength(text)) / _SCALE
 
 
-def line_count(text: str, width_pt: float, size_pt: float, bold: bool = False) -> int:
+@functools.lru_cache(maxsize=100_000)  # fitting text asks again at each size, and pages
+def line_count(text: str, width_pt: float, size_pt: float, bold: bool = False) -> int:  # recur
     """Lines ``text`` takes in a box ``width_pt`` wide, wrapping at spaces as PowerPoint does
     (a paragraph per line break; a word wider than the box breaks where it must)."""
     space = text_width_pt(" ", size_pt, bold)

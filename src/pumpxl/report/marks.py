@@ -149,12 +149,13 @@ def mark_slide(slide: Any, key: str, *, title: str = "", **fields: str) -> Any:
     """Add the hidden shape that marks ``slide`` as pumpxl's page ``key``, with the digest of
     its ``title`` and ``fields`` (``m`` measure id, ``p`` period...). Returns the shape."""
     shape = textbox(slide, 0, 0, 1, 1)
-    shape._element.nvSpPr.cNvPr.set("hidden", "1")
     values = {"s": key, "r": SLIDE_ROLE}
     if title:
         values["h"] = digest(title)
     values.update({k: v for k, v in fields.items() if v})
-    shape.name = _encode("pumpxl page", values)
+    props = next(shape._element.iter(_CNVPR))
+    props.set("name", _encode("pumpxl page", values))
+    props.set("hidden", "1")
     return shape
 
 

@@ -142,16 +142,31 @@ def write_paragraphs(
         body.remove(old)
     algn = _ALIGN.get(align, "l")
     for text, size, bold, italic, colour in runs:
-        p = etree.SubElement(body, f"{A}p")
-        etree.SubElement(p, f"{A}pPr", algn=algn)
-        r = etree.SubElement(p, f"{A}r")
-        attrs = {"sz": str(round(size * 100)), "b": "1" if bold else "0"}
-        if italic is not None:
-            attrs["i"] = "1" if italic else "0"
-        props = etree.SubElement(r, f"{A}rPr", attrs)
-        solid = etree.SubElement(props, f"{A}solidFill")
-        etree.SubElement(solid, f"{A}srgbClr", val=str(colour))
-        etree.SubElement(r, f"{A}t").text = text
+        look = (algn, round(size * 100), bold, italic, str(colour))
+        p = _PARAGRAPHS.get(look)
+        if p is None:
+            p = _PARAGRAPHS[look] = _paragraph(*look)
+        p = copy.deepcopy(p)
+        p[1][1].text = text
+        body.append(p)
+
+
+#: a paragraph of each look (alignment, size, bold, italic, colour), copied for the next
+_PARAGRAPHS: dict[tuple[Any, ...], Any] = {}
+
+
+def _paragraph(algn: str, size: int, bold: bool, italic: bool | None, colour: str) -> Any:
+    p = etree.Element(f"{A}p")
+    etree.SubElement(p, f"{A}pPr", algn=algn)
+    r = etree.SubElement(p, f"{A}r")
+    attrs = {"sz": str(size), "b": "1" if bold else "0"}
+    if italic is not None:
+        attrs["i"] = "1" if italic else "0"
+    props = etree.SubElement(r, f"{A}rPr", attrs)
+    solid = etree.SubElement(props, f"{A}solidFill")
+    etree.SubElement(solid, f"{A}srgbClr", val=colour)
+    etree.SubElement(r, f"{A}t")
+    return p
 
 
 def body_properties(body: Any, inset: int, anchor: Any) -> None:
