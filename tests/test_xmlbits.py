@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from typing import Any
 
 import openpyxl
@@ -36,6 +37,7 @@ from pumpxl.report.chart import (
 from pumpxl.report.chart_book import XmrChartData
 from pumpxl.report.design import GOOD, LIGHT, RULE, Box, fit_text, panel, table_cell
 from pumpxl.report.marks import slide_mark
+from pumpxl.report.package import save
 from pumpxl.report.xmlbits import add_table, column_widths, grid, row_heights, textbox
 
 
@@ -294,3 +296,23 @@ def test_a_table_is_python_pptx_s_own(rows: int, cols: int, width: int, height: 
     )
     assert _same_xml(etree.tostring(ours._element), plain)
     assert len(ours.table.rows) == rows and len(ours.table.columns) == cols
+
+
+def test_a_deck_is_saved_as_python_pptx_saves_it() -> None:
+    """pumpxl's writer gives the package python-pptx's ``save`` gives, member by member and
+    byte for byte (relationships in their order, relative targets, an external link)."""
+    model = example_model()
+    prs, _ = build_deck(model, analyse(model), "IT management", icons="mdc")
+    box = prs.slides[3].shapes.add_textbox(Inches(1), Inches(1), Inches(3), Inches(1))
+    run = box.text_frame.paragraphs[0].add_run()
+    run.text = "source"
+    run.hyperlink.address = 'https://example.org/data?a=1&b="2"'
+    theirs, ours = io.BytesIO(), io.BytesIO()
+    prs.save(theirs)
+    save(prs, ours)
+    with zipfile.ZipFile(theirs) as t, zipfile.ZipFile(ours) as o:
+        assert [i.filename for i in o.infolist()] == [i.filename for i in t.infolist()]
+        for item in t.infolist():
+            assert o.read(item.filename) == t.read(item), item.filename
+        assert any(b'TargetMode="External"' in o.read(n) for n in o.namelist()
+                   if n.endswith(".rels"))  # fmt: skip

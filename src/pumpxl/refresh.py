@@ -26,7 +26,7 @@ from pumpxl.report.build import Icons, add_report_slides
 from pumpxl.report.deckfile import open_deck
 from pumpxl.report.design import Deck
 from pumpxl.report.marks import deck_manifest, slide_mark
-from pumpxl.report.package import collected, counted_partnames
+from pumpxl.report.package import collected, counted_partnames, save
 from pumpxl.report.refresh import RefreshReport, refresh_slides, reusable_pages
 
 __all__ = ["RefreshResult", "refresh_deck"]
@@ -162,7 +162,7 @@ def _refresh(
         backup = _numbered(deck, "backup")
         shutil.copy2(deck, backup)
     with atomic_output(target, overwrite=in_place or overwrite) as tmp:
-        prs.save(str(tmp))
+        save(prs, str(tmp))
         if in_place:
             os.chmod(tmp, deck.stat().st_mode & 0o777)
     return RefreshResult(target, name, when, report, len(prs.slides), backup)

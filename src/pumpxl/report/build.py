@@ -22,7 +22,7 @@ from pumpxl.report.headline import headline_slides, mdc_matrix_slide
 from pumpxl.report.initiatives import changes_slides, evidence_for
 from pumpxl.report.marks import seal
 from pumpxl.report.measure import measure_slide
-from pumpxl.report.package import collected
+from pumpxl.report.package import collected, save
 from pumpxl.report.results_map import results_map_slide
 from pumpxl.report.slides import glance_slides, title_slide
 
@@ -179,7 +179,7 @@ def build_reports(
                 model, analysed, name, template=template, progress=progress, icons=icons
             )
             with atomic_output(paths[name], overwrite=overwrite or replace_ok[name]) as tmp:
-                prs.save(str(tmp))
+                save(prs, str(tmp))
             written.record(paths[name])
             slides = len(prs.slides)
             del prs

@@ -30,7 +30,7 @@ from pumpxl.report.design import (
     panel,
 )
 from pumpxl.report.fonts import line_count
-from pumpxl.report.package import add_slide
+from pumpxl.report.package import add_slide, save
 from pumpxl.report.xmlbits import set_notes, textbox
 
 __all__ = ["build_gallery"]
@@ -209,7 +209,7 @@ def build_gallery(
         ))
         count += 1
     with atomic_output(Path(path), overwrite=overwrite) as tmp:
-        prs.save(str(tmp))
+        save(prs, str(tmp))
     return count
 
 
