@@ -44,7 +44,9 @@ def test_the_checker_finds_every_class_of_problem(tmp_path: Path) -> None:
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
     slide = prs.slides.add_slide(prs.slide_layouts[6])
-    chart = add_xmr_chart(slide, a, Box(Inches(0.5), Inches(1), Inches(8), Inches(5)), font_size=12)
+    chart = add_xmr_chart(
+        slide, a, Box(Inches(0.5), Inches(1), Inches(8), Inches(5)), font_size=12
+    ).chart
     series = {s.name: s for s in chart.plots[0].series}
     # the trajectory's second step (75) lies on the latest central line (75.2)
     target, centre = series["Target (step 2)"], series["Central line (phase 2)"]

@@ -16,7 +16,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_MARKER_STYLE
+from pptx.enum.chart import XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.shapes import MSO_CONNECTOR
 from pptx.enum.text import MSO_ANCHOR
@@ -25,7 +25,7 @@ from pptx.util import Emu, Inches, Pt
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.chart_plan import MARKERS, PALETTE, ChartPlan, chart_plan, label_box, nice_step
 from pumpxl.core.chart_plan import signal_groups as _signal_groups
-from pumpxl.report.chart_book import ChartDecor, XmrChartData
+from pumpxl.report.chart_book import ChartDecor, XmrChartData, add_chart
 from pumpxl.report.design import Box, fit_text
 from pumpxl.report.fonts import text_width_pt
 from pumpxl.report.xmlbits import textbox
@@ -160,7 +160,7 @@ def add_xmr_chart(
     plan: ChartPlan | None = None,
 ) -> Any:
     """Add the measure's XmR chart in ``box`` (with a legend below unless ``legend`` is
-    False), drawn as its plan says; returns the chart."""
+    False), drawn as its plan says; returns its graphic frame."""
     plan = plan or measure_plan(a, box, font_size, legend)
     data = XmrChartData(number_format=plan.numbers.excel())
     data.categories = [d.date() for d in a.dates]
@@ -189,10 +189,7 @@ def add_xmr_chart(
         value_format=plan.tick_numbers.excel(),
         major_unit=f'<c:majorUnit val="{plan.step}"/>',
     )
-    frame = slide.shapes.add_chart(
-        XL_CHART_TYPE.LINE_MARKERS, box.left, box.top, box.width, box.height, data
-    )
-    return frame.chart
+    return add_chart(slide, data, box.left, box.top, box.width, box.height)
 
 
 #: The inner plot area's left, top and width as fractions of the chart frame, set explicitly

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -21,10 +22,24 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pptx.chart.data import CategoryChartData
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.oxml import serialize_part_xml
+from pptx.opc.package import Part
+from pptx.oxml import parse_xml
+from pptx.parts.chart import ChartPart
+from pptx.parts.embeddedpackage import EmbeddedXlsxPart
 
 from pumpxl.workbook.cells import column_letter
 
-__all__ = ["ChartDecor", "XmrChartData", "chart_workbook", "line_chart_xml"]
+__all__ = [
+    "ChartDecor",
+    "WrittenChartPart",
+    "XmrChartData",
+    "add_chart",
+    "chart_workbook",
+    "line_chart_xml",
+]
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
@@ -182,8 +197,20 @@ class ChartDecor:
     major_unit: str
 
 
+#: characters XML 1.0 does not allow (dropped: a chart part must parse)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    """Text content as lxml serialises it (so that the part is byte for byte what parsing
+    and writing it again gives)."""
+    return escape(_NOT_XML.sub("", value), {"\r": "&#13;"})
+
+
 def _attr(value: str) -> str:
-    return escape(value, _QUOTE)
+    """An attribute value as lxml serialises it."""
+    return escape(_NOT_XML.sub("", value), {'"': "&quot;", "\n": "&#10;", "\r": "&#13;",
+                                            "\t": "&#9;"})  # fmt: skip
 
 
 def line_chart_xml(data: CategoryChartData, decor: ChartDecor | None = None) -> bytes | None:
@@ -196,7 +223,7 @@ def line_chart_xml(data: CategoryChartData, decor: ChartDecor | None = None) -> 
     if categories.depth != 1 or not labels or not all(isinstance(v, dt.date) for v in labels):
         return None
     series = list(data)
-    cat_fmt = escape(categories.number_format)
+    cat_fmt = _text(categories.number_format)
     cat_pts = "".join(f'<c:pt idx="{i}"><c:v>{_serial(v):.1f}</c:v></c:pt>'
                       for i, v in enumerate(labels))  # fmt: skip
     styles = decor.series if decor is not None else ("",) * len(series)
@@ -208,11 +235,11 @@ def line_chart_xml(data: CategoryChartData, decor: ChartDecor | None = None) -> 
         parts.append(
             f'<c:ser><c:idx val="{s.index}"/><c:order val="{s.index}"/><c:tx><c:strRef>'
             f'<c:f>{s.name_ref}</c:f><c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>'
-            f"{escape(s.name)}</c:v></c:pt></c:strCache></c:strRef></c:tx>{style}<c:cat><c:numRef>"
+            f"{_text(s.name)}</c:v></c:pt></c:strCache></c:strRef></c:tx>{style}<c:cat><c:numRef>"
             f"<c:f>{cat_ref}</c:f><c:numCache><c:formatCode>{cat_fmt}</c:formatCode>"
             f'<c:ptCount val="{len(labels)}"/>{cat_pts}</c:numCache></c:numRef></c:cat>'
             f"<c:val><c:numRef><c:f>{s.values_ref}</c:f><c:numCache><c:formatCode>"
-            f'{escape(s.number_format)}</c:formatCode><c:ptCount val="{len(s)}"/>{values}'
+            f'{_text(s.number_format)}</c:formatCode><c:ptCount val="{len(s)}"/>{values}'
             '</c:numCache></c:numRef></c:val><c:smooth val="0"/></c:ser>'
         )
     if decor is None:
@@ -234,6 +261,8 @@ def line_chart_xml(data: CategoryChartData, decor: ChartDecor | None = None) -> 
         scaling=d.value_scaling, gridlines=d.gridlines, title=d.value_title,
         value_format=f'<c:numFmt formatCode="{_attr(d.value_format)}" sourceLinked="0"/>',
         value_text=f"<c:txPr><a:bodyPr/>{tick}", major_unit=d.major_unit,
+        ending='<c:externalData r:id="rId1"><c:autoUpdate val="0"/></c:externalData>'
+        "</c:chartSpace>",
     )  # fmt: skip
 
 
@@ -253,6 +282,7 @@ def _chart_xml(
     value_format: str = "",
     value_text: str = "",
     major_unit: str = "",
+    ending: str = "</c:chartSpace>\n",
 ) -> bytes:
     return (
         "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -272,8 +302,7 @@ def _chart_xml(
         f'{value_text}<c:crossAx val="2118791784"/><c:crosses val="autoZero"/>{major_unit}'
         f'</c:valAx></c:plotArea>{legend}<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/>'
         '<c:showDLblsOverMax val="0"/></c:chart><c:txPr><a:bodyPr/><a:lstStyle/><a:p><a:pPr>'
-        f'<a:defRPr sz="{size}"/></a:pPr><a:endParaRPr lang="en-US"/></a:p></c:txPr>'
-        "</c:chartSpace>\n"
+        f'<a:defRPr sz="{size}"/></a:pPr><a:endParaRPr lang="en-US"/></a:p></c:txPr>{ending}'
     ).encode()
 
 
@@ -302,3 +331,64 @@ class XmrChartData(CategoryChartData):
     @property
     def xlsx_blob(self) -> bytes:
         return chart_workbook(self)
+
+
+#: the declaration python-pptx writes at the head of a part
+_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+
+
+def add_chart(slide: Any, data: XmrChartData, left: int, top: int, width: int, height: int
+              ) -> Any:  # fmt: skip
+    """A native line chart of ``data`` (drawn as its ``decor`` says) on ``slide``, as
+    python-pptx's ``add_chart`` adds it, its part holding the XML as written (parsed only
+    if something reads it) and its workbook embedded; returns the graphic frame."""
+    if data.decor is None:
+        raise ValueError("a chart written directly is drawn as its decor says")
+    xml = line_chart_xml(data, data.decor)
+    if xml is None:
+        raise ValueError("a drawn XmR chart needs dates for its categories")
+    package = slide.part.package
+    part = WrittenChartPart(package.next_partname(ChartPart.partname_template), CT.DML_CHART,
+                            package, xml)  # fmt: skip
+    part.relate_to(EmbeddedXlsxPart.new(data.xlsx_blob, package), RT.PACKAGE)  # rId1
+    rid = slide.part.relate_to(part, RT.CHART)
+    shapes = slide.shapes
+    frame = shapes._add_chart_graphicFrame(rid, int(left), int(top), int(width), int(height))
+    return shapes._shape_factory(frame)
+
+
+class WrittenChartPart(ChartPart):
+    """A chart part holding the chart's XML as pumpxl wrote it (lxml's own form, so that the
+    bytes are what parsing and writing it again gives), parsed only when something reads
+    its elements (a refresh, a test): a deck writes hundreds of charts and reads none."""
+
+    def __init__(self, partname: Any, content_type: str, package: Any, xml: bytes) -> None:
+        Part.__init__(self, partname, content_type, package)
+        self._written: bytes | None = xml
+        self._parsed: Any = None
+
+    @property
+    def _element(self) -> Any:
+        if self._parsed is None:
+            assert self._written is not None
+            self._parsed, self._written = parse_xml(self._written), None
+        return self._parsed
+
+    @_element.setter
+    def _element(self, element: Any) -> None:
+        self._parsed, self._written = element, None
+
+    @property  # type: ignore[misc]
+    def blob(self) -> bytes:
+        if self._written is not None:
+            return self._written
+        return bytes(serialize_part_xml(self._parsed))
+
+    def written_xml(self) -> bytes | None:
+        """The chart's XML as written (without its declaration) while nothing has parsed it:
+        what ``etree.tostring`` gives of it once parsed (characters beyond ASCII as numbered
+        references, as it writes them)."""
+        if self._written is None:
+            return None
+        xml = self._written[len(_DECLARATION) :]
+        return xml if xml.isascii() else xml.decode().encode("ascii", "xmlcharrefreplace")

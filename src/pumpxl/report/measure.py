@@ -9,7 +9,6 @@ from typing import Any
 
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR
-from pptx.shapes.graphfrm import GraphicFrame
 from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure, predictability_verdict
@@ -44,7 +43,7 @@ from pumpxl.report.marks import mark_shape
 from pumpxl.report.notes import calculation_notes
 from pumpxl.report.slides import fmt as _fmt
 from pumpxl.report.slides import measure_state
-from pumpxl.report.xmlbits import P, set_notes, textbox
+from pumpxl.report.xmlbits import set_notes, textbox
 
 __all__ = ["DUE_LABEL", "WHO_LABEL", "measure_slide", "three_questions"]
 
@@ -156,8 +155,7 @@ def measure_slide(
     else:
         started = tuple((init.id, ev.start) for init, ev in changes if ev.start is not None)
         plan = measure_plan(a, chart_box, 12, initiatives=started)
-        add_xmr_chart(slide, a, chart_box, font_size=12, plan=plan)
-        frame = GraphicFrame(slide.shapes._spTree.findall(f"{P}graphicFrame")[-1], slide.shapes)
+        frame = add_xmr_chart(slide, a, chart_box, font_size=12, plan=plan)
         mark_shape(frame, key, "chart")
         draw_labels(slide, a, chart_box, plan)
         draw_marks(slide, a, chart_box, plan)

@@ -138,7 +138,11 @@ def element_chart_digest(slide: Any, el: Any) -> str | None:
     if chart is None:
         return None
     part = slide.part.related_part(chart.get(f"{_R}id"))
-    return hashlib.sha256(etree.tostring(part._element)).hexdigest()[:12]
+    written = getattr(part, "written_xml", None)  # a chart pumpxl wrote, not yet parsed
+    xml = written() if written is not None else None
+    if xml is None:
+        xml = etree.tostring(part._element)
+    return hashlib.sha256(xml).hexdigest()[:12]
 
 
 def is_title_element(el: Any) -> bool:
