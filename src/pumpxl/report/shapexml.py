@@ -89,19 +89,21 @@ def element_text(el: Any) -> str:
     return _body_text(next(el.iter(f"{_P}txBody"), None))
 
 
+_PARA, _TEXT, _BREAK = f"{_A}p", f"{_A}t", f"{_A}br"
+
+
 def _body_text(body: Any) -> str:
+    """A text body's paragraphs by newlines: each its runs' and fields' text (``a:t``, which
+    DrawingML holds in those only) and line breaks, in one pass over the body."""
     if body is None:
         return ""
-    paras = []
-    for p in body.iter(f"{_A}p"):
-        parts = []
-        for child in p:
-            if child.tag in (f"{_A}r", f"{_A}fld"):
-                parts.append(child.findtext(f"{_A}t") or "")
-            elif child.tag == f"{_A}br":
-                parts.append("\n")
-        paras.append("".join(parts))
-    return "\n".join(paras)
+    paras: list[list[str]] = []
+    for el in body.iter(_PARA, _TEXT, _BREAK):
+        if el.tag == _PARA:
+            paras.append([])
+        elif paras:
+            paras[-1].append("\n" if el.tag == _BREAK else el.text or "")
+    return "\n".join("".join(parts) for parts in paras)
 
 
 def chart_digest(chart: Any) -> str:
