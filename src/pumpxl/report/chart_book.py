@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
+from lxml import etree
 from pptx.chart.data import CategoryChartData
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -30,6 +31,7 @@ from pptx.oxml import parse_xml
 from pptx.parts.chart import ChartPart
 from pptx.parts.embeddedpackage import EmbeddedXlsxPart
 
+from pumpxl.core.errors import InputError
 from pumpxl.workbook.cells import column_letter
 
 __all__ = [
@@ -367,11 +369,21 @@ class WrittenChartPart(ChartPart):
         self._written: bytes | None = xml
         self._parsed: Any = None
 
+    @classmethod
+    def load(cls, partname: Any, content_type: str, package: Any, blob: bytes) -> Any:
+        """A chart part of a deck being opened, parsed only if something reads it."""
+        return cls(partname, content_type, package, blob)
+
     @property
     def _element(self) -> Any:
         if self._parsed is None:
             assert self._written is not None
-            self._parsed, self._written = parse_xml(self._written), None
+            try:
+                self._parsed = parse_xml(self._written)
+            except etree.XMLSyntaxError as exc:  # a deck's chart, damaged
+                raise InputError(f"the deck's chart {self.partname} is damaged: {exc}",
+                                 setting="deck") from None  # fmt: skip
+            self._written = None
         return self._parsed
 
     @_element.setter
@@ -388,7 +400,7 @@ class WrittenChartPart(ChartPart):
         """The chart's XML as written (without its declaration) while nothing has parsed it:
         what ``etree.tostring`` gives of it once parsed (characters beyond ASCII as numbered
         references, as it writes them)."""
-        if self._written is None:
-            return None
+        if self._written is None or not self._written.startswith(_DECLARATION):
+            return None  # parsed, or written by another program: read it
         xml = self._written[len(_DECLARATION) :]
         return xml if xml.isascii() else xml.decode().encode("ascii", "xmlcharrefreplace")

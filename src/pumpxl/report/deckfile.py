@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from pptx import Presentation
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.package import PartFactory
 from pptx.util import Inches
 
 from pumpxl.core.errors import OutputError, Problem
 from pumpxl.core.present import count
+from pumpxl.report.chart_book import WrittenChartPart
 from pumpxl.report.package import counted_partnames
 
 __all__ = ["MAX_DECK_BYTES", "WIDE", "lock_file", "open_deck", "open_template"]
@@ -45,8 +48,6 @@ def open_deck(path: Path, *, why_closed: str = "") -> tuple[Any | None, Problem 
     """The deck as a python-pptx Presentation, or None and the problem with the file: not
     there, open in PowerPoint or LibreOffice (``why_closed`` says why it must be closed),
     password-protected, not a .pptx, damaged, or a possible zip bomb."""
-    from pptx import Presentation
-
     def fail(message: str, code: str) -> tuple[None, Problem]:
         return None, Problem(path.name, message, code)
 
@@ -75,10 +76,20 @@ def open_deck(path: Path, *, why_closed: str = "") -> tuple[Any | None, Problem 
         return fail(f"is not a .pptx deck, or is damaged ({exc})", "not_pptx")
     if size > MAX_DECK_BYTES:
         return fail(f"unpacks to {count(size)} bytes; refused as a possible zip bomb", "zip_bomb")
+    # its charts are read only if something asks (a refresh compares most by their bytes
+    # and drops them; collect reads none)
+    kinds = PartFactory.part_type_for
+    chart_kind = kinds.get(CT.DML_CHART)
+    kinds[CT.DML_CHART] = WrittenChartPart
     try:
         return Presentation(str(path)), None
     except Exception as exc:  # python-pptx raises many kinds on a damaged package
         return fail(f"cannot be read as a deck ({type(exc).__name__}: {exc})", "bad_deck")
+    finally:
+        if chart_kind is None:
+            kinds.pop(CT.DML_CHART, None)
+        else:
+            kinds[CT.DML_CHART] = chart_kind
 
 
 def open_template(path: Path | None) -> Any:
