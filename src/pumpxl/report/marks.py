@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -61,6 +62,7 @@ __all__ = [
     "is_title_element",
     "mark_shape",
     "mark_slide",
+    "marker_element",
     "marked_shapes",
     "notes_text",
     "read_mark",
@@ -112,16 +114,26 @@ def read_mark(name: str | None) -> Mark | None:
     at = name.rfind(PREFIX) if name else -1
     if name is None or at < 0 or (at and name[at - 1] != " "):
         return None
+    return _read(name[at + len(PREFIX) :])
+
+
+@functools.lru_cache(maxsize=65_536)  # a refresh asks again of pages' markers
+def _read(mark: str) -> Mark | None:
     fields: dict[str, str] = {}
-    for part in name[at + len(PREFIX) :].split(";"):
+    for part in mark.split(";"):
         key, sep, value = part.partition("=")
         if not sep or not key.isalpha() or not key.islower():
             return None
-        fields[key] = unquote(value) if "%" in value else value
+        fields[key] = _unquoted(value) if "%" in value else value
     if "s" not in fields or "r" not in fields:
         return None
     slide, role, h = fields.pop("s"), fields.pop("r"), fields.pop("h", "")
-    return Mark(slide, role, h, fields)
+    return Mark(slide, role, h, MappingProxyType(fields))
+
+
+@functools.lru_cache(maxsize=4096)  # slide keys and roles recur on every shape
+def _unquoted(value: str) -> str:
+    return unquote(value)
 
 
 def mark_shape(shape: Any, slide: str, role: str, *, text: str | None = None,
@@ -176,7 +188,7 @@ _CNVPR = f"{_P}cNvPr"
 _MARKER = f"r={SLIDE_ROLE}"
 
 
-def _marker_element(slide: Any) -> tuple[Any, Mark] | None:
+def marker_element(slide: Any) -> tuple[Any, Mark] | None:
     """The hidden marker's XML element and mark, read from the slide's XML directly (no
     shape objects: this is asked of every slide, often)."""
     for el in slide.shapes._spTree.iterchildren(f"{_P}sp"):
@@ -191,14 +203,14 @@ def _marker_element(slide: Any) -> tuple[Any, Mark] | None:
 
 def slide_mark(slide: Any) -> Mark | None:
     """The mark of a slide pumpxl wrote (from its hidden marker shape), or None."""
-    found = _marker_element(slide)
+    found = marker_element(slide)
     return found[1] if found is not None else None
 
 
 def slide_manifest(slide: Any) -> dict[str, Any]:
     """What pumpxl recorded on a slide when it wrote it (its marker's hidden text): the
     roles of its shapes, the digest of its notes and, on the title slide, the deck's keys."""
-    found = _marker_element(slide)
+    found = marker_element(slide)
     if found is None:
         return {}
     text = "".join(t.text or "" for t in found[0].iter("{*}t"))
@@ -257,7 +269,7 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
     keys = []
     carriers = []
     for slide in prs.slides if slides is None else slides:
-        found = _marker_element(slide)
+        found = marker_element(slide)
         if found is None:
             continue
         marker, smark = found

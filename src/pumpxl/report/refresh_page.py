@@ -24,6 +24,7 @@ from pumpxl.report.marks import (
     geometry_digest,
     is_title_element,
     marked_shapes,
+    marker_element,
     notes_text,
     read_mark,
     shape_text,
@@ -269,14 +270,20 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
     elif fresh.has_notes_slide:
         slide.notes_slide.notes_text_frame.text = fresh_notes
     # the page's marker: what pumpxl wrote now
-    marker = next(s for s, m in marked_shapes(slide) if m.role == SLIDE_ROLE)
-    fresh_marker = next(s for s, m in marked_shapes(fresh) if m.role == SLIDE_ROLE)
+    marker, fresh_marker = _marker(slide), _marker(fresh)
     marker.name = fresh_marker.name
     marker.text_frame.text = fresh_marker.text_frame.text
     if slide.has_notes_slide:  # the notes as they stand now count as written
         _note_digest(marker, digest(_notes(slide)))
     report.refreshed += 1
     del others
+
+
+def _marker(slide: Any) -> Any:
+    """The hidden shape that marks a page (found from the XML, not through every shape)."""
+    found = marker_element(slide)
+    assert found is not None  # a page refresh_page is given carries its marker
+    return slide.shapes._shape_factory(found[0])
 
 
 #: Shapes drawn over a measure's chart (their readable names): they follow the chart.

@@ -80,16 +80,27 @@ def element_geometry(el: Any) -> str:
 def element_text(el: Any) -> str:
     """:func:`shape_text` of a shape's XML element: paragraphs by newlines (line breaks as
     newlines); a table's cells by tabs and rows by newlines."""
-    rows = list(el.iter(f"{_A}tr"))
-    if rows:
-        return "\n".join(
-            "\t".join(_body_text(tc.find(f"{_A}txBody")) for tc in tr.iter(f"{_A}tc"))
-            for tr in rows
-        )
+    if el.tag != _SHAPE and next(el.iter(_ROW), None) is not None:  # a table, in one pass
+        rows: list[list[list[list[str]]]] = []
+        for node in el.iter(_ROW, _CELL, _PARA, _TEXT, _BREAK):
+            tag = node.tag
+            if tag == _ROW:
+                rows.append([])
+            elif tag == _CELL:
+                if rows:
+                    rows[-1].append([])
+            elif tag == _PARA:
+                if rows and rows[-1]:
+                    rows[-1][-1].append([])
+            elif rows and rows[-1] and rows[-1][-1]:
+                rows[-1][-1][-1].append("\n" if tag == _BREAK else node.text or "")
+        return "\n".join("\t".join("\n".join("".join(p) for p in cell) for cell in row)
+                         for row in rows)  # fmt: skip
     return _body_text(next(el.iter(f"{_P}txBody"), None))
 
 
 _PARA, _TEXT, _BREAK = f"{_A}p", f"{_A}t", f"{_A}br"
+_SHAPE, _ROW, _CELL = f"{_P}sp", f"{_A}tr", f"{_A}tc"
 
 
 def _body_text(body: Any) -> str:
