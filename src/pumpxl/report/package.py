@@ -134,7 +134,6 @@ def save(prs: Any, file: str | IO[bytes]) -> None:
     with the same bytes), its parts' relationships written as text: python-pptx builds an
     XML tree for each part's relationships and works out each target's relative name anew,
     a tenth of a deck's build."""
-    from pptx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
     from pptx.opc.oxml import serialize_part_xml
     from pptx.opc.serialized import _ContentTypesItem
 
@@ -143,15 +142,15 @@ def save(prs: Any, file: str | IO[bytes]) -> None:
     with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED,
                          strict_timestamps=False) as z:  # fmt: skip
         z.writestr("[Content_Types].xml", serialize_part_xml(_ContentTypesItem.xml_for(parts)))
-        z.writestr("_rels/.rels", _rels_xml(package._rels, "/", RTM.EXTERNAL))
+        z.writestr("_rels/.rels", _rels_xml(package._rels, "/"))
         for part in parts:
             z.writestr(part.partname.membername, part.blob)
             if part._rels:
-                z.writestr(part.partname.rels_uri.membername,
-                           _rels_xml(part._rels, part.partname.baseURI, RTM.EXTERNAL))  # fmt: skip
+                rels = _rels_xml(part._rels, part.partname.baseURI)
+                z.writestr(part.partname.rels_uri.membername, rels)
 
 
-def _rels_xml(rels: Any, base: str, external: str) -> bytes:
+def _rels_xml(rels: Any, base: str) -> bytes:
     """A part's relationships as python-pptx writes them: in the order of their numbers."""
     items = []
     numbered = sorted((int(k[3:]) if k.startswith("rId") and k[3:].isdigit() else 0, k)
