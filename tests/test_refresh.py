@@ -278,6 +278,22 @@ def test_a_measure_new_to_the_audience_gets_its_page_and_one_gone_is_kept_and_ma
     assert "measure C3 no longer in Leadership's report" in said.getvalue()
 
 
+def test_a_deck_nobody_touched_refreshes_whole_with_nothing_said_kept(
+    example_decks: dict[str, Path], example_xlsx: Path, tmp_path: Path
+) -> None:
+    """Every page of a deck nobody edited is taken for untouched, pages pumpxl retitles once
+    it knows their number ("At a glance (1 of 3)") too: nothing is reported as a person's."""
+    deck = example_decks["IT management"]
+    glance = [k for k in pages(Presentation(str(deck))) if k.startswith("glance")]
+    assert len(glance) > 1  # the case: a first page retitled "(1 of n)"
+    out, said = tmp_path / "same.pptx", io.StringIO()
+    with redirect_stdout(said):
+        assert main(["refresh", str(deck), str(example_xlsx), "-o", str(out)]) == 0
+    slides = len(Presentation(str(deck)).slides)
+    assert f"{slides} pages as pumpxl builds them, 0 refreshed around your edits" in said.getvalue()
+    assert "Kept as you left" not in said.getvalue()
+
+
 def test_the_deck_records_its_pages_in_order(
     refreshed: dict[str, Any], books: dict[str, Path]
 ) -> None:

@@ -303,6 +303,12 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
                 fields["c"] = chart
             props.set("name", _encode(_label(name), fields))
             roles.append(fields["r"])
+        title = title_text(slide)  # as it stands now: a page retitled after it was marked
+        if title and digest(title) != smark.digest:  # ("At a glance (1 of 3)") says so
+            props = next(marker.iter(_CNVPR))
+            values = {"s": smark.slide, "r": SLIDE_ROLE, "h": digest(title),
+                      **dict(smark.fields or {})}  # fmt: skip
+            props.set("name", _encode(_label(props.get("name", "")), values))
         manifest: dict[str, Any] = {"v": VERSION, "roles": roles,
                                     "notes": digest(notes_text(slide))}  # fmt: skip
         _write_manifest(marker, manifest)
