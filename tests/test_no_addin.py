@@ -29,6 +29,9 @@ from pumpxl.workbook.quick import NO_ADDIN, QUICK_VALUES
 from pumpxl.workbook.xmr_layout import CHART_COL, NO_POINT
 from pumpxl.workbook.xmr_sheet import NO_ADDIN_DESCRIBE
 
+#: LibreOffice recalculating a workbook takes seconds: CI's second step runs these
+SLOW = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 TEMPLATES = REPO / "workbook_templates"
 REF = Path(__file__).parent / "reference"
@@ -82,6 +85,7 @@ def blocks(rows: list[list[Any]]) -> dict[str, tuple[int, int]]:
     return out
 
 
+@SLOW
 @pytest.mark.parametrize("name", ["example", "template"])
 def test_no_error_value_anywhere(recalculated: Recalculated, name: str) -> None:
     errors = error_cells(recalculated[name])
@@ -89,6 +93,7 @@ def test_no_error_value_anywhere(recalculated: Recalculated, name: str) -> None:
     assert {sheet: cells for sheet, cells in errors.items() if cells} == {}
 
 
+@SLOW
 def test_every_example_limit_equals_the_engine(recalculated: Recalculated) -> None:
     rows = grid(recalculated["example"], "XmR")
     found = blocks(rows)
@@ -146,6 +151,7 @@ def test_calc_charts_step_between_phases(example_calc: Path) -> None:
         assert ref in charts, ref
 
 
+@SLOW
 def test_every_rule_preset_and_awkward_series_in_the_workbook(tmp_path: Path) -> None:
     """The example with NHS, Wheeler and Anhoej rules on some measures, a measure with a run
     of gaps and trailing blanks, one with a single value, one with none, and one with
@@ -195,6 +201,7 @@ def test_every_rule_preset_and_awkward_series_in_the_workbook(tmp_path: Path) ->
                 assert row[8] == labels[i], (mid, i)
 
 
+@SLOW
 def test_the_quick_sheet_works_without_the_addin(recalculated: Recalculated) -> None:
     for name in ("example", "template"):
         rows = grid(recalculated[name], "Quick XmR")
@@ -211,6 +218,7 @@ def test_the_quick_sheet_works_without_the_addin(recalculated: Recalculated) -> 
         assert NO_ADDIN in rows[6][10] and NO_ADDIN in rows[9][10]
 
 
+@SLOW
 def test_edited_data_flow_through(tmp_path: Path) -> None:
     """A value typed into the Data sheet moves the limits and signals, as in Excel without
     the add-in: the example's first availability value made an outlier."""
@@ -399,6 +407,7 @@ def native_cases(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, An
     return cases, recalculate(work / "cases.xlsx", work), labels
 
 
+@SLOW
 def test_formulas_equal_the_engine_on_every_case(
     native_cases: tuple[dict[str, Any], Path, dict[str, int]],
 ) -> None:
@@ -427,6 +436,7 @@ def test_formulas_equal_the_engine_on_every_case(
     assert checked > 900 and flagged > 100
 
 
+@SLOW
 def test_formulas_reproduce_the_published_figures(
     native_cases: tuple[dict[str, Any], Path, dict[str, int]],
 ) -> None:

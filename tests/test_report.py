@@ -288,6 +288,7 @@ def test_gallery_has_a_poster_per_result(tmp_path: Path) -> None:
     assert prs.slide_height > prs.slide_width  # portrait A3
 
 
+@pytest.mark.slow  # LibreOffice: CI's second step
 def test_decks_render_through_libreoffice(decks: dict[str, Path], tmp_path: Path) -> None:
     deck = decks["Board"]
     pdf = convert(deck, tmp_path, "pdf")

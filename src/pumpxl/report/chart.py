@@ -25,7 +25,8 @@ from pptx.util import Emu, Inches, Pt
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.chart_plan import MARKERS, PALETTE, ChartPlan, chart_plan, label_box, nice_step
 from pumpxl.core.chart_plan import signal_groups as _signal_groups
-from pumpxl.report.chart_book import ChartDecor, XmrChartData, add_chart
+from pumpxl.report.chart_book import ChartDecor, XmrChartData
+from pumpxl.report.chart_part import add_chart
 from pumpxl.report.design import Box, fit_text
 from pumpxl.report.fonts import text_width_pt
 from pumpxl.report.xmlbits import textbox

@@ -17,7 +17,7 @@ from pptx.util import Inches
 
 from pumpxl.core.errors import OutputError, Problem
 from pumpxl.core.present import count
-from pumpxl.report.chart_book import WrittenChartPart
+from pumpxl.report.chart_part import WrittenChartPart
 from pumpxl.report.package import counted_partnames
 
 __all__ = ["MAX_DECK_BYTES", "WIDE", "lock_file", "open_deck", "open_template"]
