@@ -1,7 +1,9 @@
-"""Slide XML that decks write thousands of times, built directly with lxml: paragraphs of
-runs, a text frame's properties, table cells and row heights. Each writes what python-pptx's
-own setters write (checked by the tests against python-pptx's reading of it), without their
-per-property look-ups, which are most of a deck's build time otherwise."""
+"""Slide XML that decks write thousands of times, built directly with lxml: new text boxes,
+tables and other shapes, their place, paragraphs of runs, a text frame's properties, table
+cells and row heights. Each writes what python-pptx's own adders and setters write (checked
+by the tests against python-pptx's writing and reading of it), without their per-shape
+template parsing and per-property look-ups, which are most of a deck's build time
+otherwise."""
 
 from __future__ import annotations
 
