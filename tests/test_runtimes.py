@@ -98,9 +98,11 @@ import importlib.metadata, json, os, sys, sysconfig
 before = set(sys.modules)
 import pumpxl.excel
 owner = {}
-for dist in importlib.metadata.distributions():
-    for f in dist.files or ():
-        owner[os.path.realpath(dist.locate_file(f))] = dist.metadata["Name"]
+for dist in importlib.metadata.distributions():  # each installed file, from its RECORD
+    root, dist_name = os.path.realpath(dist.locate_file("")), dist.metadata["Name"]
+    for line in (dist.read_text("RECORD") or "").splitlines():
+        path = line.rsplit(",", 2)[0].strip('"')
+        owner[os.path.normpath(os.path.join(root, path))] = dist_name
 stdlib = os.path.realpath(sysconfig.get_paths()["stdlib"])
 out = {}
 for name in sorted(set(sys.modules) - before):
