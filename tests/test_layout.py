@@ -107,7 +107,10 @@ def decks_of(
     return build
 
 
-@pytest.mark.parametrize("kind", [k for k in DECK_KINDS if k != "big"])
+@pytest.mark.parametrize("kind", [
+    pytest.param(k, marks=pytest.mark.slow if k in ("mdc", "brand") else ())  # seconds each:
+    for k in DECK_KINDS if k != "big"  # the variants of the example's decks run in CI's 2nd step
+])  # fmt: skip
 def test_every_deck_passes_the_checker(kind: str, decks_of: Callable[[str], list[Path]]) -> None:
     decks = decks_of(kind)
     assert len(decks) == DECK_KINDS[kind]
