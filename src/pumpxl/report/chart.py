@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import weakref
 from typing import Any
-from xml.sax.saxutils import escape
 
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_MARKER_STYLE
@@ -58,11 +57,6 @@ def _rgb(hex_: str) -> RGBColor:
     return colour
 
 
-VALUE_COLOUR = _rgb(PALETTE["value"])
-WHITE = _rgb(PALETTE["white"])
-CL_COLOUR = _rgb(PALETTE["central_line"])
-LIMIT_COLOUR = _rgb(PALETTE["limit"])
-TARGET_COLOUR = _rgb(PALETTE["target"])  # not blue: blue means improvement
 MARKER_STYLES: dict[str, Any] = {
     "none": XL_MARKER_STYLE.NONE,
     "circle": XL_MARKER_STYLE.CIRCLE,
@@ -78,10 +72,6 @@ DASHES: dict[str, Any] = {
     "square_dot": MSO_LINE_DASH_STYLE.SQUARE_DOT,
     "round_dot": MSO_LINE_DASH_STYLE.ROUND_DOT,
 }
-
-
-_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
 def _fill(hex_: str) -> str:
@@ -168,27 +158,20 @@ def add_xmr_chart(
     for ln in plan.lines:
         data.add_series(ln.name, list(ln.values))
     area, legend_at = chart_layout(a, box, font_size, legend)
-    sz = int(Pt(font_size).centipoints)
-    unit = " ".join(plan.unit.split())
-    title = (
-        f"<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr sz=\"{sz}\"/>"
-        f"<a:t>{escape(unit)}</a:t></a:r></a:p></c:rich></c:tx><c:layout/>"
-        '<c:overlay val="0"/></c:title>'
-    ) if unit else ""  # fmt: skip
     data.decor = ChartDecor(
         series=tuple(_series_style(ln) for ln in plan.lines),
-        size=sz,
+        size=int(Pt(font_size).centipoints),
         plot_layout=_manual(*area, inner=True),
         legend_layout=_manual(*legend_at, inner=False) if legend else None,
         hidden=tuple(i for i, ln in enumerate(plan.lines) if not ln.legend),
         date_format=plan.date_format,
         time_units=_time_units(len(a.dates), Emu(box.width).pt * area[2], font_size, plan),
-        value_scaling=f'<c:scaling><c:max val="{plan.high}"/><c:min val="{plan.low}"/></c:scaling>',
-        gridlines=f"<c:majorGridlines><c:spPr><a:ln>{_fill(PALETTE['grid'])}</a:ln></c:spPr>"
-        "</c:majorGridlines>",
-        value_title=title,
+        low=plan.low,
+        high=plan.high,
+        step=plan.step,
+        grid=PALETTE["grid"].upper(),
         value_format=plan.tick_numbers.excel(),
-        major_unit=f'<c:majorUnit val="{plan.step}"/>',
+        unit=" ".join(plan.unit.split()),  # one line: its title's run
     )
     return add_chart(slide, data, box.left, box.top, box.width, box.height)
 

@@ -59,7 +59,6 @@ _STATIC = {
 _EPOCH = dt.date(1899, 12, 30)
 _CHART = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 _DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
-_QUOTE = {'"': "&quot;"}
 
 
 def _number(v: Any) -> str | None:
@@ -85,7 +84,7 @@ def chart_workbook(data: CategoryChartData) -> bytes:
     cat_style = style(data.categories.number_format)
     series = list(data)
     col_styles = [style(s.number_format) for s in series]
-    heads = (f'<c r="{column_letter(k + 1)}1" t="inlineStr"><is><t>{escape(s.name)}</t></is></c>'
+    heads = (f'<c r="{column_letter(k + 1)}1" t="inlineStr"><is><t>{_text(s.name)}</t></is></c>'
              for k, s in enumerate(series))  # fmt: skip
     rows = ['<row r="1">' + "".join(heads) + "</row>"]
     labels = [c.label for c in data.categories]
@@ -97,7 +96,7 @@ def chart_workbook(data: CategoryChartData) -> bytes:
         if v is not None:
             cells.append(f'<c r="A{r}" s="{cat_style}"><v>{v}</v></c>')
         elif label is not None:
-            cells.append(f'<c r="A{r}" t="inlineStr"><is><t>{escape(str(label))}</t></is></c>')
+            cells.append(f'<c r="A{r}" t="inlineStr"><is><t>{_text(str(label))}</t></is></c>')
         for k, col in enumerate(values):
             n = _number(col[i]) if i < len(col) else None
             ref = f"{column_letter(k + 1)}{r}"
@@ -110,7 +109,7 @@ def chart_workbook(data: CategoryChartData) -> bytes:
         '<cols><col min="1" max="1" width="10.7109375" customWidth="1"/></cols>'
         f"<sheetData>{''.join(rows)}</sheetData></worksheet>"
     )
-    fmts = "".join(f'<numFmt numFmtId="{164 + k}" formatCode="{escape(f, {chr(34): "&quot;"})}"/>'
+    fmts = "".join(f'<numFmt numFmtId="{164 + k}" formatCode="{_attr(f)}"/>'
                    for k, f in enumerate(formats))  # fmt: skip
     xfs = "".join(f'<xf numFmtId="{164 + k}" fontId="0" fillId="0" borderId="0" xfId="0" '
                   'applyNumberFormat="1"/>' for k in range(len(formats)))  # fmt: skip
@@ -163,11 +162,12 @@ _STATIC_ENTRIES = [_entry(name, text) for name, text in _STATIC.items()]
 
 @dataclass(frozen=True)
 class ChartDecor:
-    """How a chart is drawn, as XML fragments written into its part with its data (rather
-    than set through python-pptx's objects once it is parsed: a deck holds hundreds of
-    charts): each series' line and marker (``spPr`` and ``marker``), the text size, the plot
-    area's and the legend's layouts, the legend's entries hidden (no legend: None), and the
-    date and value axes' formats, scales and units."""
+    """How a chart is drawn, written into its part with its data (rather than set through
+    python-pptx's objects once it is parsed: a deck holds hundreds of charts): each series'
+    line and marker (``spPr`` and ``marker`` fragments), the text size, the plot area's and
+    the legend's layouts (``c:layout`` fragments; no legend: None) and the entries it hides,
+    the date axis's format and units, and the value axis's range, step, gridline colour,
+    number format and unit (its title; none when empty)."""
 
     series: tuple[str, ...]
     size: int  # hundredths of a point
@@ -176,11 +176,12 @@ class ChartDecor:
     hidden: tuple[int, ...]
     date_format: str
     time_units: str
-    value_scaling: str
-    gridlines: str
-    value_title: str
+    low: float
+    high: float
+    step: float
+    grid: str  # RRGGBB
     value_format: str
-    major_unit: str
+    unit: str
 
 
 #: characters XML 1.0 does not allow (dropped: a chart part must parse)
@@ -244,9 +245,14 @@ def line_chart_xml(data: CategoryChartData, decor: ChartDecor | None = None) -> 
         "".join(parts), date_fmt=d.date_format, linked="0", size=d.size,
         plot_layout=d.plot_layout, legend=legend,
         date_text=f'<c:txPr><a:bodyPr rot="0" vert="horz"/>{tick}', time_units=d.time_units,
-        scaling=d.value_scaling, gridlines=d.gridlines, title=d.value_title,
+        scaling=f'<c:scaling><c:max val="{d.high}"/><c:min val="{d.low}"/></c:scaling>',
+        gridlines=f'<c:majorGridlines><c:spPr><a:ln><a:solidFill><a:srgbClr val="{d.grid}"/>'
+        "</a:solidFill></a:ln></c:spPr></c:majorGridlines>",
+        title=(f'<c:title><c:tx><c:rich><a:bodyPr/><a:lstStyle/><a:p><a:r><a:rPr sz="{d.size}"/>'
+               f'<a:t>{_text(d.unit)}</a:t></a:r></a:p></c:rich></c:tx><c:layout/>'
+               '<c:overlay val="0"/></c:title>') if d.unit else "",
         value_format=f'<c:numFmt formatCode="{_attr(d.value_format)}" sourceLinked="0"/>',
-        value_text=f"<c:txPr><a:bodyPr/>{tick}", major_unit=d.major_unit,
+        value_text=f"<c:txPr><a:bodyPr/>{tick}", major_unit=f'<c:majorUnit val="{d.step}"/>',
         ending='<c:externalData r:id="rId1"><c:autoUpdate val="0"/></c:externalData>'
         "</c:chartSpace>",
     )  # fmt: skip

@@ -315,22 +315,24 @@ def table_cell(
     """Fill a table cell with a run of text in the deck's style, and ``then`` a paragraph
     each of (text, colour) below it."""
     tc = getattr(cell, "_tc", cell)  # a python-pptx cell, or its XML element (grid())
+    lines = ((text, colour), *then)
     if not then and _fresh(tc):  # as a new table's cell: a copy of one filled alike
         key = (size, bold, str(colour), str(fill), align)
         proto = _CELLS.get(key)
         if proto is None:
             proto = _CELLS[key] = copy.deepcopy(tc)
-            table_cell(proto, "", size=size, bold=bold, colour=colour, fill=fill, align=align,
-                       then=((" ", colour),))  # fmt: skip
-            body = proto.find(f"{_A}txBody")
-            body.remove(body.findall(f"{_A}p")[-1])  # made through the general way below
+            _fill_cell(proto, lines, size, bold, fill, align)
         filled = copy.deepcopy(proto)
         next(filled.iter(f"{_A}t")).text = text
         tc[:] = filled[:]
-        return
+    else:
+        _fill_cell(tc, lines, size, bold, fill, align)
+
+
+def _fill_cell(tc: Any, lines: tuple[tuple[str, Any], ...], size: int, bold: bool, fill: Any,
+               align: Any) -> None:  # fmt: skip
     body = tc.find(f"{_A}txBody")
     body.find(f"{_A}bodyPr").set("wrap", "square")
-    lines = ((text, colour), *then)
     runs = [(line, size if not k else max(12, size - 1), bold and not k, None, tint)
             for k, (line, tint) in enumerate(lines)]  # fmt: skip
     write_paragraphs(body, runs, align)
