@@ -12,6 +12,7 @@ import io
 import shutil
 import subprocess
 import sys
+import zipfile
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 from libre import convert as soffice_convert
+from lxml import etree
 from pptx import Presentation
 from pptx.oxml.ns import qn
 from pptx.util import Inches
@@ -27,6 +29,7 @@ from stories import council_model
 from pumpxl.cli import main
 from pumpxl.core.model import Measure, PumpModel, Series
 from pumpxl.report.marks import deck_manifest, marked_shapes, readable_name, slide_mark
+from pumpxl.report.old_deck import read_old_deck
 from pumpxl.workbook.template import write_pump_workbook
 
 
@@ -309,6 +312,24 @@ def test_the_deck_records_its_pages_in_order(
     assert "measure:C3" in record
 
 
+def _refreshed_and_fresh(model: PumpModel, deck: Path, run: Path
+                         ) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
+    """``deck`` refreshed with ``model``'s workbook, and a fresh build of it: their pages."""
+    book, out = run.with_suffix(".xlsx"), run.with_suffix(".pptx")
+    write_pump_workbook(book, model)
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(deck), str(book), "-o", str(out)]) == 0
+        assert main(["report", str(book), "-o", str(run)]) == 0
+    fresh = run / "report-leadership.pptx"
+    return pages(Presentation(str(out))), pages(Presentation(str(fresh)))
+
+
+def _whose(slide: Any) -> str | None:
+    """A detail no page of pumpxl's has (the slide's own name): whose page it is."""
+    name: str | None = slide._element.find(qn("p:cSld")).get("name")
+    return name
+
+
 def test_appendix_pages_nobody_touched_stand_and_a_changed_definition_is_drawn_again(
     books: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -326,21 +347,11 @@ def test_appendix_pages_nobody_touched_stand_and_a_changed_definition_is_drawn_a
 
     def refreshed_pages(model: PumpModel, deck: Path, run: str
                         ) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
-        book, out = tmp_path / f"{run}.xlsx", tmp_path / f"{run}.pptx"
-        write_pump_workbook(book, model)
-        with redirect_stdout(io.StringIO()):
-            assert main(["refresh", str(deck), str(book), "-o", str(out)]) == 0
-            assert main(["report", str(book), "-o", str(tmp_path / run)]) == 0
-        fresh = tmp_path / run / "report-leadership.pptx"
-        return pages(Presentation(str(out))), pages(Presentation(str(fresh)))
-
-    def whose(slide: Any) -> str | None:
-        name: str | None = slide._element.find(qn("p:cSld")).get("name")
-        return name
+        return _refreshed_and_fresh(model, deck, tmp_path / run)
 
     # June: the same definitions, so both pages stand as they were
     got, fresh = refreshed_pages(council_model(), marked, "same")
-    assert [whose(got[k]) for k in appendix] == ["May's appendix", "May's appendix:2"]
+    assert [_whose(got[k]) for k in appendix] == ["May's appendix", "May's appendix:2"]
     for key in appendix:
         assert page_content(got[key]) == page_content(fresh[key]), key
     # C2's description changes: its page is drawn again, the other stands
@@ -349,11 +360,11 @@ def test_appendix_pages_nobody_touched_stand_and_a_changed_definition_is_drawn_a
                   or model.measures["C2"].name in str(page_content(by_key[k]))]  # fmt: skip
     model.measures["C2"] = replace(model.measures["C2"], description="Bins missed, per week.")
     got, fresh = refreshed_pages(model, marked, "changed")
-    assert whose(got[c2_page]) is None
+    assert _whose(got[c2_page]) is None
     assert "Bins missed, per week." in str(page_content(got[c2_page]))
     assert page_content(got[c2_page]) == page_content(fresh[c2_page])
     other = next(k for k in appendix if k != c2_page)
-    assert whose(got[other]) == f"May's {other}"
+    assert _whose(got[other]) == f"May's {other}"
     # a person's words in a definition: that page is refreshed around them, not kept whole
     edited = Presentation(str(marked))
     table = next(s for s in pages(edited)[other].shapes if s.has_table)
@@ -362,6 +373,72 @@ def test_appendix_pages_nobody_touched_stand_and_a_changed_definition_is_drawn_a
     edited.save(str(mine))
     got, fresh = refreshed_pages(council_model(), mine, "edited")
     assert "Our own wording" in str(page_content(got[other]))
+
+
+def test_a_results_map_nobody_touched_stands_until_what_it_shows_changes(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """The Results Map nobody touched is last month's page as it stands while everything it
+    shows is the same (results, their measures' states, the audience); a result restated
+    draws it again, as a fresh build draws it."""
+    may = Presentation(str(books["deck"]))
+    pages(may)["map"]._element.find(qn("p:cSld")).set("name", "May's map")
+    marked = tmp_path / "may.pptx"
+    may.save(str(marked))
+
+    got, fresh = (p["map"] for p in _refreshed_and_fresh(_to_may(council_model()), marked,
+                                                          tmp_path / "same"))  # fmt: skip
+    assert _whose(got) == "May's map"
+    assert page_content(got) == page_content(fresh)
+    model = _to_may(council_model())
+    rid = next(iter(model.results))
+    model.results[rid] = replace(model.results[rid], statement="Residents trust the council")
+    got, fresh = (p["map"] for p in _refreshed_and_fresh(model, marked, tmp_path / "restated"))
+    assert _whose(got) is None
+    assert "Residents trust the council" in str(page_content(got))
+    assert page_content(got) == page_content(fresh)
+
+
+def _page_names(deck: Path) -> dict[str, bytes]:
+    """Each marked page's member name in the file, by key."""
+    old, problem = read_old_deck(deck)
+    assert old is not None, problem
+    return {p.key: p.partname.lstrip("/").encode() for p in old.pages if p.key}
+
+
+def _page_bytes(deck: Path) -> dict[str, bytes]:
+    """Each marked page's XML as the file holds it, by key."""
+    with zipfile.ZipFile(deck) as z:
+        return {key: z.read(name.decode()) for key, name in _page_names(deck).items()}
+
+
+def test_pages_kept_as_they_stand_are_written_as_they_were_read(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """A refresh does not parse and write again the pages it keeps as they stand: their XML
+    is the file's, byte for byte, as another program wrote it (here laid out on many lines,
+    which pumpxl and python-pptx never write); the pages it replaces equal a fresh build."""
+    laid_out = tmp_path / "laid-out.pptx"
+    keys = {name.decode(): key for key, name in _page_names(books["deck"]).items()}
+    with zipfile.ZipFile(books["deck"]) as src, zipfile.ZipFile(laid_out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if keys.get(item.filename, "").startswith("appendix"):
+                data = etree.tostring(etree.fromstring(data), pretty_print=True,
+                                      xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(item, data)
+    before = _page_bytes(laid_out)
+    assert before["appendix"].count(b"\n") > 50
+    out = tmp_path / "out.pptx"
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(laid_out), str(books["june"]), "-o", str(out)]) == 0
+    after = _page_bytes(out)
+    assert after["appendix"] == before["appendix"]
+    assert after["appendix:2"] == before["appendix:2"]
+    got, fresh = pages(Presentation(str(out))), pages(Presentation(str(books["fresh"])))
+    assert list(got) == list(fresh)
+    for key in fresh:
+        assert page_content(got[key]) == page_content(fresh[key]), key
 
 
 def test_output_names_never_clobber_and_in_place_keeps_a_backup(
@@ -412,6 +489,13 @@ def test_bad_decks_get_a_clear_message_and_nothing_is_written(
     broken = tmp_path / "broken.pptx"
     broken.write_bytes(books["deck"].read_bytes()[:5000])
     assert "damaged" in _fails(["refresh", str(broken), june])
+    torn = tmp_path / "torn.pptx"  # one page's XML cut short: which one is said
+    with zipfile.ZipFile(books["deck"]) as src, zipfile.ZipFile(torn, "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            out.writestr(item, data[: len(data) // 2] if item.filename.endswith("slide3.xml")
+                         else data)  # fmt: skip
+    assert "slide 3 (ppt/slides/slide3.xml) is damaged" in _fails(["refresh", str(torn), june])
     secret = tmp_path / "secret.pptx"
     secret.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + b"\0" * 512)
     assert "password-protected" in _fails(["refresh", str(secret), june])
@@ -426,7 +510,7 @@ def test_bad_decks_get_a_clear_message_and_nothing_is_written(
     assert "Data!C3" in err
     written = {p.name for p in tmp_path.iterdir()} | {p.name for p in books["dir"].iterdir()}
     assert not {n for n in written if n.startswith(("plain-", "other-", "locked-", "broken-",
-                                                    "secret-"))}  # fmt: skip
+                                                    "torn-", "secret-"))}  # fmt: skip
 
 
 def test_a_deck_on_a_corporate_template_with_icons_refreshes_on_its_template(

@@ -23,11 +23,15 @@ from pumpxl.core.model import PumpModel
 from pumpxl.core.present import period_label
 from pumpxl.files import atomic_output
 from pumpxl.report.build import Icons, add_report_slides
-from pumpxl.report.deckfile import open_deck
 from pumpxl.report.design import Deck
-from pumpxl.report.marks import deck_manifest, slide_mark
+from pumpxl.report.old_deck import read_old_deck
 from pumpxl.report.package import collected, counted_partnames, save
-from pumpxl.report.refresh import RefreshReport, refresh_slides, reusable_pages
+from pumpxl.report.refresh import (
+    RefreshReport,
+    refresh_slides,
+    replaced_pages,
+    reusable_pages,
+)
 
 __all__ = ["RefreshResult", "refresh_deck"]
 
@@ -56,8 +60,7 @@ def _numbered(path: Path, suffix: str) -> Path:
         k += 1
 
 
-def _audience(prs: Any, model: PumpModel, manifest: dict[str, Any], given: str | None,
-              deck: str) -> str:  # fmt: skip
+def _audience(model: PumpModel, manifest: dict[str, Any], given: str | None, deck: str) -> str:
     name = given or manifest.get("audience")
     known = list(model.audiences) or sorted({a for m in model.measures.values()
                                               for a in m.audiences})  # fmt: skip
@@ -119,11 +122,11 @@ def _refresh(
     overwrite: bool,
     audience: str | None,
 ) -> RefreshResult:
-    prs, problem = open_deck(deck, why_closed="so that the edits refreshed are the ones saved")
+    old, problem = read_old_deck(deck, why_closed="so that the edits refreshed are the ones saved")
     if problem is not None:
         raise InputError(f"{deck.name}: {problem.message}", setting="deck")
-    assert prs is not None
-    marks = [m for m in map(slide_mark, prs.slides) if m is not None]
+    assert old is not None
+    marks = [p.mark for p in old.pages if p.mark is not None]
     if not marks:
         raise InputError(
             f"{deck.name}: not a deck pumpxl made (none of its slides carries pumpxl's marks; "
@@ -138,24 +141,24 @@ def _refresh(
             f"({', '.join(sorted(measures)[:6])}) is in this workbook",
             setting="deck",
         )
-    manifest = deck_manifest(prs)
-    name = _audience(prs, model, manifest, audience, deck.name)
+    manifest = old.manifest
+    name = _audience(model, manifest, audience, deck.name)
     target = deck if in_place else (Path(output) if output is not None
                                     else _numbered(deck, "refreshed"))  # fmt: skip
     if not in_place and target.exists() and not overwrite:
         raise OutputError(str(target), "already exists", exists=True)
     mine = {m.id for m in model.measure_order(name) if m.id in analysed}
-    old_count = len(prs.slides)
+    prs, old_pages = old.open(replaced_pages(old.pages, lambda mid: mid in mine))
     counted_partnames(prs)
     built = Deck(prs, branded=manifest.get("branded") == "1")
-    built.reusable = reusable_pages(list(prs.slides))
+    built.reusable = reusable_pages(old.pages)
     icons: Icons = "mdc" if manifest.get("icons") == "mdc" else "pumpxl"
     add_report_slides(built, model, analysed, name, icons=icons)
     when = _period(analysed, mine)
     report = refresh_slides(
-        prs, old_count, recorded=list(manifest.get("slides") or []),
-        still_measured=lambda mid: mid in mine, audience=name, when=when,
-        order=built.keys, reused=set(built.reused),
+        prs, old_pages, recorded=list(manifest.get("slides") or []),
+        still_measured=lambda mid: mid in mine,
+        audience=name, when=when, order=built.keys, reused=set(built.reused),
     )  # fmt: skip
     backup = None
     if in_place:

@@ -3,9 +3,6 @@ that an audience sees only outputs."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from pathlib import Path
 from typing import Any
 
 from pptx.util import Emu, Inches, Pt
@@ -25,6 +22,7 @@ from pumpxl.report.design import (
     table_cell,
 )
 from pumpxl.report.fonts import line_count
+from pumpxl.report.reuse import drawn_by, new_page
 from pumpxl.report.xmlbits import add_table, column_widths, set_notes, textbox
 
 __all__ = ["definitions_slides", "warning_slide"]
@@ -93,23 +91,6 @@ def _row_heights(rows: list[tuple[str, str]], col_w: int, size: int) -> list[int
     return out
 
 
-def _drawing() -> str:
-    """A digest of the code that draws an appendix page (this module, the design helpers and
-    fonts) and pumpxl's version: a page drawn by other code is drawn again."""
-    global _DRAWING
-    if not _DRAWING:
-        from pumpxl import __version__
-        from pumpxl.report import design, fonts, xmlbits
-
-        sources = [Path(m.__file__ or "").read_bytes() for m in (design, fonts, xmlbits)]
-        sources.append(Path(__file__).read_bytes())
-        _DRAWING = hashlib.sha256(b"".join(sources) + __version__.encode()).hexdigest()[:12]
-    return _DRAWING
-
-
-_DRAWING = ""
-
-
 def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeasure]) -> list[Any]:
     """The appendix: two measure definitions a page, at the largest size at which both fit
     (14 pt down to 12 pt); a definition that does not fit beside another gets a page alone,
@@ -144,12 +125,12 @@ def definitions_slides(deck: Deck, model: PumpModel, measures: list[AnalysedMeas
             pair = queue[:1]
         queue = queue[len(pair):]
         box = [area.left, area.top, area.width, area.height]
-        shown = [_drawing(), deck.branded, box, col_w, size,
+        shown = [drawn_by(__file__), deck.branded, box, col_w, size,
                  [(a.measure.name, rows) for a, rows in pair]]  # fmt: skip
-        inputs = hashlib.sha256(json.dumps(shown).encode()).hexdigest()[:12]
-        if deck.reuse(inputs):
+        made = new_page(deck, shown, title)
+        if made is None:
             continue
-        slide, drawn = deck.slide(title, i=inputs)
+        slide, drawn = made
         for j, (a, rows) in enumerate(pair):
             left = drawn.left + j * (col_w + gap)
             head = textbox(slide, left, drawn.top, col_w, int(Inches(0.45)))

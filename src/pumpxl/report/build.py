@@ -126,8 +126,14 @@ def add_report_slides(
     deck.section("appendix")
     definitions_slides(deck, model, order)
     seal(deck.prs, audience=audience, branded="1" if deck.branded else "", icons=icons,
-         slides=list(deck.prs.slides)[first:], order=deck.keys)  # fmt: skip
+         slides=_slides_from(deck.prs, first), order=deck.keys)  # fmt: skip
     return len(order)
+
+
+def _slides_from(prs: Any, first: int) -> list[Any]:
+    """The deck's slides from the ``first``-th (0-based) on; those before it are not read
+    (a refresh keeps last month's pages unparsed)."""
+    return [prs.part.related_part(sld.rId).slide for sld in list(prs.slides._sldIdLst)[first:]]
 
 
 def build_reports(

@@ -23,6 +23,8 @@ from typing import Any
 
 from pptx.oxml.ns import qn
 
+from pumpxl.report.chart_part import WrittenChartPart
+
 __all__ = ["merge_chart"]
 
 _RELTYPE_PACKAGE = (
@@ -44,9 +46,10 @@ def _workbook_rel(part: Any) -> str | None:
 
 def _copy_workbook(old_part: Any, new_part: Any) -> None:
     """The new chart's embedded workbook, into the old chart (its own relationship kept)."""
-    blob = new_part.chart_workbook.xlsx_part.blob if new_part.chart_workbook.xlsx_part else None
-    if blob is None:
+    new_rid = _workbook_rel(new_part)
+    if new_rid is None:
         return
+    blob = new_part.related_part(new_rid).blob
     rid = _workbook_rel(old_part)
     external = old_part._element.find(qn("c:externalData"))
     if rid is not None and external is not None:
@@ -59,16 +62,22 @@ def _copy_workbook(old_part: Any, new_part: Any) -> None:
 def merge_chart(old_part: Any, new_part: Any, *, as_written: bool) -> list[str]:
     """Put ``new_part``'s chart into ``old_part`` (both python-pptx ChartParts of one
     package); returns notes for the person (empty when nothing was kept or lost)."""
-    new = new_part._element
     if as_written:
         rid = _workbook_rel(old_part)
-        old_part._element = copy.deepcopy(new)
+        written = getattr(new_part, "written_xml", None)
+        if (isinstance(old_part, WrittenChartPart) and written is not None
+                and written() is not None and rid is not None and rid == _workbook_rel(new_part)):
+            # this month's chart as pumpxl wrote it, its workbook under the same id: its bytes
+            old_part.take_written(new_part)
+            old_part.related_part(rid)._blob = new_part.related_part(rid).blob
+            return []
+        old_part._element = copy.deepcopy(new_part._element)
         external = old_part._element.find(qn("c:externalData"))
         if external is not None and rid is not None:
             external.set(qn("r:id"), rid)
         _copy_workbook(old_part, new_part)
         return []
-    old = old_part._element
+    new, old = new_part._element, old_part._element
     old_sers = old.findall(f".//{qn('c:ser')}")
     new_sers = new.findall(f".//{qn('c:ser')}")
     if not old_sers:

@@ -7,22 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import etree
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.opc.oxml import serialize_part_xml
-from pptx.opc.package import Part
-from pptx.oxml import parse_xml
 from pptx.parts.chart import ChartPart
 from pptx.parts.embeddedpackage import EmbeddedXlsxPart
 
-from pumpxl.core.errors import InputError
 from pumpxl.report.chart_book import XmrChartData, line_chart_xml
+from pumpxl.report.shapexml import written_form
+from pumpxl.report.unparsed import Unparsed
 
 __all__ = ["WrittenChartPart", "add_chart"]
-
-#: the declaration python-pptx writes at the head of a part
-_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 
 
 def add_chart(slide: Any, data: XmrChartData, left: int, top: int, width: int, height: int
@@ -45,48 +39,20 @@ def add_chart(slide: Any, data: XmrChartData, left: int, top: int, width: int, h
     return shapes._shape_factory(frame)
 
 
-class WrittenChartPart(ChartPart):
+class WrittenChartPart(Unparsed, ChartPart):  # type: ignore[override]
     """A chart part holding the chart's XML as pumpxl wrote it (lxml's own form, so that the
     bytes are what parsing and writing it again gives), parsed only when something reads
     its elements (a refresh, a test): a deck writes hundreds of charts and reads none."""
 
-    def __init__(self, partname: Any, content_type: str, package: Any, xml: bytes) -> None:
-        Part.__init__(self, partname, content_type, package)
-        self._written: bytes | None = xml
-        self._parsed: Any = None
+    what = "chart"
 
-    @classmethod
-    def load(cls, partname: Any, content_type: str, package: Any, blob: bytes) -> Any:
-        """A chart part of a deck being opened, parsed only if something reads it."""
-        return cls(partname, content_type, package, blob)
-
-    @property
-    def _element(self) -> Any:
-        if self._parsed is None:
-            assert self._written is not None
-            try:
-                self._parsed = parse_xml(self._written)
-            except etree.XMLSyntaxError as exc:  # a deck's chart, damaged
-                raise InputError(f"the deck's chart {self.partname} is damaged: {exc}",
-                                 setting="deck") from None  # fmt: skip
-            self._written = None
-        return self._parsed
-
-    @_element.setter
-    def _element(self, element: Any) -> None:
-        self._parsed, self._written = element, None
-
-    @property  # type: ignore[misc]
-    def blob(self) -> bytes:
-        if self._written is not None:
-            return self._written
-        return bytes(serialize_part_xml(self._parsed))
+    def take_written(self, other: WrittenChartPart) -> None:
+        """``other``'s chart as written (unparsed) in place of this one's."""
+        assert other._written is not None
+        self._parsed, self._written = None, other._written
 
     def written_xml(self) -> bytes | None:
         """The chart's XML as written (without its declaration) while nothing has parsed it:
         what ``etree.tostring`` gives of it once parsed (characters beyond ASCII as numbered
         references, as it writes them)."""
-        if self._written is None or not self._written.startswith(_DECLARATION):
-            return None  # parsed, or written by another program: read it
-        xml = self._written[len(_DECLARATION) :]
-        return xml if xml.isascii() else xml.decode().encode("ascii", "xmlcharrefreplace")
+        return None if self._written is None else written_form(self._written)

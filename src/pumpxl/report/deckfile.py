@@ -7,20 +7,30 @@ from __future__ import annotations
 
 import io
 import zipfile
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from pptx import Presentation
 from pptx.opc.constants import CONTENT_TYPE as CT
-from pptx.opc.package import PartFactory
 from pptx.util import Inches
 
 from pumpxl.core.errors import OutputError, Problem
 from pumpxl.core.present import count
 from pumpxl.report.chart_part import WrittenChartPart
 from pumpxl.report.package import counted_partnames
+from pumpxl.report.unparsed import unparsed
 
-__all__ = ["MAX_DECK_BYTES", "WIDE", "lock_file", "open_deck", "open_template"]
+__all__ = [
+    "MAX_DECK_BYTES",
+    "WIDE",
+    "charts_unparsed",
+    "check_deck",
+    "lock_file",
+    "open_deck",
+    "open_template",
+    "unreadable",
+]
 
 #: Decks that unpack to more than this are refused (a deck of a few hundred measure pages
 #: is tens of megabytes).
@@ -48,8 +58,35 @@ def open_deck(path: Path, *, why_closed: str = "") -> tuple[Any | None, Problem 
     """The deck as a python-pptx Presentation, or None and the problem with the file: not
     there, open in PowerPoint or LibreOffice (``why_closed`` says why it must be closed),
     password-protected, not a .pptx, damaged, or a possible zip bomb."""
-    def fail(message: str, code: str) -> tuple[None, Problem]:
-        return None, Problem(path.name, message, code)
+    problem = check_deck(path, why_closed=why_closed)
+    if problem is not None:
+        return None, problem
+    try:
+        with charts_unparsed():  # collect reads none
+            return Presentation(str(path)), None
+    except Exception as exc:  # python-pptx raises many kinds on a damaged package
+        return None, unreadable(path, exc)
+
+
+def charts_unparsed() -> AbstractContextManager[None]:
+    """Decks opened meanwhile have their charts parsed only if something reads them
+    (:class:`pumpxl.report.chart_part.WrittenChartPart`)."""
+    return unparsed({CT.DML_CHART: WrittenChartPart})
+
+
+def unreadable(path: Path, exc: Exception) -> Problem:
+    """The problem of a deck python-pptx (or its XML parser) could not read."""
+    return Problem(path.name, f"cannot be read as a deck ({type(exc).__name__}: {exc})",
+                   "bad_deck")  # fmt: skip
+
+
+def check_deck(path: Path, *, why_closed: str = "", package: zipfile.ZipFile | None = None
+               ) -> Problem | None:  # fmt: skip
+    """What keeps the file at ``path`` from being opened as a deck (see :func:`open_deck`),
+    or None: it is a .pptx package of a sane size, closed, not encrypted. ``package``: the
+    file opened as a zip already (it is checked as it is)."""
+    def fail(message: str, code: str) -> Problem:
+        return Problem(path.name, message, code)
 
     if not path.is_file():
         return fail("no such file" if not path.exists() else "is a folder, not a deck",
@@ -68,28 +105,19 @@ def open_deck(path: Path, *, why_closed: str = "") -> tuple[Any | None, Problem 
         return fail("is password-protected (encrypted): save a copy without a password",
                     "encrypted")  # fmt: skip
     try:
-        with zipfile.ZipFile(path) as zf:
+        zf = package if package is not None else zipfile.ZipFile(path)
+        try:
             size = sum(i.file_size for i in zf.infolist())
             if "ppt/presentation.xml" not in zf.namelist():
                 return fail("is not a PowerPoint deck (.pptx)", "not_pptx")
+        finally:
+            if package is None:
+                zf.close()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         return fail(f"is not a .pptx deck, or is damaged ({exc})", "not_pptx")
     if size > MAX_DECK_BYTES:
         return fail(f"unpacks to {count(size)} bytes; refused as a possible zip bomb", "zip_bomb")
-    # its charts are read only if something asks (a refresh compares most by their bytes
-    # and drops them; collect reads none)
-    kinds = PartFactory.part_type_for
-    chart_kind = kinds.get(CT.DML_CHART)
-    kinds[CT.DML_CHART] = WrittenChartPart
-    try:
-        return Presentation(str(path)), None
-    except Exception as exc:  # python-pptx raises many kinds on a damaged package
-        return fail(f"cannot be read as a deck ({type(exc).__name__}: {exc})", "bad_deck")
-    finally:
-        if chart_kind is None:
-            kinds.pop(CT.DML_CHART, None)
-        else:
-            kinds[CT.DML_CHART] = chart_kind
+    return None
 
 
 def open_template(path: Path | None) -> Any:

@@ -63,6 +63,7 @@ __all__ = [
     "mark_shape",
     "mark_slide",
     "marker_element",
+    "marker_manifest",
     "marked_shapes",
     "notes_text",
     "read_mark",
@@ -72,6 +73,8 @@ __all__ = [
     "slide_manifest",
     "slide_mark",
     "title_text",
+    "tree_marker",
+    "tree_title",
 ]
 
 #: The version of the marks: a later pumpxl reads every earlier version.
@@ -191,7 +194,12 @@ _MARKER = f"r={SLIDE_ROLE}"
 def marker_element(slide: Any) -> tuple[Any, Mark] | None:
     """The hidden marker's XML element and mark, read from the slide's XML directly (no
     shape objects: this is asked of every slide, often)."""
-    for el in slide.shapes._spTree.iterchildren(f"{_P}sp"):
+    return tree_marker(slide.shapes._spTree)
+
+
+def tree_marker(tree: Any) -> tuple[Any, Mark] | None:
+    """:func:`marker_element` of a slide's shape tree (``p:spTree``) as parsed from its part."""
+    for el in tree.iterchildren(f"{_P}sp"):
         props = next(el.iter(_CNVPR), None)
         name = props.get("name", "") if props is not None else ""
         if _MARKER in name:
@@ -211,15 +219,17 @@ def slide_manifest(slide: Any) -> dict[str, Any]:
     """What pumpxl recorded on a slide when it wrote it (its marker's hidden text): the
     roles of its shapes, the digest of its notes and, on the title slide, the deck's keys."""
     found = marker_element(slide)
-    if found is None:
-        return {}
-    text = "".join(t.text or "" for t in found[0].iter("{*}t"))
+    return marker_manifest(found[0]) if found is not None else {}
+
+
+def marker_manifest(marker: Any) -> dict[str, Any]:
+    """:func:`slide_manifest` from the slide's marker element."""
+    text = "".join(t.text or "" for t in marker.iter("{*}t"))
     try:
         data = json.loads(text or "{}")
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
-    return {}
 
 
 def deck_manifest(prs: Any) -> dict[str, Any]:
@@ -245,10 +255,15 @@ def _role_label(shape: Any) -> str:
 def title_text(slide: Any) -> str:
     """The text of the slide's title placeholder, or of the shape pumpxl marked as the
     title ("" without either). Read from the XML."""
-    for el in slide.shapes._spTree.iterchildren(*SHAPE_TAGS):
+    return tree_title(slide.shapes._spTree)
+
+
+def tree_title(tree: Any) -> str:
+    """:func:`title_text` of a slide's shape tree (``p:spTree``)."""
+    for el in tree.iterchildren(*SHAPE_TAGS):
         if is_title_element(el):
             return element_text(el)
-    for el in slide.shapes._spTree.iterchildren(*SHAPE_TAGS):
+    for el in tree.iterchildren(*SHAPE_TAGS):
         props = next(el.iter(_CNVPR), None)
         mark = read_mark(props.get("name", "")) if props is not None else None
         if mark is not None and mark.role == "title":

@@ -23,24 +23,26 @@ are theirs), then each old page is matched to its new page by its key (see
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection
 from typing import Any
 
 from pptx.util import Inches, Pt
 
 from pumpxl.report.design import BAD, WHITE, fit_text
-from pumpxl.report.marks import Mark, slide_manifest, slide_mark
-from pumpxl.report.refresh_page import (
-    Kept,
-    Page,
-    RefreshReport,
-    page_title,
-    refresh_page,
-    untouched,
-)
+from pumpxl.report.marks import slide_manifest, slide_mark
+from pumpxl.report.old_deck import OldPage
+from pumpxl.report.refresh_page import Kept, Page, RefreshReport, page_title, refresh_page
 from pumpxl.report.xmlbits import textbox
 
-__all__ = ["Kept", "RefreshReport", "refresh_slides", "reusable_pages"]
+__all__ = [
+    "Kept",
+    "RefreshReport",
+    "page_verdicts",
+    "refresh_slides",
+    "replaced_pages",
+    "reusable_pages",
+]
 
 
 def retire(slide: Any, audience: str, when: str) -> None:
@@ -68,21 +70,39 @@ def _pages(slides: list[Any]) -> dict[str, Page]:
     return out
 
 
-def reusable_pages(slides: list[Any]) -> dict[str, str]:
+def _first(pages: list[OldPage]) -> dict[str, OldPage]:
+    """Each page key's first page (a page people copied carries its mark twice)."""
+    out: dict[str, OldPage] = {}
+    for page in pages:
+        if page.key is not None and page.key not in out:
+            out[page.key] = page
+    return out
+
+
+def reusable_pages(pages: list[OldPage]) -> dict[str, str]:
     """Last month's pages that this month's build may keep as they stand (see
     :meth:`pumpxl.report.design.Deck.reuse`): those recording what drew them (``i``) that
     nobody touched, by key, with that digest."""
-    out = {}
-    for page in _pages(slides).values():
-        inputs = page.mark.get("i")
-        if inputs and untouched(page):
-            out[page.mark.slide] = inputs
-    return out
+    return {key: page.mark.get("i") for key, page in _first(pages).items()
+            if page.mark is not None and page.mark.get("i") and page.untouched}  # fmt: skip
+
+
+def replaced_pages(pages: list[OldPage], still_measured: Callable[[str], bool]) -> set[str]:
+    """The part names of last month's pages that this month's build replaces whatever it
+    draws (nobody touched them; not pages it may keep as they stand, nor pages of a measure
+    that left the audience, which are kept and marked): a refresh need not open them."""
+    keys = Counter(p.key for p in pages)
+    return {
+        page.partname for page in pages
+        if page.untouched and page.mark is not None and keys[page.key] == 1
+        and not page.mark.get("i")
+        and (not page.mark.get("m") or still_measured(page.mark.get("m")))
+    }  # fmt: skip
 
 
 def refresh_slides(
     prs: Any,
-    old_count: int,
+    old_pages: list[tuple[OldPage, Any]],
     *,
     recorded: list[str],
     still_measured: Callable[[str], bool],
@@ -91,85 +111,98 @@ def refresh_slides(
     order: list[str] | None = None,
     reused: Collection[str] = (),
 ) -> RefreshReport:
-    """Merge the deck's first ``old_count`` slides (last month's, as people left them) with
-    the slides built after them (this month's), in place: ``prs`` ends up holding the
-    refreshed deck. ``recorded`` are the keys the old deck's record lists (pages pumpxl
-    wrote then); ``still_measured(measure_id)`` says whether a measure still belongs to the
-    audience; ``order`` is this month's page keys in order, and ``reused`` those of last
-    month's pages the build kept as they stand instead of making them again."""
+    """Merge last month's pages (``old_pages``, in order, as people left them: each as read
+    from its XML with its slide's part, None for a page not opened because this month's
+    replaces it; the opened ones are the deck's first slides) with the slides built after
+    them (this month's), in place: ``prs`` ends up holding the refreshed deck. ``recorded``
+    are the keys the old deck's record lists (pages pumpxl wrote then);
+    ``still_measured(measure_id)`` says whether a measure still belongs to the audience;
+    ``order`` is this month's page keys in order, and ``reused`` those of last month's
+    pages the build kept as they stand instead of making them again. Pages kept as they
+    stand, or as people made them, are never parsed."""
     report = RefreshReport()
-    slides = list(prs.slides)
-    marks = {id(s): slide_mark(s) for s in slides}
-
-    def mark_of(slide: Any) -> Mark | None:
-        return marks[id(slide)]
-
-    old_slides, new_slides = slides[:old_count], slides[old_count:]
-    old, new = _pages(old_slides), _pages(new_slides)
-    new_keys = order if order is not None else [
-        m.slide for m in map(mark_of, new_slides) if m is not None
-    ]  # fmt: skip
-    result: list[Any] = []  # the slides in their final order
-    dropped: list[Any] = []
-    for slide in old_slides:
-        mark = mark_of(slide)
-        if mark is None:
-            result.append(slide)  # a person's own page, where they put it
-            continue
-        if mark.slide in reused:  # as pumpxl draws it this month: kept as it stands
-            result.append(slide)
-            report.replaced += 1
-            continue
-        page = old[mark.slide]
-        fresh = new.get(mark.slide)
-        if fresh is not None:
-            if untouched(page):
-                result.append(fresh.slide)
-                dropped.append(slide)
+    ids = list(prs.slides._sldIdLst)
+    opened = sum(part is not None for _, part in old_pages)
+    new_slides = [prs.part.related_part(sld.rId).slide for sld in ids[opened:]]
+    new = _pages(new_slides)
+    verdicts = page_verdicts([page for page, _ in old_pages])
+    new_keys = order if order is not None else list(new)
+    result: list[tuple[str | None, Any]] = []  # (key, slide part) in the final order
+    dropped: list[Any] = []  # slide parts
+    for page, part in old_pages:
+        key = page.key
+        if part is None:  # nobody touched it: this month's page, or none
+            fresh = new.get(key) if key is not None else None
+            if fresh is not None:
+                result.append((key, fresh.slide.part))
                 report.replaced += 1
             else:
-                result.append(slide)
-                dropped.append(fresh.slide)
-                refresh_page(page, fresh, len(result), report)
+                report.removed.append(page.title or str(key))
             continue
-        measure = mark.get("m")
+        if key is None or page.mark is None:
+            result.append((None, part))  # a person's own page, where they put it
+            continue
+        if key in reused:  # as pumpxl draws it this month: kept as it stands
+            result.append((key, part))
+            report.replaced += 1
+            continue
+        fresh = new.get(key)
+        untouched = verdicts.get(key, False)
+        if fresh is not None:
+            if untouched:
+                result.append((key, fresh.slide.part))
+                dropped.append(part)
+                report.replaced += 1
+            else:
+                result.append((key, part))
+                dropped.append(fresh.slide.part)
+                slide = part.slide
+                refresh_page(Page(slide, page.mark, page.manifest), fresh, len(result), report)
+            continue
+        measure = page.mark.get("m")
         if measure and not still_measured(measure):  # kept and marked, never dropped
-            result.append(slide)
-            retire(slide, audience, when)
+            result.append((key, part))
+            retire(part.slide, audience, when)
             gone = f"measure {measure} no longer in {audience}'s report"
-            report.retired.append(Kept(len(result), page_title(slide) or mark.slide, gone))
-        elif untouched(page):  # a page this month does not need (a shorter table)
-            dropped.append(slide)
-            report.removed.append(page_title(slide) or mark.slide)
+            report.retired.append(Kept(len(result), page.title or key, gone))
+        elif untouched:  # a page this month does not need (a shorter table)
+            dropped.append(part)
+            report.removed.append(page.title or key)
         else:
-            result.append(slide)
+            result.append((key, part))
             why = "kept as you left it (pumpxl no longer makes this page)"
-            report.kept.append(Kept(len(result), page_title(slide) or mark.slide, why))
-    placed = {m.slide for m in map(mark_of, result) if m is not None}
+            report.kept.append(Kept(len(result), page.title or key, why))
+    placed = {key for key, _ in result if key is not None}
     for key in new_keys:
         if key in placed:
             continue
         fresh = new[key]
         if key in recorded:  # pumpxl wrote it last time and a person deleted it
-            dropped.append(fresh.slide)
+            dropped.append(fresh.slide.part)
             report.deleted.append(page_title(fresh.slide) or key)
             continue
-        at = _insert_at([mark_of(s) for s in result], new_keys, key)
-        result.insert(at, fresh.slide)
+        at = _insert_at([k for k, _ in result], new_keys, key)
+        result.insert(at, (key, fresh.slide.part))
         placed.add(key)
         report.added.append(Kept(at + 1, page_title(fresh.slide) or key, "new this month"))
-    _reorder(prs, result, dropped)
-    for n, slide in enumerate(result, start=1):
-        if mark_of(slide) is None:
-            report.own.append(Kept(n, page_title(slide) or "untitled", "your own page, kept"))
+    _reorder(prs, [part for _, part in result], dropped)
+    titles = {id(part): page.title for page, part in old_pages}
+    for n, (key, part) in enumerate(result, start=1):
+        if key is None:
+            title = titles.get(id(part)) or "untitled"
+            report.own.append(Kept(n, title, "your own page, kept"))
     return report
 
 
-def _insert_at(marks: list[Mark | None], new_keys: list[str], key: str) -> int:
-    """Where a page new this month goes (``marks``: the result's pages so far): after the
-    page that precedes it in a fresh build (and after any pages people put right after that
-    one), else first."""
-    keys = [m.slide if m is not None else None for m in marks]
+def page_verdicts(pages: list[OldPage]) -> dict[str, bool]:
+    """Whether nobody touched each page, by key (a key's first page)."""
+    return {key: page.untouched for key, page in _first(pages).items()}
+
+
+def _insert_at(keys: list[str | None], new_keys: list[str], key: str) -> int:
+    """Where a page new this month goes (``keys``: the result's pages so far, None for a
+    person's): after the page that precedes it in a fresh build (and after any pages people
+    put right after that one), else first."""
     before = new_keys[: new_keys.index(key)]
     for prev in reversed(before):
         if prev in keys:
@@ -181,15 +214,15 @@ def _insert_at(marks: list[Mark | None], new_keys: list[str], key: str) -> int:
 
 
 def _reorder(prs: Any, result: list[Any], dropped: list[Any]) -> None:
-    """The presentation's slide list as ``result``; ``dropped`` slides removed."""
+    """The presentation's slide list as ``result`` (slide parts); ``dropped`` removed."""
     ids = prs.slides._sldIdLst
     by_part = {}
     for sld in list(ids):
         by_part[prs.part.related_part(sld.rId)] = sld
         ids.remove(sld)
-    for slide in dropped:
-        sld = by_part.pop(slide.part, None)
+    for part in dropped:
+        sld = by_part.pop(part, None)
         if sld is not None:
             prs.part.drop_rel(sld.rId)
-    for slide in result:
-        ids.append(by_part[slide.part])
+    for part in result:
+        ids.append(by_part[part])

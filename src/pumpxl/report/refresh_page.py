@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,19 +17,16 @@ from pumpxl.report.marks import (
     SHAPE_TAGS,
     SLIDE_ROLE,
     Mark,
-    chart_digest,
     digest,
     element_chart_digest,
     element_geometry,
     element_text,
     geometry_digest,
     is_title_element,
-    marked_shapes,
     marker_element,
-    notes_text,
     read_mark,
     shape_text,
-    title_text,
+    tree_title,
 )
 
 __all__ = ["Kept", "Page", "RefreshReport", "page_title", "refresh_page", "untouched"]
@@ -74,10 +72,13 @@ class Page:
 
 
 def _title_shape(slide: Any) -> Any | None:
-    for shape in slide.shapes:
-        if shape.is_placeholder and shape.placeholder_format.idx == 0:
-            return shape
-    return next((s for s, m in marked_shapes(slide) if m.role == "title"), None)
+    """The slide's title placeholder, else the shape pumpxl marked as its title (found in
+    the slide's XML: a shape object is made for it only)."""
+    tree = slide.shapes._spTree
+    element = next((el for el in tree.iterchildren(*SHAPE_TAGS) if is_title_element(el)), None)
+    if element is None:
+        element = next((el for el, mark in _marked_elements(tree) if mark.role == "title"), None)
+    return slide.shapes._shape_factory(element) if element is not None else None
 
 
 def page_title(slide: Any) -> str:
@@ -89,22 +90,21 @@ def page_title(slide: Any) -> str:
     return first.strip().split("\n")[0][:60]
 
 
-def _shapes(slide: Any) -> tuple[dict[str, tuple[Any, Mark]], list[Any]]:
-    """A slide's shapes pumpxl marked, by role, and the others (a person's, and the title
-    placeholder when another program renamed it)."""
-    marked: dict[str, tuple[Any, Mark]] = {}
-    others = []
-    for shape in slide.shapes:
-        mark = read_mark(shape.name)
-        if mark is None:
-            others.append(shape)
-        elif mark.role != SLIDE_ROLE:
-            marked[mark.role] = (shape, mark)
-    return marked, others
+def _marked_elements(tree: Any) -> Iterator[tuple[Any, Mark]]:
+    """The shape elements of a slide's shape tree that pumpxl marked, with their marks."""
+    for el in tree.iterchildren(*SHAPE_TAGS):
+        props = next(el.iter(_CNVPR), None)
+        mark = read_mark(props.get("name", "")) if props is not None else None
+        if mark is not None:
+            yield el, mark
 
 
-def _is_title(shape: Any) -> bool:
-    return bool(shape.is_placeholder and shape.placeholder_format.idx == 0)
+def _shapes(slide: Any) -> dict[str, tuple[Any, Mark]]:
+    """A slide's shapes pumpxl marked, by role (found in the slide's XML: shape objects are
+    made for those only)."""
+    factory = slide.shapes._shape_factory
+    return {mark.role: (factory(el), mark) for el, mark in _marked_elements(slide.shapes._spTree)
+            if mark.role != SLIDE_ROLE}  # fmt: skip
 
 
 def _text_edited(shape: Any, mark: Mark) -> bool:
@@ -116,44 +116,48 @@ def _moved(shape: Any, mark: Mark) -> bool:
     return bool(mark.get("g")) and geometry_digest(shape) != mark.get("g")
 
 
-def _chart_edited(shape: Any, mark: Mark) -> bool:
-    return bool(mark.get("c")) and chart_digest(shape.chart) != mark.get("c")
+def _chart_edited(slide: Any, shape: Any, mark: Mark) -> bool:
+    """Whether a person changed the chart since pumpxl wrote it (compared by its bytes while
+    nothing has parsed it)."""
+    return bool(mark.get("c")) and element_chart_digest(slide, shape._element) != mark.get("c")
 
 
 def _notes(slide: Any) -> str:
     return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
 
 
-def untouched(page: Page) -> bool:
-    """Whether nobody changed the page since pumpxl wrote it (read from the slide's XML:
-    this is asked of every page)."""
-    slide = page.slide
+def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
+              chart: Callable[[Any], str | None], notes: Callable[[], str]) -> bool:  # fmt: skip
+    """Whether nobody changed a page since pumpxl wrote it, read from its shape tree
+    (``p:spTree``) with its ``mark`` and record (``manifest``): ``chart(frame)`` is the
+    digest of the chart a graphic frame holds (None: none), ``notes()`` the page's speaker
+    notes. Asked of every page of a deck being refreshed, before the deck is opened."""
     roles = set()
-    for el in slide.shapes._spTree.iterchildren(*SHAPE_TAGS):
+    for el in tree.iterchildren(*SHAPE_TAGS):
         props = next(el.iter(_CNVPR), None)
         if props is None:
             continue
-        mark = read_mark(props.get("name", ""))
-        if mark is None:
+        shape_mark = read_mark(props.get("name", ""))
+        if shape_mark is None:
             if not is_title_element(el):
                 return False  # a person's shape
             continue
-        if mark.role == SLIDE_ROLE:
+        if shape_mark.role == SLIDE_ROLE:
             continue
-        roles.add(mark.role)
-        if mark.get("g") and element_geometry(el) != mark.get("g"):
+        roles.add(shape_mark.role)
+        if shape_mark.get("g") and element_geometry(el) != shape_mark.get("g"):
             return False
         text = element_text(el)
-        if (text or mark.digest) and digest(text) != mark.digest:
+        if (text or shape_mark.digest) and digest(text) != shape_mark.digest:
             return False
-        if mark.get("c") and element_chart_digest(slide, el) != mark.get("c"):
+        if shape_mark.get("c") and chart(el) != shape_mark.get("c"):
             return False
-    listed = page.manifest.get("roles")
+    listed = manifest.get("roles")
     if listed is not None and set(listed) - {"title"} != roles - {"title"}:
         return False  # a shape deleted
-    if page.mark.digest and digest(title_text(slide)) != page.mark.digest:
+    if mark.digest and digest(tree_title(tree)) != mark.digest:
         return False
-    return not (page.manifest.get("notes") and digest(notes_text(slide)) != page.manifest["notes"])
+    return not (manifest.get("notes") and digest(notes()) != manifest["notes"])
 
 
 _CNVPR = "{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr"
@@ -187,8 +191,8 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
     page = page_title(slide) or old.mark.slide
     if old.mark.get("m") and old.mark.get("m") not in page:
         page += f", measure {old.mark.get('m')}"
-    mine, others = _shapes(slide)
-    theirs, _ = _shapes(fresh)
+    mine = _shapes(slide)
+    theirs = _shapes(fresh)
     had = set(old.manifest.get("roles") or mine)
     # the title
     title, fresh_title = _title_shape(slide), _title_shape(fresh)
@@ -215,7 +219,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
         if getattr(shape, "has_chart", False) and shape.has_chart:
             if src.has_chart:
                 merge_chart(shape.chart_part, src.chart_part,
-                            as_written=not _chart_edited(shape, mark))  # fmt: skip
+                            as_written=not _chart_edited(slide, shape, mark))  # fmt: skip
                 report.charts += 1
                 if not _moved(shape, mark):
                     _geometry(shape, src)
@@ -276,7 +280,6 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
     if slide.has_notes_slide:  # the notes as they stand now count as written
         _note_digest(marker, digest(_notes(slide)))
     report.refreshed += 1
-    del others
 
 
 def _marker(slide: Any) -> Any:

@@ -30,8 +30,10 @@ from pptx.util import Emu, Inches, Pt
 from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.model import PumpModel, Result
 from pumpxl.core.vocabulary import LAYERS
+from pumpxl.report import slides as slides_module
 from pumpxl.report.design import GREY, INK, LAYER_COLOURS, RULE, Box, Deck, fit_text
 from pumpxl.report.fonts import line_count, text_width_pt
+from pumpxl.report.reuse import drawn_by, new_page
 from pumpxl.report.slides import measure_state
 from pumpxl.report.xmlbits import set_notes, textbox
 
@@ -477,6 +479,12 @@ def results_map_slide(
     names = {rid: [a.measure.name for a in ms] or ["no measure yet"] for rid, ms in mine.items()}
     plan, legend_box = _plan(deck)
     pages = map_pages(model, names, plan)
+    # everything the map shows: a refresh keeps a page nobody touched drawn from the same
+    shown = [drawn_by(__file__, slides_module.__file__), deck.branded, plan, legend_box,
+             audience, list(model.results.values()),
+             {rid: [(a.measure.name, measure_state(a), audience in a.measure.audiences)
+                    for a in ms]
+              for rid, ms in mine.items()}, pages]  # fmt: skip
     slides = []
     for n, ids in enumerate(pages, start=1):
         results = {rid: model.results[rid] for rid in ids}
@@ -486,11 +494,14 @@ def results_map_slide(
         if len(pages) > 1:
             tops = [rid for rid in ids if results[rid].layer == layers[min(1, len(layers) - 1)]]
             what = f"; this part: {', '.join(tops)} and what drives them"
-        slide, _ = deck.slide(
-            title,
+        made = new_page(
+            deck, [*shown, n], title,
             subtitle="Results linked cause to effect; each shows the state of its measures "
             f"({audience}'s in bold){what}",
-        )
+        )  # fmt: skip
+        if made is None:
+            continue
+        slide, _ = made
         legend = textbox(
             slide,
             legend_box.left, legend_box.top, legend_box.width, legend_box.height

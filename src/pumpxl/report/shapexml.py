@@ -4,12 +4,14 @@ placeholder, the speaker notes; and the digest pumpxl compares texts by."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from typing import Any
 
 from lxml import etree
 
 __all__ = [
+    "DECLARATION",
     "SHAPE_TAGS",
     "chart_digest",
     "digest",
@@ -18,8 +20,11 @@ __all__ = [
     "element_text",
     "geometry_digest",
     "is_title_element",
+    "notes_page_text",
     "notes_text",
     "shape_text",
+    "written_form",
+    "xml_digest",
 ]
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -64,11 +69,20 @@ def element_geometry(el: Any) -> str:
     xfrm = next(el.iter(f"{_A}xfrm", f"{_P}xfrm"), None)
     off = xfrm.find(f"{_A}off") if xfrm is not None else None
     ext = xfrm.find(f"{_A}ext") if xfrm is not None else None
-    x, y = (int(off.get("x", 0)), int(off.get("y", 0))) if off is not None else (0, 0)
-    cx, cy = (int(ext.get("cx", 0)), int(ext.get("cy", 0))) if ext is not None else (0, 0)
-    if el.tag == f"{_P}cxnSp":
-        flip_h = xfrm is not None and xfrm.get("flipH") in ("1", "true")
-        flip_v = xfrm is not None and xfrm.get("flipV") in ("1", "true")
+    flips = None
+    if el.tag == f"{_P}cxnSp" and xfrm is not None:
+        flips = (xfrm.get("flipH") in ("1", "true"), xfrm.get("flipV") in ("1", "true"))
+    return _geometry(off.get("x", "0") if off is not None else "0",
+                     off.get("y", "0") if off is not None else "0",
+                     ext.get("cx", "0") if ext is not None else "0",
+                     ext.get("cy", "0") if ext is not None else "0", flips)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=65_536)  # pages of a deck put their shapes at the same places
+def _geometry(x_: str, y_: str, cx_: str, cy_: str, flips: tuple[bool, bool] | None) -> str:
+    x, y, cx, cy = int(x_), int(y_), int(cx_), int(cy_)
+    if flips is not None:  # a line: its two ends, as its flips place them
+        flip_h, flip_v = flips
         box = (x + (cx if flip_h else 0), y + (cy if flip_v else 0),
                x + (0 if flip_h else cx), y + (0 if flip_v else cy))  # fmt: skip
     else:
@@ -120,7 +134,7 @@ def _body_text(body: Any) -> str:
 def chart_digest(chart: Any) -> str:
     """A digest of a chart's XML as written (a person's formatting, or another program's
     re-save, changes it)."""
-    return hashlib.sha256(etree.tostring(chart._chartSpace)).hexdigest()[:12]
+    return xml_digest(etree.tostring(chart._chartSpace))
 
 
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
@@ -138,10 +152,16 @@ def notes_text(slide: Any) -> str:
     ``notes_text_frame.text`` gives them; "" without notes. Read from the XML."""
     for rel in slide.part.rels.values():
         if rel.reltype == _NOTES:
-            for el in rel.target_part._element.iter(f"{_P}sp"):
-                ph = next(el.iter(f"{_P}ph"), None)
-                if ph is not None and ph.get("type") == "body":
-                    return element_text(el)
+            return notes_page_text(rel.target_part._element)
+    return ""
+
+
+def notes_page_text(notes: Any) -> str:
+    """:func:`notes_text` from the notes page's XML (its ``p:notes`` element)."""
+    for el in notes.iter(f"{_P}sp"):
+        ph = next(el.iter(f"{_P}ph"), None)
+        if ph is not None and ph.get("type") == "body":
+            return element_text(el)
     return ""
 
 
@@ -155,6 +175,25 @@ def element_chart_digest(slide: Any, el: Any) -> str | None:
     xml = written() if written is not None else None
     if xml is None:
         xml = etree.tostring(part._element)
+    return xml_digest(xml)
+
+
+#: the declaration python-pptx (and pumpxl) write at the head of a part
+DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+
+
+def written_form(blob: bytes) -> bytes | None:
+    """A part's XML as ``etree.tostring`` gives it once parsed (without its declaration,
+    characters beyond ASCII as numbered references), read from the bytes python-pptx or
+    pumpxl wrote; None for a part another program wrote (it must be parsed)."""
+    if not blob.startswith(DECLARATION):
+        return None
+    xml = blob[len(DECLARATION) :]
+    return xml if xml.isascii() else xml.decode().encode("ascii", "xmlcharrefreplace")
+
+
+def xml_digest(xml: bytes) -> str:
+    """:func:`chart_digest` of a chart's XML in its :func:`written_form`."""
     return hashlib.sha256(xml).hexdigest()[:12]
 
 

@@ -1,0 +1,306 @@
+"""Last month's deck, opened for a refresh (``pumpxl refresh``) in two steps.
+
+First every page is read from the file's XML: its mark and record, its title, and whether
+anybody touched it since pumpxl wrote it (:func:`pumpxl.report.refresh_page.untouched`, its
+notes and charts read from their parts). Then the deck is opened with python-pptx without
+the pages the refresh will replace by this month's (nobody touched them): those pages, their
+notes, charts and charts' workbooks are never loaded. In a month's refresh that is most of
+the deck, and loading it was most of the time opening it took.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+import zlib
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+from pptx.opc.constants import CONTENT_TYPE as CT
+from pptx.opc.package import _PackageLoader
+from pptx.opc.packuri import PACKAGE_URI, PackURI
+from pptx.package import Package
+
+from pumpxl.core.errors import InputError, Problem
+from pumpxl.report.chart_part import WrittenChartPart
+from pumpxl.report.deckfile import check_deck, unreadable
+from pumpxl.report.marks import Mark, marker_manifest, tree_marker, tree_title
+from pumpxl.report.refresh_page import untouched
+from pumpxl.report.shapexml import (
+    SHAPE_TAGS,
+    element_text,
+    notes_page_text,
+    written_form,
+    xml_digest,
+)
+from pumpxl.report.unparsed import PAGES, unparsed
+
+__all__ = ["OldDeck", "OldPage", "read_old_deck"]
+
+#: parts are parsed as python-pptx parses them (blank text dropped, no entities resolved)
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_OFFICE_DOCUMENT = "/officeDocument"
+_NOTES = "/notesSlide"
+
+
+@dataclass
+class OldPage:
+    """One page of last month's deck as its XML has it: its part, its mark (None: a page a
+    person made), the record its marker holds, whether nobody touched it since pumpxl wrote
+    it, and its title."""
+
+    partname: str
+    mark: Mark | None
+    manifest: dict[str, Any] = field(default_factory=dict)
+    untouched: bool = False
+    title: str = ""
+
+    @property
+    def key(self) -> str | None:
+        return self.mark.slide if self.mark is not None else None
+
+
+class _Members:
+    """The package's members by part name (``/ppt/slides/slide1.xml``), each read from the zip
+    when first asked for; ``override`` holds members given instead of the file's."""
+
+    def __init__(self, zf: zipfile.ZipFile, data: bytes) -> None:
+        self._zf = zf
+        self._data = data
+        self._items = {f"/{i.filename}": i for i in zf.infolist()}
+        self.override: dict[str, bytes] = {}
+
+    def __contains__(self, partname: object) -> bool:
+        return partname in self.override or partname in self._items
+
+    def __getitem__(self, partname: str) -> bytes:
+        if partname in self.override:
+            return self.override[partname]
+        return self._unzipped(self._items[partname])  # KeyError: no such member
+
+    def read(self, partname: str) -> bytes | None:
+        """The member, or None without one."""
+        if partname in self.override:
+            return self.override[partname]
+        item = self._items.get(partname)
+        return self._unzipped(item) if item is not None else None
+
+    def _unzipped(self, item: zipfile.ZipInfo) -> bytes:
+        """A member's bytes: inflated from the file's bytes directly (a deck has thousands
+        of small members, and zipfile's reader costs more than the inflating), never past
+        the size the file declares for it (the sizes were checked: no zip bomb) and checked
+        against its CRC; zipfile reads any other member (and says what is wrong)."""
+        at = item.header_offset
+        head = self._data[at : at + 30]
+        if (item.compress_type == zipfile.ZIP_DEFLATED and not item.flag_bits & 0x1
+                and len(head) == 30 and head[:4] == b"PK\x03\x04"):  # fmt: skip
+            start = at + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(
+                head[28:30], "little")
+            try:
+                out = zlib.decompressobj(-15).decompress(
+                    self._data[start : start + item.compress_size], item.file_size + 1)
+            except zlib.error:
+                out = None
+            if out is not None and len(out) == item.file_size and zlib.crc32(out) == item.CRC:
+                return out
+        return self._zf.read(item)
+
+    def rels_xml_for(self, partname: PackURI) -> bytes | None:
+        """What python-pptx's package reader gives: a part's relationships' XML, or None."""
+        return self.read(_rels_name(partname))
+
+
+def _rels_name(partname: str) -> str:
+    folder, name = posixpath.split(partname)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def _targets(xml: bytes | None, partname: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships (its ``_rels`` member's XML): by id, (type, target part)."""
+    if xml is None:
+        return {}
+    out = {}
+    base = posixpath.dirname(partname) or "/"
+    for rel in etree.fromstring(xml, _PARSER).iter(_RELS):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = str(PackURI.from_rel_ref(base, rel.get("Target", "")))
+        out[rel.get("Id", "")] = (rel.get("Type", ""), target)
+    return out
+
+
+class _Loader(_PackageLoader):
+    """python-pptx's package loader, reading from :class:`_Members`."""
+
+    def __init__(self, members: _Members, package: Any) -> None:
+        super().__init__("", package)
+        self._members = members
+
+    @property
+    def _package_reader(self) -> Any:  # read as python-pptx's PackageReader is
+        return self._members
+
+
+class OldDeck:
+    """Last month's deck as read from its XML (:func:`read_old_deck`): its pages in order
+    and its record; :meth:`open` opens it with python-pptx, without the pages the refresh
+    replaces."""
+
+    def __init__(self, path: Path, members: _Members, main: str, pages: list[OldPage],
+                 rids: list[str]) -> None:  # fmt: skip
+        self.path = path
+        self.pages = pages
+        self._members = members
+        self._main = main
+        self._rids = rids
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The deck's record (:func:`pumpxl.report.marks.deck_manifest`), {} without one."""
+        return next((p.manifest for p in self.pages if "slides" in p.manifest), {})
+
+    def open(self, left_out: Collection[str]) -> tuple[Any, list[tuple[OldPage, Any]]]:
+        """The deck as a python-pptx Presentation without the pages whose part names are
+        ``left_out``, and its pages in order, each with its slide's part (None: left out).
+        Its pages, notes and charts stay unparsed until something reads them (a page kept
+        as it stands is written as it was read). A deck python-pptx cannot read is an
+        InputError."""
+        members = self._members
+        if left_out:
+            rels_name = _rels_name(self._main)
+            rels = etree.fromstring(members[rels_name], _PARSER)
+            gone = {rid for rid, page in zip(self._rids, self.pages, strict=True)
+                    if page.partname in left_out}  # fmt: skip
+            for rel in list(rels.iter(_RELS)):
+                if rel.get("Id") in gone:
+                    rels.remove(rel)
+            main = etree.fromstring(members[self._main], _PARSER)
+            listed = main.find(f"{_P}sldIdLst")
+            for sld in list(listed if listed is not None else ()):
+                if sld.get(_R_ID) in gone:
+                    listed.remove(sld)
+            members.override[rels_name] = _xml(rels)
+            members.override[self._main] = _xml(main)
+        try:
+            with unparsed({**PAGES, CT.DML_CHART: WrittenChartPart}):
+                package = Package("")
+                xml_rels, parts = _Loader(members, package)._load()
+                package._rels.load_from_xml(PACKAGE_URI, xml_rels, parts)
+                main_part = package.main_document_part
+                if main_part.content_type not in (CT.PML_PRESENTATION_MAIN,
+                                                  CT.PML_PRES_MACRO_MAIN):  # fmt: skip
+                    raise ValueError(f"its main part is a {main_part.content_type}")
+                prs = main_part.presentation
+                # (python-pptx numbers the slides' parts in order as it lists them)
+                slides = {sld.rId: prs.part.related_part(sld.rId) for sld in prs.slides._sldIdLst}
+        except InputError:
+            raise
+        except Exception as exc:  # python-pptx raises many kinds on a damaged package
+            raise InputError(f"{self.path.name}: {unreadable(self.path, exc).message}",
+                             setting="deck") from None  # fmt: skip
+        return prs, [
+            (page, None if page.partname in left_out else slides[rid])
+            for rid, page in zip(self._rids, self.pages, strict=True)
+            if page.partname in left_out or rid in slides
+        ]
+
+
+def _xml(root: Any) -> bytes:
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def read_old_deck(path: Path, *, why_closed: str = "") -> tuple[OldDeck | None, Problem | None]:
+    """Last month's deck read from its XML (see the module), or None and the problem with
+    the file (as :func:`pumpxl.report.deckfile.open_deck` says it)."""
+    data, package = b"", None
+    try:  # (anything wrong here, check_deck says what)
+        data = path.read_bytes()
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
+        pass
+    problem = check_deck(path, why_closed=why_closed, package=package)
+    if problem is not None or package is None:
+        return None, problem or Problem(path.name, "cannot be read", "unreadable")
+    try:
+        members = _Members(package, data)
+        root = _targets(members.read("/_rels/.rels"), "/")
+        main = next((t for kind, t in root.values() if kind.endswith(_OFFICE_DOCUMENT)),
+                    "/ppt/presentation.xml")  # fmt: skip
+        related = _targets(members.rels_xml_for(PackURI(main)), main)
+        listed = etree.fromstring(members[main], _PARSER).find(f"{_P}sldIdLst")
+        rids = [sld.get(_R_ID, "") for sld in (listed if listed is not None else ())]
+    except (etree.XMLSyntaxError, KeyError, OSError, zipfile.BadZipFile, ValueError) as exc:
+        return None, unreadable(path, exc)
+    pages = []
+    for number, rid in enumerate(rids, start=1):
+        partname = related[rid][1] if rid in related else ""
+        try:
+            pages.append(_page(members, partname) if partname else OldPage("", None))
+        except (etree.XMLSyntaxError, OSError, zipfile.BadZipFile, ValueError) as exc:
+            message = f"its slide {number} ({partname.lstrip('/')}) is damaged: {exc}"
+            return None, Problem(path.name, message, "bad_deck")
+    return OldDeck(path, members, main, pages, rids), None
+
+
+def _page(members: _Members, partname: str) -> OldPage:
+    """A page read from its part (and, for the verdict, its notes and charts)."""
+    blob = members.read(partname)
+    if blob is None:
+        return OldPage(partname, None)  # python-pptx says what is wrong when it opens
+    tree = etree.fromstring(blob, _PARSER).find(f"{_P}cSld/{_P}spTree")
+    if tree is None:
+        return OldPage(partname, None)
+    title = tree_title(tree) or next(
+        (text.strip().split("\n")[0][:60] for el in tree.iterchildren(*SHAPE_TAGS)
+         if (text := element_text(el)).strip()), "")  # fmt: skip
+    found = tree_marker(tree)
+    if found is None:
+        return OldPage(partname, None, title=title)
+    marker, mark = found
+    manifest = marker_manifest(marker)
+    rels: dict[str, tuple[str, str]] | None = None
+
+    def related() -> dict[str, tuple[str, str]]:
+        nonlocal rels
+        if rels is None:
+            rels = _targets(members.rels_xml_for(PackURI(partname)), partname)
+        return rels
+
+    def chart(frame: Any) -> str | None:
+        ref = next(frame.iter(f"{_C}chart"), None)
+        if ref is None:
+            return None
+        target = related().get(ref.get(_R_ID, ""), ("", ""))[1]
+        xml = members.read(target) if target else None
+        if xml is None:
+            return ""  # no chart behind the frame: not as written
+        written = written_form(xml)
+        if written is None:  # another program wrote it: as python-pptx parses it
+            try:
+                written = etree.tostring(etree.fromstring(xml, _PARSER))
+            except etree.XMLSyntaxError as exc:
+                raise InputError(f"the deck's chart {target} is damaged: {exc}",
+                                 setting="deck") from None  # fmt: skip
+        return xml_digest(written)
+
+    def notes() -> str:
+        target = next((t for kind, t in related().values() if kind.endswith(_NOTES)), None)
+        xml = members.read(target) if target is not None else None
+        if xml is None:
+            return ""
+        try:
+            return notes_page_text(etree.fromstring(xml, _PARSER))
+        except etree.XMLSyntaxError as exc:
+            raise InputError(f"the deck's notes page {target} is damaged: {exc}",
+                             setting="deck") from None  # fmt: skip
+
+    verdict = untouched(tree, mark, manifest, chart=chart, notes=notes)
+    return OldPage(partname, mark, manifest, verdict, title)
