@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pptx.shapes.shapetree import BaseShapeFactory
+
 from pumpxl.report.chart_merge import merge_chart
 from pumpxl.report.marks import (
     SHAPE_TAGS,
@@ -78,7 +80,7 @@ def _title_shape(slide: Any) -> Any | None:
     element = next((el for el in tree.iterchildren(*SHAPE_TAGS) if is_title_element(el)), None)
     if element is None:
         element = next((el for el, mark in _marked_elements(tree) if mark.role == "title"), None)
-    return slide.shapes._shape_factory(element) if element is not None else None
+    return _shape(slide, element) if element is not None else None
 
 
 def page_title(slide: Any) -> str:
@@ -102,9 +104,20 @@ def _marked_elements(tree: Any) -> Iterator[tuple[Any, Mark]]:
 def _shapes(slide: Any) -> dict[str, tuple[Any, Mark]]:
     """A slide's shapes pumpxl marked, by role (found in the slide's XML: shape objects are
     made for those only)."""
-    factory = slide.shapes._shape_factory
-    return {mark.role: (factory(el), mark) for el, mark in _marked_elements(slide.shapes._spTree)
+    return {mark.role: (_shape(slide, el), mark)
+            for el, mark in _marked_elements(slide.shapes._spTree)
             if mark.role != SLIDE_ROLE}  # fmt: skip
+
+
+def _shape(slide: Any, el: Any) -> Any:
+    """python-pptx's shape object for one of the slide's shape elements. Its factory asks by
+    XPath whether the shape is a placeholder (its first child's ``p:nvPr/p:ph``), the most
+    costly step of reading an edited page; asked here of the elements directly."""
+    first = el[0] if len(el) else None
+    props = first.find(f"{_P}nvPr") if first is not None else None
+    if props is not None and props.find(f"{_P}ph") is not None:
+        return slide.shapes._shape_factory(el)
+    return BaseShapeFactory(el, slide.shapes)
 
 
 def _text_edited(shape: Any, mark: Mark) -> bool:
@@ -160,7 +173,8 @@ def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     return not (manifest.get("notes") and digest(notes()) != manifest["notes"])
 
 
-_CNVPR = "{http://schemas.openxmlformats.org/presentationml/2006/main}cNvPr"
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_CNVPR = f"{_P}cNvPr"
 
 
 def _geometry(dst: Any, src: Any) -> None:
