@@ -30,6 +30,7 @@ from pumpxl.cli import main
 from pumpxl.core.model import Measure, PumpModel, Series
 from pumpxl.report.marks import deck_manifest, marked_shapes, readable_name, slide_mark
 from pumpxl.report.old_deck import read_old_deck
+from pumpxl.report.refresh import replaced_pages
 from pumpxl.workbook.template import write_pump_workbook
 
 
@@ -397,6 +398,25 @@ def test_a_results_map_nobody_touched_stands_until_what_it_shows_changes(
     assert _whose(got) is None
     assert "Residents trust the council" in str(page_content(got))
     assert page_content(got) == page_content(fresh)
+
+
+def test_a_refresh_opens_only_the_pages_it_keeps(books: dict[str, Path]) -> None:
+    """Last month's pages nobody touched that this month's build replaces are read from the
+    file's XML and never opened: neither they nor their notes, charts and charts' workbooks
+    are in the package the refresh builds into; the pages it may keep are, unparsed."""
+    old, problem = read_old_deck(books["deck"])
+    assert old is not None, problem
+    assert all(p.untouched for p in old.pages)  # May's deck as pumpxl wrote it
+    left_out = replaced_pages(old.pages, lambda measure: True)
+    kept = [p.key for p in old.pages if p.partname not in left_out]
+    assert kept == ["map", "appendix", "appendix:2"]  # the pages that record what drew them
+    prs, pages_ = old.open(left_out)
+    assert [page.key for page, part in pages_ if part is not None] == kept
+    assert len(prs.slides) == 3
+    names = [str(part.partname) for part in prs.part.package.iter_parts()]
+    assert not [n for n in names if "/charts/" in n or "/embeddings/" in n]
+    assert len([n for n in names if "/notesSlides/" in n]) == 3
+    assert all(part._parsed is None for _, part in pages_ if part is not None)  # unparsed
 
 
 def _page_names(deck: Path) -> dict[str, bytes]:

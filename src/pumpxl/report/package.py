@@ -52,17 +52,37 @@ def counted_partnames(prs: Any) -> Any:
 def _new_slides_related_directly(prs: Any) -> None:
     """Relate each new slide to the presentation without python-pptx's search for an
     existing relationship to it (a scan of every slide's: the square of a deck's size). A
-    slide part nothing relates to yet cannot have one."""
+    slide part nothing relates to yet cannot have one. Its id is python-pptx's first choice
+    (``rId`` and the number after the relationships' count) when that is free, as it always
+    is in a deck built from nothing; in a deck with gaps in its ids (last month's, without
+    the pages a refresh leaves out) python-pptx would count down through every id in use,
+    and the lowest free id is taken instead."""
+    from pptx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.opc.package import _Relationship
 
     rels = prs.part.rels
+    taken = rels._rels
     related = {id(rel.target_part) for rel in rels.values() if not rel.is_external}
     original = rels.get_or_add
+    lowest = 1  # no free id below it
+
+    def next_rid() -> str:
+        nonlocal lowest
+        first = f"rId{len(taken) + 1}"
+        if first not in taken:
+            return first
+        while f"rId{lowest}" in taken:
+            lowest += 1
+        return f"rId{lowest}"
 
     def get_or_add(reltype: str, target_part: Any) -> str:
         if reltype == RT.SLIDE and id(target_part) not in related:
             related.add(id(target_part))
-            return str(rels._add_relationship(reltype, target_part))
+            rid = next_rid()
+            taken[rid] = _Relationship(rels._base_uri, rid, reltype, target_mode=RTM.INTERNAL,
+                                       target=target_part)  # fmt: skip
+            return rid
         return str(original(reltype, target_part))
 
     rels.get_or_add = get_or_add
