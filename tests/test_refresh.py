@@ -419,6 +419,26 @@ def test_a_refresh_opens_only_the_pages_it_keeps(books: dict[str, Path]) -> None
     assert all(part._parsed is None for _, part in pages_ if part is not None)  # unparsed
 
 
+def test_speaker_notes_a_person_wrote_keep_their_line_breaks(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """A person's speaker notes with a soft line break (PowerPoint's Shift+Enter): kept as
+    they wrote them, the break still a line break, with this month's calculation below."""
+    prs = Presentation(str(books["deck"]))
+    c1 = pages(prs)["measure:C1"]
+    c1.notes_slide.notes_text_frame.text = "Ask Priya first\vthen the rota team"
+    deck = tmp_path / "noted.pptx"
+    prs.save(str(deck))
+    out = tmp_path / "out.pptx"
+    with redirect_stdout(io.StringIO()) as said:
+        assert main(["refresh", str(deck), str(books["june"]), "-o", str(out)]) == 0
+    assert "your speaker notes" in said.getvalue()
+    notes = pages(Presentation(str(out)))["measure:C1"].notes_slide.notes_text_frame
+    assert notes.text.startswith("Ask Priya first\vthen the rota team\n")
+    assert notes.paragraphs[0]._p.find(qn("a:br")) is not None
+    assert "this month's calculation" in notes.text
+
+
 def _page_names(deck: Path) -> dict[str, bytes]:
     """Each marked page's member name in the file, by key."""
     old, problem = read_old_deck(deck)

@@ -26,6 +26,7 @@ from pumpxl.report.marks import (
     geometry_digest,
     is_title_element,
     marker_element,
+    notes_text,
     read_mark,
     shape_text,
     tree_title,
@@ -136,7 +137,9 @@ def _chart_edited(slide: Any, shape: Any, mark: Mark) -> bool:
 
 
 def _notes(slide: Any) -> str:
-    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+    """The slide's speaker notes as python-pptx reads and writes them (line breaks as
+    vertical tabs), read from the XML."""
+    return notes_text(slide, breaks="\v")
 
 
 def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
@@ -300,7 +303,7 @@ def _marker(slide: Any) -> Any:
     """The hidden shape that marks a page (found from the XML, not through every shape)."""
     found = marker_element(slide)
     assert found is not None  # a page refresh_page is given carries its marker
-    return slide.shapes._shape_factory(found[0])
+    return _shape(slide, found[0])
 
 
 #: Shapes drawn over a measure's chart (their readable names): they follow the chart.

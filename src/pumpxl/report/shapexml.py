@@ -91,9 +91,10 @@ def _geometry(x_: str, y_: str, cx_: str, cy_: str, flips: tuple[bool, bool] | N
     return hashlib.sha256(",".join(map(str, box)).encode()).hexdigest()[:8]
 
 
-def element_text(el: Any) -> str:
+def element_text(el: Any, breaks: str = "\n") -> str:
     """:func:`shape_text` of a shape's XML element: paragraphs by newlines (line breaks as
-    newlines); a table's cells by tabs and rows by newlines."""
+    ``breaks``: newlines, or python-pptx's vertical tabs); a table's cells by tabs and rows
+    by newlines."""
     if el.tag != _SHAPE and next(el.iter(_ROW), None) is not None:  # a table, in one pass
         rows: list[list[list[list[str]]]] = []
         for node in el.iter(_ROW, _CELL, _PARA, _TEXT, _BREAK):
@@ -107,17 +108,17 @@ def element_text(el: Any) -> str:
                 if rows and rows[-1]:
                     rows[-1][-1].append([])
             elif rows and rows[-1] and rows[-1][-1]:
-                rows[-1][-1][-1].append("\n" if tag == _BREAK else node.text or "")
+                rows[-1][-1][-1].append(breaks if tag == _BREAK else node.text or "")
         return "\n".join("\t".join("\n".join("".join(p) for p in cell) for cell in row)
                          for row in rows)  # fmt: skip
-    return _body_text(next(el.iter(f"{_P}txBody"), None))
+    return _body_text(next(el.iter(f"{_P}txBody"), None), breaks)
 
 
 _PARA, _TEXT, _BREAK = f"{_A}p", f"{_A}t", f"{_A}br"
 _SHAPE, _ROW, _CELL = f"{_P}sp", f"{_A}tr", f"{_A}tc"
 
 
-def _body_text(body: Any) -> str:
+def _body_text(body: Any, breaks: str = "\n") -> str:
     """A text body's paragraphs by newlines: each its runs' and fields' text (``a:t``, which
     DrawingML holds in those only) and line breaks, in one pass over the body."""
     if body is None:
@@ -127,7 +128,7 @@ def _body_text(body: Any) -> str:
         if el.tag == _PARA:
             paras.append([])
         elif paras:
-            paras[-1].append("\n" if el.tag == _BREAK else el.text or "")
+            paras[-1].append(breaks if el.tag == _BREAK else el.text or "")
     return "\n".join("".join(parts) for parts in paras)
 
 
@@ -147,21 +148,22 @@ SHAPE_TAGS = tuple(f"{_P}{t}" for t in ("sp", "pic", "graphicFrame", "grpSp", "c
 _NOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/notesSlide"
 
 
-def notes_text(slide: Any) -> str:
+def notes_text(slide: Any, breaks: str = "\n") -> str:
     """The slide's speaker notes (the notes page's body placeholder), as python-pptx's
-    ``notes_text_frame.text`` gives them; "" without notes. Read from the XML."""
+    ``notes_text_frame.text`` gives them (its line breaks as ``breaks``: python-pptx gives
+    vertical tabs); "" without notes. Read from the XML."""
     for rel in slide.part.rels.values():
         if rel.reltype == _NOTES:
-            return notes_page_text(rel.target_part._element)
+            return notes_page_text(rel.target_part._element, breaks)
     return ""
 
 
-def notes_page_text(notes: Any) -> str:
+def notes_page_text(notes: Any, breaks: str = "\n") -> str:
     """:func:`notes_text` from the notes page's XML (its ``p:notes`` element)."""
     for el in notes.iter(f"{_P}sp"):
         ph = next(el.iter(f"{_P}ph"), None)
         if ph is not None and ph.get("type") == "body":
-            return element_text(el)
+            return element_text(el, breaks)
     return ""
 
 
