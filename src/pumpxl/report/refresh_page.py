@@ -122,7 +122,8 @@ def _shape(slide: Any, el: Any) -> Any:
 
 
 def _text_edited(shape: Any, mark: Mark) -> bool:
-    text = shape_text(shape)
+    """Whether a person changed the text pumpxl wrote in the shape (read from its XML)."""
+    text = element_text(shape._element)
     return bool(text or mark.digest) and digest(text) != mark.digest
 
 
@@ -254,9 +255,9 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
             left, top, width, height = shape.left, shape.top, shape.width, shape.height
         element = _replace_element(shape, src)
         if not moved and move is not None and role.startswith(ON_CHART):
-            _follow(next(s for s in slide.shapes if s._element is element), move)
+            _follow(_shape(slide, element), move)
         if moved:
-            replaced = next(s for s in slide.shapes if s._element is element)
+            replaced = _shape(slide, element)
             if hasattr(replaced, "begin_x"):
                 pass  # a line a person moved: this month's line, where pumpxl draws it
             else:
@@ -275,7 +276,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
         element = copy.deepcopy(src._element)
         slide.shapes._spTree.append(element)
         if move is not None and role.startswith(ON_CHART):
-            _follow(next(s for s in slide.shapes if s._element is element), move)
+            _follow(_shape(slide, element), move)
     # the speaker notes: this month's, unless a person wrote in them
     notes, fresh_notes = _notes(slide), _notes(fresh)
     edited_notes = bool(old.manifest.get("notes")) and digest(notes) != old.manifest["notes"]
