@@ -61,8 +61,6 @@ def geometry_digest(shape: Any) -> str:
     return element_geometry(shape._element)
 
 
-
-
 def element_geometry(el: Any) -> str:
     """:func:`geometry_digest` of a shape's XML element: its offset and size (a line: its
     two ends, as its flips place them)."""
