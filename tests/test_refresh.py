@@ -12,6 +12,7 @@ import io
 import shutil
 import subprocess
 import sys
+import tracemalloc
 import zipfile
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import replace
@@ -437,6 +438,41 @@ def test_speaker_notes_a_person_wrote_keep_their_line_breaks(
     assert notes.text.startswith("Ask Priya first\vthen the rota team\n")
     assert notes.paragraphs[0]._p.find(qn("a:br")) is not None
     assert "this month's calculation" in notes.text
+
+
+def test_a_page_inflating_past_its_declared_size_is_refused_without_inflating_it(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """A zip member whose data inflates to far more than the size the file declares for it
+    (how a zip bomb hides): refused as damaged, with the page named, never inflated past the
+    declared size (zipfile's own reader inflates such a member whole before it finds out)."""
+    deck = tmp_path / "lying.pptx"
+    with zipfile.ZipFile(books["deck"]) as src, zipfile.ZipFile(deck, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "ppt/slides/slide3.xml":  # 64 MB of padding after the XML
+                data += b" " * (64 << 20)
+            dst.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+    raw = bytearray(deck.read_bytes())
+    with zipfile.ZipFile(deck) as z:
+        info = z.getinfo("ppt/slides/slide3.xml")
+    declared = (5000).to_bytes(4, "little")  # the sizes the file gives: 5,000 bytes
+    raw[info.header_offset + 22 : info.header_offset + 26] = declared
+    central = raw.rfind(info.filename.encode()) - 46  # its entry in the central directory
+    assert raw[central : central + 4] == b"PK\x01\x02"
+    raw[central + 24 : central + 28] = declared
+    deck.write_bytes(bytes(raw))
+    with zipfile.ZipFile(deck) as z:
+        assert z.getinfo("ppt/slides/slide3.xml").file_size == 5000
+    tracemalloc.start()
+    try:
+        said = _fails(["refresh", str(deck), str(books["june"])])
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "slide 3 (ppt/slides/slide3.xml) is damaged" in said
+    assert peak < 32 << 20  # the 64 MB were never inflated
+    assert not (tmp_path / "lying-refreshed.pptx").exists()
 
 
 def _page_names(deck: Path) -> dict[str, bytes]:

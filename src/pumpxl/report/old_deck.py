@@ -73,7 +73,6 @@ class _Members:
     when first asked for; ``override`` holds members given instead of the file's."""
 
     def __init__(self, zf: zipfile.ZipFile, data: bytes) -> None:
-        self._zf = zf
         self._data = data
         self._items = {f"/{i.filename}": i for i in zf.infolist()}
         self.override: dict[str, bytes] = {}
@@ -94,24 +93,31 @@ class _Members:
         return self._unzipped(item) if item is not None else None
 
     def _unzipped(self, item: zipfile.ZipInfo) -> bytes:
-        """A member's bytes: inflated from the file's bytes directly (a deck has thousands
-        of small members, and zipfile's reader costs more than the inflating), never past
-        the size the file declares for it (the sizes were checked: no zip bomb) and checked
-        against its CRC; zipfile reads any other member (and says what is wrong)."""
+        """A member's bytes, read from the file's bytes directly (a deck has thousands of
+        small members, and zipfile's reader costs more than the inflating) and never
+        inflated past the size the file declares for it (the declared sizes were checked:
+        zipfile's reader would inflate a lying member whole before finding it out); checked
+        against that size and its CRC. A damaged or lying member is a BadZipFile."""
         at = item.header_offset
         head = self._data[at : at + 30]
-        if (item.compress_type == zipfile.ZIP_DEFLATED and not item.flag_bits & 0x1
-                and len(head) == 30 and head[:4] == b"PK\x03\x04"):  # fmt: skip
-            start = at + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(
-                head[28:30], "little")
+        if len(head) < 30 or head[:4] != b"PK\x03\x04" or item.flag_bits & 0x1:
+            raise zipfile.BadZipFile(f"{item.filename}: no readable entry in the file")
+        start = at + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(
+            head[28:30], "little")
+        data = self._data[start : start + item.compress_size]
+        if item.compress_type == zipfile.ZIP_STORED:
+            out = data
+        elif item.compress_type == zipfile.ZIP_DEFLATED:
             try:
-                out = zlib.decompressobj(-15).decompress(
-                    self._data[start : start + item.compress_size], item.file_size + 1)
-            except zlib.error:
-                out = None
-            if out is not None and len(out) == item.file_size and zlib.crc32(out) == item.CRC:
-                return out
-        return self._zf.read(item)
+                out = zlib.decompressobj(-15).decompress(data, item.file_size + 1)
+            except zlib.error as exc:
+                raise zipfile.BadZipFile(f"{item.filename}: {exc}") from None
+        else:  # not in a deck PowerPoint, LibreOffice or python-pptx writes
+            raise zipfile.BadZipFile(f"{item.filename}: compressed in a way decks are not")
+        if len(out) != item.file_size or zlib.crc32(out) != item.CRC:
+            raise zipfile.BadZipFile(f"{item.filename}: not the size or content the file "
+                                     "declares for it")  # fmt: skip
+        return out
 
     def rels_xml_for(self, partname: PackURI) -> bytes | None:
         """What python-pptx's package reader gives: a part's relationships' XML, or None."""
