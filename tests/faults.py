@@ -97,6 +97,27 @@ def zip_edit(change: Callable[[dict[str, bytes]], None]) -> Builder:
     return build
 
 
+def lying_member(base: Path, out: Path, member: str, padding: int) -> None:
+    """``base``'s zip with ``padding`` spaces added to ``member``, whose sizes the file then
+    gives as 5,000 bytes (how a zip bomb hides in a file of a sane declared size)."""
+    with zipfile.ZipFile(base) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            dst.writestr(item, data + b" " * padding if item.filename == member else data,
+                         compress_type=zipfile.ZIP_DEFLATED)  # fmt: skip
+    raw = bytearray(out.read_bytes())
+    with zipfile.ZipFile(out) as z:
+        at = z.getinfo(member).header_offset
+    declared = (5000).to_bytes(4, "little")
+    raw[at + 22 : at + 26] = declared  # the local header's size
+    central = raw.rfind(member.encode()) - 46  # its entry in the central directory
+    assert raw[central : central + 4] == b"PK\x01\x02"
+    raw[central + 24 : central + 28] = declared
+    out.write_bytes(bytes(raw))
+    with zipfile.ZipFile(out) as z:
+        assert z.getinfo(member).file_size == 5000
+
+
 def _zip_bomb(parts: dict[str, bytes]) -> None:
     # 300 MB of zeros that deflate to about 300 KB
     parts["xl/worksheets/sheet99.xml"] = b"\0" * 300_000_000

@@ -14,6 +14,7 @@ import importlib.util
 import re
 import shutil
 import subprocess
+import tracemalloc
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +24,7 @@ import numpy as np
 import openpyxl
 import pytest
 import python_calamine as pc
+from faults import lying_member
 from libre import convert
 from pptx import Presentation
 
@@ -38,6 +40,7 @@ from pumpxl.core.collect import (
 from pumpxl.core.example import example_model
 from pumpxl.report.build import deck_filename
 from pumpxl.report.collect import parse_due, split_action
+from pumpxl.report.deckzip import open_deck
 from pumpxl.report.marks import marked_shapes, shape_text, slide_mark
 from pumpxl.workbook.sheet_xml import SheetXml
 from pumpxl.workbook.template import write_pump_workbook
@@ -438,6 +441,25 @@ def marks_renamed(src: Path, dst: Path, old: str, new: str) -> None:
                 f"%3A{old}", f"%3A{new}"
             )
     prs.save(str(dst))
+
+
+def test_a_deck_member_lying_about_its_size_is_refused_without_inflating_it(
+    decks: dict[str, Path], tmp_path: Path
+) -> None:
+    """A deck given to collect whose page inflates to far more than the size the file
+    declares for it: a problem, and never inflated past that size (zipfile's own reader,
+    which python-pptx uses, inflates it whole first)."""
+    deck = tmp_path / "lying.pptx"
+    lying_member(next(iter(decks.values())), deck, "ppt/slides/slide2.xml", 64 << 20)
+    tracemalloc.start()
+    try:
+        prs, problem = open_deck(deck)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert prs is None and problem is not None
+    assert "not the size or content the file declares" in problem.message
+    assert peak < 32 << 20
 
 
 def test_a_deck_of_another_workbook_writes_nothing(

@@ -25,7 +25,8 @@ from typing import Any
 from pumpxl.core.collect import LABELS, Answer, Field, How, PageWords
 from pumpxl.core.errors import Problem
 from pumpxl.core.parsing import parse_date
-from pumpxl.report.deckfile import lock_file, open_deck
+from pumpxl.report.deckfile import lock_file
+from pumpxl.report.deckzip import open_deck
 from pumpxl.report.marks import Mark, digest, marked_shapes, shape_text
 from pumpxl.report.measure import DUE_LABEL, WHO_LABEL
 

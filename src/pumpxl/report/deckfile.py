@@ -27,7 +27,6 @@ __all__ = [
     "charts_unparsed",
     "check_deck",
     "lock_file",
-    "open_deck",
     "open_template",
     "unreadable",
 ]
@@ -52,20 +51,6 @@ def lock_file(path: Path) -> Path | None:
         if lock.exists():
             return lock
     return None
-
-
-def open_deck(path: Path, *, why_closed: str = "") -> tuple[Any | None, Problem | None]:
-    """The deck as a python-pptx Presentation, or None and the problem with the file: not
-    there, open in PowerPoint or LibreOffice (``why_closed`` says why it must be closed),
-    password-protected, not a .pptx, damaged, or a possible zip bomb."""
-    problem = check_deck(path, why_closed=why_closed)
-    if problem is not None:
-        return None, problem
-    try:
-        with charts_unparsed():  # collect reads none
-            return Presentation(str(path)), None
-    except Exception as exc:  # python-pptx raises many kinds on a damaged package
-        return None, unreadable(path, exc)
 
 
 def charts_unparsed() -> AbstractContextManager[None]:

@@ -10,24 +10,19 @@ the deck, and loading it was most of the time opening it took.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import zipfile
-import zlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from pptx.opc.constants import CONTENT_TYPE as CT
-from pptx.opc.package import _PackageLoader
-from pptx.opc.packuri import PACKAGE_URI, PackURI
-from pptx.package import Package
+from pptx.opc.packuri import PackURI
 
 from pumpxl.core.errors import InputError, Problem
-from pumpxl.report.chart_part import WrittenChartPart
-from pumpxl.report.deckfile import check_deck, unreadable
+from pumpxl.report.deckfile import unreadable
+from pumpxl.report.deckzip import Members, presentation, read_members, rels_name
 from pumpxl.report.marks import Mark, marker_manifest, tree_marker, tree_title
 from pumpxl.report.refresh_page import untouched
 from pumpxl.report.shapexml import (
@@ -68,67 +63,6 @@ class OldPage:
         return self.mark.slide if self.mark is not None else None
 
 
-class _Members:
-    """The package's members by part name (``/ppt/slides/slide1.xml``), each read from the zip
-    when first asked for; ``override`` holds members given instead of the file's."""
-
-    def __init__(self, zf: zipfile.ZipFile, data: bytes) -> None:
-        self._data = data
-        self._items = {f"/{i.filename}": i for i in zf.infolist()}
-        self.override: dict[str, bytes] = {}
-
-    def __contains__(self, partname: object) -> bool:
-        return partname in self.override or partname in self._items
-
-    def __getitem__(self, partname: str) -> bytes:
-        if partname in self.override:
-            return self.override[partname]
-        return self._unzipped(self._items[partname])  # KeyError: no such member
-
-    def read(self, partname: str) -> bytes | None:
-        """The member, or None without one."""
-        if partname in self.override:
-            return self.override[partname]
-        item = self._items.get(partname)
-        return self._unzipped(item) if item is not None else None
-
-    def _unzipped(self, item: zipfile.ZipInfo) -> bytes:
-        """A member's bytes, read from the file's bytes directly (a deck has thousands of
-        small members, and zipfile's reader costs more than the inflating) and never
-        inflated past the size the file declares for it (the declared sizes were checked:
-        zipfile's reader would inflate a lying member whole before finding it out); checked
-        against that size and its CRC. A damaged or lying member is a BadZipFile."""
-        at = item.header_offset
-        head = self._data[at : at + 30]
-        if len(head) < 30 or head[:4] != b"PK\x03\x04" or item.flag_bits & 0x1:
-            raise zipfile.BadZipFile(f"{item.filename}: no readable entry in the file")
-        start = at + 30 + int.from_bytes(head[26:28], "little") + int.from_bytes(
-            head[28:30], "little")
-        data = self._data[start : start + item.compress_size]
-        if item.compress_type == zipfile.ZIP_STORED:
-            out = data
-        elif item.compress_type == zipfile.ZIP_DEFLATED:
-            try:
-                out = zlib.decompressobj(-15).decompress(data, item.file_size + 1)
-            except zlib.error as exc:
-                raise zipfile.BadZipFile(f"{item.filename}: {exc}") from None
-        else:  # not in a deck PowerPoint, LibreOffice or python-pptx writes
-            raise zipfile.BadZipFile(f"{item.filename}: compressed in a way decks are not")
-        if len(out) != item.file_size or zlib.crc32(out) != item.CRC:
-            raise zipfile.BadZipFile(f"{item.filename}: not the size or content the file "
-                                     "declares for it")  # fmt: skip
-        return out
-
-    def rels_xml_for(self, partname: PackURI) -> bytes | None:
-        """What python-pptx's package reader gives: a part's relationships' XML, or None."""
-        return self.read(_rels_name(partname))
-
-
-def _rels_name(partname: str) -> str:
-    folder, name = posixpath.split(partname)
-    return posixpath.join(folder, "_rels", f"{name}.rels")
-
-
 def _targets(xml: bytes | None, partname: str) -> dict[str, tuple[str, str]]:
     """A part's relationships (its ``_rels`` member's XML): by id, (type, target part)."""
     if xml is None:
@@ -143,24 +77,12 @@ def _targets(xml: bytes | None, partname: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-class _Loader(_PackageLoader):
-    """python-pptx's package loader, reading from :class:`_Members`."""
-
-    def __init__(self, members: _Members, package: Any) -> None:
-        super().__init__("", package)
-        self._members = members
-
-    @property
-    def _package_reader(self) -> Any:  # read as python-pptx's PackageReader is
-        return self._members
-
-
 class OldDeck:
     """Last month's deck as read from its XML (:func:`read_old_deck`): its pages in order
     and its record; :meth:`open` opens it with python-pptx, without the pages the refresh
     replaces."""
 
-    def __init__(self, path: Path, members: _Members, main: str, pages: list[OldPage],
+    def __init__(self, path: Path, members: Members, main: str, pages: list[OldPage],
                  rids: list[str]) -> None:  # fmt: skip
         self.path = path
         self.pages = pages
@@ -181,8 +103,8 @@ class OldDeck:
         InputError."""
         members = self._members
         if left_out:
-            rels_name = _rels_name(self._main)
-            rels = etree.fromstring(members[rels_name], _PARSER)
+            main_rels = rels_name(self._main)
+            rels = etree.fromstring(members[main_rels], _PARSER)
             gone = {rid for rid, page in zip(self._rids, self.pages, strict=True)
                     if page.partname in left_out}  # fmt: skip
             for rel in list(rels.iter(_RELS)):
@@ -193,20 +115,13 @@ class OldDeck:
             for sld in list(listed if listed is not None else ()):
                 if sld.get(_R_ID) in gone:
                     listed.remove(sld)
-            members.override[rels_name] = _xml(rels)
+            members.override[main_rels] = _xml(rels)
             members.override[self._main] = _xml(main)
         try:
-            with unparsed({**PAGES, CT.DML_CHART: WrittenChartPart}):
-                package = Package("")
-                xml_rels, parts = _Loader(members, package)._load()
-                package._rels.load_from_xml(PACKAGE_URI, xml_rels, parts)
-                main_part = package.main_document_part
-                if main_part.content_type not in (CT.PML_PRESENTATION_MAIN,
-                                                  CT.PML_PRES_MACRO_MAIN):  # fmt: skip
-                    raise ValueError(f"its main part is a {main_part.content_type}")
-                prs = main_part.presentation
-                # (python-pptx numbers the slides' parts in order as it lists them)
-                slides = {sld.rId: prs.part.related_part(sld.rId) for sld in prs.slides._sldIdLst}
+            with unparsed(PAGES):
+                prs = presentation(members)
+            # (python-pptx numbers the slides' parts in order as it lists them)
+            slides = {sld.rId: prs.part.related_part(sld.rId) for sld in prs.slides._sldIdLst}
         except InputError:
             raise
         except Exception as exc:  # python-pptx raises many kinds on a damaged package
@@ -225,18 +140,11 @@ def _xml(root: Any) -> bytes:
 
 def read_old_deck(path: Path, *, why_closed: str = "") -> tuple[OldDeck | None, Problem | None]:
     """Last month's deck read from its XML (see the module), or None and the problem with
-    the file (as :func:`pumpxl.report.deckfile.open_deck` says it)."""
-    data, package = b"", None
-    try:  # (anything wrong here, check_deck says what)
-        data = path.read_bytes()
-        package = zipfile.ZipFile(io.BytesIO(data))
-    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
-        pass
-    problem = check_deck(path, why_closed=why_closed, package=package)
-    if problem is not None or package is None:
-        return None, problem or Problem(path.name, "cannot be read", "unreadable")
+    the file (as :func:`pumpxl.report.deckzip.open_deck` says it)."""
+    members, problem = read_members(path, why_closed=why_closed)
+    if members is None:
+        return None, problem
     try:
-        members = _Members(package, data)
         root = _targets(members.read("/_rels/.rels"), "/")
         main = next((t for kind, t in root.values() if kind.endswith(_OFFICE_DOCUMENT)),
                     "/ppt/presentation.xml")  # fmt: skip
@@ -256,7 +164,7 @@ def read_old_deck(path: Path, *, why_closed: str = "") -> tuple[OldDeck | None, 
     return OldDeck(path, members, main, pages, rids), None
 
 
-def _page(members: _Members, partname: str) -> OldPage:
+def _page(members: Members, partname: str) -> OldPage:
     """A page read from its part (and, for the verdict, its notes and charts)."""
     blob = members.read(partname)
     if blob is None:

@@ -5,7 +5,7 @@ and the charts, pages and notes of last month's deck that a refresh keeps as the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -77,7 +77,7 @@ class UnparsedNotesSlidePart(Unparsed, NotesSlidePart):  # type: ignore[override
 
 
 @contextmanager
-def unparsed(kinds: dict[str, type]) -> Iterator[None]:
+def unparsed(kinds: Mapping[str, type]) -> Iterator[None]:
     """Parts of these content types (``{content type: part class}``) are made by these
     classes in decks opened meanwhile."""
     made = PartFactory.part_type_for
@@ -94,4 +94,7 @@ def unparsed(kinds: dict[str, type]) -> Iterator[None]:
 
 
 #: what a refresh opens unparsed (charts: :class:`pumpxl.report.chart_part.WrittenChartPart`)
-PAGES = {CT.PML_SLIDE: UnparsedSlidePart, CT.PML_NOTES_SLIDE: UnparsedNotesSlidePart}
+PAGES: Mapping[str, type] = {
+    CT.PML_SLIDE: UnparsedSlidePart,
+    CT.PML_NOTES_SLIDE: UnparsedNotesSlidePart,
+}
