@@ -460,6 +460,33 @@ def test_a_page_inflating_past_its_declared_size_is_refused_without_inflating_it
     assert not (tmp_path / "lying-refreshed.pptx").exists()
 
 
+def test_a_page_a_custom_show_names_keeps_its_reference(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """A custom show (PowerPoint's Slide Show > Custom Slide Show) naming one of pumpxl's
+    pages nobody touched: it names this month's page after the refresh, and no reference in
+    the presentation points nowhere."""
+    prs = Presentation(str(books["deck"]))
+    c2 = pages(prs)["measure:C2"]
+    rid = next(s.rId for s in prs.slides._sldIdLst if prs.part.related_part(s.rId) is c2.part)
+    shows = etree.fromstring(
+        '<p:custShowLst xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<p:custShow name="Short" id="0"><p:sldLst><p:sld r:id="{rid}"/></p:sldLst>'
+        "</p:custShow></p:custShowLst>"
+    )
+    prs.part._element.find(qn("p:notesSz")).addnext(shows)
+    deck, out = tmp_path / "shows.pptx", tmp_path / "out.pptx"
+    prs.save(str(deck))
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(deck), str(books["june"]), "-o", str(out)]) == 0
+    got = Presentation(str(out))
+    named = [el.get(qn("r:id")) for el in got.part._element.iter() if el.get(qn("r:id"))]
+    assert all(r in got.part.rels for r in named)
+    (shown,) = [el.get(qn("r:id")) for el in got.part._element.iter(qn("p:sld"))]
+    assert got.part.related_part(shown) is pages(got)["measure:C2"].part
+
+
 def _page_names(deck: Path) -> dict[str, bytes]:
     """Each marked page's member name in the file, by key."""
     old, problem = read_old_deck(deck)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -102,15 +103,19 @@ class OldDeck:
         as it stands is written as it was read). A deck python-pptx cannot read is an
         InputError."""
         members = self._members
+        gone: set[str] = set()
         if left_out:
+            main = etree.fromstring(members[self._main], _PARSER)
+            # a slide the presentation names elsewhere too (a custom show) is opened
+            named = Counter(v for el in main.iter() if (v := el.get(_R_ID)))
+            gone = {rid for rid, page in zip(self._rids, self.pages, strict=True)
+                    if page.partname in left_out and named[rid] == 1}  # fmt: skip
+        if gone:
             main_rels = rels_name(self._main)
             rels = etree.fromstring(members[main_rels], _PARSER)
-            gone = {rid for rid, page in zip(self._rids, self.pages, strict=True)
-                    if page.partname in left_out}  # fmt: skip
             for rel in list(rels.iter(_RELS)):
                 if rel.get("Id") in gone:
                     rels.remove(rel)
-            main = etree.fromstring(members[self._main], _PARSER)
             listed = main.find(f"{_P}sldIdLst")
             for sld in list(listed if listed is not None else ()):
                 if sld.get(_R_ID) in gone:
@@ -128,9 +133,9 @@ class OldDeck:
             raise InputError(f"{self.path.name}: {unreadable(self.path, exc).message}",
                              setting="deck") from None  # fmt: skip
         return prs, [
-            (page, None if page.partname in left_out else slides[rid])
+            (page, None if rid in gone else slides[rid])
             for rid, page in zip(self._rids, self.pages, strict=True)
-            if page.partname in left_out or rid in slides
+            if rid in gone or rid in slides
         ]
 
 

@@ -129,6 +129,7 @@ def refresh_slides(
     new_keys = order if order is not None else list(new)
     result: list[tuple[str | None, Any]] = []  # (key, slide part) in the final order
     dropped: list[Any] = []  # slide parts
+    instead: dict[Any, Any] = {}  # a dropped page's part: the part of the page replacing it
     for page, part in old_pages:
         key = page.key
         if part is None:  # nobody touched it: this month's page, or none
@@ -152,6 +153,7 @@ def refresh_slides(
             if untouched:
                 result.append((key, fresh.slide.part))
                 dropped.append(part)
+                instead[part] = fresh.slide.part
                 report.replaced += 1
             else:
                 result.append((key, part))
@@ -185,7 +187,7 @@ def refresh_slides(
         result.insert(at, (key, fresh.slide.part))
         placed.add(key)
         report.added.append(Kept(at + 1, page_title(fresh.slide) or key, "new this month"))
-    _reorder(prs, [part for _, part in result], dropped)
+    _reorder(prs, [part for _, part in result], dropped, instead)
     titles = {id(part): page.title for page, part in old_pages}
     for n, (key, part) in enumerate(result, start=1):
         if key is None:
@@ -213,16 +215,30 @@ def _insert_at(keys: list[str | None], new_keys: list[str], key: str) -> int:
     return 0
 
 
-def _reorder(prs: Any, result: list[Any], dropped: list[Any]) -> None:
-    """The presentation's slide list as ``result`` (slide parts); ``dropped`` removed."""
+def _reorder(prs: Any, result: list[Any], dropped: list[Any], instead: dict[Any, Any]) -> None:
+    """The presentation's slide list as ``result`` (slide parts); ``dropped`` removed, and
+    what else names a dropped page (a custom show) naming the page ``instead`` of it, or,
+    without one, the dropped page still (never a relationship that is gone)."""
     ids = prs.slides._sldIdLst
     by_part = {}
     for sld in list(ids):
         by_part[prs.part.related_part(sld.rId)] = sld
         ids.remove(sld)
+    elsewhere = [el for el in prs.part._element.iter() if el.get(_R_ID)]
     for part in dropped:
         sld = by_part.pop(part, None)
-        if sld is not None:
+        if sld is None:
+            continue
+        named = [el for el in elsewhere if el.get(_R_ID) == sld.rId]
+        new = by_part.get(instead.get(part))
+        if new is not None:
+            for el in named:
+                el.set(_R_ID, new.rId)
+            prs.part.drop_rel(sld.rId)
+        elif not named:
             prs.part.drop_rel(sld.rId)
     for part in result:
         ids.append(by_part[part])
+
+
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
