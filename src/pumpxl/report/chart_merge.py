@@ -1,7 +1,7 @@
 """A chart's new data put into a chart people may have formatted (``pumpxl refresh``).
 
 Two ways, chosen by whether the chart's XML is still what pumpxl wrote (its mark's ``c``
-digest, :func:`pumpxl.report.marks.chart_digest`):
+digest, :func:`pumpxl.report.shapexml.xml_digest`):
 
 - **as written**: the whole chart becomes this month's (series, markers, limits per phase,
   axis range and number formats, legend), and its embedded workbook too;

@@ -36,7 +36,6 @@ from lxml import etree
 
 from pumpxl.report.shapexml import (
     SHAPE_TAGS,
-    chart_digest,
     digest,
     element_chart_digest,
     element_geometry,
@@ -52,7 +51,6 @@ __all__ = [
     "Mark",
     "PREFIX",
     "SHAPE_TAGS",
-    "chart_digest",
     "deck_manifest",
     "digest",
     "element_chart_digest",
@@ -73,7 +71,9 @@ __all__ = [
     "slide_manifest",
     "slide_mark",
     "title_text",
+    "title_element",
     "tree_marker",
+    "tree_page_title",
     "tree_title",
 ]
 
@@ -260,15 +260,37 @@ def title_text(slide: Any) -> str:
 
 def tree_title(tree: Any) -> str:
     """:func:`title_text` of a slide's shape tree (``p:spTree``)."""
-    for el in tree.iterchildren(*SHAPE_TAGS):
-        if is_title_element(el):
-            return element_text(el)
-    for el in tree.iterchildren(*SHAPE_TAGS):
+    el = title_element(tree)
+    return element_text(el) if el is not None else ""
+
+
+def title_element(tree: Any) -> Any | None:
+    """A slide's title placeholder in its shape tree, else the shape pumpxl marked as its
+    title (None without either)."""
+    shapes = list(tree.iterchildren(*SHAPE_TAGS))
+    found = next((el for el in shapes if is_title_element(el)), None)
+    if found is not None:
+        return found
+    for el in shapes:
         props = next(el.iter(_CNVPR), None)
         mark = read_mark(props.get("name", "")) if props is not None else None
         if mark is not None and mark.role == "title":
-            return element_text(el)
-    return ""
+            return el
+    return None
+
+
+def tree_page_title(tree: Any) -> str:
+    """A page's title as a person reads it (line breaks as python-pptx gives them, vertical
+    tabs); for a page without one (a person's), its first line of text."""
+    el = title_element(tree)
+    if el is not None:
+        return element_text(el, "\v")
+    texts = (element_text(el, "\v") for el in tree.iterchildren(*SHAPE_TAGS)
+             if el.tag != _GROUP)  # fmt: skip
+    return next((t for t in texts if t.strip()), "").strip().split("\n")[0][:60]
+
+
+_GROUP = f"{_P}grpSp"
 
 
 def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None = None,

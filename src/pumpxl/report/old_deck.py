@@ -24,15 +24,9 @@ from pptx.opc.packuri import PackURI
 from pumpxl.core.errors import InputError, Problem
 from pumpxl.report.deckfile import unreadable
 from pumpxl.report.deckzip import Members, presentation, read_members, rels_name
-from pumpxl.report.marks import Mark, marker_manifest, tree_marker, tree_title
+from pumpxl.report.marks import Mark, marker_manifest, tree_marker, tree_page_title
 from pumpxl.report.refresh_page import untouched
-from pumpxl.report.shapexml import (
-    SHAPE_TAGS,
-    element_text,
-    notes_page_text,
-    written_form,
-    xml_digest,
-)
+from pumpxl.report.shapexml import notes_page_text, written_form, xml_digest
 from pumpxl.report.unparsed import PAGES, unparsed
 
 __all__ = ["OldDeck", "OldPage", "read_old_deck"]
@@ -51,13 +45,14 @@ _NOTES = "/notesSlide"
 class OldPage:
     """One page of last month's deck as its XML has it: its part, its mark (None: a page a
     person made), the record its marker holds, whether nobody touched it since pumpxl wrote
-    it, and its title."""
+    it, its title, and whether the presentation names it elsewhere too (a custom show)."""
 
     partname: str
     mark: Mark | None
     manifest: dict[str, Any] = field(default_factory=dict)
     untouched: bool = False
     title: str = ""
+    named_elsewhere: bool = False
 
     @property
     def key(self) -> str | None:
@@ -83,12 +78,13 @@ class OldDeck:
     and its record; :meth:`open` opens it with python-pptx, without the pages the refresh
     replaces."""
 
-    def __init__(self, path: Path, members: Members, main: str, pages: list[OldPage],
-                 rids: list[str]) -> None:  # fmt: skip
+    def __init__(self, path: Path, members: Members, main: str, root: Any,
+                 pages: list[OldPage], rids: list[str]) -> None:  # fmt: skip
         self.path = path
         self.pages = pages
         self._members = members
         self._main = main
+        self._root = root  # the presentation part's XML
         self._rids = rids
 
     @property
@@ -103,14 +99,10 @@ class OldDeck:
         as it stands is written as it was read). A deck python-pptx cannot read is an
         InputError."""
         members = self._members
-        gone: set[str] = set()
-        if left_out:
-            main = etree.fromstring(members[self._main], _PARSER)
-            # a slide the presentation names elsewhere too (a custom show) is opened
-            named = Counter(v for el in main.iter() if (v := el.get(_R_ID)))
-            gone = {rid for rid, page in zip(self._rids, self.pages, strict=True)
-                    if page.partname in left_out and named[rid] == 1}  # fmt: skip
+        gone = {rid for rid, page in zip(self._rids, self.pages, strict=True)
+                if page.partname in left_out}  # fmt: skip
         if gone:
+            main = self._root
             main_rels = rels_name(self._main)
             rels = etree.fromstring(members[main_rels], _PARSER)
             for rel in list(rels.iter(_RELS)):
@@ -154,19 +146,23 @@ def read_old_deck(path: Path, *, why_closed: str = "") -> tuple[OldDeck | None, 
         main = next((t for kind, t in root.values() if kind.endswith(_OFFICE_DOCUMENT)),
                     "/ppt/presentation.xml")  # fmt: skip
         related = _targets(members.rels_xml_for(PackURI(main)), main)
-        listed = etree.fromstring(members[main], _PARSER).find(f"{_P}sldIdLst")
+        root = etree.fromstring(members[main], _PARSER)
+        listed = root.find(f"{_P}sldIdLst")
         rids = [sld.get(_R_ID, "") for sld in (listed if listed is not None else ())]
+        named = Counter(v for el in root.iter() if (v := el.get(_R_ID)))
     except (etree.XMLSyntaxError, KeyError, OSError, zipfile.BadZipFile, ValueError) as exc:
         return None, unreadable(path, exc)
     pages = []
     for number, rid in enumerate(rids, start=1):
         partname = related[rid][1] if rid in related else ""
         try:
-            pages.append(_page(members, partname) if partname else OldPage("", None))
+            page = _page(members, partname) if partname else OldPage("", None)
         except (etree.XMLSyntaxError, OSError, zipfile.BadZipFile, ValueError) as exc:
             message = f"its slide {number} ({partname.lstrip('/')}) is damaged: {exc}"
             return None, Problem(path.name, message, "bad_deck")
-    return OldDeck(path, members, main, pages, rids), None
+        page.named_elsewhere = named[rid] > 1
+        pages.append(page)
+    return OldDeck(path, members, main, root, pages, rids), None
 
 
 def _page(members: Members, partname: str) -> OldPage:
@@ -177,9 +173,7 @@ def _page(members: Members, partname: str) -> OldPage:
     tree = etree.fromstring(blob, _PARSER).find(f"{_P}cSld/{_P}spTree")
     if tree is None:
         return OldPage(partname, None)
-    title = tree_title(tree) or next(
-        (text.strip().split("\n")[0][:60] for el in tree.iterchildren(*SHAPE_TAGS)
-         if (text := element_text(el)).strip()), "")  # fmt: skip
+    title = tree_page_title(tree)
     found = tree_marker(tree)
     if found is None:
         return OldPage(partname, None, title=title)

@@ -30,7 +30,7 @@ from typing import Any
 from pptx.util import Inches, Pt
 
 from pumpxl.report.design import BAD, WHITE, fit_text
-from pumpxl.report.marks import slide_manifest, slide_mark
+from pumpxl.report.marks import marker_element, marker_manifest
 from pumpxl.report.old_deck import OldPage
 from pumpxl.report.refresh_page import Kept, Page, RefreshReport, page_title, refresh_page
 from pumpxl.report.xmlbits import textbox
@@ -62,11 +62,12 @@ def retire(slide: Any, audience: str, when: str) -> None:
 
 
 def _pages(slides: list[Any]) -> dict[str, Page]:
+    """This month's pages by key (a key's first page), each with its mark and record."""
     out = {}
     for slide in slides:
-        mark = slide_mark(slide)
-        if mark is not None and mark.slide not in out:
-            out[mark.slide] = Page(slide, mark, slide_manifest(slide))
+        found = marker_element(slide)
+        if found is not None and found[1].slide not in out:
+            out[found[1].slide] = Page(slide, found[1], marker_manifest(found[0]))
     return out
 
 
@@ -90,12 +91,13 @@ def reusable_pages(pages: list[OldPage]) -> dict[str, str]:
 def replaced_pages(pages: list[OldPage], still_measured: Callable[[str], bool]) -> set[str]:
     """The part names of last month's pages that this month's build replaces whatever it
     draws (nobody touched them; not pages it may keep as they stand, nor pages of a measure
-    that left the audience, which are kept and marked): a refresh need not open them."""
+    that left the audience, which are kept and marked, nor pages the presentation names
+    elsewhere, as a custom show does): a refresh need not open them."""
     keys = Counter(p.key for p in pages)
     return {
         page.partname for page in pages
         if page.untouched and page.mark is not None and keys[page.key] == 1
-        and not page.mark.get("i")
+        and not page.mark.get("i") and not page.named_elsewhere
         and (not page.mark.get("m") or still_measured(page.mark.get("m")))
     }  # fmt: skip
 

@@ -29,6 +29,8 @@ from pumpxl.report.marks import (
     notes_text,
     read_mark,
     shape_text,
+    title_element,
+    tree_page_title,
     tree_title,
 )
 
@@ -77,20 +79,13 @@ class Page:
 def _title_shape(slide: Any) -> Any | None:
     """The slide's title placeholder, else the shape pumpxl marked as its title (found in
     the slide's XML: a shape object is made for it only)."""
-    tree = slide.shapes._spTree
-    element = next((el for el in tree.iterchildren(*SHAPE_TAGS) if is_title_element(el)), None)
-    if element is None:
-        element = next((el for el, mark in _marked_elements(tree) if mark.role == "title"), None)
+    element = title_element(slide.shapes._spTree)
     return _shape(slide, element) if element is not None else None
 
 
 def page_title(slide: Any) -> str:
     """A slide's title; for a person's page without one, its first line of text."""
-    shape = _title_shape(slide)
-    if shape is not None:
-        return shape_text(shape)
-    first = next((shape_text(s) for s in slide.shapes if shape_text(s).strip()), "")
-    return first.strip().split("\n")[0][:60]
+    return tree_page_title(slide.shapes._spTree)
 
 
 def _marked_elements(tree: Any) -> Iterator[tuple[Any, Mark]]:

@@ -11,9 +11,7 @@ from typing import Any
 from lxml import etree
 
 __all__ = [
-    "DECLARATION",
     "SHAPE_TAGS",
-    "chart_digest",
     "digest",
     "element_chart_digest",
     "element_geometry",
@@ -130,12 +128,6 @@ def _body_text(body: Any, breaks: str = "\n") -> str:
     return "\n".join("".join(parts) for parts in paras)
 
 
-def chart_digest(chart: Any) -> str:
-    """A digest of a chart's XML as written (a person's formatting, or another program's
-    re-save, changes it)."""
-    return xml_digest(etree.tostring(chart._chartSpace))
-
-
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 #: The elements of a slide's shape tree that are shapes (its first two are its own).
@@ -166,7 +158,7 @@ def notes_page_text(notes: Any, breaks: str = "\n") -> str:
 
 
 def element_chart_digest(slide: Any, el: Any) -> str | None:
-    """:func:`chart_digest` of the chart a graphic frame element holds (None: no chart)."""
+    """:func:`xml_digest` of the chart a graphic frame element holds (None: no chart)."""
     chart = next(el.iter(f"{_C}chart"), None)
     if chart is None:
         return None
@@ -179,21 +171,22 @@ def element_chart_digest(slide: Any, el: Any) -> str | None:
 
 
 #: the declaration python-pptx (and pumpxl) write at the head of a part
-DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 
 
 def written_form(blob: bytes) -> bytes | None:
     """A part's XML as ``etree.tostring`` gives it once parsed (without its declaration,
     characters beyond ASCII as numbered references), read from the bytes python-pptx or
     pumpxl wrote; None for a part another program wrote (it must be parsed)."""
-    if not blob.startswith(DECLARATION):
+    if not blob.startswith(_DECLARATION):
         return None
-    xml = blob[len(DECLARATION) :]
+    xml = blob[len(_DECLARATION) :]
     return xml if xml.isascii() else xml.decode().encode("ascii", "xmlcharrefreplace")
 
 
 def xml_digest(xml: bytes) -> str:
-    """:func:`chart_digest` of a chart's XML in its :func:`written_form`."""
+    """A digest of a chart's XML in its :func:`written_form` (a person's formatting, or
+    another program's re-save, changes it)."""
     return hashlib.sha256(xml).hexdigest()[:12]
 
 
