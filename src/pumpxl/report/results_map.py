@@ -10,8 +10,9 @@ the best orders are found exactly by dynamic programming over the bands for maps
 boxes and lanes a band, by barycentre sweeps beyond. Graph-layout packages that do this
 (igraph, grandalf) are GPL-licensed and Graphviz needs a system binary, so the few dozen lines
 live here. A map too large to read on one slide (text under 10 pt) continues on further
-slides, one group of branches each. Its near 500 lines are that one layout: ordering, lanes,
-pagination and drawing share their geometry."""
+slides, one group of branches each; each slide records what it shows, so that a refresh keeps
+a map that did not change (:mod:`pumpxl.report.reuse`). Its 530-odd lines are that one
+layout: ordering, lanes, pagination and drawing share their geometry."""
 
 from __future__ import annotations
 
