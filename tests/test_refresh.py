@@ -213,6 +213,84 @@ def test_an_edited_page_gets_june_wherever_nobody_edited(
         assert got[role] == fresh[role], role
 
 
+def _over(shape: Any, chart: Any) -> tuple[float, ...]:
+    """Where a shape stands over a chart, in parts of the chart's frame (a line: its ends;
+    any other shape: its centre)."""
+    def at(x: int, y: int) -> tuple[float, float]:
+        return (x - chart.left) / chart.width, (y - chart.top) / chart.height
+
+    if hasattr(shape, "begin_x"):
+        return (*at(shape.begin_x, shape.begin_y), *at(shape.end_x, shape.end_y))
+    return at(shape.left + shape.width // 2, shape.top + shape.height // 2)
+
+
+def test_what_is_drawn_over_a_chart_a_person_moved_follows_it(
+    refreshed: dict[str, Any], books: dict[str, Path], tmp_path: Path
+) -> None:
+    """C1's chart was moved and narrowed: its line labels and the step's line and label sit
+    over the person's chart where June's fresh build puts them over pumpxl's, this month
+    and the next."""
+    got = pages(Presentation(str(refreshed["path"])))["measure:C1"]
+    fresh = pages(Presentation(str(books["fresh"])))["measure:C1"]
+    roles = {m.role: s for s, m in marked_shapes(got)}
+    chart, fresh_chart = roles["chart"], next(s for s in fresh.shapes if s.has_chart)
+    assert chart.width < fresh_chart.width  # (the person's narrower chart)
+    over = [(m.role, s) for s, m in marked_shapes(fresh)
+            if m.role.startswith(("Line label", "Step"))]  # fmt: skip
+    assert {"Step#1", "Step label#1", "Line label CL#1"} <= {r for r, _ in over}
+    for role, shape in over:
+        assert _over(roles[role], chart) == pytest.approx(_over(shape, fresh_chart),
+                                                          abs=1e-6), role  # fmt: skip
+    # a month later the chart is still where the person put it, and they still follow it
+    again = tmp_path / "again.pptx"
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(refreshed["path"]), str(books["june"]), "-o",
+                     str(again)]) == 0  # fmt: skip
+    later = {m.role: s for s, m in marked_shapes(pages(Presentation(str(again)))["measure:C1"])}
+    box = (chart.left, chart.top, chart.width, chart.height)
+    assert (later["chart"].left, later["chart"].top, later["chart"].width,
+            later["chart"].height) == box  # fmt: skip
+    for role, shape in over:
+        assert _over(later[role], later["chart"]) == pytest.approx(
+            _over(shape, fresh_chart), abs=1e-6), role  # fmt: skip
+
+
+def test_a_box_a_person_moved_keeps_their_place_with_this_months_words(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    prs = Presentation(str(books["deck"]))
+    c2 = pages(prs)["measure:C2"]
+    roles = {m.role: s for s, m in marked_shapes(c2)}
+    status, rule = roles["status"], roles["Connector#1"]
+    status.left, status.top = status.left + Inches(0.5), status.top + Inches(0.2)
+    place = (status.left, status.top, status.width, status.height)
+    rule.begin_y, rule.end_y = rule.begin_y + Inches(0.1), rule.end_y + Inches(0.1)
+    edited = tmp_path / "moved.pptx"
+    prs.save(str(edited))
+    out = tmp_path / "out.pptx"
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(edited), str(books["june"]), "-o", str(out)]) == 0
+    got = {m.role: s for s, m in marked_shapes(pages(Presentation(str(out)))["measure:C2"])}
+    want = {m.role: s for s, m in marked_shapes(pages(Presentation(str(books["fresh"])))[
+        "measure:C2"])}  # fmt: skip
+    # the person's place, June's words
+    assert (got["status"].left, got["status"].top, got["status"].width,
+            got["status"].height) == place  # fmt: skip
+    assert got["status"].text_frame.text == want["status"].text_frame.text
+    assert got["status"].text_frame.text != status.text_frame.text  # (May's said otherwise)
+    # a line a person moved is drawn where pumpxl draws it
+    assert (got["Connector#1"].begin_y, got["Connector#1"].end_y) == (
+        want["Connector#1"].begin_y, want["Connector#1"].end_y)
+    # and the month after, the box stays where the person put it (its mark says the place
+    # is theirs: the page is refreshed around it, not rebuilt as pumpxl lays it out)
+    again = tmp_path / "again.pptx"
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(out), str(books["june"]), "-o", str(again)]) == 0
+    later = {m.role: s for s, m in marked_shapes(pages(Presentation(str(again)))["measure:C2"])}
+    assert (later["status"].left, later["status"].top) == place[:2]
+    assert later["status"].text_frame.text == want["status"].text_frame.text
+
+
 @pytest.mark.slow  # LibreOffice: CI's second step
 def test_the_result_renders(refreshed: dict[str, Any], tmp_path: Path) -> None:
     pdf = soffice_convert(refreshed["path"], tmp_path, "pdf")

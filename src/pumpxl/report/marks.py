@@ -18,6 +18,10 @@ Every slide pumpxl writes also gets one hidden, empty shape (:func:`mark_slide`,
 ``slide``) carrying the slide's key, the digest of its title (a title placeholder's own name
 does not survive LibreOffice) and facts such as the measure id (``m``) and the period the page
 reports (``p``, ISO date).
+
+A shape's mark also holds the digest of where it stands (``g``) and, for a chart, of its XML
+(``c``), so that a move or a person's formatting shows; a shape a refresh kept where a person
+moved it says so (``k=1``): its place is theirs from then on, month after month.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from pumpxl.report.shapexml import (
     geometry_digest,
     is_title_element,
     notes_text,
+    shape_props,
     shape_text,
 )
 from pumpxl.report.xmlbits import textbox
@@ -66,9 +71,12 @@ __all__ = [
     "notes_text",
     "read_mark",
     "readable_name",
+    "remarked",
     "seal",
+    "shape_props",
     "shape_text",
     "slide_manifest",
+    "write_manifest",
     "slide_mark",
     "title_text",
     "title_element",
@@ -107,6 +115,20 @@ def _quoted(value: str) -> str:
     return value if _PLAIN.fullmatch(value) else quote(value, safe="")
 
 
+def remarked(name: str, **fields: str) -> str:
+    """A shape's name with its mark's ``fields`` set (an empty value: dropped); a name
+    without pumpxl's mark is returned as it is."""
+    mark = read_mark(name)
+    if mark is None:
+        return name
+    values = {"s": mark.slide, "r": mark.role}
+    if mark.digest:
+        values["h"] = mark.digest
+    values.update(mark.fields or {})
+    values.update(fields)
+    return _encode(_label(name), {k: v for k, v in values.items() if v})
+
+
 def _encode(label: str, fields: Mapping[str, str]) -> str:
     mark = PREFIX + ";".join(f"{k}={_quoted(str(v))}" for k, v in fields.items())
     return f"{label} {mark}" if label else mark
@@ -143,7 +165,7 @@ def mark_shape(shape: Any, slide: str, role: str, *, text: str | None = None,
                **fields: str) -> None:  # fmt: skip
     """Name ``shape`` as pumpxl's, with the digest of ``text`` (its own text when not given
     and it has a text frame). Its readable name stays in front."""
-    props = next(shape._element.iter(_CNVPR))
+    props = _props(shape._element)
     label = _label(props.get("name", ""))
     if text is None:
         text = element_text(shape._element)
@@ -152,6 +174,13 @@ def mark_shape(shape: Any, slide: str, role: str, *, text: str | None = None,
         values["h"] = digest(text)
     values.update({k: v for k, v in fields.items() if v})
     props.set("name", _encode(label, values))
+
+
+def _props(el: Any) -> Any:
+    """The ``p:cNvPr`` of a shape pumpxl made (every shape has one)."""
+    props = shape_props(el)
+    assert props is not None
+    return props
 
 
 def _label(name: str) -> str:
@@ -168,7 +197,7 @@ def mark_slide(slide: Any, key: str, *, title: str = "", **fields: str) -> Any:
     if title:
         values["h"] = digest(title)
     values.update({k: v for k, v in fields.items() if v})
-    props = next(shape._element.iter(_CNVPR))
+    props = _props(shape._element)
     props.set("name", _encode("pumpxl page", values))
     props.set("hidden", "1")
     return shape
@@ -187,7 +216,6 @@ def marked_shapes(slide: Any) -> Iterator[tuple[Any, Mark]]:
 
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-_CNVPR = f"{_P}cNvPr"
 _MARKER = f"r={SLIDE_ROLE}"
 
 
@@ -200,7 +228,7 @@ def marker_element(slide: Any) -> tuple[Any, Mark] | None:
 def tree_marker(tree: Any) -> tuple[Any, Mark] | None:
     """:func:`marker_element` of a slide's shape tree (``p:spTree``) as parsed from its part."""
     for el in tree.iterchildren(f"{_P}sp"):
-        props = next(el.iter(_CNVPR), None)
+        props = shape_props(el)
         name = props.get("name", "") if props is not None else ""
         if _MARKER in name:
             mark = read_mark(name)
@@ -272,7 +300,7 @@ def title_element(tree: Any) -> Any | None:
     if found is not None:
         return found
     for el in shapes:
-        props = next(el.iter(_CNVPR), None)
+        props = shape_props(el)
         mark = read_mark(props.get("name", "")) if props is not None else None
         if mark is not None and mark.role == "title":
             return el
@@ -316,7 +344,7 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
         for el in slide.shapes._spTree.iterchildren(*SHAPE_TAGS):
             if el is marker:
                 continue
-            props = next(el.iter(_CNVPR), None)
+            props = shape_props(el)
             if props is None:
                 continue
             name = props.get("name", "")
@@ -342,23 +370,23 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
             roles.append(fields["r"])
         title = title_text(slide)  # as it stands now: a page retitled after it was marked
         if title and digest(title) != smark.digest:  # ("At a glance (1 of 3)") says so
-            props = next(marker.iter(_CNVPR))
+            props = _props(marker)
             values = {"s": smark.slide, "r": SLIDE_ROLE, "h": digest(title),
                       **dict(smark.fields or {})}  # fmt: skip
             props.set("name", _encode(_label(props.get("name", "")), values))
         manifest: dict[str, Any] = {"v": VERSION, "roles": roles,
                                     "notes": digest(notes_text(slide))}  # fmt: skip
-        _write_manifest(marker, manifest)
+        write_manifest(marker, manifest)
         if smark.slide in ("title", "attention", "glance"):
             carriers.append((marker, manifest))
     for marker, manifest in carriers:  # the deck's record, on the first pages
-        _write_manifest(marker, {**manifest, "slides": keys if order is None else order, **deck})
+        write_manifest(marker, {**manifest, "slides": keys if order is None else order, **deck})
 
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
 
-def _write_manifest(marker: Any, manifest: dict[str, Any]) -> None:
+def write_manifest(marker: Any, manifest: dict[str, Any]) -> None:
     """The marker's text as the manifest's JSON: one paragraph of one run (what python-pptx's
     ``text_frame.text`` writes; JSON holds no line breaks or control characters)."""
     body = marker.find(f"{_P}txBody")

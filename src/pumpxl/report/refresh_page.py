@@ -7,7 +7,6 @@ data in place, a moved chart's labels following it, deleted shapes left deleted)
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,16 +22,19 @@ from pumpxl.report.marks import (
     element_chart_digest,
     element_geometry,
     element_text,
-    geometry_digest,
     is_title_element,
     marker_element,
+    marker_manifest,
     notes_text,
     read_mark,
-    shape_text,
+    remarked,
+    shape_props,
     title_element,
     tree_page_title,
     tree_title,
+    write_manifest,
 )
+from pumpxl.report.shapexml import placeholder, shape_xfrm
 
 __all__ = ["Kept", "Page", "RefreshReport", "page_title", "refresh_page", "untouched"]
 
@@ -76,13 +78,6 @@ class Page:
     manifest: dict[str, Any]
 
 
-def _title_shape(slide: Any) -> Any | None:
-    """The slide's title placeholder, else the shape pumpxl marked as its title (found in
-    the slide's XML: a shape object is made for it only)."""
-    element = title_element(slide.shapes._spTree)
-    return _shape(slide, element) if element is not None else None
-
-
 def page_title(slide: Any) -> str:
     """A slide's title; for a person's page without one, its first line of text."""
     return tree_page_title(slide.shapes._spTree)
@@ -91,45 +86,56 @@ def page_title(slide: Any) -> str:
 def _marked_elements(tree: Any) -> Iterator[tuple[Any, Mark]]:
     """The shape elements of a slide's shape tree that pumpxl marked, with their marks."""
     for el in tree.iterchildren(*SHAPE_TAGS):
-        props = next(el.iter(_CNVPR), None)
+        props = shape_props(el)
         mark = read_mark(props.get("name", "")) if props is not None else None
         if mark is not None:
             yield el, mark
 
 
 def _shapes(slide: Any) -> dict[str, tuple[Any, Mark]]:
-    """A slide's shapes pumpxl marked, by role (found in the slide's XML: shape objects are
-    made for those only)."""
-    return {mark.role: (_shape(slide, el), mark)
-            for el, mark in _marked_elements(slide.shapes._spTree)
+    """A slide's shape elements pumpxl marked, by role. A refresh works on the slide's XML:
+    python-pptx's shape objects, whose every property is an XPath query, were most of the
+    time refreshing an edited page took."""
+    return {mark.role: (el, mark) for el, mark in _marked_elements(slide.shapes._spTree)
             if mark.role != SLIDE_ROLE}  # fmt: skip
 
 
 def _shape(slide: Any, el: Any) -> Any:
-    """python-pptx's shape object for one of the slide's shape elements. Its factory asks by
-    XPath whether the shape is a placeholder (its first child's ``p:nvPr/p:ph``), the most
-    costly step of reading an edited page; asked here of the elements directly."""
-    first = el[0] if len(el) else None
-    props = first.find(f"{_P}nvPr") if first is not None else None
-    if props is not None and props.find(f"{_P}ph") is not None:
+    """python-pptx's shape object for one of the slide's shape elements (where python-pptx
+    does what the XML alone cannot: a transform added to a shape without one). Its factory
+    asks by XPath whether the shape is a placeholder; asked here of the element directly."""
+    if placeholder(el) is not None:
         return slide.shapes._shape_factory(el)
     return BaseShapeFactory(el, slide.shapes)
 
 
-def _text_edited(shape: Any, mark: Mark) -> bool:
+def _text_edited(el: Any, mark: Mark) -> bool:
     """Whether a person changed the text pumpxl wrote in the shape (read from its XML)."""
-    text = element_text(shape._element)
+    text = element_text(el)
     return bool(text or mark.digest) and digest(text) != mark.digest
 
 
-def _moved(shape: Any, mark: Mark) -> bool:
-    return bool(mark.get("g")) and geometry_digest(shape) != mark.get("g")
+def _moved(el: Any, mark: Mark) -> bool:
+    """Whether the shape stands elsewhere than its mark says it was put."""
+    return bool(mark.get("g")) and element_geometry(el) != mark.get("g")
 
 
-def _chart_edited(slide: Any, shape: Any, mark: Mark) -> bool:
+def _held(el: Any, mark: Mark) -> bool:
+    """Whether the shape stands where a person put it: moved since pumpxl wrote it, or kept
+    where a person had moved it by an earlier refresh (``k=1``)."""
+    return mark.get("k") == "1" or _moved(el, mark)
+
+
+def _chart_edited(slide: Any, el: Any, mark: Mark) -> bool:
     """Whether a person changed the chart since pumpxl wrote it (compared by its bytes while
     nothing has parsed it)."""
-    return bool(mark.get("c")) and element_chart_digest(slide, shape._element) != mark.get("c")
+    return bool(mark.get("c")) and element_chart_digest(slide, el) != mark.get("c")
+
+
+def _chart_part(slide: Any, el: Any) -> Any | None:
+    """The chart part behind a graphic frame element (None: the frame holds no chart)."""
+    ref = next(el.iter(_CHART), None) if el.tag == _FRAME else None
+    return slide.part.related_part(ref.get(_RID)) if ref is not None else None
 
 
 def _notes(slide: Any) -> str:
@@ -146,7 +152,7 @@ def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     notes. Asked of every page of a deck being refreshed, before the deck is opened."""
     roles = set()
     for el in tree.iterchildren(*SHAPE_TAGS):
-        props = next(el.iter(_CNVPR), None)
+        props = shape_props(el)
         if props is None:
             continue
         shape_mark = read_mark(props.get("name", ""))
@@ -157,8 +163,9 @@ def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
         if shape_mark.role == SLIDE_ROLE:
             continue
         roles.add(shape_mark.role)
-        if shape_mark.get("g") and element_geometry(el) != shape_mark.get("g"):
-            return False
+        if shape_mark.get("k") or (shape_mark.get("g")
+                                   and element_geometry(el) != shape_mark.get("g")):
+            return False  # moved, or where a person moved it months ago
         text = element_text(el)
         if (text or shape_mark.digest) and digest(text) != shape_mark.digest:
             return False
@@ -173,29 +180,100 @@ def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
 
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-_CNVPR = f"{_P}cNvPr"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_FRAME, _CHART = f"{_P}graphicFrame", "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
+_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_LINE, _OFF, _EXT = f"{_P}cxnSp", f"{_A}off", f"{_A}ext"
+
+Box = tuple[int, int, int, int]  # x, y, width, height (EMU)
 
 
-def _geometry(dst: Any, src: Any) -> None:
-    """``src``'s place and size on ``dst`` (same kind of shape)."""
-    if hasattr(src, "begin_x"):
-        dst.begin_x, dst.begin_y, dst.end_x, dst.end_y = (
-            src.begin_x, src.begin_y, src.end_x, src.end_y
-        )  # fmt: skip
-    else:
-        dst.left, dst.top, dst.width, dst.height = src.left, src.top, src.width, src.height
+def _off_ext(el: Any) -> tuple[Any | None, Any | None]:
+    xfrm = shape_xfrm(el)
+    if xfrm is None:
+        return None, None
+    return next(xfrm.iterchildren(_OFF), None), next(xfrm.iterchildren(_EXT), None)
+
+
+def _box(el: Any) -> Box | None:
+    """Where a shape element stands and how large (None: its XML does not say, as for a
+    placeholder its layout places)."""
+    off, ext = _off_ext(el)
+    if off is None or ext is None:
+        return None
+    return (int(off.get("x", "0")), int(off.get("y", "0")), int(ext.get("cx", "0")),
+            int(ext.get("cy", "0")))  # fmt: skip
+
+
+def _place(slide: Any, el: Any, box: Box) -> None:
+    """Put a shape element at ``box`` (python-pptx adds the transform a shape lacks)."""
+    off, ext = _off_ext(el)
+    if off is None or ext is None:
+        shape = _shape(slide, el)
+        shape.left, shape.top, shape.width, shape.height = box
+        return
+    x, y, cx, cy = box
+    off.set("x", str(x))
+    off.set("y", str(y))
+    ext.set("cx", str(cx))
+    ext.set("cy", str(cy))
+
+
+def _ends(el: Any) -> Box | None:
+    """A line's two ends (begin x, begin y, end x, end y), as its flips place them."""
+    box, xfrm = _box(el), shape_xfrm(el)
+    if box is None or xfrm is None:
+        return None
+    x, y, cx, cy = box
+    flip_h, flip_v = (xfrm.get(a) in ("1", "true") for a in ("flipH", "flipV"))
+    return (x + (cx if flip_h else 0), y + (cy if flip_v else 0),
+            x + (0 if flip_h else cx), y + (0 if flip_v else cy))  # fmt: skip
+
+
+def _set_ends(el: Any, ends: Box) -> None:
+    """Draw a line (which has its transform) from one end to the other."""
+    bx, by, ex, ey = ends
+    xfrm = shape_xfrm(el)
+    assert xfrm is not None  # (asked of lines _ends read)
+    _place(None, el, (min(bx, ex), min(by, ey), abs(ex - bx), abs(ey - by)))
+    for attr, flipped in (("flipH", bx > ex), ("flipV", by > ey)):
+        if flipped:
+            xfrm.set(attr, "1")
+        elif attr in xfrm.attrib:
+            del xfrm.attrib[attr]
+
+
+def _geometry(slide: Any, dst: Any, src: Any) -> None:
+    """``src``'s place and size on ``dst`` (same kind of shape; a line: its two ends)."""
+    if dst.tag == _LINE:
+        ends = _ends(src)
+        if ends is not None and _box(dst) is not None:
+            _set_ends(dst, ends)
+        return
+    box = _box(src)
+    if box is not None:
+        _place(slide, dst, box)
 
 
 def _replace_element(old: Any, new: Any) -> Any:
     """``new``'s XML in ``old``'s place on its slide (no relationships: text, tables, lines)."""
-    element = copy.deepcopy(new._element)
-    element.find(".//" + "{*}cNvPr").set("id", old._element.find(".//{*}cNvPr").get("id"))
-    old._element.getparent().replace(old._element, element)
+    element = copy.deepcopy(new)
+    props, old_props = shape_props(element), shape_props(old)
+    if props is not None and old_props is not None:
+        props.set("id", old_props.get("id", ""))
+    old.getparent().replace(old, element)
     return element
 
 
 def _set_name(shape_element: Any, name: str) -> None:
-    shape_element.find(".//{*}cNvPr").set("name", name)
+    props = shape_props(shape_element)
+    if props is not None:
+        props.set("name", name)
+
+
+def _name(el: Any) -> str:
+    props = shape_props(el)
+    return str(props.get("name", "")) if props is not None else ""
 
 
 def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> None:
@@ -208,12 +286,13 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
     theirs = _shapes(fresh)
     had = set(old.manifest.get("roles") or mine)
     # the title
-    title, fresh_title = _title_shape(slide), _title_shape(fresh)
+    title, fresh_title = title_element(slide.shapes._spTree), title_element(fresh.shapes._spTree)
     if title is not None and fresh_title is not None:
-        if not old.mark.digest or digest(shape_text(title)) == old.mark.digest:
+        text = element_text(title, "\v")
+        if not old.mark.digest or digest(text) == old.mark.digest:
             _copy_text(title, fresh_title)
         else:
-            report.kept.append(Kept(number, page, f"your title {shape_text(title)!r}"))
+            report.kept.append(Kept(number, page, f"your title {text!r}"))
     drafts: list[str] = []
     # a chart a person moved or resized takes the shapes drawn over it along
     move = _chart_move(mine, theirs)
@@ -226,52 +305,48 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
                 report.kept.append(Kept(number, page, f"your {_what(role)} (pumpxl no longer "
                                                       "draws it)"))  # fmt: skip
             else:
-                shape._element.getparent().remove(shape._element)
+                shape.getparent().remove(shape)
             continue
         src = pair[0]
-        if getattr(shape, "has_chart", False) and shape.has_chart:
-            if src.has_chart:
-                merge_chart(shape.chart_part, src.chart_part,
+        chart = _chart_part(slide, shape)
+        if chart is not None:
+            src_chart = _chart_part(fresh, src)
+            if src_chart is not None:
+                held = _held(shape, mark)
+                merge_chart(chart, src_chart,
                             as_written=not _chart_edited(slide, shape, mark))  # fmt: skip
                 report.charts += 1
-                if not _moved(shape, mark):
-                    _geometry(shape, src)
-                _set_name(shape._element, _renamed(src, shape, moved=_moved(shape, mark)))
+                if not held:
+                    _geometry(slide, shape, src)
+                _set_name(shape, _renamed(src, shape, held=held))
             continue
         if _text_edited(shape, mark):
             report.kept.append(Kept(number, page, f"your words in {_what(role)}"
                                     + ("; this month's draft is in the speaker notes"
                                        if role in ANSWERS else "")))  # fmt: skip
             if role in ANSWERS:
-                drafts.append(f"{ANSWERS[role]}: {shape_text(src)}")
+                drafts.append(f"{ANSWERS[role]}: {element_text(src, chr(11))}")
             continue
-        moved = _moved(shape, mark)
-        if moved:  # the person's place, this month's content
-            left, top, width, height = shape.left, shape.top, shape.width, shape.height
+        held = _held(shape, mark) and shape.tag != _LINE  # (a line: where pumpxl draws it)
+        box = _box(shape) if held else None  # the person's place, this month's content
         element = _replace_element(shape, src)
-        if not moved and move is not None and role.startswith(ON_CHART):
-            _follow(_shape(slide, element), move)
-        if moved:
-            replaced = _shape(slide, element)
-            if hasattr(replaced, "begin_x"):
-                pass  # a line a person moved: this month's line, where pumpxl draws it
-            else:
-                replaced.left, replaced.top, replaced.width, replaced.height = (
-                    left, top, width, height
-                )  # fmt: skip
-            _set_name(element, _renamed(src, replaced, moved=True))
+        if not held and move is not None and role.startswith(ON_CHART):
+            _follow(element, move)
+        if held and box is not None:
+            _place(slide, element, box)
+            _set_name(element, _renamed(src, element, held=True))
     for role, (src, _) in theirs.items():
         if role in mine or role == "title":
             continue
         if role in had:
             report.kept.append(Kept(number, page, f"{_what(role)} stays deleted"))
             continue
-        if getattr(src, "has_chart", False) and src.has_chart:
+        if _chart_part(fresh, src) is not None:
             continue  # a chart pumpxl did not draw before: not grafted onto a person's page
-        element = copy.deepcopy(src._element)
+        element = copy.deepcopy(src)
         slide.shapes._spTree.append(element)
         if move is not None and role.startswith(ON_CHART):
-            _follow(_shape(slide, element), move)
+            _follow(element, move)
     # the speaker notes: this month's, unless a person wrote in them
     notes, fresh_notes = _notes(slide), _notes(fresh)
     edited_notes = bool(old.manifest.get("notes")) and digest(notes) != old.manifest["notes"]
@@ -288,18 +363,19 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
         slide.notes_slide.notes_text_frame.text = fresh_notes
     # the page's marker: what pumpxl wrote now
     marker, fresh_marker = _marker(slide), _marker(fresh)
-    marker.name = fresh_marker.name
-    marker.text_frame.text = fresh_marker.text_frame.text
+    _set_name(marker, _name(fresh_marker))
+    manifest = marker_manifest(fresh_marker)
     if slide.has_notes_slide:  # the notes as they stand now count as written
-        _note_digest(marker, digest(_notes(slide)))
+        manifest["notes"] = digest(_notes(slide))
+    write_manifest(marker, manifest)
     report.refreshed += 1
 
 
 def _marker(slide: Any) -> Any:
-    """The hidden shape that marks a page (found from the XML, not through every shape)."""
+    """The hidden shape element that marks a page."""
     found = marker_element(slide)
     assert found is not None  # a page refresh_page is given carries its marker
-    return _shape(slide, found[0])
+    return found[0]
 
 
 #: Shapes drawn over a measure's chart (their readable names): they follow the chart.
@@ -315,51 +391,52 @@ def _chart_move(
     if "chart" not in mine or "chart" not in theirs:
         return None
     shape, mark = mine["chart"]
-    src = theirs["chart"][0]
-    if not _moved(shape, mark) or not src.width or not src.height:
+    box, src = _box(shape), _box(theirs["chart"][0])
+    if not _held(shape, mark) or box is None or src is None or not src[2] or not src[3]:
         return None
-    return (src.left, src.top, shape.left, shape.top, shape.width / src.width,
-            shape.height / src.height)  # fmt: skip
+    return (src[0], src[1], box[0], box[1], box[2] / src[2], box[3] / src[3])
 
 
-def _follow(shape: Any, move: Move) -> None:
+def _follow(el: Any, move: Move) -> None:
     """Put a shape drawn over pumpxl's chart at the same place over the person's chart (and
     record that place as pumpxl's, so that next month it is not taken for a person's move)."""
     x0, y0, x1, y1, sx, sy = move
-    if hasattr(shape, "begin_x"):
-        shape.begin_x = int(x1 + (shape.begin_x - x0) * sx)
-        shape.end_x = int(x1 + (shape.end_x - x0) * sx)
-        shape.begin_y = int(y1 + (shape.begin_y - y0) * sy)
-        shape.end_y = int(y1 + (shape.end_y - y0) * sy)
+    if el.tag == _LINE:
+        ends = _ends(el)
+        if ends is None:
+            return
+        bx, by, ex, ey = ends
+        _set_ends(el, (int(x1 + (bx - x0) * sx), int(y1 + (by - y0) * sy),
+                       int(x1 + (ex - x0) * sx), int(y1 + (ey - y0) * sy)))  # fmt: skip
     else:
+        box = _box(el)
+        if box is None:
+            return
         # its centre goes where it was over pumpxl's chart; its size stays (text keeps fitting)
-        cx = x1 + (shape.left + shape.width / 2 - x0) * sx
-        cy = y1 + (shape.top + shape.height / 2 - y0) * sy
-        shape.left, shape.top = int(cx - shape.width / 2), int(cy - shape.height / 2)
-    shape.name = _renamed(shape, shape, moved=True)
+        x, y, cx, cy = box
+        centre_x, centre_y = x1 + (x + cx / 2 - x0) * sx, y1 + (y + cy / 2 - y0) * sy
+        _place(None, el, (int(centre_x - cx / 2), int(centre_y - cy / 2), cx, cy))
+    # where it stands now is where pumpxl put it: next month it does not read as moved
+    _set_name(el, remarked(_name(el), g=element_geometry(el)))
 
 
-def _note_digest(marker: Any, notes: str) -> None:
-    data = json.loads(marker.text_frame.text or "{}")
-    data["notes"] = notes
-    marker.text_frame.text = json.dumps(data, separators=(",", ":"))
-
-
-def _renamed(src: Any, shape: Any, *, moved: bool) -> str:
-    """``src``'s mark for the refreshed ``shape``: a shape a person moved keeps that as
-    its place (its geometry digest is where it stands now)."""
-    name = str(src.name)
-    mark = read_mark(name)
-    if not moved or mark is None:
-        return name
-    return name.replace(f"g={mark.get('g')}", f"g={geometry_digest(shape)}")
+def _renamed(src: Any, el: Any, *, held: bool) -> str:
+    """``src``'s mark for the refreshed shape element ``el``; for a shape ``held`` where a
+    person put it, its place as it stands and that it is theirs (``k=1``): it stays there
+    month after month, and its page is refreshed around it."""
+    name = _name(src)
+    return remarked(name, g=element_geometry(el), k="1") if held else name
 
 
 def _copy_text(dst: Any, src: Any) -> None:
-    """``src``'s text body into ``dst`` (runs and their look), ``dst``'s frame kept."""
-    body, fresh = dst._element.find("{*}txBody"), src._element.find("{*}txBody")
+    """``src``'s text body into ``dst`` (shape elements: runs and their look), ``dst``'s
+    frame kept."""
+    body, fresh = next(dst.iterchildren(_TXBODY), None), next(src.iterchildren(_TXBODY), None)
     if body is not None and fresh is not None:
         body.getparent().replace(body, copy.deepcopy(fresh))
+
+
+_TXBODY = f"{_P}txBody"
 
 
 def _what(role: str) -> str:

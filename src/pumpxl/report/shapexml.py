@@ -20,6 +20,9 @@ __all__ = [
     "is_title_element",
     "notes_page_text",
     "notes_text",
+    "placeholder",
+    "shape_props",
+    "shape_xfrm",
     "shape_text",
     "written_form",
     "xml_digest",
@@ -62,9 +65,14 @@ def geometry_digest(shape: Any) -> str:
 def element_geometry(el: Any) -> str:
     """:func:`geometry_digest` of a shape's XML element: its offset and size (a line: its
     two ends, as its flips place them)."""
-    xfrm = next(el.iter(f"{_A}xfrm", f"{_P}xfrm"), None)
-    off = xfrm.find(f"{_A}off") if xfrm is not None else None
-    ext = xfrm.find(f"{_A}ext") if xfrm is not None else None
+    xfrm = shape_xfrm(el)
+    off = ext = None
+    if xfrm is not None:
+        for child in xfrm.iterchildren(f"{_A}off", f"{_A}ext"):
+            if child.tag == f"{_A}off":
+                off = off if off is not None else child
+            else:
+                ext = ext if ext is not None else child
     flips = None
     if el.tag == f"{_P}cxnSp" and xfrm is not None:
         flips = (xfrm.get("flipH") in ("1", "true"), xfrm.get("flipV") in ("1", "true"))
@@ -72,6 +80,43 @@ def element_geometry(el: Any) -> str:
                      off.get("y", "0") if off is not None else "0",
                      ext.get("cx", "0") if ext is not None else "0",
                      ext.get("cy", "0") if ext is not None else "0", flips)  # fmt: skip
+
+
+def shape_xfrm(el: Any) -> Any | None:
+    """A shape element's transform (where it stands): a graphic frame's own ``p:xfrm``, a
+    group's in its ``p:grpSpPr``, any other shape's in its ``p:spPr``; for a kind of shape
+    DrawingML does not place so, the first transform inside it."""
+    tag = el.tag
+    if tag == _FRAME:
+        return _child(el, _PXFRM)
+    if tag in _PLACED_BY_PROPERTIES:
+        props = _child(el, _GROUP_PROPS if tag == _GROUP else _SHAPE_PROPS)
+        return _child(props, _AXFRM) if props is not None else None
+    return next(el.iter(_AXFRM, _PXFRM), None)
+
+
+def _child(el: Any, tag: str) -> Any | None:
+    """``el``'s first child element named ``tag`` (lxml's ``find`` goes through ElementPath,
+    several times slower; this is asked of every shape of every page)."""
+    return next(el.iterchildren(tag), None)
+
+
+def shape_props(el: Any) -> Any | None:
+    """A shape element's ``p:cNvPr`` (its id and name, where pumpxl's mark lives): the first
+    child of its first child, as DrawingML places it (else the first one inside it)."""
+    if len(el):
+        first = el[0]
+        if len(first):
+            props = first[0]
+            if props.tag == _CNVPR:
+                return props
+    return next(el.iter(_CNVPR), None)
+
+
+_FRAME, _GROUP, _CNVPR = f"{_P}graphicFrame", f"{_P}grpSp", f"{_P}cNvPr"
+_PLACED_BY_PROPERTIES = frozenset(f"{_P}{t}" for t in ("sp", "pic", "cxnSp", "grpSp"))
+_SHAPE_PROPS, _GROUP_PROPS = f"{_P}spPr", f"{_P}grpSpPr"
+_AXFRM, _PXFRM = f"{_A}xfrm", f"{_P}xfrm"
 
 
 @functools.lru_cache(maxsize=65_536)  # pages of a deck put their shapes at the same places
@@ -151,7 +196,7 @@ def notes_text(slide: Any, breaks: str = "\n") -> str:
 def notes_page_text(notes: Any, breaks: str = "\n") -> str:
     """:func:`notes_text` from the notes page's XML (its ``p:notes`` element)."""
     for el in notes.iter(f"{_P}sp"):
-        ph = next(el.iter(f"{_P}ph"), None)
+        ph = placeholder(el)
         if ph is not None and ph.get("type") == "body":
             return element_text(el, breaks)
     return ""
@@ -191,6 +236,19 @@ def xml_digest(xml: bytes) -> str:
 
 
 def is_title_element(el: Any) -> bool:
-    """Whether a shape element is the slide's title placeholder (placeholder index 0)."""
-    ph = next(el.iter(f"{_P}ph"), None)
+    """Whether a shape element is the slide's title placeholder (placeholder index 0): its
+    ``p:ph``, where python-pptx looks for it (its first child's ``p:nvPr``)."""
+    ph = placeholder(el)
     return ph is not None and ph.get("idx", "0") == "0"
+
+
+def placeholder(el: Any) -> Any | None:
+    """A shape element's ``p:ph`` (None: not a placeholder), where python-pptx reads it
+    (``./*[1]/p:nvPr/p:ph``)."""
+    if not len(el):
+        return None
+    props = _child(el[0], _NVPR)
+    return _child(props, _PH) if props is not None else None
+
+
+_NVPR, _PH = f"{_P}nvPr", f"{_P}ph"
