@@ -519,6 +519,39 @@ def test_speaker_notes_a_person_wrote_keep_their_line_breaks(
     assert "this month's calculation" in notes.text
 
 
+def test_a_persons_speaker_notes_stay_theirs_month_after_month(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """Notes a person wrote on a page they did not otherwise touch: kept at every refresh
+    with one calculation below them, this month's (not left out the second month, when
+    the notes as the first refresh wrote them counted as pumpxl's and were replaced); words
+    they add between refreshes are theirs too."""
+    prs = Presentation(str(books["deck"]))
+    pages(prs)["measure:C2"].notes_slide.notes_text_frame.text = "Ask Sam about the depot"
+    month = tmp_path / "noted.pptx"
+    prs.save(str(month))
+    fresh = pages(Presentation(str(books["fresh"])))["measure:C2"]
+    calculation = fresh.notes_slide.notes_text_frame.text
+    said = ""
+    for k in range(3):
+        out = tmp_path / f"month{k}.pptx"
+        with redirect_stdout(io.StringIO()) as told:
+            assert main(["refresh", str(month), str(books["june"]), "-o", str(out)]) == 0
+        said = told.getvalue()
+        assert "(Housing benefit claim processing time, measure C2): your speaker notes" in said
+        notes = pages(Presentation(str(out)))["measure:C2"].notes_slide.notes_text_frame.text
+        words = "Ask Sam about the depot" + ("\nand the new vans" if k == 2 else "")
+        assert notes == (f"{words}\n\npumpxl refresh, this month's calculation:\n"
+                         f"{calculation}"), k  # fmt: skip
+        month = out
+        if k == 1:  # the person adds a line to their words
+            prs = Presentation(str(month))
+            frame = pages(prs)["measure:C2"].notes_slide.notes_text_frame
+            frame.text = frame.text.replace("the depot\n", "the depot\nand the new vans\n", 1)
+            month = tmp_path / "added.pptx"
+            prs.save(str(month))
+
+
 def test_a_page_inflating_past_its_declared_size_is_refused_without_inflating_it(
     books: dict[str, Path], tmp_path: Path
 ) -> None:

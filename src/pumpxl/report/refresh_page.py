@@ -174,6 +174,8 @@ def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     listed = manifest.get("roles")
     if listed is not None and set(listed) - {"title"} != roles - {"title"}:
         return False  # a shape deleted
+    if manifest.get("ours"):
+        return False  # speaker notes with a person's words above pumpxl's
     if mark.digest and digest(tree_title(tree)) != mark.digest:
         return False
     return not (manifest.get("notes") and digest(notes()) != manifest["notes"])
@@ -347,28 +349,52 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
         slide.shapes._spTree.append(element)
         if move is not None and role.startswith(ON_CHART):
             _follow(element, move)
-    # the speaker notes: this month's, unless a person wrote in them
+    # the speaker notes: this month's, below a person's words when they wrote some
     notes, fresh_notes = _notes(slide), _notes(fresh)
     edited_notes = bool(old.manifest.get("notes")) and digest(notes) != old.manifest["notes"]
-    if drafts or edited_notes:
-        extra = "\n".join(["", "pumpxl refresh: this month's drafts for the boxes you wrote:",
-                           *drafts]) if drafts else ""  # fmt: skip
-        base = notes if edited_notes else fresh_notes
-        if edited_notes:
-            report.kept.append(Kept(number, page, "your speaker notes (this month's calculation "
-                                                  "added below them)"))  # fmt: skip
-            extra = "\n\n" + "pumpxl refresh, this month's calculation:\n" + fresh_notes + extra
-        slide.notes_slide.notes_text_frame.text = base + extra
+    own = _own_notes(notes, old.manifest.get("ours"))
+    if own is None and edited_notes:
+        own = notes
+    extra = "\n".join(["", "pumpxl refresh: this month's drafts for the boxes you wrote:",
+                       *drafts]) if drafts else ""  # fmt: skip
+    if own is not None:
+        report.kept.append(Kept(number, page, "your speaker notes (this month's calculation "
+                                              "added below them)"))  # fmt: skip
+        slide.notes_slide.notes_text_frame.text = own + _CALCULATION + fresh_notes + extra
+    elif drafts:
+        slide.notes_slide.notes_text_frame.text = fresh_notes + extra
     elif fresh.has_notes_slide:
         slide.notes_slide.notes_text_frame.text = fresh_notes
     # the page's marker: what pumpxl wrote now
     marker, fresh_marker = _marker(slide), _marker(fresh)
     _set_name(marker, _name(fresh_marker))
     manifest = marker_manifest(fresh_marker)
-    if slide.has_notes_slide:  # the notes as they stand now count as written
-        manifest["notes"] = digest(_notes(slide))
+    if slide.has_notes_slide:  # the notes as they stand now count as written,
+        written = _notes(slide)
+        manifest["notes"] = digest(written)
+        if own is not None:  # and pumpxl's part below the person's words is recorded
+            manifest["ours"] = digest(written[written.rfind(_CALCULATION) :])
     write_manifest(marker, manifest)
     report.refreshed += 1
+
+
+#: what divides a person's speaker notes from the calculation a refresh puts below them
+_CALCULATION = "\n\npumpxl refresh, this month's calculation:\n"
+
+
+def _own_notes(notes: str, ours: str | None) -> str | None:
+    """A person's words in speaker notes below which a refresh wrote its calculation (whose
+    digest, ``ours``, the page's record holds): what stands above that part, however the
+    person has changed it since (None: no refresh wrote below a person's words). When
+    pumpxl's part is not found as it was written, all of the notes are theirs."""
+    if not ours:
+        return None
+    at = notes.find(_CALCULATION)
+    while at >= 0:
+        if digest(notes[at:]) == ours:
+            return notes[:at]
+        at = notes.find(_CALCULATION, at + 1)
+    return notes
 
 
 def _marker(slide: Any) -> Any:
