@@ -8,6 +8,7 @@ of June's deck, June must be in every chart, and the result must render."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import shutil
 import subprocess
@@ -33,6 +34,7 @@ from pumpxl.core.model import Measure, PumpModel, Series
 from pumpxl.report.marks import deck_manifest, marked_shapes, readable_name, slide_mark
 from pumpxl.report.old_deck import read_old_deck
 from pumpxl.report.refresh import replaced_pages
+from pumpxl.report.shapexml import PLACE_TOLERANCE, element_geometry, stands_at
 from pumpxl.workbook.template import write_pump_workbook
 
 
@@ -333,6 +335,19 @@ def test_a_deck_resaved_by_libreoffice_refreshes(
         want = {m.role: s.text_frame.text for s, m in marked_shapes(fresh[key])
                 if s.has_text_frame and m.role not in ("slide", "title")}  # fmt: skip
         assert got == want, key
+    # LibreOffice's save moved every shape a little: no page counts as edited for that
+    # (its charts, which it rewrites, do): what is drawn over C2's chart stands where June's
+    # fresh build draws it (as laid out on the slide LibreOffice saved, a few hundred EMU
+    # wider), and a page without a chart nobody edited is not taken for an edited one
+    c2 = {m.role: s for s, m in marked_shapes(by_key["measure:C2"])}
+    for shape, mark in marked_shapes(fresh["measure:C2"]):
+        if mark.role.startswith(("Line label", "Recalculation")):
+            got_at = (c2[mark.role].left, c2[mark.role].top)
+            assert got_at == pytest.approx((shape.left, shape.top), abs=PLACE_TOLERANCE)
+    # (the Results Map: some thirty boxes and links, every one moved a few hundred EMU; a
+    # table LibreOffice lays out taller than PowerPoint does is another matter: it grew)
+    resaved_pages = {p.key: p for p in read_old_deck(resaved)[0].pages}  # type: ignore[union-attr]
+    assert resaved_pages["map"].untouched and resaved_pages["title"].untouched
     assert soffice_convert(out, tmp_path / "pdf", "pdf").exists()
 
 
@@ -517,6 +532,33 @@ def test_speaker_notes_a_person_wrote_keep_their_line_breaks(
     assert notes.text.startswith("Ask Priya first\vthen the rota team\n")
     assert notes.paragraphs[0]._p.find(qn("a:br")) is not None
     assert "this month's calculation" in notes.text
+
+
+def test_a_place_is_recorded_as_numbers_and_a_save_s_rounding_is_no_move() -> None:
+    """Where a shape stands is recorded in EMU and compared within a tenth of a millimetre:
+    LibreOffice's save moves every shape by a few hundred EMU (measured on its re-save of a
+    pumpxl deck: up to about 500), which is no person's move; a pixel's nudge (9,525 EMU at
+    100% zoom) is. Marks of version 1 held the digest of the numbers, compared exactly."""
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    box = slide.shapes.add_textbox(Inches(1), Inches(2), Inches(3), Inches(1))
+    line = slide.shapes.add_connector(1, Inches(5), Inches(3), Inches(4), Inches(1))
+    g_box, g_line = element_geometry(box._element), element_geometry(line._element)
+    assert g_box == f"{Inches(1)}.{Inches(2)}.{Inches(3)}.{Inches(1)}"
+    assert g_line == f"{Inches(5)}.{Inches(3)}.{Inches(4)}.{Inches(1)}"  # its two ends
+    box.left, box.width = box.left + 450, box.width - 330  # LibreOffice's rounding
+    assert stands_at(box._element, g_box)
+    box.left += 9525 - 450  # a person's nudge
+    assert not stands_at(box._element, g_box)
+    line.begin_x, line.end_x = line.end_x, line.begin_x  # the same line, drawn the other way
+    assert not stands_at(line._element, g_line)
+    # version 1: sha256 of "x,y,cx,cy" (its first 8 hex digits), as pumpxl wrote it before
+    moved = box._element
+    numbers = ",".join(element_geometry(moved).split("."))
+    v1 = hashlib.sha256(numbers.encode()).hexdigest()[:8]
+    assert stands_at(moved, v1)
+    box.left += 1
+    assert not stands_at(moved, v1)
 
 
 def test_a_persons_speaker_notes_stay_theirs_month_after_month(

@@ -17,7 +17,6 @@ from pumpxl.core.interpret import Reading
 from pumpxl.report.fonts import line_count
 from pumpxl.report.marks import SHAPE_TAGS, is_title_element, mark_shape, mark_slide
 from pumpxl.report.package import add_slide
-from pumpxl.report.shapexml import placeholder
 from pumpxl.report.xmlbits import A as _A
 from pumpxl.report.xmlbits import P as _P
 from pumpxl.report.xmlbits import (
@@ -215,7 +214,7 @@ class Deck:
         for el in tree.iterchildren(*SHAPE_TAGS):  # every placeholder but the title goes
             if is_title_element(el):
                 title_el = el
-            elif placeholder(el) is not None:
+            elif next(el.iter(f"{_P}ph"), None) is not None:
                 tree.remove(el)
         t = self._title_box(layout)
         if title_el is None:

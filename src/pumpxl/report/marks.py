@@ -19,8 +19,9 @@ Every slide pumpxl writes also gets one hidden, empty shape (:func:`mark_slide`,
 does not survive LibreOffice) and facts such as the measure id (``m``) and the period the page
 reports (``p``, ISO date).
 
-A shape's mark also holds the digest of where it stands (``g``) and, for a chart, of its XML
-(``c``), so that a move or a person's formatting shows; a shape a refresh kept where a person
+A shape's mark also holds where it stands (``g``, its offset and size in EMU, or a line's
+ends: marks of version 1 held their digest) and, for a chart, the digest of its XML (``c``),
+so that a move or a person's formatting shows; a shape a refresh kept where a person
 moved it says so (``k=1``): its place is theirs from then on, month after month.
 """
 
@@ -44,7 +45,6 @@ from pumpxl.report.shapexml import (
     element_chart_digest,
     element_geometry,
     element_text,
-    geometry_digest,
     is_title_element,
     notes_text,
     shape_props,
@@ -61,7 +61,6 @@ __all__ = [
     "element_chart_digest",
     "element_geometry",
     "element_text",
-    "geometry_digest",
     "is_title_element",
     "mark_shape",
     "mark_slide",
@@ -86,7 +85,7 @@ __all__ = [
 ]
 
 #: The version of the marks: a later pumpxl reads every earlier version.
-VERSION = 1
+VERSION = 2  # 2: places (``g``) as numbers, 1: as their digest
 
 PREFIX = "pumpxl:"
 #: The role of the hidden shape that marks a slide.

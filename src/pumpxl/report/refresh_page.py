@@ -11,8 +11,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pptx.shapes.shapetree import BaseShapeFactory
-
 from pumpxl.report.chart_merge import merge_chart
 from pumpxl.report.marks import (
     SHAPE_TAGS,
@@ -34,7 +32,8 @@ from pumpxl.report.marks import (
     tree_title,
     write_manifest,
 )
-from pumpxl.report.shapexml import placeholder, shape_xfrm
+from pumpxl.report.places import Move, box, copy_place, follow, place
+from pumpxl.report.shapexml import stands_at
 
 __all__ = ["Kept", "Page", "RefreshReport", "page_title", "refresh_page", "untouched"]
 
@@ -100,15 +99,6 @@ def _shapes(slide: Any) -> dict[str, tuple[Any, Mark]]:
             if mark.role != SLIDE_ROLE}  # fmt: skip
 
 
-def _shape(slide: Any, el: Any) -> Any:
-    """python-pptx's shape object for one of the slide's shape elements (where python-pptx
-    does what the XML alone cannot: a transform added to a shape without one). Its factory
-    asks by XPath whether the shape is a placeholder; asked here of the element directly."""
-    if placeholder(el) is not None:
-        return slide.shapes._shape_factory(el)
-    return BaseShapeFactory(el, slide.shapes)
-
-
 def _text_edited(el: Any, mark: Mark) -> bool:
     """Whether a person changed the text pumpxl wrote in the shape (read from its XML)."""
     text = element_text(el)
@@ -117,7 +107,7 @@ def _text_edited(el: Any, mark: Mark) -> bool:
 
 def _moved(el: Any, mark: Mark) -> bool:
     """Whether the shape stands elsewhere than its mark says it was put."""
-    return bool(mark.get("g")) and element_geometry(el) != mark.get("g")
+    return bool(mark.get("g")) and not stands_at(el, mark.get("g"))
 
 
 def _held(el: Any, mark: Mark) -> bool:
@@ -163,8 +153,7 @@ def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
         if shape_mark.role == SLIDE_ROLE:
             continue
         roles.add(shape_mark.role)
-        if shape_mark.get("k") or (shape_mark.get("g")
-                                   and element_geometry(el) != shape_mark.get("g")):
+        if shape_mark.get("k") or _moved(el, shape_mark):
             return False  # moved, or where a person moved it months ago
         text = element_text(el)
         if (text or shape_mark.digest) and digest(text) != shape_mark.digest:
@@ -182,80 +171,9 @@ def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
 
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _FRAME, _CHART = f"{_P}graphicFrame", "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_LINE, _OFF, _EXT = f"{_P}cxnSp", f"{_A}off", f"{_A}ext"
-
-Box = tuple[int, int, int, int]  # x, y, width, height (EMU)
-
-
-def _off_ext(el: Any) -> tuple[Any | None, Any | None]:
-    xfrm = shape_xfrm(el)
-    if xfrm is None:
-        return None, None
-    return next(xfrm.iterchildren(_OFF), None), next(xfrm.iterchildren(_EXT), None)
-
-
-def _box(el: Any) -> Box | None:
-    """Where a shape element stands and how large (None: its XML does not say, as for a
-    placeholder its layout places)."""
-    off, ext = _off_ext(el)
-    if off is None or ext is None:
-        return None
-    return (int(off.get("x", "0")), int(off.get("y", "0")), int(ext.get("cx", "0")),
-            int(ext.get("cy", "0")))  # fmt: skip
-
-
-def _place(slide: Any, el: Any, box: Box) -> None:
-    """Put a shape element at ``box`` (python-pptx adds the transform a shape lacks)."""
-    off, ext = _off_ext(el)
-    if off is None or ext is None:
-        shape = _shape(slide, el)
-        shape.left, shape.top, shape.width, shape.height = box
-        return
-    x, y, cx, cy = box
-    off.set("x", str(x))
-    off.set("y", str(y))
-    ext.set("cx", str(cx))
-    ext.set("cy", str(cy))
-
-
-def _ends(el: Any) -> Box | None:
-    """A line's two ends (begin x, begin y, end x, end y), as its flips place them."""
-    box, xfrm = _box(el), shape_xfrm(el)
-    if box is None or xfrm is None:
-        return None
-    x, y, cx, cy = box
-    flip_h, flip_v = (xfrm.get(a) in ("1", "true") for a in ("flipH", "flipV"))
-    return (x + (cx if flip_h else 0), y + (cy if flip_v else 0),
-            x + (0 if flip_h else cx), y + (0 if flip_v else cy))  # fmt: skip
-
-
-def _set_ends(el: Any, ends: Box) -> None:
-    """Draw a line (which has its transform) from one end to the other."""
-    bx, by, ex, ey = ends
-    xfrm = shape_xfrm(el)
-    assert xfrm is not None  # (asked of lines _ends read)
-    _place(None, el, (min(bx, ex), min(by, ey), abs(ex - bx), abs(ey - by)))
-    for attr, flipped in (("flipH", bx > ex), ("flipV", by > ey)):
-        if flipped:
-            xfrm.set(attr, "1")
-        elif attr in xfrm.attrib:
-            del xfrm.attrib[attr]
-
-
-def _geometry(slide: Any, dst: Any, src: Any) -> None:
-    """``src``'s place and size on ``dst`` (same kind of shape; a line: its two ends)."""
-    if dst.tag == _LINE:
-        ends = _ends(src)
-        if ends is not None and _box(dst) is not None:
-            _set_ends(dst, ends)
-        return
-    box = _box(src)
-    if box is not None:
-        _place(slide, dst, box)
-
+_LINE = f"{_P}cxnSp"
 
 def _replace_element(old: Any, new: Any) -> Any:
     """``new``'s XML in ``old``'s place on its slide (no relationships: text, tables, lines)."""
@@ -319,7 +237,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
                             as_written=not _chart_edited(slide, shape, mark))  # fmt: skip
                 report.charts += 1
                 if not held:
-                    _geometry(slide, shape, src)
+                    copy_place(slide, shape, src)
                 _set_name(shape, _renamed(src, shape, held=held))
             continue
         if _text_edited(shape, mark):
@@ -330,12 +248,12 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
                 drafts.append(f"{ANSWERS[role]}: {element_text(src, chr(11))}")
             continue
         held = _held(shape, mark) and shape.tag != _LINE  # (a line: where pumpxl draws it)
-        box = _box(shape) if held else None  # the person's place, this month's content
+        held_at = box(shape) if held else None  # the person's place, this month's content
         element = _replace_element(shape, src)
         if not held and move is not None and role.startswith(ON_CHART):
-            _follow(element, move)
-        if held and box is not None:
-            _place(slide, element, box)
+            follow(element, move)
+        if held_at is not None:
+            place(slide, element, held_at)
             _set_name(element, _renamed(src, element, held=True))
     for role, (src, _) in theirs.items():
         if role in mine or role == "title":
@@ -348,7 +266,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
         element = copy.deepcopy(src)
         slide.shapes._spTree.append(element)
         if move is not None and role.startswith(ON_CHART):
-            _follow(element, move)
+            follow(element, move)
     # the speaker notes: this month's, below a person's words when they wrote some
     notes, fresh_notes = _notes(slide), _notes(fresh)
     edited_notes = bool(old.manifest.get("notes")) and digest(notes) != old.manifest["notes"]
@@ -407,9 +325,6 @@ def _marker(slide: Any) -> Any:
 #: Shapes drawn over a measure's chart (their readable names): they follow the chart.
 ON_CHART = ("Line label", "Recalculation", "Step", "Initiative", "MDC icon")
 
-Move = tuple[float, float, float, float, float, float]  # from (x, y, w, h) to (x, y, w, h)
-
-
 def _chart_move(
     mine: dict[str, tuple[Any, Mark]], theirs: dict[str, tuple[Any, Mark]]
 ) -> Move | None:
@@ -417,33 +332,10 @@ def _chart_move(
     if "chart" not in mine or "chart" not in theirs:
         return None
     shape, mark = mine["chart"]
-    box, src = _box(shape), _box(theirs["chart"][0])
-    if not _held(shape, mark) or box is None or src is None or not src[2] or not src[3]:
+    at, src = box(shape), box(theirs["chart"][0])
+    if not _held(shape, mark) or at is None or src is None or not src[2] or not src[3]:
         return None
-    return (src[0], src[1], box[0], box[1], box[2] / src[2], box[3] / src[3])
-
-
-def _follow(el: Any, move: Move) -> None:
-    """Put a shape drawn over pumpxl's chart at the same place over the person's chart (and
-    record that place as pumpxl's, so that next month it is not taken for a person's move)."""
-    x0, y0, x1, y1, sx, sy = move
-    if el.tag == _LINE:
-        ends = _ends(el)
-        if ends is None:
-            return
-        bx, by, ex, ey = ends
-        _set_ends(el, (int(x1 + (bx - x0) * sx), int(y1 + (by - y0) * sy),
-                       int(x1 + (ex - x0) * sx), int(y1 + (ey - y0) * sy)))  # fmt: skip
-    else:
-        box = _box(el)
-        if box is None:
-            return
-        # its centre goes where it was over pumpxl's chart; its size stays (text keeps fitting)
-        x, y, cx, cy = box
-        centre_x, centre_y = x1 + (x + cx / 2 - x0) * sx, y1 + (y + cy / 2 - y0) * sy
-        _place(None, el, (int(centre_x - cx / 2), int(centre_y - cy / 2), cx, cy))
-    # where it stands now is where pumpxl put it: next month it does not read as moved
-    _set_name(el, remarked(_name(el), g=element_geometry(el)))
+    return (src[0], src[1], at[0], at[1], at[2] / src[2], at[3] / src[3])
 
 
 def _renamed(src: Any, el: Any, *, held: bool) -> str:

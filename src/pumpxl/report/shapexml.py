@@ -12,17 +12,18 @@ from lxml import etree
 
 __all__ = [
     "SHAPE_TAGS",
+    "PLACE_TOLERANCE",
     "digest",
     "element_chart_digest",
     "element_geometry",
     "element_text",
-    "geometry_digest",
     "is_title_element",
     "notes_page_text",
     "notes_text",
     "placeholder",
     "shape_props",
     "shape_xfrm",
+    "stands_at",
     "shape_text",
     "written_form",
     "xml_digest",
@@ -56,15 +57,34 @@ def shape_text(shape: Any) -> str:
     return ""
 
 
-def geometry_digest(shape: Any) -> str:
-    """A short digest of where a shape is and how large (a person moved or resized it when
-    it no longer matches)."""
-    return element_geometry(shape._element)
-
-
 def element_geometry(el: Any) -> str:
-    """:func:`geometry_digest` of a shape's XML element: its offset and size (a line: its
-    two ends, as its flips place them)."""
+    """Where a shape element stands, as its mark records it (``g``): its offset and size in
+    EMU, ``x.y.cx.cy`` (a line: its two ends, as its flips place them)."""
+    return ".".join(map(str, _place(el)))
+
+
+def stands_at(el: Any, recorded: str) -> bool:
+    """Whether a shape element stands where a mark's ``g`` recorded it: each number within
+    a tenth of a millimetre (LibreOffice's save moves every shape by up to about 500 EMU, a
+    hundredth of that; a person's nudge is a pixel, 9,525 EMU, or more). A mark written
+    before places were recorded as numbers holds their digest, compared exactly."""
+    place = _place(el)
+    if "." not in recorded:  # the digest of the numbers (marks of version 1)
+        return _digest_of_place(place) == recorded
+    try:
+        numbers = tuple(int(n) for n in recorded.split("."))
+    except ValueError:
+        return False
+    return len(numbers) == len(place) and all(
+        abs(a - b) <= PLACE_TOLERANCE for a, b in zip(numbers, place, strict=True))
+
+
+#: EMU: how far another program's save may move a shape without the move counting as a
+#: person's (a tenth of a millimetre)
+PLACE_TOLERANCE = 3600
+
+
+def _place(el: Any) -> tuple[int, int, int, int]:
     xfrm = shape_xfrm(el)
     off = ext = None
     if xfrm is not None:
@@ -76,10 +96,26 @@ def element_geometry(el: Any) -> str:
     flips = None
     if el.tag == f"{_P}cxnSp" and xfrm is not None:
         flips = (xfrm.get("flipH") in ("1", "true"), xfrm.get("flipV") in ("1", "true"))
-    return _geometry(off.get("x", "0") if off is not None else "0",
-                     off.get("y", "0") if off is not None else "0",
-                     ext.get("cx", "0") if ext is not None else "0",
-                     ext.get("cy", "0") if ext is not None else "0", flips)  # fmt: skip
+    return _numbers(off.get("x", "0") if off is not None else "0",
+                    off.get("y", "0") if off is not None else "0",
+                    ext.get("cx", "0") if ext is not None else "0",
+                    ext.get("cy", "0") if ext is not None else "0", flips)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=65_536)  # pages of a deck put their shapes at the same places
+def _numbers(x_: str, y_: str, cx_: str, cy_: str, flips: tuple[bool, bool] | None
+             ) -> tuple[int, int, int, int]:  # fmt: skip
+    x, y, cx, cy = int(x_), int(y_), int(cx_), int(cy_)
+    if flips is not None:  # a line: its two ends, as its flips place them
+        flip_h, flip_v = flips
+        return (x + (cx if flip_h else 0), y + (cy if flip_v else 0),
+                x + (0 if flip_h else cx), y + (0 if flip_v else cy))  # fmt: skip
+    return (x, y, cx, cy)
+
+
+def _digest_of_place(place: tuple[int, int, int, int]) -> str:
+    """What marks of version 1 recorded as ``g``: :func:`digest` of the numbers."""
+    return hashlib.sha256(",".join(map(str, place)).encode()).hexdigest()[:8]
 
 
 def shape_xfrm(el: Any) -> Any | None:
@@ -117,19 +153,6 @@ _FRAME, _GROUP, _CNVPR = f"{_P}graphicFrame", f"{_P}grpSp", f"{_P}cNvPr"
 _PLACED_BY_PROPERTIES = frozenset(f"{_P}{t}" for t in ("sp", "pic", "cxnSp", "grpSp"))
 _SHAPE_PROPS, _GROUP_PROPS = f"{_P}spPr", f"{_P}grpSpPr"
 _AXFRM, _PXFRM = f"{_A}xfrm", f"{_P}xfrm"
-
-
-@functools.lru_cache(maxsize=65_536)  # pages of a deck put their shapes at the same places
-def _geometry(x_: str, y_: str, cx_: str, cy_: str, flips: tuple[bool, bool] | None) -> str:
-    x, y, cx, cy = int(x_), int(y_), int(cx_), int(cy_)
-    if flips is not None:  # a line: its two ends, as its flips place them
-        flip_h, flip_v = flips
-        box = (x + (cx if flip_h else 0), y + (cy if flip_v else 0),
-               x + (0 if flip_h else cx), y + (0 if flip_v else cy))  # fmt: skip
-    else:
-        box = (x, y, cx, cy)
-    # digest() of the numbers (their text needs none of its normalising)
-    return hashlib.sha256(",".join(map(str, box)).encode()).hexdigest()[:8]
 
 
 def element_text(el: Any, breaks: str = "\n") -> str:

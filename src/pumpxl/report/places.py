@@ -1,0 +1,124 @@
+"""Where a shape stands on a page being refreshed, read and set on its XML (a refresh asks
+it of every shape of an edited page; python-pptx's shape properties are XPath queries): its
+box, a line's two ends, this month's place put on last month's shape, and the shapes drawn
+over a chart a person moved following it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pptx.shapes.shapetree import BaseShapeFactory
+
+from pumpxl.report.marks import remarked
+from pumpxl.report.shapexml import element_geometry, placeholder, shape_props, shape_xfrm
+
+__all__ = ["Box", "Move", "box", "copy_place", "follow", "place", "shape_object"]
+
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_LINE, _OFF, _EXT = f"{_P}cxnSp", f"{_A}off", f"{_A}ext"
+
+
+def shape_object(slide: Any, el: Any) -> Any:
+    """python-pptx's shape object for one of the slide's shape elements (where python-pptx
+    does what the XML alone cannot: a transform added to a shape without one). Its factory
+    asks by XPath whether the shape is a placeholder; asked here of the element directly."""
+    if placeholder(el) is not None:
+        return slide.shapes._shape_factory(el)
+    return BaseShapeFactory(el, slide.shapes)
+
+
+Box = tuple[int, int, int, int]  # x, y, width, height (EMU)
+Move = tuple[float, float, float, float, float, float]  # from (x, y) to (x, y), by (w, h)
+
+
+def _off_ext(el: Any) -> tuple[Any | None, Any | None]:
+    xfrm = shape_xfrm(el)
+    if xfrm is None:
+        return None, None
+    return next(xfrm.iterchildren(_OFF), None), next(xfrm.iterchildren(_EXT), None)
+
+
+def box(el: Any) -> Box | None:
+    """Where a shape element stands and how large (None: its XML does not say, as for a
+    placeholder its layout places)."""
+    off, ext = _off_ext(el)
+    if off is None or ext is None:
+        return None
+    return (int(off.get("x", "0")), int(off.get("y", "0")), int(ext.get("cx", "0")),
+            int(ext.get("cy", "0")))  # fmt: skip
+
+
+def place(slide: Any, el: Any, at: Box) -> None:
+    """Put a shape element at ``at`` (python-pptx adds the transform a shape lacks)."""
+    off, ext = _off_ext(el)
+    if off is None or ext is None:
+        shape = shape_object(slide, el)
+        shape.left, shape.top, shape.width, shape.height = at
+        return
+    x, y, cx, cy = at
+    off.set("x", str(x))
+    off.set("y", str(y))
+    ext.set("cx", str(cx))
+    ext.set("cy", str(cy))
+
+
+def _ends(el: Any) -> Box | None:
+    """A line's two ends (begin x, begin y, end x, end y), as its flips place them."""
+    at, xfrm = box(el), shape_xfrm(el)
+    if at is None or xfrm is None:
+        return None
+    x, y, cx, cy = at
+    flip_h, flip_v = (xfrm.get(a) in ("1", "true") for a in ("flipH", "flipV"))
+    return (x + (cx if flip_h else 0), y + (cy if flip_v else 0),
+            x + (0 if flip_h else cx), y + (0 if flip_v else cy))  # fmt: skip
+
+
+def _set_ends(el: Any, ends: Box) -> None:
+    """Draw a line (which has its transform) from one end to the other."""
+    bx, by, ex, ey = ends
+    xfrm = shape_xfrm(el)
+    assert xfrm is not None  # (asked of lines _ends read)
+    place(None, el, (min(bx, ex), min(by, ey), abs(ex - bx), abs(ey - by)))
+    for attr, flipped in (("flipH", bx > ex), ("flipV", by > ey)):
+        if flipped:
+            xfrm.set(attr, "1")
+        elif attr in xfrm.attrib:
+            del xfrm.attrib[attr]
+
+
+def copy_place(slide: Any, dst: Any, src: Any) -> None:
+    """``src``'s place and size on ``dst`` (same kind of shape; a line: its two ends)."""
+    if dst.tag == _LINE:
+        ends = _ends(src)
+        if ends is not None and box(dst) is not None:
+            _set_ends(dst, ends)
+        return
+    at = box(src)
+    if at is not None:
+        place(slide, dst, at)
+
+
+def follow(el: Any, move: Move) -> None:
+    """Put a shape drawn over pumpxl's chart at the same place over the person's chart (and
+    record that place as pumpxl's, so that next month it is not taken for a person's move)."""
+    x0, y0, x1, y1, sx, sy = move
+    if el.tag == _LINE:
+        ends = _ends(el)
+        if ends is None:
+            return
+        bx, by, ex, ey = ends
+        _set_ends(el, (int(x1 + (bx - x0) * sx), int(y1 + (by - y0) * sy),
+                       int(x1 + (ex - x0) * sx), int(y1 + (ey - y0) * sy)))  # fmt: skip
+    else:
+        at = box(el)
+        if at is None:
+            return
+        # its centre goes where it was over pumpxl's chart; its size stays (text keeps fitting)
+        x, y, cx, cy = at
+        centre_x, centre_y = x1 + (x + cx / 2 - x0) * sx, y1 + (y + cy / 2 - y0) * sy
+        place(None, el, (int(centre_x - cx / 2), int(centre_y - cy / 2), cx, cy))
+    # where it stands now is where pumpxl put it: next month it does not read as moved
+    props = shape_props(el)
+    if props is not None:
+        props.set("name", remarked(props.get("name", ""), g=element_geometry(el)))
