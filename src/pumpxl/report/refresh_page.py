@@ -175,6 +175,7 @@ _FRAME, _CHART = f"{_P}graphicFrame", "{http://schemas.openxmlformats.org/drawin
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _LINE = f"{_P}cxnSp"
 
+
 def _replace_element(old: Any, new: Any) -> Any:
     """``new``'s XML in ``old``'s place on its slide (no relationships: text, tables, lines)."""
     element = copy.deepcopy(new)
@@ -324,6 +325,7 @@ def _marker(slide: Any) -> Any:
 
 #: Shapes drawn over a measure's chart (their readable names): they follow the chart.
 ON_CHART = ("Line label", "Recalculation", "Step", "Initiative", "MDC icon")
+
 
 def _chart_move(
     mine: dict[str, tuple[Any, Mark]], theirs: dict[str, tuple[Any, Mark]]
