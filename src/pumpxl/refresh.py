@@ -24,6 +24,7 @@ from pumpxl.core.present import period_label
 from pumpxl.files import atomic_output
 from pumpxl.report.build import Icons, add_report_slides
 from pumpxl.report.design import Deck
+from pumpxl.report.measure import KeptWords
 from pumpxl.report.old_deck import read_old_deck
 from pumpxl.report.package import collected, counted_partnames, save
 from pumpxl.report.refresh import (
@@ -153,12 +154,17 @@ def _refresh(
     built = Deck(prs, branded=manifest.get("branded") == "1")
     built.reusable = reusable_pages(old.pages)
     icons: Icons = "mdc" if manifest.get("icons") == "mdc" else "pumpxl"
-    add_report_slides(built, model, analysed, name, icons=icons)
+    kept = KeptWords()  # people's words in measures' blocks: pages laid out around them
+    for page in old.pages:
+        if page.words and page.mark is not None:
+            kept.words.setdefault(page.mark.get("m"), {}).update(page.words)
+    add_report_slides(built, model, analysed, name, icons=icons, kept=kept)
     when = _period(analysed, mine)
     report = refresh_slides(
         prs, old_pages, recorded=list(manifest.get("slides") or []),
         still_measured=lambda mid: mid in mine,
         audience=name, when=when, order=built.keys, reused=set(built.reused),
+        drafts=kept.drafts,
     )  # fmt: skip
     backup = None
     if in_place:

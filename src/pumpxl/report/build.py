@@ -21,7 +21,7 @@ from pumpxl.report.design import Deck
 from pumpxl.report.headline import headline_slides, mdc_matrix_slide
 from pumpxl.report.initiatives import changes_slides, evidence_for
 from pumpxl.report.marks import seal
-from pumpxl.report.measure import measure_slide
+from pumpxl.report.measure import KeptWords, measure_slide
 from pumpxl.report.package import collected, save
 from pumpxl.report.results_map import results_map_slide
 from pumpxl.report.slides import glance_slides, title_slide
@@ -96,9 +96,11 @@ def add_report_slides(
     *,
     progress: Progress | None = None,
     icons: Icons = "pumpxl",
+    kept: KeptWords | None = None,
 ) -> int:
     """Add the audience's report to ``deck`` (after any slides it holds), marked and sealed
-    (:mod:`pumpxl.report.marks`); returns its number of measures."""
+    (:mod:`pumpxl.report.marks`); returns its number of measures. ``kept``: people's words
+    in measures' blocks that a refresh keeps (:class:`pumpxl.report.measure.KeptWords`)."""
     first = len(deck.prs.slides)
     order = [analysed[m.id] for m in model.measure_order(audience) if m.id in analysed]
     period = max((a.latest_date for a in order if a.latest_date), default=None)
@@ -120,7 +122,8 @@ def add_report_slides(
     deck.section("changes")
     changes_slides(deck, model, order, evidence, audience)
     for k, a in enumerate(order, start=1):
-        measure_slide(deck, model, a, icons=icons, changes=evidence.get(a.measure.id, []))
+        measure_slide(deck, model, a, icons=icons, changes=evidence.get(a.measure.id, []),
+                      kept=kept)  # fmt: skip
         if progress is not None:
             progress(audience, k, len(order))
     deck.section("appendix")

@@ -5,6 +5,7 @@ draft from the chart's reading), the decisions it informs, and the calculation i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pptx.enum.shapes import MSO_SHAPE
@@ -75,6 +76,18 @@ def three_questions(a: AnalysedMeasure) -> tuple[list[tuple[str, str]], bool]:
     ], True
 
 
+@dataclass
+class KeptWords:
+    """Words people wrote in a measure's blocks on last month's pages, which a refresh keeps
+    (``words``: by measure id, then role: ``happening``, ``why``, ``action``,
+    ``decisions``): this month's page is laid out around them (the next block starts where
+    theirs ends), and what pumpxl would have written there instead is kept (``drafts``,
+    alike) for the page's speaker notes."""
+
+    words: dict[str, dict[str, str]] = field(default_factory=dict)
+    drafts: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
 def measure_slide(
     deck: Deck,
     model: PumpModel,
@@ -82,9 +95,11 @@ def measure_slide(
     *,
     icons: str = "pumpxl",
     changes: Sequence[tuple[Initiative, Evidence]] = (),
+    kept: KeptWords | None = None,
 ) -> Any:
     """The measure's page: its XmR chart (with its recalculations and initiatives marked),
-    its state, and the three questions beside it."""
+    its state, and the three questions beside it (laid out around the words people wrote
+    there last month, when a refresh ``kept`` them)."""
     m, r = a.measure, a.chart
     result = model.results.get(m.result)
     subtitle_bits = []
@@ -107,6 +122,12 @@ def measure_slide(
     decisions = m.decisions or "not recorded"
     who = f" ({m.decision_makers})" if m.decision_makers else ""
     blocks = [*questions, ("Decisions it informs", decisions + who)]
+    theirs = kept.words.get(m.id, {}) if kept is not None else {}
+    for k, (heading, text) in enumerate(blocks):
+        if BLOCK_ROLES[heading] in theirs:
+            assert kept is not None
+            kept.drafts.setdefault(m.id, {})[BLOCK_ROLES[heading]] = text
+            blocks[k] = (heading, theirs[BLOCK_ROLES[heading]])
     top = side.top + (int(Inches(0.5)) if drafted else 0)
     here = _fitting(blocks, Box(side.left, top, side.width, side.bottom - top))
     informs = ""

@@ -25,7 +25,7 @@ from pumpxl.core.errors import InputError, Problem
 from pumpxl.report.deckfile import unreadable
 from pumpxl.report.deckzip import Members, presentation, read_members, rels_name
 from pumpxl.report.marks import Mark, marker_manifest, tree_marker, tree_page_title
-from pumpxl.report.refresh_page import untouched
+from pumpxl.report.refresh_page import edited_words, untouched
 from pumpxl.report.shapexml import notes_page_text, written_form, xml_digest
 from pumpxl.report.unparsed import PAGES, unparsed
 
@@ -53,6 +53,8 @@ class OldPage:
     untouched: bool = False
     title: str = ""
     named_elsewhere: bool = False
+    #: on a page somebody edited, the words people wrote in a measure's blocks, by role
+    words: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str | None:
@@ -216,4 +218,10 @@ def _page(members: Members, partname: str) -> OldPage:
                              setting="deck") from None  # fmt: skip
 
     verdict = untouched(tree, mark, manifest, chart=chart, notes=notes)
-    return OldPage(partname, mark, manifest, verdict, title)
+    words = {} if verdict or not mark.get("m") else edited_words(tree, _BLOCKS)
+    return OldPage(partname, mark, manifest, verdict, title, words=words)
+
+
+#: a measure page's blocks (:data:`pumpxl.report.measure.BLOCK_ROLES`), whose words people
+#: write; a refresh lays this month's page out around them
+_BLOCKS = ("happening", "why", "action", "decisions")

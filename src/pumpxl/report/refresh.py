@@ -24,7 +24,7 @@ are theirs), then each old page is matched to its new page by its key (see
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from pptx.util import Inches, Pt
@@ -112,6 +112,7 @@ def refresh_slides(
     when: str,
     order: list[str] | None = None,
     reused: Collection[str] = (),
+    drafts: Mapping[str, Mapping[str, str]] | None = None,
 ) -> RefreshReport:
     """Merge last month's pages (``old_pages``, in order, as people left them: each as read
     from its XML with its slide's part, None for a page not opened because this month's
@@ -120,8 +121,9 @@ def refresh_slides(
     are the keys the old deck's record lists (pages pumpxl wrote then);
     ``still_measured(measure_id)`` says whether a measure still belongs to the audience;
     ``order`` is this month's page keys in order, and ``reused`` those of last month's
-    pages the build kept as they stand instead of making them again. Pages kept as they
-    stand, or as people made them, are never parsed."""
+    pages the build kept as they stand instead of making them again; ``drafts``, by
+    measure, what pumpxl wrote this month in blocks whose words are a person's. Pages kept
+    as they stand, or as people made them, are never parsed."""
     report = RefreshReport()
     ids = list(prs.slides._sldIdLst)
     opened = sum(part is not None for _, part in old_pages)
@@ -161,7 +163,8 @@ def refresh_slides(
                 result.append((key, part))
                 dropped.append(fresh.slide.part)
                 slide = part.slide
-                refresh_page(Page(slide, page.mark, page.manifest), fresh, len(result), report)
+                refresh_page(Page(slide, page.mark, page.manifest), fresh, len(result), report,
+                             (drafts or {}).get(page.mark.get("m"), {}))  # fmt: skip
             continue
         measure = page.mark.get("m")
         if measure and not still_measured(measure):  # kept and marked, never dropped

@@ -7,7 +7,7 @@ data in place, a moved chart's labels following it, deleted shapes left deleted)
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,6 +170,14 @@ def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     return not (manifest.get("notes") and digest(notes()) != manifest["notes"])
 
 
+def edited_words(tree: Any, roles: Collection[str]) -> dict[str, str]:
+    """The texts a person changed in a page's shapes of ``roles`` (read from its shape
+    tree), by role."""
+    return {mark.role: text for el, mark in _marked_elements(tree)
+            if mark.role in roles and _text_edited(el, mark)
+            and (text := element_text(el))}  # fmt: skip
+
+
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _FRAME, _CHART = f"{_P}graphicFrame", "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -197,8 +205,11 @@ def _name(el: Any) -> str:
     return str(props.get("name", "")) if props is not None else ""
 
 
-def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> None:
-    """Refresh an edited page in place from this month's ``new`` page (see the module)."""
+def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
+                 drafts: Mapping[str, str] | None = None) -> None:  # fmt: skip
+    """Refresh an edited page in place from this month's ``new`` page (see the module).
+    ``drafts``: what pumpxl wrote this month, by role, in blocks whose words the person's
+    are (this month's page was laid out around theirs)."""
     slide, fresh = old.slide, new.slide
     page = page_title(slide) or old.mark.slide
     if old.mark.get("m") and old.mark.get("m") not in page:
@@ -214,7 +225,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
             _copy_text(title, fresh_title)
         else:
             report.kept.append(Kept(number, page, f"your title {text!r}"))
-    drafts: list[str] = []
+    notes_drafts: list[str] = []
     # a chart a person moved or resized takes the shapes drawn over it along
     move = _chart_move(mine, theirs)
     for role, (shape, mark) in mine.items():
@@ -246,7 +257,11 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
                                     + ("; this month's draft is in the speaker notes"
                                        if role in ANSWERS else "")))  # fmt: skip
             if role in ANSWERS:
-                drafts.append(f"{ANSWERS[role]}: {element_text(src, chr(11))}")
+                draft = (drafts or {}).get(role, element_text(src, "\v"))
+                notes_drafts.append(f"{ANSWERS[role]}: {draft}")
+            if not _held(shape, mark):  # this month's place, laid out around their words
+                copy_place(slide, shape, src)
+                _set_name(shape, remarked(_name(shape), g=element_geometry(shape)))
             continue
         held = _held(shape, mark) and shape.tag != _LINE  # (a line: where pumpxl draws it)
         held_at = box(shape) if held else None  # the person's place, this month's content
@@ -275,12 +290,12 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport) -> No
     if own is None and edited_notes:
         own = notes
     extra = "\n".join(["", "pumpxl refresh: this month's drafts for the boxes you wrote:",
-                       *drafts]) if drafts else ""  # fmt: skip
+                       *notes_drafts]) if notes_drafts else ""  # fmt: skip
     if own is not None:
         report.kept.append(Kept(number, page, "your speaker notes (this month's calculation "
                                               "added below them)"))  # fmt: skip
         slide.notes_slide.notes_text_frame.text = own + _CALCULATION + fresh_notes + extra
-    elif drafts:
+    elif notes_drafts:
         slide.notes_slide.notes_text_frame.text = fresh_notes + extra
     elif fresh.has_notes_slide:
         slide.notes_slide.notes_text_frame.text = fresh_notes
