@@ -122,12 +122,11 @@ def measure_slide(
     decisions = m.decisions or "not recorded"
     who = f" ({m.decision_makers})" if m.decision_makers else ""
     blocks = [*questions, ("Decisions it informs", decisions + who)]
-    theirs = kept.words.get(m.id, {}) if kept is not None else {}
-    for k, (heading, text) in enumerate(blocks):
-        if BLOCK_ROLES[heading] in theirs:
-            assert kept is not None
-            kept.drafts.setdefault(m.id, {})[BLOCK_ROLES[heading]] = text
-            blocks[k] = (heading, theirs[BLOCK_ROLES[heading]])
+    if kept is not None and (theirs := kept.words.get(m.id)):  # laid out around their words
+        for k, (heading, text) in enumerate(blocks):
+            if BLOCK_ROLES[heading] in theirs:
+                kept.drafts.setdefault(m.id, {})[BLOCK_ROLES[heading]] = text
+                blocks[k] = (heading, theirs[BLOCK_ROLES[heading]])
     top = side.top + (int(Inches(0.5)) if drafted else 0)
     here = _fitting(blocks, Box(side.left, top, side.width, side.bottom - top))
     informs = ""
