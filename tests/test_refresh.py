@@ -225,7 +225,8 @@ def test_a_page_is_laid_out_around_a_persons_words(
     drafted What is happening is longer: the step has shown since), June's blocks are laid
     out around their words: each heading right above its block and no block over the next
     (laid out for June's draft while their box stood where March put it, the What is
-    happening block covered the Why heading), and June's draft of the Why is in the notes."""
+    happening block covered the Why heading), June's draft of the Why is in the notes, and
+    the shapes the page gains have ids of their own."""
     march = council_model()
     for k, s in march.series.items():
         march.series[k] = Series(s.dates[:-3], s.values[:-3], s.exclude[:-3])
@@ -250,6 +251,12 @@ def test_a_page_is_laid_out_around_a_persons_words(
         assert roles[above].top + roles[above].height <= heading.top, (above, below)
         assert heading.top + heading.height == roles[below].top, below
     assert "Why: Not yet known" in slide.notes_slide.notes_text_frame.text
+    # the step line and its label, new on the page since March, have ids of their own (they
+    # came with June's, which other shapes of the page held: PowerPoint repairs such a file)
+    assert {"Step#1", "Step label#1"} <= set(roles)
+    for page in Presentation(str(out)).slides:
+        ids = [el.get("id") for el in page._element.iter(qn("p:cNvPr"))]
+        assert len(ids) == len(set(ids)), ids
 
 
 def _over(shape: Any, chart: Any) -> tuple[float, ...]:

@@ -280,6 +280,9 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         if _chart_part(fresh, src) is not None:
             continue  # a chart pumpxl did not draw before: not grafted onto a person's page
         element = copy.deepcopy(src)
+        props = shape_props(element)
+        if props is not None:  # an id of its own on this slide (this month's may be taken)
+            props.set("id", str(slide.shapes._next_shape_id))
         slide.shapes._spTree.append(element)
         if move is not None and role.startswith(ON_CHART):
             follow(element, move)
