@@ -26,6 +26,7 @@ from faults import lying_member
 from libre import convert as soffice_convert
 from lxml import etree
 from pptx import Presentation
+from pptx.dml.color import RGBColor
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 from stories import council_model
@@ -184,6 +185,43 @@ def test_every_chart_holds_june(refreshed: dict[str, Any], books: dict[str, Path
     # the person's bar chart kept its type and took June's numbers
     c2 = next(s for s in pages(prs)["measure:C2"].shapes if s.has_chart)
     assert c2.chart._chartSpace.find(f".//{qn('c:barChart')}") is not None
+
+
+def test_a_chart_a_person_formatted_keeps_its_look_with_this_months_plot_area(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """C1's chart in March's deck: its Value line made magenta. Refreshed with June, the
+    line stays magenta, and the plot area and legend stand where June's fresh build puts
+    them: the labels pumpxl draws over the plot area are placed for that (with March's plot
+    area, sized to March's legend, they stood off their lines)."""
+    march = council_model()
+    for k, s in march.series.items():
+        march.series[k] = Series(s.dates[:-3], s.values[:-3], s.exclude[:-3])
+    write_pump_workbook(tmp_path / "march.xlsx", march)
+    with redirect_stdout(io.StringIO()):
+        assert main(["report", str(tmp_path / "march.xlsx"), "-o", str(tmp_path / "m")]) == 0
+    prs = Presentation(str(tmp_path / "m" / "report-leadership.pptx"))
+    chart = next(s for s in pages(prs)["measure:C1"].shapes if s.has_chart).chart
+    line = next(s for s in chart.plots[0].series if s.name == "Value").format.line
+    line.color.rgb = RGBColor(0xFF, 0x00, 0xAA)
+
+    def layouts(space: Any) -> list[bytes]:
+        return [etree.tostring(space.find(f".//{qn(t)}/{qn('c:layout')}"))
+                for t in ("c:plotArea", "c:legend")]  # fmt: skip
+
+    march_layouts = layouts(chart._chartSpace)
+    prs.save(str(tmp_path / "edited.pptx"))
+    out = tmp_path / "june.pptx"
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(tmp_path / "edited.pptx"), str(books["june"]), "-o",
+                     str(out)]) == 0  # fmt: skip
+    got = next(s for s in pages(Presentation(str(out)))["measure:C1"].shapes if s.has_chart)
+    fresh = next(s for s in pages(Presentation(str(books["fresh"])))["measure:C1"].shapes
+                 if s.has_chart)  # fmt: skip
+    value = next(s for s in got.chart.plots[0].series if s.name == "Value")
+    assert value.format.line.color.rgb == RGBColor(0xFF, 0x00, 0xAA)
+    assert layouts(got.chart._chartSpace) == layouts(fresh.chart._chartSpace)
+    assert layouts(fresh.chart._chartSpace) != march_layouts  # (June's legend has more rows)
 
 
 def test_untouched_pages_equal_a_fresh_build(

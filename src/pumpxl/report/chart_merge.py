@@ -9,9 +9,10 @@ digest, :func:`pumpxl.report.shapexml.xml_digest`):
   formatting and takes this month's numbers, matched by name ("Upper limit (phase 2)",
   "Concern: outlier above"); series new this month are added as pumpxl draws them, those
   gone are removed, the order is this month's; the axes take this month's range, units and
-  number formats; the legend's hidden entries follow the series; the embedded workbook is
-  this month's. A chart whose type a person changed (to bars, say) is merged the same way,
-  through its series.
+  number formats; the legend's hidden entries follow the series; the plot area and legend
+  stand where pumpxl puts them this month (its labels over the chart are placed for them);
+  the embedded workbook is this month's. A chart whose type a person changed (to bars, say)
+  is merged the same way, through its series.
 
 The chart's frame (position and size) is the caller's business.
 """
@@ -120,6 +121,7 @@ def merge_chart(old_part: Any, new_part: Any, *, as_written: bool) -> list[str]:
             anchor.addprevious(ser)
     _axes(old, new)
     _legend(old, new)
+    _layout(old, new)
     _copy_workbook(old_part, new_part)
     return []
 
@@ -135,6 +137,26 @@ def _axes(old: Any, new: Any) -> None:
             s, d = src.find(qn(child)), dst.find(qn(child))
             if s is not None and d is not None:
                 d.getparent().replace(d, copy.deepcopy(s))
+
+
+def _layout(old: Any, new: Any) -> None:
+    """This month's places of the plot area and the legend inside the chart: pumpxl sizes
+    them to the legend's rows and draws its labels and marks over the plot area where it
+    puts it (a person's chart kept last month's, and the labels stood off their lines)."""
+    for name, after in (("c:plotArea", ()), ("c:legend", ("c:legendPos", "c:legendEntry"))):
+        src_in, dst_in = new.find(f".//{qn(name)}"), old.find(f".//{qn(name)}")
+        src = src_in.find(qn("c:layout")) if src_in is not None else None
+        if src is None or dst_in is None:
+            continue
+        dst = dst_in.find(qn("c:layout"))
+        if dst is not None:
+            dst_in.replace(dst, copy.deepcopy(src))
+            continue
+        before = [el for el in dst_in if el.tag in {qn(t) for t in after}]
+        if before:
+            before[-1].addnext(copy.deepcopy(src))
+        else:  # (the schema puts it first where nothing precedes it)
+            dst_in.insert(0, copy.deepcopy(src))
 
 
 def _legend(old: Any, new: Any) -> None:
