@@ -187,20 +187,27 @@ def test_every_chart_holds_june(refreshed: dict[str, Any], books: dict[str, Path
     assert c2.chart._chartSpace.find(f".//{qn('c:barChart')}") is not None
 
 
+@pytest.fixture(scope="module")
+def march_deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The deck of the workbook's data to March (three months before June's)."""
+    d = tmp_path_factory.mktemp("march")
+    march = council_model()
+    for k, s in march.series.items():
+        march.series[k] = Series(s.dates[:-3], s.values[:-3], s.exclude[:-3])
+    write_pump_workbook(d / "march.xlsx", march)
+    with redirect_stdout(io.StringIO()):
+        assert main(["report", str(d / "march.xlsx"), "-o", str(d / "m")]) == 0
+    return d / "m" / "report-leadership.pptx"
+
+
 def test_a_chart_a_person_formatted_keeps_its_look_with_this_months_plot_area(
-    books: dict[str, Path], tmp_path: Path
+    books: dict[str, Path], march_deck: Path, tmp_path: Path
 ) -> None:
     """C1's chart in March's deck: its Value line made magenta. Refreshed with June, the
     line stays magenta, and the plot area and legend stand where June's fresh build puts
     them: the labels pumpxl draws over the plot area are placed for that (with March's plot
     area, sized to March's legend, they stood off their lines)."""
-    march = council_model()
-    for k, s in march.series.items():
-        march.series[k] = Series(s.dates[:-3], s.values[:-3], s.exclude[:-3])
-    write_pump_workbook(tmp_path / "march.xlsx", march)
-    with redirect_stdout(io.StringIO()):
-        assert main(["report", str(tmp_path / "march.xlsx"), "-o", str(tmp_path / "m")]) == 0
-    prs = Presentation(str(tmp_path / "m" / "report-leadership.pptx"))
+    prs = Presentation(str(march_deck))
     chart = next(s for s in pages(prs)["measure:C1"].shapes if s.has_chart).chart
     line = next(s for s in chart.plots[0].series if s.name == "Value").format.line
     line.color.rgb = RGBColor(0xFF, 0x00, 0xAA)
@@ -257,7 +264,7 @@ def test_an_edited_page_gets_june_wherever_nobody_edited(
 
 
 def test_a_page_is_laid_out_around_a_persons_words(
-    books: dict[str, Path], tmp_path: Path
+    books: dict[str, Path], march_deck: Path, tmp_path: Path
 ) -> None:
     """C1's Why in March's deck holds its owner's one line; refreshed with June (whose
     drafted What is happening is longer: the step has shown since), June's blocks are laid
@@ -265,13 +272,7 @@ def test_a_page_is_laid_out_around_a_persons_words(
     (laid out for June's draft while their box stood where March put it, the What is
     happening block covered the Why heading), June's draft of the Why is in the notes, and
     the shapes the page gains have ids of their own."""
-    march = council_model()
-    for k, s in march.series.items():
-        march.series[k] = Series(s.dates[:-3], s.values[:-3], s.exclude[:-3])
-    write_pump_workbook(tmp_path / "march.xlsx", march)
-    with redirect_stdout(io.StringIO()):
-        assert main(["report", str(tmp_path / "march.xlsx"), "-o", str(tmp_path / "m")]) == 0
-    prs = Presentation(str(tmp_path / "m" / "report-leadership.pptx"))
+    prs = Presentation(str(march_deck))
     why = next(s for s, m in marked_shapes(pages(prs)["measure:C1"]) if m.role == "why")
     why.text_frame.text = "The new rota put two more people on the phones."
     prs.save(str(tmp_path / "edited.pptx"))
@@ -295,6 +296,30 @@ def test_a_page_is_laid_out_around_a_persons_words(
     for page in Presentation(str(out)).slides:
         ids = [el.get("id") for el in page._element.iter(qn("p:cNvPr"))]
         assert len(ids) == len(set(ids)), ids
+
+
+def test_words_too_long_for_the_page_stay_where_their_person_left_them(
+    books: dict[str, Path], march_deck: Path, tmp_path: Path
+) -> None:
+    """A Why too long for the page with June's blocks above it is not laid out (June's
+    page would go on to a page of its own holding their words a second time): their box
+    stays where they left it, once, said as their words with June's draft in the notes."""
+    prs = Presentation(str(march_deck))
+    why = next(s for s, m in marked_shapes(pages(prs)["measure:C1"]) if m.role == "why")
+    words = " ".join(["The new rota put two more people on the phones, trained well."] * 12)
+    why.text_frame.text = words
+    prs.save(str(tmp_path / "edited.pptx"))
+    out = tmp_path / "june.pptx"
+    with redirect_stdout(io.StringIO()) as said:
+        assert main(["refresh", str(tmp_path / "edited.pptx"), str(books["june"]), "-o",
+                     str(out)]) == 0  # fmt: skip
+    assert "measure C1): your words in Why; this month's draft is in the speaker notes" in (
+        said.getvalue())  # fmt: skip
+    got = pages(Presentation(str(out)))
+    assert "measure:C1:2" not in got
+    texts = [s.text_frame.text for page, slide in got.items() if page.startswith("measure:C1")
+             for s, m in marked_shapes(slide) if m.role == "why"]  # fmt: skip
+    assert texts == [words]
 
 
 def _over(shape: Any, chart: Any) -> tuple[float, ...]:

@@ -122,13 +122,11 @@ def measure_slide(
     decisions = m.decisions or "not recorded"
     who = f" ({m.decision_makers})" if m.decision_makers else ""
     blocks = [*questions, ("Decisions it informs", decisions + who)]
-    if kept is not None and (theirs := kept.words.get(m.id)):  # laid out around their words
-        for k, (heading, text) in enumerate(blocks):
-            if BLOCK_ROLES[heading] in theirs:
-                kept.drafts.setdefault(m.id, {})[BLOCK_ROLES[heading]] = text
-                blocks[k] = (heading, theirs[BLOCK_ROLES[heading]])
     top = side.top + (int(Inches(0.5)) if drafted else 0)
-    here = _fitting(blocks, Box(side.left, top, side.width, side.bottom - top))
+    room = Box(side.left, top, side.width, side.bottom - top)
+    if kept is not None and (theirs := kept.words.get(m.id)):
+        blocks = _around(blocks, theirs, room, kept.drafts.setdefault(m.id, {}))
+    here = _fitting(blocks, room)
     informs = ""
     if here == len(blocks) - 1:  # only the decisions would go over: under the chart instead
         informs = f"Informs: {decisions + who}"  # of a page of their own (a near-empty one)
@@ -254,6 +252,20 @@ BLOCK_ROLES = {
     "What we are doing": "action",
     "Decisions it informs": "decisions",
 }
+
+
+def _around(blocks: list[tuple[str, str]], theirs: dict[str, str], room: Box,
+            drafts: dict[str, str]) -> list[tuple[str, str]]:  # fmt: skip
+    """``blocks`` with the words people wrote in them (``theirs``, by role), when those fit
+    on the page with the blocks above them: the page is then laid out around their words,
+    and what pumpxl wrote instead goes to ``drafts``. Words that would go over to a page
+    of their own are not laid out (their box stays where they left it)."""
+    around = [(h, theirs.get(BLOCK_ROLES[h], t)) for h, t in blocks]
+    here = _fitting(around, room)
+    if any(BLOCK_ROLES[h] in theirs and k >= here for k, (h, _) in enumerate(around)):
+        return blocks
+    drafts.update({BLOCK_ROLES[h]: t for h, t in blocks if BLOCK_ROLES[h] in theirs})
+    return around
 
 
 def _text_blocks(
