@@ -18,6 +18,7 @@ import tracemalloc
 import zipfile
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,17 @@ from pptx.util import Inches
 from stories import council_model
 
 from pumpxl.cli import main
-from pumpxl.core.model import Measure, PumpModel, Series
-from pumpxl.report.marks import deck_manifest, marked_shapes, readable_name, slide_mark
+from pumpxl.core.model import Commentary, Measure, PumpModel, Series
+from pumpxl.report.marks import (
+    deck_manifest,
+    digest,
+    marked_shapes,
+    marker_element,
+    marker_manifest,
+    readable_name,
+    slide_mark,
+    write_manifest,
+)
 from pumpxl.report.old_deck import read_old_deck
 from pumpxl.report.refresh import replaced_pages
 from pumpxl.report.shapexml import PLACE_TOLERANCE, element_geometry, stands_at
@@ -320,6 +330,118 @@ def test_words_too_long_for_the_page_stay_where_their_person_left_them(
     texts = [s.text_frame.text for page, slide in got.items() if page.startswith("measure:C1")
              for s, m in marked_shapes(slide) if m.role == "why"]  # fmt: skip
     assert texts == [words]
+
+
+def test_words_on_a_measures_second_page_stay_on_it(tmp_path: Path) -> None:
+    """C1's long action runs on to a second page; its person shortens it there. June's C1
+    is laid out as pumpxl lays it out, not around their words (their words were put on the
+    first page, which then counted as untouched and as pumpxl's, and were lost the month
+    after): their words stay on their page, once."""
+    long = " ".join(["We are recruiting four advisers and retraining the team."] * 24)
+    books = {}
+    for name, cut in (("may", 1), ("june", 0)):
+        model = council_model()
+        for k, s in model.series.items():
+            model.series[k] = Series(s.dates[: len(s.dates) - cut], s.values[: len(s.values) - cut],
+                                     s.exclude[: len(s.exclude) - cut])  # fmt: skip
+        model.commentary.append(Commentary("C1", date(2025, 6 - cut, 1), happening="Up.",
+                                           why="The rota.", action=long))  # fmt: skip
+        books[name] = tmp_path / f"{name}.xlsx"
+        write_pump_workbook(books[name], model)
+    with redirect_stdout(io.StringIO()):
+        assert main(["report", str(books["may"]), "-o", str(tmp_path / "m")]) == 0
+    prs = Presentation(str(tmp_path / "m" / "report-leadership.pptx"))
+    assert "measure:C1:2" in pages(prs)
+    action = next(s for s, m in marked_shapes(pages(prs)["measure:C1:2"]) if m.role == "action")
+    action.text_frame.text = "Hiring two advisers."
+    prs.save(str(tmp_path / "edited.pptx"))
+    out = tmp_path / "june.pptx"
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(tmp_path / "edited.pptx"), str(books["june"]), "-o",
+                     str(out)]) == 0  # fmt: skip
+    actions = [(key, s.text_frame.text) for key, slide in pages(Presentation(str(out))).items()
+               if key.startswith("measure:C1") for s, m in marked_shapes(slide)
+               if m.role == "action"]  # fmt: skip
+    assert ("measure:C1:2", "Hiring two advisers.") in actions
+    assert sum(text == "Hiring two advisers." for _, text in actions) == 1
+
+
+def test_what_powerpoint_wraps_on_a_page_makes_it_a_persons(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """An equation (PowerPoint wraps it in mc:AlternateContent) a person put on a page: the
+    page is not taken as untouched and replaced, and the equation stays."""
+    prs = Presentation(str(books["deck"]))
+    box = pages(prs)["measure:C2"].shapes.add_textbox(Inches(1), Inches(1), Inches(3),
+                                                      Inches(1))  # fmt: skip
+    box.text_frame.text = "E = mc2, the person's equation"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    tree = box._element.getparent()
+    wrap = etree.SubElement(tree, f"{{{mc}}}AlternateContent", nsmap={"mc": mc})
+    choice = etree.SubElement(wrap, f"{{{mc}}}Choice", Requires="a14")
+    tree.remove(box._element)
+    choice.append(box._element)
+    prs.save(str(tmp_path / "edited.pptx"))
+    old, _ = read_old_deck(tmp_path / "edited.pptx")
+    assert old is not None
+    assert not next(p for p in old.pages if p.key == "measure:C2").untouched
+    out = tmp_path / "june.pptx"
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(tmp_path / "edited.pptx"), str(books["june"]), "-o",
+                     str(out)]) == 0  # fmt: skip
+    c2 = pages(Presentation(str(out)))["measure:C2"]
+    assert b"the person's equation" in etree.tostring(c2._element)
+
+
+def test_a_legend_a_person_moved_keeps_their_layout_of_the_chart(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    prs = Presentation(str(books["deck"]))
+    space = next(s for s in pages(prs)["measure:C1"].shapes if s.has_chart).chart._chartSpace
+    legend = space.find(f".//{qn('c:legend')}")
+    legend.find(qn("c:legendPos")).set("val", "r")  # PowerPoint's Legend > Right
+    legend.remove(legend.find(qn("c:layout")))
+    plot = etree.tostring(space.find(f".//{qn('c:plotArea')}/{qn('c:layout')}"))
+    prs.save(str(tmp_path / "edited.pptx"))
+    out = tmp_path / "june.pptx"
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(tmp_path / "edited.pptx"), str(books["june"]), "-o",
+                     str(out)]) == 0  # fmt: skip
+    chart = next(s for s in pages(Presentation(str(out)))["measure:C1"].shapes if s.has_chart)
+    legend = chart.chart._chartSpace.find(f".//{qn('c:legend')}")
+    assert legend.find(qn("c:legendPos")).get("val") == "r"
+    assert legend.find(qn("c:layout")) is None
+    got = chart.chart._chartSpace.find(f".//{qn('c:plotArea')}/{qn('c:layout')}")
+    assert etree.tostring(got) == plot
+
+
+def test_notes_a_refresh_wrote_before_it_recorded_its_part_stay_a_persons(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """A page whose notes an earlier pumpxl refreshed (their words, then its calculation,
+    with no record of which part was pumpxl's): their words stay."""
+    prs = Presentation(str(books["deck"]))
+    pages(prs)["measure:C2"].notes_slide.notes_text_frame.text = "Ask Sam about the depot"
+    prs.save(str(tmp_path / "noted.pptx"))
+    once = tmp_path / "once.pptx"
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(tmp_path / "noted.pptx"), str(books["june"]), "-o",
+                     str(once)]) == 0  # fmt: skip
+    prs = Presentation(str(once))  # as the earlier pumpxl left it: no "ours" on record
+    marker = marker_element(pages(prs)["measure:C2"])
+    assert marker is not None
+    manifest = marker_manifest(marker[0])
+    del manifest["ours"]
+    manifest["notes"] = digest(pages(prs)["measure:C2"].notes_slide.notes_text_frame.text)
+    write_manifest(marker[0], manifest)
+    prs.save(str(tmp_path / "earlier.pptx"))
+    out = tmp_path / "july.pptx"
+    with redirect_stdout(io.StringIO()):
+        assert main(["refresh", str(tmp_path / "earlier.pptx"), str(books["june"]), "-o",
+                     str(out)]) == 0  # fmt: skip
+    notes = pages(Presentation(str(out)))["measure:C2"].notes_slide.notes_text_frame.text
+    assert notes.startswith("Ask Sam about the depot\n\npumpxl refresh, this month's")
+    assert notes.count("this month's calculation") == 1
 
 
 def _over(shape: Any, chart: Any) -> tuple[float, ...]:

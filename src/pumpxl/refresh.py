@@ -154,10 +154,10 @@ def _refresh(
     built = Deck(prs, branded=manifest.get("branded") == "1")
     built.reusable = reusable_pages(old.pages)
     icons: Icons = "mdc" if manifest.get("icons") == "mdc" else "pumpxl"
-    kept = KeptWords()  # people's words in measures' blocks: pages laid out around them
-    for page in old.pages:
-        if page.words and page.mark is not None:
-            kept.words.setdefault(page.mark.get("m"), {}).update(page.words)
+    kept = KeptWords()  # people's words in a measure page's blocks: laid out around them
+    for page in old.pages:  # (on its first page, the one laid out beside the chart)
+        if page.words and page.mark is not None and page.key == f"measure:{page.mark.get('m')}":
+            kept.words[page.mark.get("m")] = page.words
     add_report_slides(built, model, analysed, name, icons=icons, kept=kept)
     when = _period(analysed, mine)
     report = refresh_slides(

@@ -142,7 +142,10 @@ def _axes(old: Any, new: Any) -> None:
 def _layout(old: Any, new: Any) -> None:
     """This month's places of the plot area and the legend inside the chart: pumpxl sizes
     them to the legend's rows and draws its labels and marks over the plot area where it
-    puts it (a person's chart kept last month's, and the labels stood off their lines)."""
+    puts it (a person's chart kept last month's, and the labels stood off their lines);
+    unless a person put the legend elsewhere (its position is not pumpxl's)."""
+    if _legend_position(old) != _legend_position(new):
+        return  # a person put the legend elsewhere: their layout of the chart stays
     for name, after in (("c:plotArea", ()), ("c:legend", ("c:legendPos", "c:legendEntry"))):
         src_in, dst_in = new.find(f".//{qn(name)}"), old.find(f".//{qn(name)}")
         src = src_in.find(qn("c:layout")) if src_in is not None else None
@@ -157,6 +160,12 @@ def _layout(old: Any, new: Any) -> None:
             before[-1].addnext(copy.deepcopy(src))
         else:  # (the schema puts it first where nothing precedes it)
             dst_in.insert(0, copy.deepcopy(src))
+
+
+def _legend_position(space: Any) -> str | None:
+    legend = space.find(f".//{qn('c:legend')}")
+    pos = legend.find(qn("c:legendPos")) if legend is not None else None
+    return str(pos.get("val", "r")) if pos is not None else None
 
 
 def _legend(old: Any, new: Any) -> None:

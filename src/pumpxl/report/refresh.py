@@ -163,8 +163,9 @@ def refresh_slides(
                 result.append((key, part))
                 dropped.append(fresh.slide.part)
                 slide = part.slide
+                first = key == f"measure:{page.mark.get('m')}"  # (laid out around their words)
                 refresh_page(Page(slide, page.mark, page.manifest), fresh, len(result), report,
-                             (drafts or {}).get(page.mark.get("m"), {}))  # fmt: skip
+                             (drafts or {}).get(page.mark.get("m"), {}) if first else {})
             continue
         measure = page.mark.get("m")
         if measure and not still_measured(measure):  # kept and marked, never dropped

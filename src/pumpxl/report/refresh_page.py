@@ -11,6 +11,8 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
+
 from pumpxl.report.chart_merge import merge_chart
 from pumpxl.report.marks import (
     SHAPE_TAGS,
@@ -141,6 +143,8 @@ def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     digest of the chart a graphic frame holds (None: none), ``notes()`` the page's speaker
     notes. Asked of every page of a deck being refreshed, before the deck is opened."""
     roles = set()
+    if any(el.tag not in _TREE_CHILDREN for el in tree.iterchildren(etree.Element)):
+        return False  # a person's content PowerPoint wraps (an equation, ink, a 3-D model)
     for el in tree.iterchildren(*SHAPE_TAGS):
         props = shape_props(el)
         if props is None:
@@ -167,7 +171,10 @@ def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
         return False  # speaker notes with a person's words above pumpxl's
     if mark.digest and digest(tree_title(tree)) != mark.digest:
         return False
-    return not (manifest.get("notes") and digest(notes()) != manifest["notes"])
+    if not manifest.get("notes"):
+        return True
+    text = notes()  # (a refresh wrote its calculation below a person's words: theirs)
+    return digest(text) == manifest["notes"] and _CALCULATION not in text
 
 
 def edited_words(tree: Any, roles: Collection[str]) -> dict[str, str]:
@@ -182,6 +189,8 @@ _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _FRAME, _CHART = f"{_P}graphicFrame", "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _LINE = f"{_P}cxnSp"
+#: what a shape tree holds besides its shapes (anything else is a person's)
+_TREE_CHILDREN = frozenset({*SHAPE_TAGS, f"{_P}nvGrpSpPr", f"{_P}grpSpPr", f"{_P}extLst"})
 
 
 def _replace_element(old: Any, new: Any) -> Any:
@@ -233,7 +242,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             continue
         pair = theirs.get(role)
         if pair is None:  # pumpxl no longer draws it
-            if _moved(shape, mark) or _text_edited(shape, mark):
+            if _held(shape, mark) or _text_edited(shape, mark):
                 report.kept.append(Kept(number, page, f"your {_what(role)} (pumpxl no longer "
                                                       "draws it)"))  # fmt: skip
             else:
@@ -259,7 +268,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             if role in ANSWERS:
                 draft = (drafts or {}).get(role, element_text(src, "\v"))
                 notes_drafts.append(f"{ANSWERS[role]}: {draft}")
-            if not _held(shape, mark):  # this month's place, laid out around their words
+            if role in (drafts or {}) and not _held(shape, mark):  # laid out around them
                 copy_place(slide, shape, src)
                 _set_name(shape, remarked(_name(shape), g=element_geometry(shape)))
             continue
@@ -323,9 +332,11 @@ def _own_notes(notes: str, ours: str | None) -> str | None:
     """A person's words in speaker notes below which a refresh wrote its calculation (whose
     digest, ``ours``, the page's record holds): what stands above that part, however the
     person has changed it since (None: no refresh wrote below a person's words). When
-    pumpxl's part is not found as it was written, all of the notes are theirs."""
+    pumpxl's part is not found as it was written, all of the notes are theirs. A page a
+    refresh wrote before it recorded ``ours``: what stands above its last calculation."""
     if not ours:
-        return None
+        at = notes.rfind(_CALCULATION)
+        return notes[:at] if at >= 0 else None
     at = notes.find(_CALCULATION)
     while at >= 0:
         if digest(notes[at:]) == ours:
