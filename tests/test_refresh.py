@@ -50,9 +50,10 @@ from pumpxl.report.shapexml import PLACE_TOLERANCE, element_geometry, stands_at
 from pumpxl.workbook.template import write_pump_workbook
 
 
-def _to_may(model: PumpModel) -> PumpModel:
+def _to_may(model: PumpModel, months: int = 1) -> PumpModel:
+    """``model`` without its last ``months`` months (June's council data: to May)."""
     for k, s in model.series.items():
-        model.series[k] = Series(s.dates[:-1], s.values[:-1], s.exclude[:-1])
+        model.series[k] = Series(s.dates[:-months], s.values[:-months], s.exclude[:-months])
     return model
 
 
@@ -71,6 +72,13 @@ def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "deck": d / "may" / "report-leadership.pptx",
         "fresh": d / "june" / "report-leadership.pptx",
     }
+
+
+def refreshed_to(deck: Path, book: Path, out: Path) -> str:
+    """``pumpxl refresh DECK BOOK -o OUT``, which succeeds: what it said."""
+    with redirect_stdout(io.StringIO()) as said:
+        assert main(["refresh", str(deck), str(book), "-o", str(out)]) == 0
+    return said.getvalue()
 
 
 def pages(prs: Any) -> dict[str, Any]:
@@ -201,10 +209,7 @@ def test_every_chart_holds_june(refreshed: dict[str, Any], books: dict[str, Path
 def march_deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The deck of the workbook's data to March (three months before June's)."""
     d = tmp_path_factory.mktemp("march")
-    march = council_model()
-    for k, s in march.series.items():
-        march.series[k] = Series(s.dates[:-3], s.values[:-3], s.exclude[:-3])
-    write_pump_workbook(d / "march.xlsx", march)
+    write_pump_workbook(d / "march.xlsx", _to_may(council_model(), months=3))
     with redirect_stdout(io.StringIO()):
         assert main(["report", str(d / "march.xlsx"), "-o", str(d / "m")]) == 0
     return d / "m" / "report-leadership.pptx"
@@ -229,9 +234,7 @@ def test_a_chart_a_person_formatted_keeps_its_look_with_this_months_plot_area(
     march_layouts = layouts(chart._chartSpace)
     prs.save(str(tmp_path / "edited.pptx"))
     out = tmp_path / "june.pptx"
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(tmp_path / "edited.pptx"), str(books["june"]), "-o",
-                     str(out)]) == 0  # fmt: skip
+    refreshed_to(tmp_path / "edited.pptx", books["june"], out)
     got = next(s for s in pages(Presentation(str(out)))["measure:C1"].shapes if s.has_chart)
     fresh = next(s for s in pages(Presentation(str(books["fresh"])))["measure:C1"].shapes
                  if s.has_chart)  # fmt: skip
@@ -287,9 +290,7 @@ def test_a_page_is_laid_out_around_a_persons_words(
     why.text_frame.text = "The new rota put two more people on the phones."
     prs.save(str(tmp_path / "edited.pptx"))
     out = tmp_path / "june.pptx"
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(tmp_path / "edited.pptx"), str(books["june"]), "-o",
-                     str(out)]) == 0  # fmt: skip
+    refreshed_to(tmp_path / "edited.pptx", books["june"], out)
     slide = pages(Presentation(str(out)))["measure:C1"]
     roles = {m.role: s for s, m in marked_shapes(slide)}
     assert roles["why"].text_frame.text == "The new rota put two more people on the phones."
@@ -320,11 +321,8 @@ def test_words_too_long_for_the_page_stay_where_their_person_left_them(
     why.text_frame.text = words
     prs.save(str(tmp_path / "edited.pptx"))
     out = tmp_path / "june.pptx"
-    with redirect_stdout(io.StringIO()) as said:
-        assert main(["refresh", str(tmp_path / "edited.pptx"), str(books["june"]), "-o",
-                     str(out)]) == 0  # fmt: skip
-    assert "measure C1): your words in Why; this month's draft is in the speaker notes" in (
-        said.getvalue())  # fmt: skip
+    said = refreshed_to(tmp_path / "edited.pptx", books["june"], out)
+    assert "measure C1): your words in Why; this month's draft is in the speaker notes" in said
     got = pages(Presentation(str(out)))
     assert "measure:C1:2" not in got
     texts = [s.text_frame.text for page, slide in got.items() if page.startswith("measure:C1")
@@ -340,10 +338,7 @@ def test_words_on_a_measures_second_page_stay_on_it(tmp_path: Path) -> None:
     long = " ".join(["We are recruiting four advisers and retraining the team."] * 24)
     books = {}
     for name, cut in (("may", 1), ("june", 0)):
-        model = council_model()
-        for k, s in model.series.items():
-            model.series[k] = Series(s.dates[: len(s.dates) - cut], s.values[: len(s.values) - cut],
-                                     s.exclude[: len(s.exclude) - cut])  # fmt: skip
+        model = _to_may(council_model(), cut) if cut else council_model()
         model.commentary.append(Commentary("C1", date(2025, 6 - cut, 1), happening="Up.",
                                            why="The rota.", action=long))  # fmt: skip
         books[name] = tmp_path / f"{name}.xlsx"
@@ -356,9 +351,7 @@ def test_words_on_a_measures_second_page_stay_on_it(tmp_path: Path) -> None:
     action.text_frame.text = "Hiring two advisers."
     prs.save(str(tmp_path / "edited.pptx"))
     out = tmp_path / "june.pptx"
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(tmp_path / "edited.pptx"), str(books["june"]), "-o",
-                     str(out)]) == 0  # fmt: skip
+    refreshed_to(tmp_path / "edited.pptx", books["june"], out)
     actions = [(key, s.text_frame.text) for key, slide in pages(Presentation(str(out))).items()
                if key.startswith("measure:C1") for s, m in marked_shapes(slide)
                if m.role == "action"]  # fmt: skip
@@ -386,9 +379,7 @@ def test_what_powerpoint_wraps_on_a_page_makes_it_a_persons(
     assert old is not None
     assert not next(p for p in old.pages if p.key == "measure:C2").untouched
     out = tmp_path / "june.pptx"
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(tmp_path / "edited.pptx"), str(books["june"]), "-o",
-                     str(out)]) == 0  # fmt: skip
+    refreshed_to(tmp_path / "edited.pptx", books["june"], out)
     c2 = pages(Presentation(str(out)))["measure:C2"]
     assert b"the person's equation" in etree.tostring(c2._element)
 
@@ -404,9 +395,7 @@ def test_a_legend_a_person_moved_keeps_their_layout_of_the_chart(
     plot = etree.tostring(space.find(f".//{qn('c:plotArea')}/{qn('c:layout')}"))
     prs.save(str(tmp_path / "edited.pptx"))
     out = tmp_path / "june.pptx"
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(tmp_path / "edited.pptx"), str(books["june"]), "-o",
-                     str(out)]) == 0  # fmt: skip
+    refreshed_to(tmp_path / "edited.pptx", books["june"], out)
     chart = next(s for s in pages(Presentation(str(out)))["measure:C1"].shapes if s.has_chart)
     legend = chart.chart._chartSpace.find(f".//{qn('c:legend')}")
     assert legend.find(qn("c:legendPos")).get("val") == "r"
@@ -424,9 +413,7 @@ def test_notes_a_refresh_wrote_before_it_recorded_its_part_stay_a_persons(
     pages(prs)["measure:C2"].notes_slide.notes_text_frame.text = "Ask Sam about the depot"
     prs.save(str(tmp_path / "noted.pptx"))
     once = tmp_path / "once.pptx"
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(tmp_path / "noted.pptx"), str(books["june"]), "-o",
-                     str(once)]) == 0  # fmt: skip
+    refreshed_to(tmp_path / "noted.pptx", books["june"], once)
     prs = Presentation(str(once))  # as the earlier pumpxl left it: no "ours" on record
     marker = marker_element(pages(prs)["measure:C2"])
     assert marker is not None
@@ -436,9 +423,7 @@ def test_notes_a_refresh_wrote_before_it_recorded_its_part_stay_a_persons(
     write_manifest(marker[0], manifest)
     prs.save(str(tmp_path / "earlier.pptx"))
     out = tmp_path / "july.pptx"
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(tmp_path / "earlier.pptx"), str(books["june"]), "-o",
-                     str(out)]) == 0  # fmt: skip
+    refreshed_to(tmp_path / "earlier.pptx", books["june"], out)
     notes = pages(Presentation(str(out)))["measure:C2"].notes_slide.notes_text_frame.text
     assert notes.startswith("Ask Sam about the depot\n\npumpxl refresh, this month's")
     assert notes.count("this month's calculation") == 1
@@ -474,9 +459,7 @@ def test_what_is_drawn_over_a_chart_a_person_moved_follows_it(
                                                           abs=1e-6), role  # fmt: skip
     # a month later the chart is still where the person put it, and they still follow it
     again = tmp_path / "again.pptx"
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(refreshed["path"]), str(books["june"]), "-o",
-                     str(again)]) == 0  # fmt: skip
+    refreshed_to(refreshed["path"], books["june"], again)
     later = {m.role: s for s, m in marked_shapes(pages(Presentation(str(again)))["measure:C1"])}
     box = (chart.left, chart.top, chart.width, chart.height)
     assert (later["chart"].left, later["chart"].top, later["chart"].width,
@@ -499,8 +482,7 @@ def test_a_box_a_person_moved_keeps_their_place_with_this_months_words(
     edited = tmp_path / "moved.pptx"
     prs.save(str(edited))
     out = tmp_path / "out.pptx"
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(edited), str(books["june"]), "-o", str(out)]) == 0
+    refreshed_to(edited, books["june"], out)
     got = {m.role: s for s, m in marked_shapes(pages(Presentation(str(out)))["measure:C2"])}
     want = {m.role: s for s, m in marked_shapes(pages(Presentation(str(books["fresh"])))[
         "measure:C2"])}  # fmt: skip
@@ -515,8 +497,7 @@ def test_a_box_a_person_moved_keeps_their_place_with_this_months_words(
     # and the month after, the box stays where the person put it (its mark says the place
     # is theirs: the page is refreshed around it, not rebuilt as pumpxl lays it out)
     again = tmp_path / "again.pptx"
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(out), str(books["june"]), "-o", str(again)]) == 0
+    refreshed_to(out, books["june"], again)
     later = {m.role: s for s, m in marked_shapes(pages(Presentation(str(again)))["measure:C2"])}
     assert (later["status"].left, later["status"].top) == place[:2]
     assert later["status"].text_frame.text == want["status"].text_frame.text
@@ -642,8 +623,8 @@ def _refreshed_and_fresh(model: PumpModel, deck: Path, run: Path
     """``deck`` refreshed with ``model``'s workbook, and a fresh build of it: their pages."""
     book, out = run.with_suffix(".xlsx"), run.with_suffix(".pptx")
     write_pump_workbook(book, model)
+    refreshed_to(deck, book, out)
     with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(deck), str(book), "-o", str(out)]) == 0
         assert main(["report", str(book), "-o", str(run)]) == 0
     fresh = run / "report-leadership.pptx"
     return pages(Presentation(str(out))), pages(Presentation(str(fresh)))
@@ -806,9 +787,7 @@ def test_a_persons_speaker_notes_stay_theirs_month_after_month(
     said = ""
     for k in range(3):
         out = tmp_path / f"month{k}.pptx"
-        with redirect_stdout(io.StringIO()) as told:
-            assert main(["refresh", str(month), str(books["june"]), "-o", str(out)]) == 0
-        said = told.getvalue()
+        said = refreshed_to(month, books["june"], out)
         assert "(Housing benefit claim processing time, measure C2): your speaker notes" in said
         notes = pages(Presentation(str(out)))["measure:C2"].notes_slide.notes_text_frame.text
         words = "Ask Sam about the depot" + ("\nand the new vans" if k == 2 else "")
@@ -860,8 +839,7 @@ def test_a_page_a_custom_show_names_keeps_its_reference(
     prs.part._element.find(qn("p:notesSz")).addnext(shows)
     deck, out = tmp_path / "shows.pptx", tmp_path / "out.pptx"
     prs.save(str(deck))
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(deck), str(books["june"]), "-o", str(out)]) == 0
+    refreshed_to(deck, books["june"], out)
     got = Presentation(str(out))
     named = [el.get(qn("r:id")) for el in got.part._element.iter() if el.get(qn("r:id"))]
     assert all(r in got.part.rels for r in named)
@@ -900,8 +878,7 @@ def test_pages_kept_as_they_stand_are_written_as_they_were_read(
     before = _page_bytes(laid_out)
     assert before["appendix"].count(b"\n") > 50
     out = tmp_path / "out.pptx"
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(laid_out), str(books["june"]), "-o", str(out)]) == 0
+    refreshed_to(laid_out, books["june"], out)
     after = _page_bytes(out)
     assert after["appendix"] == before["appendix"]
     assert after["appendix:2"] == before["appendix:2"]
@@ -993,8 +970,7 @@ def test_a_deck_on_a_corporate_template_with_icons_refreshes_on_its_template(
     assert main(["report", str(books["june"]), "-o", str(fresh), "--template",
                  str(corporate_potx), "--icons", "mdc"]) == 0  # fmt: skip
     out = tmp_path / "out.pptx"
-    with redirect_stdout(io.StringIO()):
-        assert main(["refresh", str(deck), str(books["june"]), "-o", str(out)]) == 0
+    refreshed_to(deck, books["june"], out)
     got, want = Presentation(str(out)), Presentation(str(fresh / "report-leadership.pptx"))
     assert got.slide_width == want.slide_width == 12192000  # the template's 16:9 size
     assert [s.slide_layout.name for s in got.slides] == [s.slide_layout.name for s in want.slides]

@@ -10,7 +10,13 @@ from typing import Any
 from pptx.shapes.shapetree import BaseShapeFactory
 
 from pumpxl.report.marks import remarked
-from pumpxl.report.shapexml import element_geometry, placeholder, shape_props, shape_xfrm
+from pumpxl.report.shapexml import (
+    element_geometry,
+    placeholder,
+    set_shape_name,
+    shape_name,
+    shape_xfrm,
+)
 
 __all__ = ["Box", "Move", "box", "copy_place", "follow", "place", "shape_object"]
 
@@ -119,6 +125,4 @@ def follow(el: Any, move: Move) -> None:
         centre_x, centre_y = x1 + (x + cx / 2 - x0) * sx, y1 + (y + cy / 2 - y0) * sy
         place(None, el, (int(centre_x - cx / 2), int(centre_y - cy / 2), cx, cy))
     # where it stands now is where pumpxl put it: next month it does not read as moved
-    props = shape_props(el)
-    if props is not None:
-        props.set("name", remarked(props.get("name", ""), g=element_geometry(el)))
+    set_shape_name(el, remarked(shape_name(el), g=element_geometry(el)))

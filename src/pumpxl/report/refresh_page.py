@@ -35,7 +35,7 @@ from pumpxl.report.marks import (
     write_manifest,
 )
 from pumpxl.report.places import Move, box, copy_place, follow, place
-from pumpxl.report.shapexml import stands_at
+from pumpxl.report.shapexml import set_shape_name, shape_name, stands_at
 
 __all__ = ["Kept", "Page", "RefreshReport", "page_title", "refresh_page", "untouched"]
 
@@ -186,7 +186,8 @@ def edited_words(tree: Any, roles: Collection[str]) -> dict[str, str]:
 
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-_FRAME, _CHART = f"{_P}graphicFrame", "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
+_FRAME = f"{_P}graphicFrame"
+_CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _LINE = f"{_P}cxnSp"
 #: what a shape tree holds besides its shapes (anything else is a person's)
@@ -201,17 +202,6 @@ def _replace_element(old: Any, new: Any) -> Any:
         props.set("id", old_props.get("id", ""))
     old.getparent().replace(old, element)
     return element
-
-
-def _set_name(shape_element: Any, name: str) -> None:
-    props = shape_props(shape_element)
-    if props is not None:
-        props.set("name", name)
-
-
-def _name(el: Any) -> str:
-    props = shape_props(el)
-    return str(props.get("name", "")) if props is not None else ""
 
 
 def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
@@ -259,7 +249,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
                 report.charts += 1
                 if not held:
                     copy_place(slide, shape, src)
-                _set_name(shape, _renamed(src, shape, held=held))
+                set_shape_name(shape, _renamed(src, shape, held=held))
             continue
         if _text_edited(shape, mark):
             report.kept.append(Kept(number, page, f"your words in {_what(role)}"
@@ -270,7 +260,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
                 notes_drafts.append(f"{ANSWERS[role]}: {draft}")
             if role in (drafts or {}) and not _held(shape, mark):  # laid out around them
                 copy_place(slide, shape, src)
-                _set_name(shape, remarked(_name(shape), g=element_geometry(shape)))
+                set_shape_name(shape, remarked(shape_name(shape), g=element_geometry(shape)))
             continue
         held = _held(shape, mark) and shape.tag != _LINE  # (a line: where pumpxl draws it)
         held_at = box(shape) if held else None  # the person's place, this month's content
@@ -279,7 +269,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             follow(element, move)
         if held_at is not None:
             place(slide, element, held_at)
-            _set_name(element, _renamed(src, element, held=True))
+            set_shape_name(element, _renamed(src, element, held=True))
     for role, (src, _) in theirs.items():
         if role in mine or role == "title":
             continue
@@ -313,7 +303,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         slide.notes_slide.notes_text_frame.text = fresh_notes
     # the page's marker: what pumpxl wrote now
     marker, fresh_marker = _marker(slide), _marker(fresh)
-    _set_name(marker, _name(fresh_marker))
+    set_shape_name(marker, shape_name(fresh_marker))
     manifest = marker_manifest(fresh_marker)
     if slide.has_notes_slide:  # the notes as they stand now count as written,
         written = _notes(slide)
@@ -373,7 +363,7 @@ def _renamed(src: Any, el: Any, *, held: bool) -> str:
     """``src``'s mark for the refreshed shape element ``el``; for a shape ``held`` where a
     person put it, its place as it stands and that it is theirs (``k=1``): it stays there
     month after month, and its page is refreshed around it."""
-    name = _name(src)
+    name = shape_name(src)
     return remarked(name, g=element_geometry(el), k="1") if held else name
 
 

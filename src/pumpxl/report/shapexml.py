@@ -21,6 +21,8 @@ __all__ = [
     "notes_page_text",
     "notes_text",
     "placeholder",
+    "set_shape_name",
+    "shape_name",
     "shape_props",
     "shape_xfrm",
     "stands_at",
@@ -147,6 +149,18 @@ def shape_props(el: Any) -> Any | None:
             if props.tag == _CNVPR:
                 return props
     return next(el.iter(_CNVPR), None)
+
+
+def shape_name(el: Any) -> str:
+    """A shape element's name (where pumpxl's mark lives; "" without a ``p:cNvPr``)."""
+    props = shape_props(el)
+    return str(props.get("name", "")) if props is not None else ""
+
+
+def set_shape_name(el: Any, name: str) -> None:
+    props = shape_props(el)
+    if props is not None:
+        props.set("name", name)
 
 
 _FRAME, _GROUP, _CNVPR = f"{_P}graphicFrame", f"{_P}grpSp", f"{_P}cNvPr"
