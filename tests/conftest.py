@@ -92,7 +92,18 @@ def digest() -> Callable[[Path], str]:
 def corporate_potx(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A corporate PowerPoint template (.potx, 16:9, a "Title Only" layout), as a brand team
     would hand it over: python-pptx's default deck with the template content type."""
-    tmp_path = tmp_path_factory.mktemp("brand")
+    return _potx(tmp_path_factory.mktemp("brand"))
+
+
+@pytest.fixture(scope="session")
+def arial_potx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corporate template set in Arial, the commonest corporate face: its theme's
+    heading and body fonts (which every text pumpxl writes inherits) are Arial's, wider
+    than Calibri's."""
+    return _potx(tmp_path_factory.mktemp("arial"), face=b"Arial")
+
+
+def _potx(tmp_path: Path, face: bytes = b"") -> Path:
     base = Presentation()
     base.slide_width, base.slide_height = 12192000, 6858000
     base.slide_layouts[5].name = "Title Only"
@@ -104,5 +115,9 @@ def corporate_potx(tmp_path_factory: pytest.TempPathFactory) -> Path:
             data = src.read(item.filename)
             if item.filename == "[Content_Types].xml":
                 data = data.replace(b"presentation.main+xml", b"template.main+xml")
+            if face and item.filename.startswith("ppt/theme/"):
+                latin = b'<a:latin typeface="Calibri"/>'
+                assert data.count(latin) == 2  # the theme's major and minor fonts
+                data = data.replace(latin, b'<a:latin typeface="' + face + b'"/>')
             out.writestr(item, data)
     return potx

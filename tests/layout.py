@@ -1,9 +1,10 @@
 """A layout checker for generated decks, measuring text with real font metrics.
 
 For every slide: no shape leaves the slide; the text of every text box, shape and table cell
-fits its box at the fonts the deck names (Calibri is measured with Carlito, its metric twin;
-Arial with Liberation Sans), wrapped word by word as PowerPoint wraps it; a table whose rows
-grow to hold their text still ends on the slide; and every chart's value-axis labels read back
+fits its box at the fonts the deck names (a run's own font, else the theme's heading face for
+titles and body face for the rest: Calibri is measured with Carlito, its metric twin; Arial,
+and any other face, with Liberation Sans), wrapped word by word as PowerPoint wraps it; a
+table whose rows grow to hold their text still ends on the slide; and every chart's value-axis labels read back
 as their tick values. The fonts come from Debian's fonts-crosextra-carlito and
 fonts-liberation2 (.ci/run installs them).
 """
@@ -18,8 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import layout_eye as eye
+from lxml import etree
 from PIL import ImageFont
 from pptx import Presentation
+from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
@@ -47,7 +50,7 @@ class Problem:
 
 @functools.lru_cache(maxsize=256)
 def _font(name: str, bold: bool, size_pt: float) -> Any:
-    key = ("arial" if "arial" in name.lower() else "calibri", bold)
+    key = ("calibri" if name.lower().startswith(("calibri", "carlito")) else "arial", bold)
     # PIL sizes are in pixels: measure at 100 px per point for precision, scale back
     return ImageFont.truetype(
         FONT_FILES[key], max(1, round(size_pt * 100)), layout_engine=ImageFont.Layout.BASIC
@@ -80,8 +83,26 @@ def wrapped_lines(text: str, width: float, name: str, bold: bool, size: float) -
     return lines
 
 
-def _runs_font(paragraph: Any, default: float) -> tuple[str, bool, float]:
-    size, bold, name = None, False, "Calibri"
+#: the faces of the deck being checked (its theme's): heading (titles) and body
+FACES = {"heading": "Calibri", "body": "Calibri"}
+
+
+def theme_faces(prs: Any) -> dict[str, str]:
+    """A deck's heading and body faces, read from its first master's theme."""
+    theme = prs.slide_masters[0].part.part_related_by(
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme")
+    root = etree.fromstring(theme.blob)
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    out = {}
+    for key, kind in (("heading", "majorFont"), ("body", "minorFont")):
+        latin = root.find(f".//{a}{kind}/{a}latin")
+        face = latin.get("typeface") if latin is not None else None
+        out[key] = face or "Calibri"
+    return out
+
+
+def _runs_font(paragraph: Any, default: float, heading: bool = False) -> tuple[str, bool, float]:
+    size, bold, name = None, False, FACES["heading" if heading else "body"]
     for run in paragraph.runs:
         f = run.font
         if f.size is not None:
@@ -91,12 +112,14 @@ def _runs_font(paragraph: Any, default: float) -> tuple[str, bool, float]:
     return name, bold, size or default
 
 
-def text_height(tf: Any, width_emu: int, default_size: float = 18.0) -> float:
-    """Points the text frame's paragraphs need at a box width (insets already taken off)."""
+def text_height(tf: Any, width_emu: int, default_size: float = 18.0, heading: bool = False
+                ) -> float:  # fmt: skip
+    """Points the text frame's paragraphs need at a box width (insets already taken off);
+    ``heading``: a title's, in the heading face unless its runs name one."""
     width = Emu(width_emu).pt
     total = 0.0
     for p in tf.paragraphs:
-        name, bold, size = _runs_font(p, default_size)
+        name, bold, size = _runs_font(p, default_size, heading)
         text = "".join(r.text for r in p.runs)
         lines = sum(wrapped_lines(part, width, name, bold, size) for part in text.split("\v"))
         total += lines * size * LINE
@@ -127,7 +150,9 @@ def check_text(deck: str, n: int, s: Any) -> list[Problem]:
     if not tf.text.strip():
         return []
     left, right, top, bottom = _insets(tf)
-    need = text_height(tf, int(s.width) - left - right)
+    title = s.is_placeholder and s.placeholder_format.type in (PP_PLACEHOLDER.TITLE,
+                                                               PP_PLACEHOLDER.CENTER_TITLE)
+    need = text_height(tf, int(s.width) - left - right, heading=title)
     room = Emu(int(s.height) - top - bottom).pt
     if need > room * (1 + TOLERANCE) + 1:
         return [Problem(deck, n, s.name, f"text needs {need:.0f} pt, the box has {room:.0f} pt")]
@@ -186,7 +211,7 @@ def check_chart_room(deck: str, n: int, s: Any) -> list[Problem]:
     periods = unit // 7 if weekly else unit
     labels = -(-len(cats) // periods)
     sample = "30 Sep 25" if weekly else "Sep 25"
-    if labels * (width_pt(sample, "calibri", False, size) + 4) > width * plot[2]:
+    if labels * (width_pt(sample, FACES["body"], False, size) + 4) > width * plot[2]:
         out.append(Problem(deck, n, s.name, f"{labels} date labels do not fit side by side"))
     if legend is None:
         return out
@@ -194,7 +219,7 @@ def check_chart_room(deck: str, n: int, s: Any) -> list[Problem]:
         out.append(Problem(deck, n, s.name, "legend over the date labels"))
     hidden = {int(e.find(qn("c:idx")).get("val")) for e in legend_el.findall(qn("c:legendEntry"))}
     names = [ser.name for i, ser in enumerate(s.chart.plots[0].series) if i not in hidden]
-    entry = max(width_pt(x, "calibri", False, size) for x in names) + 2.5 * size
+    entry = max(width_pt(x, FACES["body"], False, size) for x in names) + 2.5 * size
     cols = max(1, int(width * legend[2] // entry))
     rows = -(-len(names) // cols)
     if legend[3] * height < rows * size * 1.2:
@@ -290,6 +315,7 @@ def _near_empty(deck: str, n: int, slide: Any, h: int) -> list[Problem]:
 
 def check_deck(path: Path) -> list[Problem]:
     prs = Presentation(str(path))
+    FACES.update(theme_faces(prs))
     w, h = prs.slide_width, prs.slide_height
     problems: list[Problem] = []
     for n, slide in enumerate(prs.slides, start=1):

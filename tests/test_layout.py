@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from layout import FONT_FILES, check_deck
+from layout import FONT_FILES, check_deck, width_pt
 from pptx import Presentation
 from pptx.util import Inches, Pt
 
@@ -63,7 +63,7 @@ def test_the_checker_finds_text_that_does_not_fit(tmp_path: Path) -> None:
 
 
 #: Every kind of deck pumpxl builds, and how many decks of that kind the checker reads.
-DECK_KINDS = {"example": 4, "mdc": 4, "big": 1, "plain": 1, "brand": 4, "gallery": 1}
+DECK_KINDS = {"example": 4, "mdc": 4, "big": 1, "plain": 1, "brand": 4, "arial": 1, "gallery": 1}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,8 @@ def decks_of(
 ) -> Callable[[str], list[Path]]:
     """The decks of one kind, each kind built when first asked for: the example's four
     audience decks (shared with the other modules), with NHS icons too, a 200-measure deck,
-    a deck from a plain CSV, one on a corporate .potx template, and the posters."""
+    a deck from a plain CSV, those on a corporate .potx template, the Board's on one set in
+    Arial (measured in Calibri, 25 boxes of it overflowed), and the posters."""
     built: dict[str, list[Path]] = {}
 
     def build(kind: str) -> list[Path]:
@@ -99,6 +100,11 @@ def decks_of(
             potx = request.getfixturevalue("corporate_potx")
             assert main(["report", "-o", str(tmp_path / "brand"), "--template", str(potx)]) == 0
             decks = sorted((tmp_path / "brand").glob("*.pptx"))
+        elif kind == "arial":
+            potx = request.getfixturevalue("arial_potx")
+            assert main(["report", "-o", str(tmp_path / "arial"), "--template", str(potx),
+                         "--audience", "Board"]) == 0  # fmt: skip
+            decks = sorted((tmp_path / "arial").glob("*.pptx"))
         else:
             decks = [request.getfixturevalue("example_gallery")]
         built[kind] = decks
@@ -129,7 +135,7 @@ def test_the_200_measure_deck_passes_the_checker_too(
                 for deck in big for p in check_deck(deck)]  # fmt: skip
     assert problems == [], "\n".join(problems[:40])
     decks = [deck for kind in DECK_KINDS for deck in decks_of(kind)]
-    assert len(decks) == 4 + 4 + 1 + 1 + 4 + 1
+    assert len(decks) == 4 + 4 + 1 + 1 + 4 + 1 + 1
     slides = sum(len(Presentation(str(d)).slides) for d in decks)
     assert slides > 500  # the 200-measure deck alone has over 300
 
@@ -308,3 +314,23 @@ def test_long_commentary_continues_on_a_slide_of_its_own_at_12_pt(tmp_path: Path
               for p in sh.text_frame.paragraphs for r in p.runs]  # fmt: skip
     assert panels and min(panels) >= 12
     assert [str(p) for p in check_deck(deck.path)] == []
+
+
+def test_text_is_measured_in_the_faces_of_the_decks_theme(arial_potx: Path) -> None:
+    """A template's theme names the faces its text is set in: pumpxl fits text with those
+    faces' metrics (Arial's are Liberation Sans's, as the checker measures them), not
+    Calibri's, which are narrower."""
+    from pumpxl.report.deckfile import open_template
+    from pumpxl.report.fonts import Faces, deck_faces, measured_in, text_width_pt
+
+    faces = deck_faces(open_template(arial_potx))
+    assert faces == Faces(heading="Arial", body="Arial")
+    text = "Customers get their IT problems fixed first time"
+    calibri = text_width_pt(text, 14)
+    with measured_in(faces):
+        arial = text_width_pt(text, 14)
+        assert text_width_pt(text, 14, heading=True) == arial
+    assert arial == pytest.approx(width_pt(text, "Arial", False, 14), rel=0.005)
+    assert calibri == pytest.approx(width_pt(text, "Calibri", False, 14), rel=0.005)
+    assert arial > calibri * 1.05  # (7.8% here)
+    assert text_width_pt(text, 14) == calibri  # outside the block: Calibri again

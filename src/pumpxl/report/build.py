@@ -18,6 +18,7 @@ from pumpxl.files import Written, atomic_output
 from pumpxl.report.appendix import definitions_slides, warning_slide
 from pumpxl.report.deckfile import open_template
 from pumpxl.report.design import Deck
+from pumpxl.report.fonts import deck_faces, measured_in
 from pumpxl.report.headline import headline_slides, mdc_matrix_slide
 from pumpxl.report.initiatives import changes_slides, evidence_for
 from pumpxl.report.marks import seal
@@ -100,37 +101,40 @@ def add_report_slides(
 ) -> int:
     """Add the audience's report to ``deck`` (after any slides it holds), marked and sealed
     (:mod:`pumpxl.report.marks`); returns its number of measures. ``kept``: people's words
-    in measures' blocks that a refresh keeps (:class:`pumpxl.report.measure.KeptWords`)."""
-    first = len(deck.prs.slides)
-    order = [analysed[m.id] for m in model.measure_order(audience) if m.id in analysed]
-    period = max((a.latest_date for a in order if a.latest_date), default=None)
-    title_slide(deck, model, audience, period)
-    evidence = evidence_for(model, {a.measure.id: a for a in order})
-    deck.section("attention")
-    headline_slides(deck, order, audience, evidence)
-    if order and all(a.measure.type in ("activity", "output") for a in order):
-        deck.section("warning")
-        warning_slide(deck, audience, order)
-    deck.section("glance")
-    glance_slides(deck, order, audience, evidence)
-    if icons == "mdc":
-        deck.section("mdc")
-        mdc_matrix_slide(deck, order, audience)
-    if model.results:  # a plain sheet has no Results Map: no empty slide for it
-        deck.section("map")
-        results_map_slide(deck, model, analysed, audience)
-    deck.section("changes")
-    changes_slides(deck, model, order, evidence, audience)
-    for k, a in enumerate(order, start=1):
-        measure_slide(deck, model, a, icons=icons, changes=evidence.get(a.measure.id, []),
-                      kept=kept)  # fmt: skip
-        if progress is not None:
-            progress(audience, k, len(order))
-    deck.section("appendix")
-    definitions_slides(deck, model, order)
-    seal(deck.prs, audience=audience, branded="1" if deck.branded else "", icons=icons,
-         slides=_slides_from(deck.prs, first), order=deck.keys)  # fmt: skip
-    return len(order)
+    in measures' blocks that a refresh keeps (:class:`pumpxl.report.measure.KeptWords`).
+    Text is fitted to its boxes in the faces of the deck's theme (its template's, or, in a
+    refresh, those of the deck being refreshed)."""
+    with measured_in(deck_faces(deck.prs)):  # text measured in the deck's own faces
+        first = len(deck.prs.slides)
+        order = [analysed[m.id] for m in model.measure_order(audience) if m.id in analysed]
+        period = max((a.latest_date for a in order if a.latest_date), default=None)
+        title_slide(deck, model, audience, period)
+        evidence = evidence_for(model, {a.measure.id: a for a in order})
+        deck.section("attention")
+        headline_slides(deck, order, audience, evidence)
+        if order and all(a.measure.type in ("activity", "output") for a in order):
+            deck.section("warning")
+            warning_slide(deck, audience, order)
+        deck.section("glance")
+        glance_slides(deck, order, audience, evidence)
+        if icons == "mdc":
+            deck.section("mdc")
+            mdc_matrix_slide(deck, order, audience)
+        if model.results:  # a plain sheet has no Results Map: no empty slide for it
+            deck.section("map")
+            results_map_slide(deck, model, analysed, audience)
+        deck.section("changes")
+        changes_slides(deck, model, order, evidence, audience)
+        for k, a in enumerate(order, start=1):
+            measure_slide(deck, model, a, icons=icons, changes=evidence.get(a.measure.id, []),
+                          kept=kept)  # fmt: skip
+            if progress is not None:
+                progress(audience, k, len(order))
+        deck.section("appendix")
+        definitions_slides(deck, model, order)
+        seal(deck.prs, audience=audience, branded="1" if deck.branded else "", icons=icons,
+             slides=_slides_from(deck.prs, first), order=deck.keys)  # fmt: skip
+        return len(order)
 
 
 def _slides_from(prs: Any, first: int) -> list[Any]:

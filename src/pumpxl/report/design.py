@@ -223,8 +223,8 @@ class Deck:
             title_shape = slide.shapes._shape_factory(title_el)
             if not self.branded:  # the band across the top (branded: where the layout says)
                 place(title_el, t)
-        fit_text(title_shape, title, size=28, min_size=18, bold=True, colour=NAVY,
-                 anchor=MSO_ANCHOR.BOTTOM)  # fmt: skip
+        fit_text(title_shape, title, size=28, min_size=18, bold=True, heading=True,
+                 colour=NAVY, anchor=MSO_ANCHOR.BOTTOM)  # fmt: skip
         if self.branded and title_el is not None:  # inherited from the layout: asked once
             t = Box(int(title_shape.left), int(title_shape.top), int(title_shape.width),
                     int(title_shape.height))  # fmt: skip
@@ -250,36 +250,36 @@ def fit_text(
     min_size: float = 12,
     bold: bool = False,
     italic: bool = False,
+    heading: bool = False,
     colour: RGBColor = INK,
     align: Any = PP_ALIGN.LEFT,
     anchor: Any = MSO_ANCHOR.TOP,
     inset: int | None = None,
 ) -> bool:
-    """Put ``text`` in ``shape`` at the largest size from ``size`` down to ``min_size`` at
-    which it fits; if it never fits, cut it with an ellipsis. Returns False when cut.
-    ``inset``: the left and right margin (0.1 in unless given)."""
+    """Put ``text`` in ``shape``, in the deck's body face (``heading``: its heading face), at
+    the largest size from ``size`` down to ``min_size`` at which it fits; if it never fits,
+    cut it with an ellipsis (returns False). ``inset``: left and right margin (default 0.1 in)."""
     body, width, height = _text_frame(shape)
     inset = int(Inches(0.1)) if inset is None else inset
     body_properties(body, inset, anchor)
-    width -= 2 * inset
+    room = Emu(width - 2 * inset).pt
     height -= int(Inches(0.1))
-    chosen, fits = min_size, False
-    s = size
+    chosen, fits, s = min_size, False, size
     while s >= min_size:
-        if line_count(text, Emu(width).pt, s, bold) * Emu(Pt(s * 1.2)) <= height:
+        if line_count(text, room, s, bold, heading=heading) * Emu(Pt(s * 1.2)) <= height:
             chosen, fits = s, True
             break
         s -= 1
     shown = text
     if not fits:
-        max_lines = max(1, int(height / Emu(Pt(min_size * 1.2))))
+        most = max(1, int(height / Emu(Pt(min_size * 1.2))))
         # cut words from the end, keeping the line breaks of what remains
         words = text.replace("\n", " \n ").split()
 
         def joined(ws: list[str]) -> str:
             return " ".join(ws).replace(" \n ", "\n").replace("\n ", "\n").strip() + " …"
 
-        while words and line_count(joined(words), Emu(width).pt, min_size, bold) > max_lines:
+        while words and line_count(joined(words), room, min_size, bold, heading=heading) > most:
             words = words[: max(0, len(words) - max(1, len(words) // 20))]
             while words and words[-1] == "\n":
                 words.pop()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pumpxl.report.design import Box, Deck
+from pumpxl.report.fonts import faces
 
 __all__ = ["drawn_by", "new_page"]
 
@@ -21,10 +22,11 @@ __all__ = ["drawn_by", "new_page"]
 def new_page(deck: Deck, shown: object, title: str, *, subtitle: str | None = None
              ) -> tuple[Any, Box] | None:  # fmt: skip
     """The section's next page, drawn from ``shown`` (everything it shows, JSON with
-    dataclasses, and the drawing code's :func:`drawn_by`): None when the deck holds it as
-    pumpxl drew it from the same, untouched, else a new slide (and its free area) that
-    records the digest."""
-    inputs = hashlib.sha256(json.dumps(shown, default=_plain).encode()).hexdigest()[:12]
+    dataclasses, and the drawing code's :func:`drawn_by`) in the faces in force: None when
+    the deck holds it as pumpxl drew it from the same, untouched, else a new slide (and its
+    free area) that records the digest."""
+    drawn = json.dumps([shown, faces()], default=_plain)
+    inputs = hashlib.sha256(drawn.encode()).hexdigest()[:12]
     if deck.reuse(inputs):
         return None
     return deck.slide(title, subtitle=subtitle, i=inputs)
