@@ -48,6 +48,7 @@ __all__ = [
     "Mark",
     "chart_plan",
     "label_box",
+    "label_texts",
     "nice_step",
     "signal_groups",
 ]
@@ -268,19 +269,35 @@ def chart_plan(
     return _with_labels(plan, a, r, numbers, label_box(font_size) / plot_height)
 
 
-def _with_labels(
-    plan: ChartPlan, a: AnalysedMeasure, r: XmrResult, numbers: Numbers, height: float
-) -> ChartPlan:
-    """The latest phase's lines named with their values right of the plot, one label's
-    ``height`` (a share of the plot) apart, and the pairs of lines that coincide."""
+def _named(a: AnalysedMeasure, r: XmrResult, no_variation: bool) -> list[tuple[str, float, str]]:
+    """The lines labelled right of the plot: (name, value, colour) of the latest phase's
+    limits and central line (the line alone without variation) and the target."""
     last = r.phases[-1]
     lines = [("CL", last.central_line, PALETTE["central_line"])]
-    if not plan.no_variation:
+    if not no_variation:
         lines = [("UNPL", last.unpl, PALETTE["limit"]), *lines,
                  ("LNPL", last.lnpl, PALETTE["limit"])]  # fmt: skip
     target = a.reading.target
     if target is not None and math.isfinite(target):
         lines.append(("Target", target, PALETTE["target"]))
+    return lines
+
+
+def label_texts(a: AnalysedMeasure, plan: ChartPlan) -> list[str]:
+    """What the labels right of the plot of ``a``'s chart say (whatever the plot's size:
+    ``plan`` may be one made without labels), for the room they need."""
+    r = a.chart
+    if not r.phases or not r.phases[-1].has_limits:
+        return []
+    return [f"{name} {plan.numbers.text(v)}" for name, v, _ in _named(a, r, plan.no_variation)]
+
+
+def _with_labels(
+    plan: ChartPlan, a: AnalysedMeasure, r: XmrResult, numbers: Numbers, height: float
+) -> ChartPlan:
+    """The latest phase's lines named with their values right of the plot, one label's
+    ``height`` (a share of the plot) apart, and the pairs of lines that coincide."""
+    lines = _named(a, r, plan.no_variation)
     span = plan.high - plan.low
     gap = height * span
     ordered = sorted(lines, key=lambda item: -item[1])

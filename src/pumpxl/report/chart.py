@@ -22,12 +22,20 @@ from pptx.enum.text import MSO_ANCHOR
 from pptx.util import Emu, Inches, Pt
 
 from pumpxl.core.analysis import AnalysedMeasure
-from pumpxl.core.chart_plan import MARKERS, PALETTE, ChartPlan, chart_plan, label_box, nice_step
+from pumpxl.core.chart_plan import (
+    MARKERS,
+    PALETTE,
+    ChartPlan,
+    chart_plan,
+    label_box,
+    label_texts,
+    nice_step,
+)
 from pumpxl.core.chart_plan import signal_groups as _signal_groups
 from pumpxl.report.chart_book import ChartDecor, XmrChartData
 from pumpxl.report.chart_part import add_chart
 from pumpxl.report.design import Box, fit_text
-from pumpxl.report.fonts import text_width_pt
+from pumpxl.report.fonts import Faces, faces, text_width_pt
 from pumpxl.report.xmlbits import textbox
 
 __all__ = [
@@ -194,7 +202,7 @@ def chart_layout(
     in as many rows of equal columns as its entries need at ``font_size`` (measured with the
     deck's font), under one row of date labels, the plot taking the rest. Measured once per
     measure, box and size (a page asks it of the plan, the chart and the shapes over it)."""
-    key = (id(a), box, font_size, legend)
+    key = (id(a), box, font_size, legend, faces())
     layout = _LAYOUTS.get(key)
     if layout is None:
         layout = _LAYOUTS[key] = _chart_layout(a, box, font_size, legend)
@@ -203,7 +211,7 @@ def chart_layout(
 
 
 _Layout = tuple[tuple[float, float, float, float], tuple[float, float, float, float]]
-_LAYOUTS: dict[tuple[int, Box, float, bool], _Layout] = {}
+_LAYOUTS: dict[tuple[int, Box, float, bool, Faces], _Layout] = {}
 
 
 def _chart_layout(a: AnalysedMeasure, box: Box, font_size: float, legend: bool) -> _Layout:
@@ -222,6 +230,12 @@ def _chart_layout(a: AnalysedMeasure, box: Box, font_size: float, legend: bool) 
     label_w = max(text_width_pt(plan.tick_numbers.text(t), font_size) for t in ticks)
     left = (label_w + 10 + (font_size * 1.5 + 4 if plan.unit else 0)) / width
     x, w = max(x, left), x + w - max(x, left)
+    # room on the right for the lines' labels, whole: their widest, its margins and gap
+    texts = label_texts(a, plan)
+    if texts:
+        right = max(text_width_pt(t, LABEL_SIZE, True) for t in texts) + 4 + 2.16 + 2  # insets,
+        # the gap from the plot (0.03 in) and 2 pt to spare
+        w = max(0.5, min(w, 1 - x - right / width))
     h = max(0.3, 1 - y - axis_h - legend_h - 0.02)
     return (x, y, w, h), (0.02, y + h + axis_h, 0.96, legend_h)
 

@@ -185,16 +185,17 @@ def measure_slide(
     fit_text(status, " · ".join(facts), size=13, min_size=12, colour=state.colour, bold=True)
     mark_shape(status, key, "status")
     top = side.top
-    if drafted:
-        tag = slide.shapes.add_shape(
-            MSO_SHAPE.ROUNDED_RECTANGLE, side.left, top, side.width, int(Inches(0.4))
-        )
+    if drafted:  # a banner of a line, or two where the owner's name needs them
+        says = f"DRAFT: drafted by pumpxl for {m.owner or 'the owner'} to confirm"
+        lines = min(2, text_lines_pt(says, Emu(side.width - int(Inches(0.2))).pt, 12, True))
+        tall = int(Inches(0.4)) + (lines - 1) * int(Pt(12 * 1.2))
+        tag = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, side.left, top, side.width, tall)
         tag.fill.solid()
         tag.fill.fore_color.rgb = DRAFT
         tag.line.fill.background()
         fit_text(
             tag,
-            f"DRAFT: drafted by pumpxl for {m.owner or 'the owner'} to confirm",
+            says,
             size=12,
             min_size=12,
             bold=True,
@@ -202,7 +203,7 @@ def measure_slide(
             anchor=MSO_ANCHOR.MIDDLE,
         )
         mark_shape(tag, key, "draft")
-        top += int(Inches(0.5))
+        top += tall + int(Inches(0.1))
     side = Box(side.left, top, side.width, side.bottom - top)
     here = _fitting(blocks, side)
     if here:
