@@ -233,8 +233,8 @@ def _chart_layout(a: AnalysedMeasure, box: Box, font_size: float, legend: bool) 
     # room on the right for the lines' labels, whole: their widest, its margins and gap
     texts = label_texts(a, plan)
     if texts:
-        right = max(text_width_pt(t, LABEL_SIZE, True) for t in texts) + 4 + 2.16 + 2  # insets,
-        # the gap from the plot (0.03 in) and 2 pt to spare
+        right = (max(text_width_pt(t, LABEL_SIZE, True) for t in texts) + 2 * _LABEL_INSET
+                 + Emu(_LABEL_GAP).pt + 2)  # (2 pt to spare)  # fmt: skip
         w = max(0.5, min(w, 1 - x - right / width))
     h = max(0.3, 1 - y - axis_h - legend_h - 0.02)
     return (x, y, w, h), (0.02, y + h + axis_h, 0.96, legend_h)
@@ -314,6 +314,8 @@ def value_y(scale: tuple[float, float, float], value: float, plot: Box) -> int:
 
 
 LABEL_SIZE = 12  # pt: line and mark labels, never smaller (issue 23)
+_LABEL_INSET = 2  # pt: a line label's left and right margins
+_LABEL_GAP = int(Inches(0.03))  # between the plot and its line labels
 
 
 def draw_labels(slide: Any, a: AnalysedMeasure, chart: Box, plan: ChartPlan) -> None:
@@ -321,7 +323,7 @@ def draw_labels(slide: Any, a: AnalysedMeasure, chart: Box, plan: ChartPlan) -> 
     the plot, where the plan puts them (apart, so labels of coincident lines never collide)."""
     plot = plot_box(chart, a)
     height = int(Pt(label_box(LABEL_SIZE)))
-    left = plot.left + plot.width + int(Inches(0.03))
+    left = plot.left + plot.width + _LABEL_GAP
     width = chart.left + chart.width - left
     for lb in plan.labels:
         middle = plot.top + int(plot.height * (1 - plan.y(lb.at)))
@@ -329,7 +331,7 @@ def draw_labels(slide: Any, a: AnalysedMeasure, chart: Box, plan: ChartPlan) -> 
         label = textbox(slide, left, top, width, height)
         label.name = f"Line label {lb.name}"
         fit_text(label, lb.text, size=LABEL_SIZE, min_size=LABEL_SIZE, colour=_rgb(lb.colour),
-                 bold=True, anchor=MSO_ANCHOR.MIDDLE, inset=int(Pt(2)))  # fmt: skip
+                 bold=True, anchor=MSO_ANCHOR.MIDDLE, inset=int(Pt(_LABEL_INSET)))  # fmt: skip
 
 
 def draw_marks(slide: Any, a: AnalysedMeasure, chart: Box, plan: ChartPlan) -> None:

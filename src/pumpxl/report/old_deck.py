@@ -55,6 +55,8 @@ class OldPage:
     named_elsewhere: bool = False
     #: on a page somebody edited, the words people wrote in a measure's blocks, by role
     words: dict[str, str] = field(default_factory=dict)
+    #: the digests of the charts its verdict read, by relationship id (not read again)
+    charts: dict[str, str | None] = field(default_factory=dict)
 
     @property
     def key(self) -> str | None:
@@ -182,6 +184,7 @@ def _page(members: Members, partname: str) -> OldPage:
     marker, mark = found
     manifest = marker_manifest(marker)
     rels: dict[str, tuple[str, str]] | None = None
+    charts: dict[str, str | None] = {}
 
     def related() -> dict[str, tuple[str, str]]:
         nonlocal rels
@@ -193,7 +196,13 @@ def _page(members: Members, partname: str) -> OldPage:
         ref = next(frame.iter(f"{_C}chart"), None)
         if ref is None:
             return None
-        target = related().get(ref.get(_R_ID, ""), ("", ""))[1]
+        rid = ref.get(_R_ID, "")
+        if rid not in charts:
+            charts[rid] = _chart_digest(rid)
+        return charts[rid]
+
+    def _chart_digest(rid: str) -> str | None:
+        target = related().get(rid, ("", ""))[1]
         xml = members.read(target) if target else None
         if xml is None:
             return ""  # no chart behind the frame: not as written
@@ -219,7 +228,7 @@ def _page(members: Members, partname: str) -> OldPage:
 
     verdict = untouched(tree, mark, manifest, chart=chart, notes=notes)
     words = {} if verdict or not mark.get("m") else edited_words(tree, _BLOCKS)
-    return OldPage(partname, mark, manifest, verdict, title, words=words)
+    return OldPage(partname, mark, manifest, verdict, title, words=words, charts=charts)
 
 
 #: a measure page's blocks (:data:`pumpxl.report.measure.BLOCK_ROLES`), whose words people

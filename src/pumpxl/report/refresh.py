@@ -164,8 +164,9 @@ def refresh_slides(
                 dropped.append(fresh.slide.part)
                 slide = part.slide
                 first = key == f"measure:{page.mark.get('m')}"  # (laid out around their words)
-                refresh_page(Page(slide, page.mark, page.manifest), fresh, len(result), report,
-                             (drafts or {}).get(page.mark.get("m"), {}) if first else {})
+                words = (drafts or {}).get(page.mark.get("m"), {}) if first else {}
+                refresh_page(Page(slide, page.mark, page.manifest, page.charts), fresh,
+                             len(result), report, words)  # fmt: skip
             continue
         measure = page.mark.get("m")
         if measure and not still_measured(measure):  # kept and marked, never dropped

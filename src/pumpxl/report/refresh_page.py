@@ -77,6 +77,8 @@ class Page:
     slide: Any
     mark: Mark
     manifest: dict[str, Any]
+    #: digests of its charts already read (:class:`pumpxl.report.old_deck.OldPage`)
+    charts: Mapping[str, str | None] = field(default_factory=dict)
 
 
 def page_title(slide: Any) -> str:
@@ -118,10 +120,15 @@ def _held(el: Any, mark: Mark) -> bool:
     return mark.get("k") == "1" or _moved(el, mark)
 
 
-def _chart_edited(slide: Any, el: Any, mark: Mark) -> bool:
+def _chart_edited(page: Page, el: Any, mark: Mark) -> bool:
     """Whether a person changed the chart since pumpxl wrote it (compared by its bytes while
-    nothing has parsed it)."""
-    return bool(mark.get("c")) and element_chart_digest(slide, el) != mark.get("c")
+    nothing has parsed it; by the digest the page's verdict read, where it read one)."""
+    if not mark.get("c"):
+        return False
+    ref = next(el.iter(_CHART), None)
+    rid = str(ref.get(_RID, "")) if ref is not None else ""
+    digest = page.charts[rid] if rid in page.charts else element_chart_digest(page.slide, el)
+    return digest != mark.get("c")
 
 
 def _chart_part(slide: Any, el: Any) -> Any | None:
@@ -245,7 +252,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             if src_chart is not None:
                 held = _held(shape, mark)
                 merge_chart(chart, src_chart,
-                            as_written=not _chart_edited(slide, shape, mark))  # fmt: skip
+                            as_written=not _chart_edited(old, shape, mark))  # fmt: skip
                 report.charts += 1
                 if not held:
                     copy_place(slide, shape, src)
