@@ -134,14 +134,29 @@ class ChartPlan:
 def _abridged(
     text: str, room: float, size: float, width: Callable[[str, float], float]
 ) -> str:
-    """``text``, cut at a word and ended with "…" where it is wider than ``room`` points
-    (the full text is in the slide's notes)."""
+    """``text``, where it is wider than ``room`` points, without the aside in brackets it ends
+    with (a recalculation's reason: the page's *Why* tells it) where the rest fits, else cut
+    at a word and ended with "…" (the full text is in the slide's notes)."""
     if width(text, size) <= room:
         return text
+    aside = _aside(text)
+    if aside and width(text[:aside], size) <= room:
+        return text[:aside]
     words = text.split(" ")
     while len(words) > 1 and width(" ".join(words) + "…", size) > room:
         words.pop()
     return " ".join(words).rstrip(",;:(") + "…"
+
+
+def _aside(text: str) -> int:
+    """Where the bracketed aside that ends ``text`` begins (its space before the bracket);
+    0 for none."""
+    depth = 0
+    for k in range(len(text) - 1, 0, -1):
+        depth += {")": 1, "(": -1}.get(text[k], 0)
+        if depth == 0:
+            return k - 1 if text[k] == "(" and text[k - 1] == " " and text.endswith(")") else 0
+    return 0
 
 
 def _text_width(text: str, size: float) -> float:
@@ -292,6 +307,26 @@ def label_texts(a: AnalysedMeasure, plan: ChartPlan) -> list[str]:
     return [f"{name} {plan.numbers.text(v)}" for name, v, _ in _named(a, r, plan.no_variation)]
 
 
+def _spread(values: list[float], gap: float) -> list[float]:
+    """Where labels of ``values`` (highest first) go, at least ``gap`` apart and each as near
+    its value as the others let it: labels that would collide stand as a group, centred on
+    their values' mean (two lines close together each give half the room, rather than the
+    lower one's label moving the whole way)."""
+    groups: list[tuple[float, int]] = []  # (the mean of its values, how many)
+    for v in values:
+        total, n = v, 1
+        while groups:
+            mean, count = groups[-1]
+            top_of_new = (total / n) + (n - 1) * gap / 2
+            bottom_of_last = mean - (count - 1) * gap / 2
+            if bottom_of_last - top_of_new >= gap - 1e-12 * max(1.0, abs(gap)):
+                break
+            groups.pop()  # they collide: one group
+            total, n = total + mean * count, n + count
+        groups.append((total / n, n))
+    return [mean + ((count - 1) / 2 - k) * gap for mean, count in groups for k in range(count)]
+
+
 def _with_labels(
     plan: ChartPlan, a: AnalysedMeasure, r: XmrResult, numbers: Numbers, height: float
 ) -> ChartPlan:
@@ -301,13 +336,12 @@ def _with_labels(
     span = plan.high - plan.low
     gap = height * span
     ordered = sorted(lines, key=lambda item: -item[1])
-    at = [v for _, v, _ in ordered]
-    for k in range(1, len(at)):  # top down: each at least a label's height below the last
-        at[k] = min(at[k], at[k - 1] - gap)
-    floor = plan.low + gap / 2
-    if at and at[-1] < floor:  # pushed below the plot: move the stack up
-        shift = floor - at[-1]
-        at = [v + shift for v in at]
+    at = _spread([v for _, v, _ in ordered], gap)
+    ceiling, floor = plan.high - gap / 2, plan.low + gap / 2
+    if at and at[0] > ceiling:  # pushed above the plot: move the stack down
+        at = [v - (at[0] - ceiling) for v in at]
+    if at and at[-1] < floor:  # below the plot: move the stack up
+        at = [v + (floor - at[-1]) for v in at]
     labels = tuple(
         Label(name, f"{name} {numbers.text(v)}", v, pos, colour)
         for (name, v, colour), pos in zip(ordered, at, strict=True)
