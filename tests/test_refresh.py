@@ -242,6 +242,81 @@ def test_a_chart_a_person_formatted_keeps_its_look_with_this_months_plot_area(
     assert value.format.line.color.rgb == RGBColor(0xFF, 0x00, 0xAA)
     assert layouts(got.chart._chartSpace) == layouts(fresh.chart._chartSpace)
     assert layouts(fresh.chart._chartSpace) != march_layouts  # (June's legend has more rows)
+    # nothing else on the page was touched: it is June's page, with the person's chart
+    # holding June's data (texts, places, series, categories, notes)
+    got_page = pages(Presentation(str(out)))["measure:C1"]
+    fresh_page = pages(Presentation(str(books["fresh"])))["measure:C1"]
+    assert page_content(got_page) == page_content(fresh_page)
+    with zipfile.ZipFile(out) as z:  # one chart part per chart, none left over
+        charts = [n for n in z.namelist() if n.startswith("ppt/charts/chart")]
+    shown = sum(s.has_chart for slide in Presentation(str(out)).slides for s in slide.shapes)
+    assert len(charts) == shown
+    # and the refresh never opened March's page: June's took the chart from its XML
+    old, _ = read_old_deck(tmp_path / "edited.pptx")
+    assert old is not None
+    c1 = next(p for p in old.pages if p.key == "measure:C1")
+    assert not c1.untouched and set(c1.chart_xml) == {"chart"}
+    assert c1.partname in replaced_pages(old.pages, lambda measure: True)
+
+
+def test_a_chart_whose_series_a_person_removed_is_kept_and_said(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """C2's chart with every series removed by a person: nothing to give June's data to, so
+    the chart stays as they left it, and the refresh says so."""
+    prs = Presentation(str(books["deck"]))
+    frame = next(s for s in pages(prs)["measure:C2"].shapes if s.has_chart)
+    for ser in frame.chart.part._element.findall(f".//{qn('c:ser')}"):
+        ser.getparent().remove(ser)
+    prs.save(str(tmp_path / "emptied.pptx"))
+    out = tmp_path / "june.pptx"
+    said = refreshed_to(tmp_path / "emptied.pptx", books["june"], out)
+    assert "your chart: its series could not be found: kept as it was" in said
+    chart = next(s for s in pages(Presentation(str(out)))["measure:C2"].shapes if s.has_chart)
+    assert chart.chart.part._element.find(f".//{qn('c:ser')}") is None
+
+
+def test_a_chart_related_to_a_persons_picture_keeps_it(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """C1's plot area filled with a person's picture (a part the chart relates to): the
+    page is opened and refreshed around the chart, whose part keeps the picture, with
+    June's data; nothing in the result points at a part that is not there."""
+    from PIL import Image
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    picture = tmp_path / "logo.png"
+    Image.new("RGB", (8, 8), (200, 30, 90)).save(picture)
+    prs = Presentation(str(books["deck"]))
+    frame = next(s for s in pages(prs)["measure:C1"].shapes if s.has_chart)
+    part = frame.chart.part
+    image = part.package.get_or_add_image_part(str(picture))
+    rid = part.relate_to(image, RT.IMAGE)
+    plot = part._element.find(f".//{qn('c:plotArea')}")
+    props = plot.find(qn("c:spPr"))
+    if props is None:
+        props = plot.makeelement(qn("c:spPr"), {})
+        plot.append(props)
+    for fill in list(props):
+        if fill.tag in (qn("a:noFill"), qn("a:solidFill")):
+            props.remove(fill)
+    props.insert(0, etree.fromstring(
+        f'<a:blipFill xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></a:blipFill>'))
+    prs.save(str(tmp_path / "pictured.pptx"))
+    old, _ = read_old_deck(tmp_path / "pictured.pptx")
+    assert old is not None
+    c1 = next(p for p in old.pages if p.key == "measure:C1")
+    assert not c1.untouched and not c1.chart_xml  # not taken from its XML alone
+    out = tmp_path / "june.pptx"
+    refreshed_to(tmp_path / "pictured.pptx", books["june"], out)
+    chart = next(s for s in pages(Presentation(str(out)))["measure:C1"].shapes if s.has_chart)
+    blip = chart.chart.part._element.find(f".//{qn('a:blip')}")
+    assert blip is not None
+    assert chart.chart.part.related_part(blip.get(qn("r:embed"))).blob == image.blob
+    value = next(s for s in chart.chart.plots[0].series if s.name == "Value")
+    assert value.values[-1] == pytest.approx(council_model().series["C1"].values[-1])
 
 
 def test_untouched_pages_equal_a_fresh_build(

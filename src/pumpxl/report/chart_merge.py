@@ -20,13 +20,24 @@ The chart's frame (position and size) is the caller's business.
 from __future__ import annotations
 
 import copy
+import functools
 from typing import Any
 
-from pptx.oxml.ns import qn
+from lxml import etree
+from pptx.oxml import parse_xml
+from pptx.oxml.ns import qn as _qn
 
+from pumpxl.core.errors import InputError
 from pumpxl.report.chart_part import WrittenChartPart
 
-__all__ = ["merge_chart"]
+__all__ = ["KEPT_AS_IT_WAS", "merge_chart", "merged", "take_chart"]
+
+qn = functools.cache(_qn)  # (a chart's merge asks for a few names many times)
+_EXTERNAL = qn("c:externalData")
+#: what follows a chart type's series, in schema order
+_AFTER_SERIES = frozenset(qn(f"c:{tag}") for tag in (
+    "dLbls", "dropLines", "hiLowLines", "upDownBars", "marker", "smooth", "gapWidth", "overlap",
+    "serLines", "axId", "extLst"))  # fmt: skip
 
 _RELTYPE_PACKAGE = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/package"
@@ -78,11 +89,44 @@ def merge_chart(old_part: Any, new_part: Any, *, as_written: bool) -> list[str]:
             external.set(qn("r:id"), rid)
         _copy_workbook(old_part, new_part)
         return []
-    new, old = new_part._element, old_part._element
+    if not merged(old_part._element, new_part._element):
+        return [KEPT_AS_IT_WAS]
+    _copy_workbook(old_part, new_part)
+    return []
+
+
+#: what a refresh says of a chart it could not give this month's data
+KEPT_AS_IT_WAS = "its series could not be found: kept as it was, without this month's data"
+
+
+def take_chart(part: Any, xml: bytes) -> list[str]:
+    """This month's chart ``part`` (as pumpxl wrote it) taking last month's chart's ``xml``
+    as a person left it (formatted, or written again by another program): that chart with
+    this month's data (see :func:`merged`), its workbook this month's. Returns notes for the
+    person (a chart whose series cannot be found is kept as it was)."""
+    try:
+        old = parse_xml(xml)
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"the deck's chart is damaged: {exc}", setting="deck") from None
+    new = part._element
+    notes = [] if merged(old, new) else [KEPT_AS_IT_WAS]
+    book, mine = new.find(_EXTERNAL), old.find(_EXTERNAL)
+    if mine is not None:
+        old.remove(mine)
+    if book is not None:  # (its relationship is this month's part's own)
+        old._insert_externalData(copy.deepcopy(book))
+    part._element = old
+    return notes
+
+
+def merged(old: Any, new: Any) -> bool:
+    """This month's chart ``new``'s data put into ``old``, a chart a person formatted (both
+    ``c:chartSpace`` elements; see the module); False, nothing done, where ``old``'s series
+    cannot be found."""
     old_sers = old.findall(f".//{qn('c:ser')}")
     new_sers = new.findall(f".//{qn('c:ser')}")
     if not old_sers:
-        return ["its series could not be found (kept as it was)"]
+        return False
     holder = old_sers[0].getparent()
     by_name = {_series_name(s): s for s in old_sers}
     kept: list[Any] = []
@@ -104,26 +148,20 @@ def merge_chart(old_part: Any, new_part: Any, *, as_written: bool) -> list[str]:
             if el is not None:
                 el.set("val", str(k))
         kept.append(mine)
-    for ser in old_sers:
-        ser.getparent().remove(ser)
-    # series sit before the chart type's axis ids and options, in schema order
-    anchor = next(
-        (el for el in holder if el.tag in (qn("c:dLbls"), qn("c:dropLines"), qn("c:hiLowLines"),
-                                          qn("c:upDownBars"), qn("c:marker"), qn("c:smooth"),
-                                          qn("c:gapWidth"), qn("c:overlap"), qn("c:serLines"),
-                                          qn("c:axId"), qn("c:extLst"))),
-        None,
-    )  # fmt: skip
-    for ser in kept:
-        if anchor is None:
-            holder.append(ser)
-        else:
-            anchor.addprevious(ser)
+    if kept != old_sers:  # (the same series in the same order: they stand where they are)
+        for ser in old_sers:
+            ser.getparent().remove(ser)
+        # series sit before the chart type's axis ids and options, in schema order
+        anchor = next((el for el in holder if el.tag in _AFTER_SERIES), None)
+        for ser in kept:
+            if anchor is None:
+                holder.append(ser)
+            else:
+                anchor.addprevious(ser)
     _axes(old, new)
     _legend(old, new)
     _layout(old, new)
-    _copy_workbook(old_part, new_part)
-    return []
+    return True
 
 
 def _axes(old: Any, new: Any) -> None:

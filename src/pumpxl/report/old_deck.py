@@ -1,7 +1,7 @@
 """Last month's deck, opened for a refresh (``pumpxl refresh``) in two steps.
 
 First every page is read from the file's XML: its mark and record, its title, and whether
-anybody touched it since pumpxl wrote it (:func:`pumpxl.report.refresh_page.untouched`, its
+anybody touched it since pumpxl wrote it (:func:`pumpxl.report.touched.page_state`, its
 notes and charts read from their parts). Then the deck is opened with python-pptx without
 the pages the refresh will replace by this month's (nobody touched them): those pages, their
 notes, charts and charts' workbooks are never loaded. In a month's refresh that is most of
@@ -25,8 +25,15 @@ from pumpxl.core.errors import InputError, Problem
 from pumpxl.report.deckfile import unreadable
 from pumpxl.report.deckzip import Members, presentation, read_members, rels_name
 from pumpxl.report.marks import Mark, marker_manifest, tree_marker, tree_page_title
-from pumpxl.report.refresh_page import edited_words, untouched
 from pumpxl.report.shapexml import notes_page_text, written_form, xml_digest
+from pumpxl.report.touched import (
+    CHARTS,
+    EDITED,
+    UNTOUCHED,
+    chart_roles,
+    edited_words,
+    page_state,
+)
 from pumpxl.report.unparsed import PAGES, unparsed
 
 __all__ = ["OldDeck", "OldPage", "read_old_deck"]
@@ -39,6 +46,7 @@ _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _OFFICE_DOCUMENT = "/officeDocument"
 _NOTES = "/notesSlide"
+_PACKAGE = "/package"
 
 
 @dataclass
@@ -57,6 +65,11 @@ class OldPage:
     words: dict[str, str] = field(default_factory=dict)
     #: the digests of the charts its verdict read, by relationship id (not read again)
     charts: dict[str, str | None] = field(default_factory=dict)
+    #: on a page nobody touched but for its charts' XML (:data:`CHARTS`), the XML of pumpxl's
+    #: charts, by role: this month's page takes it, with this month's data (a chart related
+    #: to parts besides its workbook, a person's picture fill say, is not taken: its page is
+    #: opened and refreshed around it, the chart's part kept)
+    chart_xml: dict[str, bytes] = field(default_factory=dict)
 
     @property
     def key(self) -> str | None:
@@ -185,6 +198,7 @@ def _page(members: Members, partname: str) -> OldPage:
     manifest = marker_manifest(marker)
     rels: dict[str, tuple[str, str]] | None = None
     charts: dict[str, str | None] = {}
+    chart_xml: dict[str, bytes] = {}
 
     def related() -> dict[str, tuple[str, str]]:
         nonlocal rels
@@ -206,6 +220,9 @@ def _page(members: Members, partname: str) -> OldPage:
         xml = members.read(target) if target else None
         if xml is None:
             return ""  # no chart behind the frame: not as written
+        if all(kind.endswith(_PACKAGE) for kind, _ in _targets(
+                members.rels_xml_for(PackURI(target)), target).values()):  # fmt: skip
+            chart_xml[rid] = xml  # (related to nothing but its workbook: takeable)
         written = written_form(xml)
         if written is None:  # another program wrote it: as python-pptx parses it
             try:
@@ -226,9 +243,12 @@ def _page(members: Members, partname: str) -> OldPage:
             raise InputError(f"the deck's notes page {target} is damaged: {exc}",
                              setting="deck") from None  # fmt: skip
 
-    verdict = untouched(tree, mark, manifest, chart=chart, notes=notes)
-    words = {} if verdict or not mark.get("m") else edited_words(tree, _BLOCKS)
-    return OldPage(partname, mark, manifest, verdict, title, words=words, charts=charts)
+    state = page_state(tree, mark, manifest, chart=chart, notes=notes)
+    words = edited_words(tree, _BLOCKS) if state == EDITED and mark.get("m") else {}
+    taken = {role: chart_xml[rid] for role, rid in chart_roles(tree).items()
+             if rid in chart_xml} if state == CHARTS else {}  # fmt: skip
+    return OldPage(partname, mark, manifest, state == UNTOUCHED, title, words=words,
+                   charts=charts, chart_xml=taken)  # fmt: skip
 
 
 #: a measure page's blocks (:data:`pumpxl.report.measure.BLOCK_ROLES`), whose words people

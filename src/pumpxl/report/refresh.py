@@ -8,6 +8,11 @@ are theirs), then each old page is matched to its new page by its key (see
 - a page **nobody touched** (every shape pumpxl wrote still there, where it was, with the
   text and chart pumpxl wrote, nothing added, the notes as written) is replaced by this
   month's page: the result equals a fresh build there;
+- a measure's page nobody touched **but for its charts' XML** (a person formatted a chart,
+  or another program saved the deck: PowerPoint and LibreOffice write every chart again) is
+  this month's page holding last month's charts as people left them, with this month's data
+  (:mod:`pumpxl.report.chart_merge`): what refreshing it around its charts makes, without
+  opening it;
 - a page **people edited** stays, and each of pumpxl's shapes on it is refreshed unless a
   person changed it: texts pumpxl wrote get this month's words; a text a person edited is
   kept (and, for the three answers, this month's draft goes to the speaker notes); charts get
@@ -29,19 +34,28 @@ from typing import Any
 
 from pptx.util import Inches, Pt
 
+from pumpxl.report.chart_merge import take_chart
 from pumpxl.report.design import BAD, WHITE, fit_text
 from pumpxl.report.marks import marker_element, marker_manifest
 from pumpxl.report.old_deck import OldPage
-from pumpxl.report.refresh_page import Kept, Page, RefreshReport, page_title, refresh_page
+from pumpxl.report.refresh_page import (
+    Kept,
+    Page,
+    RefreshReport,
+    frame_chart,
+    page_title,
+    refresh_page,
+    shapes_by_role,
+)
 from pumpxl.report.xmlbits import textbox
 
 __all__ = [
     "Kept",
     "RefreshReport",
-    "page_verdicts",
     "refresh_slides",
     "replaced_pages",
     "reusable_pages",
+    "take_charts",
 ]
 
 
@@ -90,13 +104,15 @@ def reusable_pages(pages: list[OldPage]) -> dict[str, str]:
 
 def replaced_pages(pages: list[OldPage], still_measured: Callable[[str], bool]) -> set[str]:
     """The part names of last month's pages that this month's build replaces whatever it
-    draws (nobody touched them; not pages it may keep as they stand, nor pages of a measure
+    draws (nobody touched them, or nobody but for the XML of a measure page's charts, which
+    this month's page takes; not pages it may keep as they stand, nor pages of a measure
     that left the audience, which are kept and marked, nor pages the presentation names
     elsewhere, as a custom show does): a refresh need not open them."""
     keys = Counter(p.key for p in pages)
     return {
         page.partname for page in pages
-        if page.untouched and page.mark is not None and keys[page.key] == 1
+        if page.mark is not None and keys[page.key] == 1
+        and (page.untouched or (page.chart_xml and page.key == f"measure:{page.mark.get('m')}"))
         and not page.mark.get("i") and not page.named_elsewhere
         and (not page.mark.get("m") or still_measured(page.mark.get("m")))
     }  # fmt: skip
@@ -129,18 +145,21 @@ def refresh_slides(
     opened = sum(part is not None for _, part in old_pages)
     new_slides = [prs.part.related_part(sld.rId).slide for sld in ids[opened:]]
     new = _pages(new_slides)
-    verdicts = page_verdicts([page for page, _ in old_pages])
+    verdicts = {key: page.untouched for key, page in _first([p for p, _ in old_pages]).items()}
     new_keys = order if order is not None else list(new)
     result: list[tuple[str | None, Any]] = []  # (key, slide part) in the final order
     dropped: list[Any] = []  # slide parts
     instead: dict[Any, Any] = {}  # a dropped page's part: the part of the page replacing it
     for page, part in old_pages:
         key = page.key
-        if part is None:  # nobody touched it: this month's page, or none
+        if part is None:  # nobody touched it (but for its charts): this month's page, or none
             fresh = new.get(key) if key is not None else None
             if fresh is not None:
                 result.append((key, fresh.slide.part))
-                report.replaced += 1
+                if take_charts(page.chart_xml, fresh, len(result), report):
+                    report.refreshed += 1
+                else:
+                    report.replaced += 1
             else:
                 report.removed.append(page.title or str(key))
             continue
@@ -203,9 +222,24 @@ def refresh_slides(
     return report
 
 
-def page_verdicts(pages: list[OldPage]) -> dict[str, bool]:
-    """Whether nobody touched each page, by key (a key's first page)."""
-    return {key: page.untouched for key, page in _first(pages).items()}
+def take_charts(charts: Mapping[str, bytes], new: Page, number: int,
+                report: RefreshReport) -> int:  # fmt: skip
+    """This month's page ``new`` (slide ``number`` of the result) taking the charts of last
+    month's page that nobody touched but for its charts' XML (``charts``: that XML, by
+    role): each chart keeps its XML (a person's formatting) and takes this month's data, in
+    this month's frame (a chart pumpxl no longer draws is not taken). How many it took."""
+    theirs = shapes_by_role(new.slide) if charts else {}
+    taken = 0
+    for role, xml in charts.items():
+        part = frame_chart(new.slide, theirs[role][0]) if role in theirs else None
+        if part is None:
+            continue
+        for note in take_chart(part, xml):
+            title = page_title(new.slide) or new.mark.slide
+            report.kept.append(Kept(number, title, f"your chart: {note}"))
+        taken += 1
+    report.charts += taken
+    return taken
 
 
 def _insert_at(keys: list[str | None], new_keys: list[str], key: str) -> int:

@@ -1,43 +1,39 @@
-"""One page of a deck being refreshed (``pumpxl refresh``, :mod:`pumpxl.report.refresh`):
-whether nobody touched it since pumpxl wrote it, and, for a page people edited, each of
-pumpxl's shapes on it refreshed from this month's page unless a person changed it (texts
+"""One page of a deck being refreshed (``pumpxl refresh``, :mod:`pumpxl.report.refresh`)
+that people edited (:mod:`pumpxl.report.touched` says which): each of pumpxl's shapes on it
+refreshed from this month's page unless a person changed it (texts
 rewritten, a person's words kept with this month's draft in the notes, charts given the new
 data in place, a moved chart's labels following it, deleted shapes left deleted)."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
 from pumpxl.report.chart_merge import merge_chart
 from pumpxl.report.marks import (
-    SHAPE_TAGS,
     SLIDE_ROLE,
     Mark,
     digest,
     element_chart_digest,
     element_geometry,
     element_text,
-    is_title_element,
     marker_element,
     marker_manifest,
     notes_text,
-    read_mark,
     remarked,
     shape_props,
     title_element,
     tree_page_title,
-    tree_title,
     write_manifest,
 )
 from pumpxl.report.places import Move, box, copy_place, follow, place
-from pumpxl.report.shapexml import set_shape_name, shape_name, stands_at
+from pumpxl.report.shapexml import set_shape_name, shape_name
+from pumpxl.report.touched import CALCULATION, marked_elements, moved, text_edited
 
-__all__ = ["Kept", "Page", "RefreshReport", "page_title", "refresh_page", "untouched"]
+__all__ = ["Kept", "Page", "RefreshReport", "frame_chart", "page_title", "refresh_page",
+           "shapes_by_role"]  # fmt: skip
 
 ANSWERS = {"happening": "What is happening", "why": "Why", "action": "What we are doing"}
 
@@ -86,38 +82,18 @@ def page_title(slide: Any) -> str:
     return tree_page_title(slide.shapes._spTree)
 
 
-def _marked_elements(tree: Any) -> Iterator[tuple[Any, Mark]]:
-    """The shape elements of a slide's shape tree that pumpxl marked, with their marks."""
-    for el in tree.iterchildren(*SHAPE_TAGS):
-        props = shape_props(el)
-        mark = read_mark(props.get("name", "")) if props is not None else None
-        if mark is not None:
-            yield el, mark
-
-
-def _shapes(slide: Any) -> dict[str, tuple[Any, Mark]]:
+def shapes_by_role(slide: Any) -> dict[str, tuple[Any, Mark]]:
     """A slide's shape elements pumpxl marked, by role. A refresh works on the slide's XML:
     python-pptx's shape objects, whose every property is an XPath query, were most of the
     time refreshing an edited page took."""
-    return {mark.role: (el, mark) for el, mark in _marked_elements(slide.shapes._spTree)
+    return {mark.role: (el, mark) for el, mark in marked_elements(slide.shapes._spTree)
             if mark.role != SLIDE_ROLE}  # fmt: skip
-
-
-def _text_edited(el: Any, mark: Mark) -> bool:
-    """Whether a person changed the text pumpxl wrote in the shape (read from its XML)."""
-    text = element_text(el)
-    return bool(text or mark.digest) and digest(text) != mark.digest
-
-
-def _moved(el: Any, mark: Mark) -> bool:
-    """Whether the shape stands elsewhere than its mark says it was put."""
-    return bool(mark.get("g")) and not stands_at(el, mark.get("g"))
 
 
 def _held(el: Any, mark: Mark) -> bool:
     """Whether the shape stands where a person put it: moved since pumpxl wrote it, or kept
     where a person had moved it by an earlier refresh (``k=1``)."""
-    return mark.get("k") == "1" or _moved(el, mark)
+    return mark.get("k") == "1" or moved(el, mark)
 
 
 def _chart_edited(page: Page, el: Any, mark: Mark) -> bool:
@@ -131,7 +107,7 @@ def _chart_edited(page: Page, el: Any, mark: Mark) -> bool:
     return digest != mark.get("c")
 
 
-def _chart_part(slide: Any, el: Any) -> Any | None:
+def frame_chart(slide: Any, el: Any) -> Any | None:
     """The chart part behind a graphic frame element (None: the frame holds no chart)."""
     ref = next(el.iter(_CHART), None) if el.tag == _FRAME else None
     return slide.part.related_part(ref.get(_RID)) if ref is not None else None
@@ -143,64 +119,11 @@ def _notes(slide: Any) -> str:
     return notes_text(slide, breaks="\v")
 
 
-def untouched(tree: Any, mark: Mark, manifest: dict[str, Any], *,
-              chart: Callable[[Any], str | None], notes: Callable[[], str]) -> bool:  # fmt: skip
-    """Whether nobody changed a page since pumpxl wrote it, read from its shape tree
-    (``p:spTree``) with its ``mark`` and record (``manifest``): ``chart(frame)`` is the
-    digest of the chart a graphic frame holds (None: none), ``notes()`` the page's speaker
-    notes. Asked of every page of a deck being refreshed, before the deck is opened."""
-    roles = set()
-    if any(el.tag not in _TREE_CHILDREN for el in tree.iterchildren(etree.Element)):
-        return False  # a person's content PowerPoint wraps (an equation, ink, a 3-D model)
-    for el in tree.iterchildren(*SHAPE_TAGS):
-        props = shape_props(el)
-        if props is None:
-            continue
-        shape_mark = read_mark(props.get("name", ""))
-        if shape_mark is None:
-            if not is_title_element(el):
-                return False  # a person's shape
-            continue
-        if shape_mark.role == SLIDE_ROLE:
-            continue
-        roles.add(shape_mark.role)
-        if shape_mark.get("k") or _moved(el, shape_mark):
-            return False  # moved, or where a person moved it months ago
-        text = element_text(el)
-        if (text or shape_mark.digest) and digest(text) != shape_mark.digest:
-            return False
-        if shape_mark.get("c") and chart(el) != shape_mark.get("c"):
-            return False
-    listed = manifest.get("roles")
-    if listed is not None and set(listed) - {"title"} != roles - {"title"}:
-        return False  # a shape deleted
-    if manifest.get("ours"):
-        return False  # speaker notes with a person's words above pumpxl's
-    if mark.digest and digest(tree_title(tree)) != mark.digest:
-        return False
-    if not manifest.get("notes"):
-        return True
-    text = notes()  # (a refresh wrote its calculation below a person's words: theirs)
-    return digest(text) == manifest["notes"] and _CALCULATION not in text
-
-
-def edited_words(tree: Any, roles: Collection[str]) -> dict[str, str]:
-    """The texts a person changed in a page's shapes of ``roles`` (read from its shape
-    tree), by role."""
-    return {mark.role: text for el, mark in _marked_elements(tree)
-            if mark.role in roles and _text_edited(el, mark)
-            and (text := element_text(el))}  # fmt: skip
-
-
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _FRAME = f"{_P}graphicFrame"
 _CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _LINE = f"{_P}cxnSp"
-#: what a shape tree holds besides its shapes (anything else is a person's)
-_TREE_CHILDREN = frozenset({*SHAPE_TAGS, f"{_P}nvGrpSpPr", f"{_P}grpSpPr", f"{_P}extLst"})
-
-
 def _replace_element(old: Any, new: Any) -> Any:
     """``new``'s XML in ``old``'s place on its slide (no relationships: text, tables, lines)."""
     element = copy.deepcopy(new)
@@ -220,8 +143,8 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     page = page_title(slide) or old.mark.slide
     if old.mark.get("m") and old.mark.get("m") not in page:
         page += f", measure {old.mark.get('m')}"
-    mine = _shapes(slide)
-    theirs = _shapes(fresh)
+    mine = shapes_by_role(slide)
+    theirs = shapes_by_role(fresh)
     had = set(old.manifest.get("roles") or mine)
     # the title
     title, fresh_title = title_element(slide.shapes._spTree), title_element(fresh.shapes._spTree)
@@ -239,26 +162,27 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             continue
         pair = theirs.get(role)
         if pair is None:  # pumpxl no longer draws it
-            if _held(shape, mark) or _text_edited(shape, mark):
+            if _held(shape, mark) or text_edited(shape, mark):
                 report.kept.append(Kept(number, page, f"your {_what(role)} (pumpxl no longer "
                                                       "draws it)"))  # fmt: skip
             else:
                 shape.getparent().remove(shape)
             continue
         src = pair[0]
-        chart = _chart_part(slide, shape)
+        chart = frame_chart(slide, shape)
         if chart is not None:
-            src_chart = _chart_part(fresh, src)
+            src_chart = frame_chart(fresh, src)
             if src_chart is not None:
                 held = _held(shape, mark)
-                merge_chart(chart, src_chart,
-                            as_written=not _chart_edited(old, shape, mark))  # fmt: skip
+                for note in merge_chart(chart, src_chart,
+                                        as_written=not _chart_edited(old, shape, mark)):
+                    report.kept.append(Kept(number, page, f"your chart: {note}"))
                 report.charts += 1
                 if not held:
                     copy_place(slide, shape, src)
                 set_shape_name(shape, _renamed(src, shape, held=held))
             continue
-        if _text_edited(shape, mark):
+        if text_edited(shape, mark):
             report.kept.append(Kept(number, page, f"your words in {_what(role)}"
                                     + ("; this month's draft is in the speaker notes"
                                        if role in ANSWERS else "")))  # fmt: skip
@@ -283,7 +207,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         if role in had:
             report.kept.append(Kept(number, page, f"{_what(role)} stays deleted"))
             continue
-        if _chart_part(fresh, src) is not None:
+        if frame_chart(fresh, src) is not None:
             continue  # a chart pumpxl did not draw before: not grafted onto a person's page
         element = copy.deepcopy(src)
         props = shape_props(element)
@@ -303,7 +227,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     if own is not None:
         report.kept.append(Kept(number, page, "your speaker notes (this month's calculation "
                                               "added below them)"))  # fmt: skip
-        slide.notes_slide.notes_text_frame.text = own + _CALCULATION + fresh_notes + extra
+        slide.notes_slide.notes_text_frame.text = own + CALCULATION + fresh_notes + extra
     elif notes_drafts:
         slide.notes_slide.notes_text_frame.text = fresh_notes + extra
     elif fresh.has_notes_slide:
@@ -316,13 +240,9 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         written = _notes(slide)
         manifest["notes"] = digest(written)
         if own is not None:  # and pumpxl's part below the person's words is recorded
-            manifest["ours"] = digest(written[written.rfind(_CALCULATION) :])
+            manifest["ours"] = digest(written[written.rfind(CALCULATION) :])
     write_manifest(marker, manifest)
     report.refreshed += 1
-
-
-#: what divides a person's speaker notes from the calculation a refresh puts below them
-_CALCULATION = "\n\npumpxl refresh, this month's calculation:\n"
 
 
 def _own_notes(notes: str, ours: str | None) -> str | None:
@@ -332,13 +252,13 @@ def _own_notes(notes: str, ours: str | None) -> str | None:
     pumpxl's part is not found as it was written, all of the notes are theirs. A page a
     refresh wrote before it recorded ``ours``: what stands above its last calculation."""
     if not ours:
-        at = notes.rfind(_CALCULATION)
+        at = notes.rfind(CALCULATION)
         return notes[:at] if at >= 0 else None
-    at = notes.find(_CALCULATION)
+    at = notes.find(CALCULATION)
     while at >= 0:
         if digest(notes[at:]) == ours:
             return notes[:at]
-        at = notes.find(_CALCULATION, at + 1)
+        at = notes.find(CALCULATION, at + 1)
     return notes
 
 

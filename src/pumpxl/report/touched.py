@@ -1,0 +1,137 @@
+"""Whether people touched a page of last month's deck since pumpxl wrote it, read from its
+XML (``pumpxl refresh``): every page's verdict (:func:`page_state`) is read before the deck is
+opened (:mod:`pumpxl.report.old_deck`); a page people edited is refreshed around their edits
+(:mod:`pumpxl.report.refresh_page`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator
+from typing import Any
+
+from lxml import etree
+
+from pumpxl.report.marks import (
+    SHAPE_TAGS,
+    SLIDE_ROLE,
+    Mark,
+    digest,
+    element_text,
+    is_title_element,
+    read_mark,
+    shape_props,
+    tree_title,
+)
+from pumpxl.report.shapexml import stands_at
+
+__all__ = [
+    "CALCULATION",
+    "CHARTS",
+    "EDITED",
+    "UNTOUCHED",
+    "chart_roles",
+    "edited_words",
+    "marked_elements",
+    "moved",
+    "page_state",
+    "text_edited",
+]
+
+
+def marked_elements(tree: Any) -> Iterator[tuple[Any, Mark]]:
+    """The shape elements of a slide's shape tree that pumpxl marked, with their marks."""
+    for el in tree.iterchildren(*SHAPE_TAGS):
+        props = shape_props(el)
+        mark = read_mark(props.get("name", "")) if props is not None else None
+        if mark is not None:
+            yield el, mark
+
+
+def text_edited(el: Any, mark: Mark) -> bool:
+    """Whether a person changed the text pumpxl wrote in the shape (read from its XML)."""
+    text = element_text(el)
+    return bool(text or mark.digest) and digest(text) != mark.digest
+
+
+def moved(el: Any, mark: Mark) -> bool:
+    """Whether the shape stands elsewhere than its mark says it was put."""
+    return bool(mark.get("g")) and not stands_at(el, mark.get("g"))
+
+
+#: :func:`page_state`'s verdicts
+UNTOUCHED, CHARTS, EDITED = "untouched", "charts", "edited"
+
+
+def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
+               chart: Callable[[Any], str | None], notes: Callable[[], str]) -> str:  # fmt: skip
+    """What happened to a page since pumpxl wrote it, read from its shape tree (``p:spTree``)
+    with its ``mark`` and record (``manifest``; ``chart(frame)`` is the digest of the chart
+    a graphic frame holds, None for none; ``notes()`` the page's speaker notes):
+    :data:`UNTOUCHED`; :data:`CHARTS`, nothing but the XML of its charts
+    (formatted by a person, or written again by another program's save: PowerPoint and
+    LibreOffice rewrite every chart they save), every chart where pumpxl put it; or
+    :data:`EDITED`. Asked of every page of a deck being refreshed, before the deck is
+    opened; a chart is read last, only for a page nothing else says was edited."""
+    roles = set()
+    if any(el.tag not in _TREE_CHILDREN for el in tree.iterchildren(etree.Element)):
+        return EDITED  # a person's content PowerPoint wraps (an equation, ink, a 3-D model)
+    frames = []
+    for el in tree.iterchildren(*SHAPE_TAGS):
+        props = shape_props(el)
+        if props is None:
+            continue
+        shape_mark = read_mark(props.get("name", ""))
+        if shape_mark is None:
+            if not is_title_element(el):
+                return EDITED  # a person's shape
+            continue
+        if shape_mark.role == SLIDE_ROLE:
+            continue
+        roles.add(shape_mark.role)
+        if shape_mark.get("k") or moved(el, shape_mark):
+            return EDITED  # moved, or where a person moved it months ago
+        text = element_text(el)
+        if (text or shape_mark.digest) and digest(text) != shape_mark.digest:
+            return EDITED
+        if shape_mark.get("c"):
+            frames.append((el, shape_mark))
+    listed = manifest.get("roles")
+    if listed is not None and set(listed) - {"title"} != roles - {"title"}:
+        return EDITED  # a shape deleted
+    if manifest.get("ours"):
+        return EDITED  # speaker notes with a person's words above pumpxl's
+    if mark.digest and digest(tree_title(tree)) != mark.digest:
+        return EDITED
+    if manifest.get("notes"):
+        text = notes()  # (a refresh wrote its calculation below a person's words: theirs)
+        if digest(text) != manifest["notes"] or CALCULATION in text:
+            return EDITED
+    return CHARTS if any(chart(el) != m.get("c") for el, m in frames) else UNTOUCHED
+
+
+def chart_roles(tree: Any) -> dict[str, str]:
+    """The relationship ids of the charts pumpxl drew on a page (its shape tree), by role."""
+    out = {}
+    for el, mark in marked_elements(tree):
+        ref = next(el.iter(_CHART), None) if mark.get("c") else None
+        if ref is not None:
+            out[mark.role] = str(ref.get(_RID, ""))
+    return out
+
+
+def edited_words(tree: Any, roles: Collection[str]) -> dict[str, str]:
+    """The texts a person changed in a page's shapes of ``roles`` (read from its shape
+    tree), by role."""
+    return {mark.role: text for el, mark in marked_elements(tree)
+            if mark.role in roles and text_edited(el, mark)
+            and (text := element_text(el))}  # fmt: skip
+
+
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
+_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+#: what a shape tree holds besides its shapes (anything else is a person's)
+_TREE_CHILDREN = frozenset({*SHAPE_TAGS, f"{_P}nvGrpSpPr", f"{_P}grpSpPr", f"{_P}extLst"})
+
+
+#: what divides a person's speaker notes from the calculation a refresh puts below them
+CALCULATION = "\n\npumpxl refresh, this month's calculation:\n"
