@@ -99,13 +99,14 @@ def merge_chart(old_part: Any, new_part: Any, *, as_written: bool) -> list[str]:
 KEPT_AS_IT_WAS = "its series could not be found: kept as it was, without this month's data"
 
 
-def take_chart(part: Any, xml: bytes) -> list[str]:
+def take_chart(part: Any, xml: Any) -> list[str]:
     """This month's chart ``part`` (as pumpxl wrote it) taking last month's chart's ``xml``
-    as a person left it (formatted, or written again by another program): that chart with
-    this month's data (see :func:`merged`), its workbook this month's. Returns notes for the
-    person (a chart whose series cannot be found is kept as it was)."""
+    (bytes, or its ``c:chartSpace`` as python-pptx parses it) as a person left it (formatted,
+    or written again by another program): that chart with this month's data (see
+    :func:`merged`), its workbook this month's. Returns notes for the person (a chart whose
+    series cannot be found is kept as it was)."""
     try:
-        old = parse_xml(xml)
+        old = parse_xml(xml) if isinstance(xml, bytes) else xml
     except etree.XMLSyntaxError as exc:
         raise InputError(f"the deck's chart is damaged: {exc}", setting="deck") from None
     new = part._element

@@ -20,6 +20,7 @@ from typing import Any
 
 from lxml import etree
 from pptx.opc.packuri import PackURI
+from pptx.oxml import parse_xml
 
 from pumpxl.core.errors import InputError, Problem
 from pumpxl.report.deckfile import unreadable
@@ -66,10 +67,11 @@ class OldPage:
     #: the digests of the charts its verdict read, by relationship id (not read again)
     charts: dict[str, str | None] = field(default_factory=dict)
     #: on a page nobody touched but for its charts' XML (:data:`CHARTS`), the XML of pumpxl's
-    #: charts, by role: this month's page takes it, with this month's data (a chart related
+    #: charts (bytes, or its element where the verdict parsed it), by role: this month's page
+    #: takes it, with this month's data (a chart related
     #: to parts besides its workbook, a person's picture fill say, is not taken: its page is
     #: opened and refreshed around it, the chart's part kept)
-    chart_xml: dict[str, bytes] = field(default_factory=dict)
+    chart_xml: dict[str, Any] = field(default_factory=dict)
 
     @property
     def key(self) -> str | None:
@@ -198,7 +200,7 @@ def _page(members: Members, partname: str) -> OldPage:
     manifest = marker_manifest(marker)
     rels: dict[str, tuple[str, str]] | None = None
     charts: dict[str, str | None] = {}
-    chart_xml: dict[str, bytes] = {}
+    chart_xml: dict[str, Any] = {}
 
     def related() -> dict[str, tuple[str, str]]:
         nonlocal rels
@@ -220,17 +222,18 @@ def _page(members: Members, partname: str) -> OldPage:
         xml = members.read(target) if target else None
         if xml is None:
             return ""  # no chart behind the frame: not as written
-        if all(kind.endswith(_PACKAGE) for kind, _ in _targets(
-                members.rels_xml_for(PackURI(target)), target).values()):  # fmt: skip
-            chart_xml[rid] = xml  # (related to nothing but its workbook: takeable)
-        written = written_form(xml)
+        written, parsed = written_form(xml), None
         if written is None:  # another program wrote it: as python-pptx parses it
             try:
-                written = etree.tostring(etree.fromstring(xml, _PARSER))
+                parsed = parse_xml(xml)
             except etree.XMLSyntaxError as exc:
                 raise InputError(f"the deck's chart {target} is damaged: {exc}",
                                  setting="deck") from None  # fmt: skip
-        return xml_digest(written)
+            written = etree.tostring(parsed)
+        if all(kind.endswith(_PACKAGE) for kind, _ in _targets(
+                members.rels_xml_for(PackURI(target)), target).values()):  # fmt: skip
+            chart_xml[rid] = xml if parsed is None else parsed  # (related to nothing but
+        return xml_digest(written)  # its workbook: a page may take it)
 
     def notes() -> str:
         target = next((t for kind, t in related().values() if kind.endswith(_NOTES)), None)

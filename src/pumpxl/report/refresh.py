@@ -222,12 +222,13 @@ def refresh_slides(
     return report
 
 
-def take_charts(charts: Mapping[str, bytes], new: Page, number: int,
+def take_charts(charts: Mapping[str, Any], new: Page, number: int,
                 report: RefreshReport) -> int:  # fmt: skip
     """This month's page ``new`` (slide ``number`` of the result) taking the charts of last
-    month's page that nobody touched but for its charts' XML (``charts``: that XML, by
-    role): each chart keeps its XML (a person's formatting) and takes this month's data, in
-    this month's frame (a chart pumpxl no longer draws is not taken). How many it took."""
+    month's page that nobody touched but for its charts' XML (``charts``: that XML, by role,
+    as :attr:`OldPage.chart_xml`): each chart keeps its XML (a person's formatting) and takes
+    this month's data, in this month's frame (a chart pumpxl no longer draws is not taken).
+    How many it took."""
     theirs = shapes_by_role(new.slide) if charts else {}
     taken = 0
     for role, xml in charts.items():
