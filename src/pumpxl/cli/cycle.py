@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from pumpxl.cli.commands import _load, print_problems
+from pumpxl.core.present import plural
 
 __all__ = ["cmd_collect", "cmd_refresh"]
 
@@ -30,8 +31,8 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
     rep = result.report
     out.write(
         f"Wrote {result.path}: {result.audience}, to {result.period}, {result.slides} slides; "
-        f"{rep.replaced} pages as pumpxl builds them, {rep.refreshed} refreshed around your "
-        f"edits, {rep.charts} charts given the new data in place\n"
+        f"{plural(rep.replaced, 'page')} as pumpxl builds them, {rep.refreshed} refreshed around "
+        f"your edits, {plural(rep.charts, 'chart')} given the new data in place\n"
     )
     if result.backup is not None:
         out.write(f"The deck as it was: {result.backup}\n")

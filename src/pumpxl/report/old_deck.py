@@ -67,10 +67,9 @@ class OldPage:
     #: the digests of the charts its verdict read, by relationship id (not read again)
     charts: dict[str, str | None] = field(default_factory=dict)
     #: on a page nobody touched but for its charts' XML (:data:`CHARTS`), the XML of pumpxl's
-    #: charts (bytes, or its element where the verdict parsed it), by role: this month's page
-    #: takes it, with this month's data (a chart related
-    #: to parts besides its workbook, a person's picture fill say, is not taken: its page is
-    #: opened and refreshed around it, the chart's part kept)
+    #: charts (bytes, or the element the verdict parsed), by role: this month's page takes it,
+    #: with this month's data (a chart related to parts besides its workbook, a person's
+    #: picture fill say, is not taken: its page is opened and refreshed around it)
     chart_xml: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -230,10 +229,10 @@ def _page(members: Members, partname: str) -> OldPage:
                 raise InputError(f"the deck's chart {target} is damaged: {exc}",
                                  setting="deck") from None  # fmt: skip
             written = etree.tostring(parsed)
-        if all(kind.endswith(_PACKAGE) for kind, _ in _targets(
-                members.rels_xml_for(PackURI(target)), target).values()):  # fmt: skip
-            chart_xml[rid] = xml if parsed is None else parsed  # (related to nothing but
-        return xml_digest(written)  # its workbook: a page may take it)
+        related_to = _targets(members.rels_xml_for(PackURI(target)), target).values()
+        if all(kind.endswith(_PACKAGE) for kind, _ in related_to):  # (its workbook alone)
+            chart_xml[rid] = xml if parsed is None else parsed
+        return xml_digest(written)
 
     def notes() -> str:
         target = next((t for kind, t in related().values() if kind.endswith(_NOTES)), None)
