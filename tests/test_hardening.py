@@ -139,6 +139,28 @@ def big_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def test_ctrl_c_as_the_temporary_file_is_made_leaves_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C arriving the moment the temporary file exists (the race the next test can hit
+    on a busy machine, made certain: the signal is sent from inside the call that makes it):
+    the run stops, and neither the output nor the temporary file is left."""
+    import tempfile
+
+    made = tempfile.mkstemp
+
+    def interrupted(*args: object, **kwargs: object) -> tuple[int, str]:
+        result = made(*args, **kwargs)  # type: ignore[call-overload]
+        os.kill(os.getpid(), signal.SIGINT)
+        return result  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(tempfile, "mkstemp", interrupted)
+    out = tmp_path / "out.txt"
+    with pytest.raises(KeyboardInterrupt), atomic_output(out) as tmp:
+        tmp.write_text("never")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_calc_killed_by_ctrl_c_leaves_nothing_half_written(
     big_workbook: Path, tmp_path: Path
 ) -> None:

@@ -12,7 +12,9 @@ import contextlib
 import hashlib
 import json
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,20 +39,40 @@ def atomic_output(path: Path, *, overwrite: bool = False) -> Iterator[Path]:
     """Yield a temporary path to write to; on success it replaces ``path`` in one step."""
     path = Path(path)
     check_output(path, overwrite=overwrite)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
+    tmp: Path | None = None
+    held = _hold_interrupts()  # a Ctrl-C between making the file and owning it would leave it
     try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        tmp = Path(tmp_name)
+        _release(held)  # (a Ctrl-C held meanwhile stops the run here, the file ours to remove)
+        os.close(fd)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
         yield tmp
         if path.exists() and not overwrite:  # appeared while we worked
             raise OutputError(str(path), "appeared while pumpxl was writing; nothing replaced")
         os.replace(tmp, path)
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        _release(held)
+        if tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+
+def _hold_interrupts() -> set[int] | None:
+    """Hold Ctrl-C (SIGINT) back until :func:`_release`: the signals held before, or None
+    where signals cannot be held (Windows, or a thread other than the main one)."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
+            threading.main_thread()):  # fmt: skip
+        return None
+    return set(signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}))
+
+
+def _release(held: set[int] | None) -> None:
+    """Let Ctrl-C through again (as it was before :func:`_hold_interrupts`)."""
+    if held is not None and signal.SIGINT not in held:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 #: In a folder of outputs, the record of what pumpxl wrote there: file name -> SHA-256.
