@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import itertools
+import posixpath
 import shutil
 import subprocess
 import sys
@@ -215,13 +216,40 @@ def march_deck(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return d / "m" / "report-leadership.pptx"
 
 
+def _written_elsewhere(deck: Path, partname: str) -> None:
+    """The chart part ``partname`` of ``deck`` as another program might write it: another
+    XML declaration (so that it must be parsed to be compared) and its workbook under
+    another relationship id."""
+    member = partname.lstrip("/")
+    rels = f"{posixpath.dirname(member)}/_rels/{posixpath.basename(member)}.rels"
+    with zipfile.ZipFile(deck) as z:
+        items = {n: z.read(n) for n in z.namelist()}
+    xml = items[member].split(b"?>", 1)[1]
+    items[member] = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + xml.replace(
+        b'r:id="rId1"', b'r:id="rId9"')
+    items[rels] = items[rels].replace(b'Id="rId1"', b'Id="rId9"')
+    with zipfile.ZipFile(deck, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in items.items():
+            z.writestr(name, data)
+
+
+def _book(blob: bytes) -> list[tuple[Any, ...]]:
+    """An embedded workbook's cells, row by row."""
+    import openpyxl
+
+    return list(openpyxl.load_workbook(io.BytesIO(blob)).worksheets[0].iter_rows(values_only=True))
+
+
+@pytest.mark.parametrize("saved_by", ["python-pptx", "another program"])
 def test_a_chart_a_person_formatted_keeps_its_look_with_this_months_plot_area(
-    books: dict[str, Path], march_deck: Path, tmp_path: Path
+    books: dict[str, Path], march_deck: Path, tmp_path: Path, saved_by: str
 ) -> None:
-    """C1's chart in March's deck: its Value line made magenta. Refreshed with June, the
-    line stays magenta, and the plot area and legend stand where June's fresh build puts
-    them: the labels pumpxl draws over the plot area are placed for that (with March's plot
-    area, sized to March's legend, they stood off their lines)."""
+    """C1's chart in March's deck: its Value line made magenta (saved by python-pptx, or as
+    another program writes the chart: parsed to be compared, its workbook under another
+    id). Refreshed with June, the line stays magenta, and the plot area and legend stand
+    where June's fresh build puts them: the labels pumpxl draws over the plot area are
+    placed for that (with March's plot area, sized to March's legend, they stood off their
+    lines)."""
     prs = Presentation(str(march_deck))
     chart = next(s for s in pages(prs)["measure:C1"].shapes if s.has_chart).chart
     line = next(s for s in chart.plots[0].series if s.name == "Value").format.line
@@ -233,6 +261,8 @@ def test_a_chart_a_person_formatted_keeps_its_look_with_this_months_plot_area(
 
     march_layouts = layouts(chart._chartSpace)
     prs.save(str(tmp_path / "edited.pptx"))
+    if saved_by == "another program":
+        _written_elsewhere(tmp_path / "edited.pptx", str(chart.part.partname))
     out = tmp_path / "june.pptx"
     refreshed_to(tmp_path / "edited.pptx", books["june"], out)
     got = next(s for s in pages(Presentation(str(out)))["measure:C1"].shapes if s.has_chart)
@@ -256,7 +286,18 @@ def test_a_chart_a_person_formatted_keeps_its_look_with_this_months_plot_area(
     assert old is not None
     c1 = next(p for p in old.pages if p.key == "measure:C1")
     assert not c1.untouched and set(c1.chart_xml) == {"chart"}
+    assert isinstance(c1.chart_xml["chart"], bytes) == (saved_by == "python-pptx")
     assert c1.partname in replaced_pages(old.pages, lambda measure: True)
+    # every relationship the chart names is there; its workbook is June's
+    part = got.chart.part
+    named = {v for el in part._element.iter() for k, v in el.attrib.items()
+             if k.startswith(f"{{{_R_NS}}}")}  # fmt: skip
+    assert named and named <= set(part.rels)
+    book = part.related_part(part._element.find(qn("c:externalData")).get(qn("r:id")))
+    assert _book(book.blob) == _book(fresh.chart.part.chart_workbook.xlsx_part.blob)
+
+
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def test_a_chart_whose_series_a_person_removed_is_kept_and_said(
@@ -272,8 +313,69 @@ def test_a_chart_whose_series_a_person_removed_is_kept_and_said(
     out = tmp_path / "june.pptx"
     said = refreshed_to(tmp_path / "emptied.pptx", books["june"], out)
     assert "your chart: its series could not be found: kept as it was" in said
+    old, _ = read_old_deck(tmp_path / "emptied.pptx")  # (June's page took it, unopened)
+    assert old is not None
+    c2 = next(p for p in old.pages if p.key == "measure:C2")
+    assert c2.chart_xml and c2.partname in replaced_pages(old.pages, lambda measure: True)
     chart = next(s for s in pages(Presentation(str(out)))["measure:C2"].shapes if s.has_chart)
     assert chart.chart.part._element.find(f".//{qn('c:ser')}") is None
+
+
+_TIMING = (
+    '<p:timing xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main">'
+    '<p:tnLst><p:par><p:cTn id="1" dur="indefinite" restart="never" nodeType="tmRoot"/>'
+    "</p:par></p:tnLst></p:timing>"
+)
+_P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
+_NO_TRANSITION = (  # what LibreOffice's save gives every page
+    f'<p:sld xmlns:p="{_P_NS}" xmlns:p14="http://schemas.microsoft.com/office/powerpoint/2010/main"'
+    ' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"><p:cSld/>'
+    '<mc:AlternateContent><mc:Choice Requires="p14"><p:transition spd="slow" p14:dur="2000"/>'
+    '</mc:Choice><mc:Fallback><p:transition spd="slow"/></mc:Fallback></mc:AlternateContent>'
+    "</p:sld>"
+)
+
+
+def test_what_a_person_did_to_a_page_as_a_whole_is_kept(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """C1's page hidden and animated, its chart restyled; C2's page, otherwise untouched,
+    hidden; the At a glance page given a fade: each is kept with what the person did (the
+    page refreshed around it), never replaced by June's page without it."""
+    from pumpxl.report.touched import persons_page
+
+    prs = Presentation(str(books["deck"]))
+    by_key = pages(prs)
+    c1 = by_key["measure:C1"]
+    c1._element.set("show", "0")
+    c1._element.append(etree.fromstring(_TIMING))
+    chart = next(s for s in c1.shapes if s.has_chart).chart
+    line = next(s for s in chart.plots[0].series if s.name == "Value").format.line
+    line.color.rgb = RGBColor(0xFF, 0x00, 0xAA)
+    by_key["measure:C2"]._element.set("show", "0")
+    by_key["glance"]._element.append(etree.fromstring(
+        f'<p:transition xmlns:p="{_P_NS}" spd="med"><p:fade/></p:transition>'))
+    prs.save(str(tmp_path / "hidden.pptx"))
+    out = tmp_path / "june.pptx"
+    refreshed_to(tmp_path / "hidden.pptx", books["june"], out)
+    got = pages(Presentation(str(out)))
+    assert got["measure:C1"]._element.get("show") == "0"
+    assert got["measure:C1"]._element.find(qn("p:timing")) is not None
+    chart = next(s for s in got["measure:C1"].shapes if s.has_chart).chart
+    value = next(s for s in chart.plots[0].series if s.name == "Value")
+    assert value.format.line.color.rgb == RGBColor(0xFF, 0x00, 0xAA)
+    assert value.values[-1] == pytest.approx(council_model().series["C1"].values[-1])
+    assert got["measure:C2"]._element.get("show") == "0"
+    assert got["glance"]._element.find(f"{qn('p:transition')}/{qn('p:fade')}") is not None
+    assert "show" not in got["measure:C3"]._element.attrib  # (nobody hid it)
+    # LibreOffice's empty transition is none; a fade is a person's
+    assert not persons_page(etree.fromstring(_NO_TRANSITION), [])
+    with_fade = _NO_TRANSITION.replace('spd="slow"/></mc:Fallback>',
+                                       'spd="slow"><p:fade/></p:transition></mc:Fallback>')
+    assert persons_page(etree.fromstring(with_fade), [])
+    assert persons_page(etree.fromstring(f'<p:sld xmlns:p="{_P_NS}"><p:cSld/></p:sld>'),
+                        ["http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                         "comments"])  # fmt: skip
 
 
 def test_a_chart_related_to_a_persons_picture_keeps_it(

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from libre import convert
 from pptx import Presentation
 from pptx.oxml.ns import qn
@@ -440,3 +442,43 @@ def test_the_availability_axis_is_labelled_to_its_step(decks: dict[str, Path]) -
     step = axis.major_unit
     decimals = len(axis.tick_labels.number_format.partition(".")[2])
     assert step in (0.05, 0.1, 0.2, 0.25) and f"{step:.{decimals}f}" == f"{step:g}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), max_size=8),
+       st.floats(0.01, 1e5, allow_nan=False))  # fmt: skip
+def test_line_labels_stand_a_label_apart_each_group_centred_on_its_lines(
+    values: list[float], gap: float
+) -> None:
+    """Labels right of the plot (``chart_plan._spread``): in the lines' order, at least a
+    label's height apart, none moved unless another is within a label's height of it, and
+    the labels that had to move together centred on their lines (so two close lines share
+    the room, the lower label not pushed the whole way)."""
+    from pumpxl.core.chart_plan import _spread
+
+    values = sorted(values, reverse=True)
+    at = _spread(values, gap)
+    assert len(at) == len(values)
+    tol = 1e-9 * max(1.0, gap, *(abs(v) for v in values))
+    for k in range(1, len(at)):
+        assert at[k - 1] - at[k] >= gap - tol
+    if all(values[k - 1] - values[k] >= gap for k in range(1, len(values))):
+        assert at == values  # room enough: every label beside its line
+    assert sum(at) == pytest.approx(sum(values), abs=tol * max(1, len(values)) * 10)
+
+
+def test_two_close_lines_share_the_room_and_a_reason_is_left_off_whole() -> None:
+    from pumpxl.core.chart_plan import _abridged, _aside, _spread, _text_width
+
+    # Target 4.00 over CL 3.95 (the example's Time to restore service), a label 0.3 high:
+    # each moves 0.125, not CL 0.25
+    assert _spread([5.30, 4.00, 3.95, 2.61], 0.3) == pytest.approx([5.30, 4.125, 3.825, 2.61])
+    assert _spread([], 1.0) == [] and _spread([2.0], 1.0) == [2.0]
+    assert _spread([5, 5, 5], 1) == pytest.approx([6, 5, 4])
+    text = "Improved: down from 5.61 to 3.95 since Apr 2024 (New major incident process)"
+    assert _aside(text) == text.index(" (")
+    assert _aside("a (b (c) d)") == 1 and _aside("x (y) z") == 0 and _aside("(all)") == 0
+    room = _text_width("Improved: down from 5.61 to 3.95 since Apr 2024", 12) + 1
+    assert _abridged(text, room, 12, _text_width) == text[: _aside(text)]
+    cut = _abridged(text, room / 2, 12, _text_width)  # no room even without it: cut at a word
+    assert cut.endswith("…") and text.startswith(cut[:-1])

@@ -17,6 +17,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from pumpxl.core.errors import OutputError
 
@@ -40,11 +41,11 @@ def atomic_output(path: Path, *, overwrite: bool = False) -> Iterator[Path]:
     path = Path(path)
     check_output(path, overwrite=overwrite)
     tmp: Path | None = None
-    held = _hold_interrupts()  # a Ctrl-C between making the file and owning it would leave it
+    held = _HeldInterrupts()  # a Ctrl-C between making the file and owning it would leave it
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
         tmp = Path(tmp_name)
-        _release(held)  # (a Ctrl-C held meanwhile stops the run here, the file ours to remove)
+        held.release()  # (a Ctrl-C held meanwhile stops the run here, the file ours to remove)
         os.close(fd)
         umask = os.umask(0)
         os.umask(umask)
@@ -54,25 +55,36 @@ def atomic_output(path: Path, *, overwrite: bool = False) -> Iterator[Path]:
             raise OutputError(str(path), "appeared while pumpxl was writing; nothing replaced")
         os.replace(tmp, path)
     finally:
-        _release(held)
+        held.release()
         if tmp is not None:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
 
 
-def _hold_interrupts() -> set[int] | None:
-    """Hold Ctrl-C (SIGINT) back until :func:`_release`: the signals held before, or None
-    where signals cannot be held (Windows, or a thread other than the main one)."""
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not (
-            threading.main_thread()):  # fmt: skip
-        return None
-    return set(signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}))
+class _HeldInterrupts:
+    """Ctrl-C (SIGINT) held back until :meth:`release`, then delivered as it would have
+    been. Python runs signal handlers in the main thread, whichever thread the signal came
+    to: held there (elsewhere, or under a handler not set from Python, nothing is held)."""
 
+    def __init__(self) -> None:
+        self.held = False
+        self.before: Any = None
+        if threading.current_thread() is threading.main_thread():
+            before = signal.getsignal(signal.SIGINT)
+            if before is not None:
+                self.before = signal.signal(signal.SIGINT, self._hold)
 
-def _release(held: set[int] | None) -> None:
-    """Let Ctrl-C through again (as it was before :func:`_hold_interrupts`)."""
-    if held is not None and signal.SIGINT not in held:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    def _hold(self, signum: int, frame: Any) -> None:
+        self.held = True
+
+    def release(self) -> None:
+        """Let Ctrl-C through again, delivering one that came meanwhile (once)."""
+        if self.before is None:
+            return
+        signal.signal(signal.SIGINT, self.before)
+        self.before = None
+        if self.held:
+            signal.raise_signal(signal.SIGINT)
 
 
 #: In a folder of outputs, the record of what pumpxl wrote there: file name -> SHA-256.

@@ -31,9 +31,10 @@ from pumpxl.report.touched import (
     CHARTS,
     EDITED,
     UNTOUCHED,
-    chart_roles,
+    chart_frames,
     edited_words,
     page_state,
+    persons_page,
 )
 from pumpxl.report.unparsed import PAGES, unparsed
 
@@ -89,6 +90,15 @@ def _targets(xml: bytes | None, partname: str) -> dict[str, tuple[str, str]]:
         target = str(PackURI.from_rel_ref(base, rel.get("Target", "")))
         out[rel.get("Id", "")] = (rel.get("Type", ""), target)
     return out
+
+
+def _kinds(xml: bytes | None) -> list[tuple[str, bool]]:
+    """A part's relationships' types (its ``_rels`` member's XML), each with whether its
+    target is inside the package (not external: a hyperlink, a linked workbook)."""
+    if xml is None:
+        return []
+    return [(rel.get("Type", ""), rel.get("TargetMode") != "External")
+            for rel in etree.fromstring(xml, _PARSER).iter(_RELS)]  # fmt: skip
 
 
 class OldDeck:
@@ -188,7 +198,8 @@ def _page(members: Members, partname: str) -> OldPage:
     blob = members.read(partname)
     if blob is None:
         return OldPage(partname, None)  # python-pptx says what is wrong when it opens
-    tree = etree.fromstring(blob, _PARSER).find(f"{_P}cSld/{_P}spTree")
+    slide = etree.fromstring(blob, _PARSER)
+    tree = slide.find(f"{_P}cSld/{_P}spTree")
     if tree is None:
         return OldPage(partname, None)
     title = tree_page_title(tree)
@@ -229,8 +240,8 @@ def _page(members: Members, partname: str) -> OldPage:
                 raise InputError(f"the deck's chart {target} is damaged: {exc}",
                                  setting="deck") from None  # fmt: skip
             written = etree.tostring(parsed)
-        related_to = _targets(members.rels_xml_for(PackURI(target)), target).values()
-        if all(kind.endswith(_PACKAGE) for kind, _ in related_to):  # (its workbook alone)
+        if all(kind.endswith(_PACKAGE) and internal  # (related to its workbook alone)
+               for kind, internal in _kinds(members.rels_xml_for(PackURI(target)))):
             chart_xml[rid] = xml if parsed is None else parsed
         return xml_digest(written)
 
@@ -245,10 +256,16 @@ def _page(members: Members, partname: str) -> OldPage:
             raise InputError(f"the deck's notes page {target} is damaged: {exc}",
                              setting="deck") from None  # fmt: skip
 
-    state = page_state(tree, mark, manifest, chart=chart, notes=notes)
+    kinds = [kind for kind, _ in _kinds(members.rels_xml_for(PackURI(partname)))]
+    state = EDITED if persons_page(slide, kinds) else page_state(
+        tree, mark, manifest, chart=chart, notes=notes)  # fmt: skip
     words = edited_words(tree, _BLOCKS) if state == EDITED and mark.get("m") else {}
-    taken = {role: chart_xml[rid] for role, rid in chart_roles(tree).items()
-             if rid in chart_xml} if state == CHARTS else {}  # fmt: skip
+    taken = {}
+    if state == CHARTS:  # the charts that differ, when a page can take each of them
+        changed = {role: rid for role, (rid, written) in chart_frames(tree).items()
+                   if charts.get(rid) != written}  # fmt: skip
+        if all(rid in chart_xml for rid in changed.values()):
+            taken = {role: chart_xml[rid] for role, rid in changed.items()}
     return OldPage(partname, mark, manifest, state == UNTOUCHED, title, words=words,
                    charts=charts, chart_xml=taken)  # fmt: skip
 

@@ -236,7 +236,9 @@ def take_charts(charts: Mapping[str, Any], new: Page, number: int,
         if part is None:
             continue
         for note in take_chart(part, xml):
-            title = page_title(new.slide) or new.mark.slide
+            title, measure = page_title(new.slide) or new.mark.slide, new.mark.get("m")
+            if measure and measure not in title:  # (as a page refreshed around edits says)
+                title += f", measure {measure}"
             report.kept.append(Kept(number, title, f"your chart: {note}"))
         taken += 1
     report.charts += taken

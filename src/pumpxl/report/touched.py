@@ -28,11 +28,12 @@ __all__ = [
     "CHARTS",
     "EDITED",
     "UNTOUCHED",
-    "chart_roles",
+    "chart_frames",
     "edited_words",
     "marked_elements",
     "moved",
     "page_state",
+    "persons_page",
     "text_edited",
 ]
 
@@ -105,17 +106,46 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
         text = notes()  # (a refresh wrote its calculation below a person's words: theirs)
         if digest(text) != manifest["notes"] or CALCULATION in text:
             return EDITED
-    return CHARTS if any(chart(el) != m.get("c") for el, m in frames) else UNTOUCHED
+    differ = [chart(el) != m.get("c") for el, m in frames]  # (each chart read)
+    return CHARTS if any(differ) else UNTOUCHED
 
 
-def chart_roles(tree: Any) -> dict[str, str]:
-    """The relationship ids of the charts pumpxl drew on a page (its shape tree), by role."""
+def chart_frames(tree: Any) -> dict[str, tuple[str, str]]:
+    """The charts pumpxl drew on a page (its shape tree), by role: each one's relationship id
+    and the digest of its XML as pumpxl wrote it."""
     out = {}
     for el, mark in marked_elements(tree):
         ref = next(el.iter(_CHART), None) if mark.get("c") else None
         if ref is not None:
-            out[mark.role] = str(ref.get(_RID, ""))
+            out[mark.role] = (str(ref.get(_RID, "")), mark.get("c"))
     return out
+
+
+def persons_page(slide: Any, relationships: Collection[str]) -> bool:
+    """Whether a person changed a page as a whole since pumpxl wrote it, read from its
+    ``p:sld`` and the types of its relationships (an external one's too): hid it (or the
+    master's graphics on it), gave it a transition, animations, a background or colours of
+    its own, or comments, a hyperlink or
+    another part pumpxl never relates a page to. (LibreOffice's save gives every page an
+    empty transition: none.)"""
+    if slide.get("show") in ("0", "false") or slide.get("showMasterSp") in ("0", "false"):
+        return True  # hidden, or the master's graphics hidden on it
+    page = next(slide.iterchildren(f"{_P}cSld"), None)
+    if page is not None and next(page.iterchildren(f"{_P}bg"), None) is not None:
+        return True
+    for el in slide.iterchildren(etree.Element):
+        if el.tag in (f"{_P}cSld", f"{_P}extLst"):
+            continue
+        if el.tag == f"{_P}clrMapOvr":
+            if next(el.iterchildren(f"{_A}masterClrMapping"), None) is None:
+                return True
+            continue
+        inner = [c for alt in el for c in alt.iterchildren(etree.Element)] if (
+            el.tag == _ALTERNATE) else [el]  # fmt: skip
+        if any(c.tag != f"{_P}transition" or len(c) or c.get("advTm") is not None
+               or c.get("advClick") in ("0", "false") for c in inner):  # fmt: skip
+            return True
+    return any(not kind.endswith(_PAGE_PARTS) for kind in relationships)
 
 
 def edited_words(tree: Any, roles: Collection[str]) -> dict[str, str]:
@@ -127,6 +157,10 @@ def edited_words(tree: Any, roles: Collection[str]) -> dict[str, str]:
 
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+#: the parts pumpxl relates a page to (the ends of their relationships' types)
+_PAGE_PARTS = ("/slideLayout", "/notesSlide", "/chart", "/image")
 _CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 #: what a shape tree holds besides its shapes (anything else is a person's)
