@@ -125,9 +125,8 @@ def persons_page(slide: Any, relationships: Collection[str]) -> bool:
     """Whether a person changed a page as a whole since pumpxl wrote it, read from its
     ``p:sld`` and the types of its relationships (an external one's too): hid it (or the
     master's graphics on it), gave it a transition, animations, a background or colours of
-    its own, or comments, a hyperlink or
-    another part pumpxl never relates a page to. (LibreOffice's save gives every page an
-    empty transition: none.)"""
+    its own, or comments, a hyperlink or another part pumpxl never relates a page to.
+    (LibreOffice's save gives every page an empty transition: none.)"""
     if slide.get("show") in ("0", "false") or slide.get("showMasterSp") in ("0", "false"):
         return True  # hidden, or the master's graphics hidden on it
     page = next(slide.iterchildren(f"{_P}cSld"), None)
