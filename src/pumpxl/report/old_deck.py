@@ -78,27 +78,22 @@ class OldPage:
         return self.mark.slide if self.mark is not None else None
 
 
-def _targets(xml: bytes | None, partname: str) -> dict[str, tuple[str, str]]:
-    """A part's relationships (its ``_rels`` member's XML): by id, (type, target part)."""
-    if xml is None:
-        return {}
-    out = {}
-    base = posixpath.dirname(partname) or "/"
-    for rel in etree.fromstring(xml, _PARSER).iter(_RELS):
-        if rel.get("TargetMode") == "External":
-            continue
-        target = str(PackURI.from_rel_ref(base, rel.get("Target", "")))
-        out[rel.get("Id", "")] = (rel.get("Type", ""), target)
-    return out
-
-
-def _kinds(xml: bytes | None) -> list[tuple[str, bool]]:
-    """A part's relationships' types (its ``_rels`` member's XML), each with whether its
-    target is inside the package (not external: a hyperlink, a linked workbook)."""
+def _relationships(xml: bytes | None, partname: str) -> list[tuple[str, str, str | None]]:
+    """A part's relationships (its ``_rels`` member's XML): each one's id, type and target
+    part (None for a target outside the package: a hyperlink, a linked workbook)."""
     if xml is None:
         return []
-    return [(rel.get("Type", ""), rel.get("TargetMode") != "External")
+    base = posixpath.dirname(partname) or "/"
+    return [(rel.get("Id", ""), rel.get("Type", ""),
+             None if rel.get("TargetMode") == "External"
+             else str(PackURI.from_rel_ref(base, rel.get("Target", ""))))
             for rel in etree.fromstring(xml, _PARSER).iter(_RELS)]  # fmt: skip
+
+
+def _targets(xml: bytes | None, partname: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships to parts of the package: by id, (type, target part)."""
+    return {rid: (kind, target) for rid, kind, target in _relationships(xml, partname)
+            if target is not None}  # fmt: skip
 
 
 class OldDeck:
@@ -208,15 +203,10 @@ def _page(members: Members, partname: str) -> OldPage:
         return OldPage(partname, None, title=title)
     marker, mark = found
     manifest = marker_manifest(marker)
-    rels: dict[str, tuple[str, str]] | None = None
+    relationships = _relationships(members.rels_xml_for(PackURI(partname)), partname)
+    related = {rid: (kind, target) for rid, kind, target in relationships if target is not None}
     charts: dict[str, str | None] = {}
     chart_xml: dict[str, Any] = {}
-
-    def related() -> dict[str, tuple[str, str]]:
-        nonlocal rels
-        if rels is None:
-            rels = _targets(members.rels_xml_for(PackURI(partname)), partname)
-        return rels
 
     def chart(frame: Any) -> str | None:
         ref = next(frame.iter(f"{_C}chart"), None)
@@ -228,7 +218,7 @@ def _page(members: Members, partname: str) -> OldPage:
         return charts[rid]
 
     def _chart_digest(rid: str) -> str | None:
-        target = related().get(rid, ("", ""))[1]
+        target = related.get(rid, ("", ""))[1]
         xml = members.read(target) if target else None
         if xml is None:
             return ""  # no chart behind the frame: not as written
@@ -240,13 +230,14 @@ def _page(members: Members, partname: str) -> OldPage:
                 raise InputError(f"the deck's chart {target} is damaged: {exc}",
                                  setting="deck") from None  # fmt: skip
             written = etree.tostring(parsed)
-        if all(kind.endswith(_PACKAGE) and internal  # (related to its workbook alone)
-               for kind, internal in _kinds(members.rels_xml_for(PackURI(target)))):
+        if all(kind.endswith(_PACKAGE) and part is not None  # (related to its workbook alone)
+               for _, kind, part in _relationships(members.rels_xml_for(PackURI(target)),
+                                                   target)):  # fmt: skip
             chart_xml[rid] = xml if parsed is None else parsed
         return xml_digest(written)
 
     def notes() -> str:
-        target = next((t for kind, t in related().values() if kind.endswith(_NOTES)), None)
+        target = next((t for kind, t in related.values() if kind.endswith(_NOTES)), None)
         xml = members.read(target) if target is not None else None
         if xml is None:
             return ""
@@ -256,7 +247,7 @@ def _page(members: Members, partname: str) -> OldPage:
             raise InputError(f"the deck's notes page {target} is damaged: {exc}",
                              setting="deck") from None  # fmt: skip
 
-    kinds = [kind for kind, _ in _kinds(members.rels_xml_for(PackURI(partname)))]
+    kinds = [kind for _, kind, _ in relationships]
     state = EDITED if persons_page(slide, kinds) else page_state(
         tree, mark, manifest, chart=chart, notes=notes)  # fmt: skip
     words = edited_words(tree, _BLOCKS) if state == EDITED and mark.get("m") else {}

@@ -43,6 +43,7 @@ from pumpxl.report.refresh_page import (
     Page,
     RefreshReport,
     frame_chart,
+    page_name,
     page_title,
     refresh_page,
     shapes_by_role,
@@ -236,10 +237,7 @@ def take_charts(charts: Mapping[str, Any], new: Page, number: int,
         if part is None:
             continue
         for note in take_chart(part, xml):
-            title, measure = page_title(new.slide) or new.mark.slide, new.mark.get("m")
-            if measure and measure not in title:  # (as a page refreshed around edits says)
-                title += f", measure {measure}"
-            report.kept.append(Kept(number, title, f"your chart: {note}"))
+            report.kept.append(Kept(number, page_name(new.slide, new.mark), f"your chart: {note}"))
         taken += 1
     report.charts += taken
     return taken

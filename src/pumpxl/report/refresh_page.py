@@ -32,8 +32,8 @@ from pumpxl.report.places import Move, box, copy_place, follow, place
 from pumpxl.report.shapexml import set_shape_name, shape_name
 from pumpxl.report.touched import CALCULATION, marked_elements, moved, text_edited
 
-__all__ = ["Kept", "Page", "RefreshReport", "frame_chart", "page_title", "refresh_page",
-           "shapes_by_role"]  # fmt: skip
+__all__ = ["Kept", "Page", "RefreshReport", "frame_chart", "page_name", "page_title",
+           "refresh_page", "shapes_by_role"]  # fmt: skip
 
 ANSWERS = {"happening": "What is happening", "why": "Why", "action": "What we are doing"}
 
@@ -82,6 +82,13 @@ def page_title(slide: Any) -> str:
     return tree_page_title(slide.shapes._spTree)
 
 
+def page_name(slide: Any, mark: Mark) -> str:
+    """A page as a refresh's account names it: its title (else its key), with its measure
+    where the title does not name it."""
+    name, measure = page_title(slide) or mark.slide, mark.get("m")
+    return f"{name}, measure {measure}" if measure and measure not in name else name
+
+
 def shapes_by_role(slide: Any) -> dict[str, tuple[Any, Mark]]:
     """A slide's shape elements pumpxl marked, by role. A refresh works on the slide's XML:
     python-pptx's shape objects, whose every property is an XPath query, were most of the
@@ -124,6 +131,8 @@ _FRAME = f"{_P}graphicFrame"
 _CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _LINE = f"{_P}cxnSp"
+
+
 def _replace_element(old: Any, new: Any) -> Any:
     """``new``'s XML in ``old``'s place on its slide (no relationships: text, tables, lines)."""
     element = copy.deepcopy(new)
@@ -140,9 +149,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     ``drafts``: what pumpxl wrote this month, by role, in blocks whose words the person's
     are (this month's page was laid out around theirs)."""
     slide, fresh = old.slide, new.slide
-    page = page_title(slide) or old.mark.slide
-    if old.mark.get("m") and old.mark.get("m") not in page:
-        page += f", measure {old.mark.get('m')}"
+    page = page_name(slide, old.mark)
     mine = shapes_by_role(slide)
     theirs = shapes_by_role(fresh)
     had = set(old.manifest.get("roles") or mine)
