@@ -468,7 +468,7 @@ def test_line_labels_stand_a_label_apart_each_group_centred_on_its_lines(
 
 
 def test_two_close_lines_share_the_room_and_a_reason_is_left_off_whole() -> None:
-    from pumpxl.core.chart_plan import _abridged, _aside, _spread, _text_width
+    from pumpxl.core.chart_plan import _abridged, _aside, _spread, _text_width, _wrapped
 
     # Target 4.00 over CL 3.95 (the example's Time to restore service), a label 0.3 high:
     # each moves 0.125, not CL 0.25
@@ -482,3 +482,11 @@ def test_two_close_lines_share_the_room_and_a_reason_is_left_off_whole() -> None
     assert _abridged(text, room, 12, _text_width) == text[: _aside(text)]
     cut = _abridged(text, room / 2, 12, _text_width)  # no room even without it: cut at a word
     assert cut.endswith("…") and text.startswith(cut[:-1])
+    # lines count as wrapped at words: four words of 4 points in a room of 8.9 (two with their
+    # space take 9) take four lines, where their total width (19) would say three; so in
+    # three lines the aside goes whole
+    assert _wrapped("abcd efgh ijkl mnop", 8.9, 2, _text_width) == 4
+    step = "Step up from the week of 7 Jul 2025 (provisional limits from here)"
+    line = _text_width("Step up from the week", 12) + 1
+    assert _wrapped(step, line, 12, _text_width) == 4
+    assert _abridged(step, line, 12, _text_width, lines=3) == step[: _aside(step)]

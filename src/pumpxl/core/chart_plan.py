@@ -132,20 +132,37 @@ class ChartPlan:
         return (value - self.low) / (self.high - self.low)
 
 def _abridged(
-    text: str, room: float, size: float, width: Callable[[str, float], float]
+    text: str, room: float, size: float, width: Callable[[str, float], float], lines: int = 1
 ) -> str:
-    """``text``, where it is wider than ``room`` points, without the aside in brackets it ends
-    with (a recalculation's reason: the page's *Why* tells it) where the rest fits, else cut
-    at a word and ended with "…" (the full text is in the slide's notes)."""
-    if width(text, size) <= room:
+    """``text``, where it takes more than ``lines`` of ``room`` points (wrapped at words),
+    without the aside in brackets it ends with (a recalculation's reason: the page's *Why*
+    tells it) where the rest fits, else cut at a word and ended with "…" (the full text is
+    in the slide's notes)."""
+
+    def fits(t: str) -> bool:
+        return width(t, size) <= room if lines == 1 else _wrapped(t, room, size, width) <= lines
+
+    if fits(text):
         return text
     aside = _aside(text)
-    if aside and width(text[:aside], size) <= room:
+    if aside and fits(text[:aside]):
         return text[:aside]
     words = text.split(" ")
-    while len(words) > 1 and width(" ".join(words) + "…", size) > room:
+    while len(words) > 1 and not fits(" ".join(words) + "…"):
         words.pop()
     return " ".join(words).rstrip(",;:(") + "…"
+
+
+def _wrapped(text: str, room: float, size: float, width: Callable[[str, float], float]) -> int:
+    """How many lines ``text`` takes at ``size``, wrapped at words in ``room`` points."""
+    lines, line = 1, ""
+    for word in text.split(" "):
+        longer = f"{line} {word}" if line else word
+        if line and width(longer, size) > room:
+            lines, line = lines + 1, word
+        else:
+            line = longer
+    return lines
 
 
 def _aside(text: str) -> int:
@@ -235,9 +252,10 @@ def chart_plan(
         if left and not free(x - width, x):
             left = left_room > right_room
             width = max(0.05, min(width, left_room if left else right_room))
-        lines_needed = min(3, max(1, -(-int(need) // max(1, int(width * plot_width)))))
-        if lines_needed == 3 or need > 3 * width * plot_width:
-            text = _abridged(text, 3 * width * plot_width - 16, font_size, text_width)
+        room = width * plot_width - 8  # (its margins)
+        lines_needed = _wrapped(text, room, font_size, text_width)
+        if lines_needed > 3:  # at most three lines, abridged to them
+            text = _abridged(text, room, font_size, text_width, lines=3)
             lines_needed = 3
         longest = max(text_width(w, font_size) for w in text.split(" ")) + 8
         if text == "…" or longest > width * plot_width:  # too narrow for its words: the
