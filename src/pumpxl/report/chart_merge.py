@@ -45,8 +45,9 @@ _RELTYPE_PACKAGE = (
 
 
 def _series_name(ser: Any) -> str:
-    vs = ser.findall(f"{qn('c:tx')}//{qn('c:v')}")
-    return str(vs[0].text or "") if vs else ""
+    tx = _child(ser, _TX)
+    v = next(tx.iter(_V), None) if tx is not None else None
+    return str(v.text or "") if v is not None else ""
 
 
 def _workbook_rel(part: Any) -> str | None:
@@ -115,7 +116,7 @@ def take_chart(part: Any, xml: Any) -> list[str]:
     if mine is not None:
         old.remove(mine)
     if book is not None:  # (its relationship is this month's part's own)
-        old._insert_externalData(copy.deepcopy(book))
+        old._insert_externalData(book)
     part._element = old
     return notes
 
@@ -123,29 +124,30 @@ def take_chart(part: Any, xml: Any) -> list[str]:
 def merged(old: Any, new: Any) -> bool:
     """This month's chart ``new``'s data put into ``old``, a chart a person formatted (both
     ``c:chartSpace`` elements; see the module); False, nothing done, where ``old``'s series
-    cannot be found."""
-    old_sers = old.findall(f".//{qn('c:ser')}")
-    new_sers = new.findall(f".//{qn('c:ser')}")
+    cannot be found. ``new`` gives its elements up to ``old`` (it is this month's chart,
+    let go of once merged): moved, not copied."""
+    old_sers = _series(old)
     if not old_sers:
         return False
+    new_sers = _series(new)
     holder = old_sers[0].getparent()
     by_name = {_series_name(s): s for s in old_sers}
     kept: list[Any] = []
     for k, fresh in enumerate(new_sers):
         mine = by_name.pop(_series_name(fresh), None)
         if mine is None:  # new this month: as pumpxl draws it
-            mine = copy.deepcopy(fresh)
+            mine = fresh
         else:  # the person's formatting, this month's numbers
-            for tag in ("c:cat", "c:val", "c:tx"):
-                src, dst = fresh.find(qn(tag)), mine.find(qn(tag))
+            for tag in _DATA:
+                src, dst = _child(fresh, tag), _child(mine, tag)
                 if src is None:
                     continue
                 if dst is None:
-                    mine.append(copy.deepcopy(src))
+                    mine.append(src)
                 else:
-                    dst.getparent().replace(dst, copy.deepcopy(src))
-        for tag in ("c:idx", "c:order"):
-            el = mine.find(qn(tag))
+                    mine.replace(dst, src)
+        for tag in _NUMBERING:
+            el = _child(mine, tag)
             if el is not None:
                 el.set("val", str(k))
         kept.append(mine)
@@ -165,17 +167,48 @@ def merged(old: Any, new: Any) -> bool:
     return True
 
 
+def _child(el: Any, tag: str) -> Any | None:
+    """``el``'s first child named ``tag`` (without ElementPath: a merge asks it often)."""
+    return next(el.iterchildren(tag), None)
+
+
+def _series(space: Any) -> list[Any]:
+    """A chart's series (``c:chartSpace``), each chart type's in its plot area in turn."""
+    area = _part(space, _PLOT_AREA)
+    return [] if area is None else [ser for kind in area for ser in kind.iterchildren(_SER)]
+
+
+def _part(space: Any, tag: str) -> Any | None:
+    """The plot area, the legend or an axis (``tag``) of a chart (``c:chartSpace``), where
+    the schema puts them: in its ``c:chart``, the axes in its plot area (found without going
+    through the series)."""
+    chart = _child(space, _CHART)
+    if chart is None or tag not in _AXES:
+        return _child(chart, tag) if chart is not None else None
+    area = _child(chart, _PLOT_AREA)
+    return _child(area, tag) if area is not None else None
+
+
+_SER, _TX, _V = qn("c:ser"), qn("c:tx"), qn("c:v")
+_DATA = (qn("c:cat"), qn("c:val"), qn("c:tx"))
+_NUMBERING = (qn("c:idx"), qn("c:order"))
+_AXIS_PARTS = tuple(qn(f"c:{tag}") for tag in (
+    "scaling", "numFmt", "majorUnit", "minorUnit", "baseTimeUnit", "majorTimeUnit"))  # fmt: skip
+_LEGEND, _LEGEND_POS, _LEGEND_ENTRY = qn("c:legend"), qn("c:legendPos"), qn("c:legendEntry")
+_LAYOUT, _CHART, _PLOT_AREA = qn("c:layout"), qn("c:chart"), qn("c:plotArea")
+_AXES = (qn("c:valAx"), qn("c:dateAx"), qn("c:catAx"))
+
+
 def _axes(old: Any, new: Any) -> None:
     """This month's axis range, units and number formats, on the person's axes."""
-    for tag in ("c:valAx", "c:dateAx", "c:catAx"):
-        src, dst = new.find(f".//{qn(tag)}"), old.find(f".//{qn(tag)}")
+    for tag in _AXES:
+        src, dst = _part(new, tag), _part(old, tag)
         if src is None or dst is None:
             continue
-        for child in ("c:scaling", "c:numFmt", "c:majorUnit", "c:minorUnit", "c:baseTimeUnit",
-                      "c:majorTimeUnit"):  # fmt: skip
-            s, d = src.find(qn(child)), dst.find(qn(child))
+        for child in _AXIS_PARTS:
+            s, d = _child(src, child), _child(dst, child)
             if s is not None and d is not None:
-                d.getparent().replace(d, copy.deepcopy(s))
+                dst.replace(d, s)
 
 
 def _layout(old: Any, new: Any) -> None:
@@ -185,39 +218,39 @@ def _layout(old: Any, new: Any) -> None:
     unless a person put the legend elsewhere (its position is not pumpxl's)."""
     if _legend_position(old) != _legend_position(new):
         return  # a person put the legend elsewhere: their layout of the chart stays
-    for name, after in (("c:plotArea", ()), ("c:legend", ("c:legendPos", "c:legendEntry"))):
-        src_in, dst_in = new.find(f".//{qn(name)}"), old.find(f".//{qn(name)}")
-        src = src_in.find(qn("c:layout")) if src_in is not None else None
+    for name, after in ((_PLOT_AREA, ()), (_LEGEND, (_LEGEND_POS, _LEGEND_ENTRY))):
+        src_in, dst_in = _part(new, name), _part(old, name)
+        src = _child(src_in, _LAYOUT) if src_in is not None else None
         if src is None or dst_in is None:
             continue
-        dst = dst_in.find(qn("c:layout"))
+        dst = _child(dst_in, _LAYOUT)
         if dst is not None:
-            dst_in.replace(dst, copy.deepcopy(src))
+            dst_in.replace(dst, src)
             continue
-        before = [el for el in dst_in if el.tag in {qn(t) for t in after}]
+        before = [el for el in dst_in if el.tag in after]
         if before:
-            before[-1].addnext(copy.deepcopy(src))
+            before[-1].addnext(src)
         else:  # (the schema puts it first where nothing precedes it)
-            dst_in.insert(0, copy.deepcopy(src))
+            dst_in.insert(0, src)
 
 
 def _legend_position(space: Any) -> str | None:
-    legend = space.find(f".//{qn('c:legend')}")
-    pos = legend.find(qn("c:legendPos")) if legend is not None else None
+    legend = _part(space, _LEGEND)
+    pos = _child(legend, _LEGEND_POS) if legend is not None else None
     return str(pos.get("val", "r")) if pos is not None else None
 
 
 def _legend(old: Any, new: Any) -> None:
     """The legend's hidden entries (a line repeated per phase is named once) follow this
     month's series; the person's legend position and look stay."""
-    src, dst = new.find(f".//{qn('c:legend')}"), old.find(f".//{qn('c:legend')}")
+    src, dst = _part(new, _LEGEND), _part(old, _LEGEND)
     if src is None or dst is None:
         return
-    for entry in dst.findall(qn("c:legendEntry")):
+    for entry in list(dst.iterchildren(_LEGEND_ENTRY)):
         dst.remove(entry)
-    pos = dst.find(qn("c:legendPos"))
-    for entry in reversed(src.findall(qn("c:legendEntry"))):
+    pos = _child(dst, _LEGEND_POS)
+    for entry in reversed(list(src.iterchildren(_LEGEND_ENTRY))):
         if pos is not None:
-            pos.addnext(copy.deepcopy(entry))
+            pos.addnext(entry)
         else:
-            dst.insert(0, copy.deepcopy(entry))
+            dst.insert(0, entry)
