@@ -8,6 +8,7 @@ of June's deck, June must be in every chart, and the result must render."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import itertools
@@ -29,6 +30,7 @@ from libre import convert as soffice_convert
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.action import PP_ACTION
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 from stories import council_model
@@ -793,6 +795,85 @@ def test_the_deck_records_its_pages_in_order(
     keys = [m.slide for s in prs.slides if (m := slide_mark(s)) is not None]
     assert [k for k in record if not k.startswith("measure:C3")] == keys
     assert "measure:C3" in record
+
+
+def _split_run(paragraph: Any, words: str) -> Any:
+    """``paragraph``'s one run split so that ``words`` stand in a run of their own: that run
+    (as a person selecting those words in PowerPoint makes it)."""
+    (run,) = paragraph.runs
+    before, _, after = run.text.partition(words)
+    run.text = before
+    middle = copy.deepcopy(run._r)
+    run._r.addnext(middle)
+    tail = copy.deepcopy(run._r)
+    middle.addnext(tail)
+    middle.find(qn("a:t")).text, tail.find(qn("a:t")).text = words, after
+    return next(r for r in paragraph.runs if r.text == words)
+
+
+def test_a_persons_links_on_pumpxls_words_follow_them(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """A person links C1's title to a dashboard, the owner's name in its subtitle to a
+    directory, the UNPL label (the shape) to a note on limits, and the number in that label
+    to a spreadsheet, and C2's state line to the next slide (an action, no relationship),
+    changing no words: in June the title, subtitle and label carry June's
+    words and the links, each on the same words (the run split round them) or shape; the
+    number, which June's label no longer shows, takes its link with it and the refresh says
+    so. Everything else on the page is June's fresh build."""
+    prs = Presentation(str(books["deck"]))
+    c1 = pages(prs)["measure:C1"]
+    c1.shapes.title.text_frame.paragraphs[0].runs[0].hyperlink.address = (
+        "https://dash.example/calls")
+    shapes = {m.role: s for s, m in marked_shapes(c1)}
+    _split_run(shapes["subtitle"].text_frame.paragraphs[0], "Priya Shah").hyperlink.address = (
+        "https://people.example/priya")
+    unpl = shapes["Line label UNPL#1"]
+    assert unpl.text_frame.text == "UNPL 82.6"  # May's; June's is 82.8
+    unpl.click_action.hyperlink.address = "https://wiki.example/limits"
+    _split_run(unpl.text_frame.paragraphs[0], "82.6").hyperlink.address = (
+        "https://files.example/may.xlsx")
+    c2_status = next(s for s, m in marked_shapes(pages(prs)["measure:C2"]) if m.role == "status")
+    c2_status.click_action.hyperlink.address = "https://wiki.example/c2"  # (for its element)
+    link = c2_status._element.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}/{qn('a:hlinkClick')}")
+    rid = link.get(qn("r:id"))
+    link.set(qn("r:id"), "")  # an action without a relationship: "next slide"
+    pages(prs)["measure:C2"].part.drop_rel(rid)
+    link.set("action", "ppaction://hlinkshowjump?jump=nextslide")
+    prs.save(str(tmp_path / "linked.pptx"))
+
+    out = tmp_path / "june.pptx"
+    said = refreshed_to(tmp_path / "linked.pptx", books["june"], out)
+    got = pages(Presentation(str(out)))["measure:C1"]
+    fresh = pages(Presentation(str(books["fresh"])))["measure:C1"]
+    assert page_content(got) == page_content(fresh)
+    (title_run,) = got.shapes.title.text_frame.paragraphs[0].runs
+    assert title_run.hyperlink.address == "https://dash.example/calls"
+    shapes = {m.role: s for s, m in marked_shapes(got)}
+    runs = shapes["subtitle"].text_frame.paragraphs[0].runs
+    assert [(r.text, r.hyperlink.address) for r in runs] == [
+        ("Evidence of: Residents reach us quickly · Owner: ", None),
+        ("Priya Shah", "https://people.example/priya"),
+    ]
+    assert runs[0].font.size == runs[1].font.size is not None  # the look pumpxl gave them
+    label = shapes["Line label UNPL#1"]
+    assert label.text_frame.text == "UNPL 82.8"
+    assert label.click_action.hyperlink.address == "https://wiki.example/limits"
+    assert all(r.hyperlink.address is None for r in label.text_frame.paragraphs[0].runs)
+    c2 = next(s for s, m in marked_shapes(pages(Presentation(str(out)))["measure:C2"])
+              if m.role == "status")  # fmt: skip
+    assert c2.click_action.action == PP_ACTION.NEXT_SLIDE  # (its page: a person's)
+    assert "Could not be kept (1):" in said
+    assert ("your link on '82.6' in Line label UNPL (to https://files.example/may.xlsx): "
+            "those words are not in this month's text") in said
+    # and next month (here June again): the links still follow their words
+    refreshed_to(out, books["june"], tmp_path / "again.pptx")
+    again = pages(Presentation(str(tmp_path / "again.pptx")))["measure:C1"]
+    assert again.shapes.title.text_frame.paragraphs[0].runs[0].hyperlink.address == (
+        "https://dash.example/calls")
+    subtitle = next(s for s, m in marked_shapes(again) if m.role == "subtitle")
+    runs = subtitle.text_frame.paragraphs[0].runs
+    assert [r.hyperlink.address for r in runs] == [None, "https://people.example/priya"]
 
 
 def _refreshed_and_fresh(model: PumpModel, deck: Path, run: Path

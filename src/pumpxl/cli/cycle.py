@@ -41,6 +41,7 @@ def cmd_refresh(args: argparse.Namespace, out: TextIO) -> int:
         ("New pages", rep.added),
         ("Kept and marked (no longer in this report)", rep.retired),
         ("Your own pages, kept where they were", rep.own),
+        ("Could not be kept", rep.lost),
     ):
         if items:
             out.write(f"{heading} ({len(items)}):\n")

@@ -1,8 +1,9 @@
 """One page of a deck being refreshed (``pumpxl refresh``, :mod:`pumpxl.report.refresh`)
 that people edited (:mod:`pumpxl.report.touched` says which): each of pumpxl's shapes on it
 refreshed from this month's page unless a person changed it (texts
-rewritten, a person's words kept with this month's draft in the notes, charts given the new
-data in place, a moved chart's labels following it, deleted shapes left deleted)."""
+rewritten, with a person's links on them following their words (:mod:`pumpxl.report.links`),
+a person's words kept with this month's draft in the notes, charts given the new data in
+place, a moved chart's labels following it, deleted shapes left deleted)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pumpxl.report.chart_merge import merge_chart
+from pumpxl.report.links import Links, person_links, relink
 from pumpxl.report.marks import (
     SLIDE_ROLE,
     Mark,
@@ -55,7 +57,7 @@ class Kept:
 class RefreshReport:
     """What the refresh did, for the person: pages replaced as pumpxl builds them, pages
     refreshed around people's edits (with each edit kept), pages added, kept and marked,
-    left deleted, and people's own pages kept."""
+    left deleted, people's own pages kept, and what of a person's could not be kept."""
 
     replaced: int = 0
     refreshed: int = 0
@@ -66,6 +68,8 @@ class RefreshReport:
     deleted: list[str] = field(default_factory=list)
     own: list[Kept] = field(default_factory=list)
     charts: int = 0
+    #: what a person did that could not be kept (a link on words this month's text lacks)
+    lost: list[Kept] = field(default_factory=list)
 
 
 @dataclass
@@ -158,7 +162,9 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     if title is not None and fresh_title is not None:
         text = element_text(title, "\v")
         if not old.mark.digest or digest(text) == old.mark.digest:
+            links = person_links(title)
             _copy_text(title, fresh_title)
+            _relinked(slide, title, links, "title", report, number, page)
         else:
             report.kept.append(Kept(number, page, f"your title {text!r}"))
     notes_drafts: list[str] = []
@@ -202,7 +208,9 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             continue
         held = _held(shape, mark) and shape.tag != _LINE  # (a line: where pumpxl draws it)
         held_at = box(shape) if held else None  # the person's place, this month's content
+        links = person_links(shape)
         element = _replace_element(shape, src)
+        _relinked(slide, element, links, role, report, number, page)
         if not held and move is not None and role.startswith(ON_CHART):
             follow(element, move)
         if held_at is not None:
@@ -250,6 +258,23 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             manifest["ours"] = digest(written[written.rfind(CALCULATION) :])
     write_manifest(marker, manifest)
     report.refreshed += 1
+
+
+def _relinked(slide: Any, el: Any, links: Links, role: str, report: RefreshReport,
+              number: int, page: str) -> None:  # fmt: skip
+    """A person's ``links`` (read from the shape ``el`` replaces) on ``el``; those whose
+    words this month's text does not hold are reported (slide ``number``, ``page``)."""
+    if not links:
+        return
+    for words, elements in relink(el, links):
+        rid = next((str(e.get(_RID)) for e in elements if e.get(_RID)), None)
+        rel = slide.part.rels.get(rid) if rid else None
+        to = f" (to {rel.target_ref})" if rel is not None and rel.is_external else ""
+        report.lost.append(Kept(number, page, f"your link on {words!r} in {_what(role)}{to}: "
+                                              "those words are not in this month's text"))
+
+
+_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def _own_notes(notes: str, ours: str | None) -> str | None:
@@ -316,7 +341,7 @@ def _what(role: str) -> str:
     names = {
         "happening": "What is happening", "why": "Why", "action": "What we are doing",
         "decisions": "Decisions it informs", "status": "the state line", "chart": "the chart",
-        "draft": "the DRAFT label", "subtitle": "the subtitle",
+        "draft": "the DRAFT label", "subtitle": "the subtitle", "title": "the title",
     }  # fmt: skip
     if role in names:
         return names[role]

@@ -125,7 +125,8 @@ def persons_page(slide: Any, relationships: Collection[str]) -> bool:
     """Whether a person changed a page as a whole since pumpxl wrote it, read from its
     ``p:sld`` and the types of its relationships (an external one's too): hid it (or the
     master's graphics on it), gave it a transition, animations, a background or colours of
-    its own, or comments, a hyperlink or another part pumpxl never relates a page to.
+    its own, or comments, a link (on a shape or on words) or another part pumpxl never
+    relates a page to.
     (LibreOffice's save gives every page an empty transition: none.)"""
     if slide.get("show") in ("0", "false") or slide.get("showMasterSp") in ("0", "false"):
         return True  # hidden, or the master's graphics hidden on it
@@ -144,6 +145,8 @@ def persons_page(slide: Any, relationships: Collection[str]) -> bool:
         if any(c.tag != f"{_P}transition" or len(c) or c.get("advTm") is not None
                or c.get("advClick") in ("0", "false") for c in inner):  # fmt: skip
             return True
+    if next(slide.iter(*_LINKS), None) is not None:
+        return True  # a link (pumpxl writes none), with or without a relationship ("next slide")
     return any(not kind.endswith(_PAGE_PARTS) for kind in relationships)
 
 
@@ -158,6 +161,7 @@ def edited_words(tree: Any, roles: Collection[str]) -> dict[str, str]:
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
+_LINKS = (f"{_A}hlinkClick", f"{_A}hlinkHover", f"{_A}hlinkMouseOver")
 #: the parts pumpxl relates a page to (the ends of their relationships' types)
 _PAGE_PARTS = ("/slideLayout", "/notesSlide", "/chart", "/image")
 _CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
