@@ -13,6 +13,7 @@ import hashlib
 import io
 import itertools
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,8 @@ from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.action import PP_ACTION
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 from pptx.util import Inches
 from stories import council_model
@@ -387,7 +390,6 @@ def test_a_chart_related_to_a_persons_picture_keeps_it(
     page is opened and refreshed around the chart, whose part keeps the picture, with
     June's data; nothing in the result points at a part that is not there."""
     from PIL import Image
-    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
     picture = tmp_path / "logo.png"
     Image.new("RGB", (8, 8), (200, 30, 90)).save(picture)
@@ -874,6 +876,67 @@ def test_a_persons_links_on_pumpxls_words_follow_them(
     subtitle = next(s for s, m in marked_shapes(again) if m.role == "subtitle")
     runs = subtitle.text_frame.paragraphs[0].runs
     assert [r.hyperlink.address for r in runs] == [None, "https://people.example/priya"]
+
+
+def _jump(part: Any, element: Any, to: Any) -> None:
+    """A person's link on ``element`` (a run's or shape's properties, of a slide whose part is
+    ``part``) to the page whose part is ``to``, as PowerPoint's *Place in This Document*."""
+    link = etree.SubElement(element, qn("a:hlinkClick"))
+    link.set(qn("r:id"), part.relate_to(to, RT.SLIDE))
+    link.set("action", "ppaction://hlinksldjump")
+
+
+def test_links_to_pages_lead_to_this_months_pages(books: dict[str, Path], tmp_path: Path) -> None:
+    """An At a glance row linked to C2's page, and a page of a person's own linking to C3's:
+    C2's and C3's pages nobody touched are this month's pages in June, and the links lead to
+    them (not to May's pages, left in the file outside the show); a link to a page no longer
+    in the deck is said."""
+    prs = Presentation(str(books["deck"]))
+    by_key = pages(prs)
+    glance, c2, c3 = by_key["glance"], by_key["measure:C2"], by_key["measure:C3"]
+    name = c2.shapes.title.text_frame.text
+    table = next(s for s in glance.shapes if s.has_table).table
+    run = next(r for row in table.rows for cell in row.cells
+               for p in cell.text_frame.paragraphs for r in p.runs if r.text == name)  # fmt: skip
+    _jump(glance.part, run._r.get_or_add_rPr(), c2.part)
+    own = prs.slides.add_slide(prs.slide_layouts[6])
+    box = own.shapes.add_textbox(Inches(1), Inches(1), Inches(6), Inches(1))
+    box.text_frame.text = "Agenda: housing benefit"
+    _jump(own.part, box._element.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}"), c3.part)
+    gone = prs.slides.add_slide(prs.slide_layouts[6])  # a page of theirs, linked, then deleted
+    gone.shapes.add_textbox(Inches(1), Inches(1), Inches(6), Inches(1)).text = "Our spare page"
+    box = own.shapes.add_textbox(Inches(1), Inches(2), Inches(6), Inches(1))
+    box.text_frame.text = "Spare"
+    _jump(own.part, box._element.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}"), gone.part)
+    ids = prs.slides._sldIdLst
+    ids.remove(ids[-1])
+    # (python-pptx names the pages listed slide1.xml on; the next name, this page's, is
+    # one a refresh's new pages come to: it must not write two members of that name)
+    gone.part.partname = PackURI(f"/ppt/slides/slide{len(ids) + 1}.xml")
+    prs.save(str(tmp_path / "linked.pptx"))
+    with zipfile.ZipFile(tmp_path / "linked.pptx") as z:  # (the deleted page stays in the file)
+        assert len([n for n in z.namelist() if re.match(r"ppt/slides/slide\d+\.xml$", n)]) == (
+            len(prs.slides) + 1)
+
+    out = tmp_path / "june.pptx"
+    said = refreshed_to(tmp_path / "linked.pptx", books["june"], out)
+    june = Presentation(str(out))
+    shown = {slide.part: slide_mark(slide) for slide in june.slides}
+
+    def led_to(slide: Any) -> list[str]:
+        return [m.slide if (m := shown.get(slide.part.related_part(el.get(qn("r:id"))))) else
+                "outside the show" for el in slide._element.iter(qn("a:hlinkClick"))]  # fmt: skip
+
+    got = pages(june)
+    assert led_to(got["glance"]) == ["measure:C2"]
+    theirs = next(s for s in june.slides if slide_mark(s) is None)
+    assert led_to(theirs) == ["measure:C3", "outside the show"]
+    c2_now = next(s for s in got["measure:C2"].shapes if s.has_chart).chart.plots[0].series[0]
+    assert c2_now.values[-1] == pytest.approx(council_model().series["C2"].values[-1])
+    assert "your link to 'Our spare page': that page is not in this month's deck" in said
+    with zipfile.ZipFile(out) as z:  # May's C2 and C3 pages are not carried along
+        slides = [n for n in z.namelist() if re.match(r"ppt/slides/slide\d+\.xml$", n)]
+    assert len(slides) == len(june.slides) + 1  # (and the person's deleted page, linked)
 
 
 def _refreshed_and_fresh(model: PumpModel, deck: Path, run: Path

@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from pptx.opc.packuri import PackURI
 from pptx.util import Inches, Pt
 
 from pumpxl.report.chart_merge import take_chart
@@ -151,12 +152,14 @@ def refresh_slides(
     result: list[tuple[str | None, Any]] = []  # (key, slide part) in the final order
     dropped: list[Any] = []  # slide parts
     instead: dict[Any, Any] = {}  # a dropped page's part: the part of the page replacing it
+    replacing: dict[str, Any] = {}  # the same, by the part's name (pages never opened too)
     for page, part in old_pages:
         key = page.key
         if part is None:  # nobody touched it (but for its charts): this month's page, or none
             fresh = new.get(key) if key is not None else None
             if fresh is not None:
                 result.append((key, fresh.slide.part))
+                replacing[page.partname] = fresh.slide.part
                 if take_charts(page.chart_xml, fresh, len(result), report):
                     report.refreshed += 1
                 else:
@@ -177,7 +180,7 @@ def refresh_slides(
             if untouched:
                 result.append((key, fresh.slide.part))
                 dropped.append(part)
-                instead[part] = fresh.slide.part
+                instead[part] = replacing[page.partname] = fresh.slide.part
                 report.replaced += 1
             else:
                 result.append((key, part))
@@ -215,6 +218,8 @@ def refresh_slides(
         placed.add(key)
         report.added.append(Kept(at + 1, page_title(fresh.slide) or key, "new this month"))
     _reorder(prs, [part for _, part in result], dropped, instead)
+    _follow_links([part for _, part in result], replacing, report)
+    _unlisted_apart(prs)
     titles = {id(part): page.title for page, part in old_pages}
     for n, (key, part) in enumerate(result, start=1):
         if key is None:
@@ -283,4 +288,48 @@ def _reorder(prs: Any, result: list[Any], dropped: list[Any], instead: dict[Any,
         ids.append(by_part[part])
 
 
+def _follow_links(parts: list[Any], replacing: Mapping[str, Any], report: RefreshReport) -> None:
+    """Links on the result's pages (``parts``) to a page of last month's that this month's
+    replaced (``replacing``: by the old page's part name, the new page's part) lead to the
+    new page; a link to a page no longer in the deck is reported (a person's page linking
+    to measure pages, an At a glance row linked to its measure's page)."""
+    shown = set(parts)
+    for number, part in enumerate(parts, start=1):
+        for rid, rel in list(part.rels.items()):
+            if rel.is_external or not rel.reltype.endswith(_SLIDE) or rel.target_part in shown:
+                continue
+            new = replacing.get(str(rel.target_part.partname))
+            if new is None:
+                gone = page_title(rel.target_part.slide) or "a page"
+                report.lost.append(Kept(number, page_title(part.slide) or "untitled",
+                                        f"your link to {gone!r}: that page is not in this "
+                                        "month's deck"))  # fmt: skip
+                continue
+            new_rid = part.relate_to(new, rel.reltype)
+            for el in part._element.iter():
+                if el.get(_R_ID) == rid:
+                    el.set(_R_ID, new_rid)
+            part.drop_rel(rid)
+
+
+def _unlisted_apart(prs: Any) -> None:
+    """Pages the result holds but does not show (a page a custom show or a person's link
+    names that this month's deck no longer has) named apart from the pages it shows:
+    python-pptx names a new page after the count of pages shown, and two members of one
+    name would make the file unreadable."""
+    shown = {prs.part.related_part(sld.rId) for sld in prs.slides._sldIdLst}
+    unlisted = [part for part in prs.part.package.iter_parts()
+                if part.partname.startswith(_SLIDES) and part not in shown]  # fmt: skip
+    names = {str(part.partname) for part in shown}
+    n = _UNLISTED
+    for part in unlisted:
+        while f"{_SLIDES}{n}.xml" in names:
+            n += 1
+        part.partname = PackURI(f"{_SLIDES}{n}.xml")
+        names.add(str(part.partname))
+
+
+#: unlisted pages are named from ``slide10000.xml`` on
+_SLIDES, _UNLISTED = "/ppt/slides/slide", 10_000
+_SLIDE = "/slide"
 _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
