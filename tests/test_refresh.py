@@ -32,6 +32,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.action import PP_ACTION
+from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
@@ -937,6 +938,47 @@ def test_links_to_pages_lead_to_this_months_pages(books: dict[str, Path], tmp_pa
     with zipfile.ZipFile(out) as z:  # May's C2 and C3 pages are not carried along
         slides = [n for n in z.namelist() if re.match(r"ppt/slides/slide\d+\.xml$", n)]
     assert len(slides) == len(june.slides) + 1  # (and the person's deleted page, linked)
+
+
+def test_a_chart_a_person_grouped_with_its_labels_is_refreshed_in_the_group(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """C1's chart grouped with its UNPL and CL labels, the group then moved an inch right:
+    in June the chart in the group holds June's data, the labels in it June's words where
+    pumpxl puts them over the chart (in the group's space), the labels left on the page
+    follow the chart an inch right; nothing is said to stay deleted. Next month again."""
+    prs = Presentation(str(books["deck"]))
+    c1 = pages(prs)["measure:C1"]
+    shapes = {m.role: s for s, m in marked_shapes(c1)}
+    grouped = ["chart", "Line label UNPL#1", "Line label CL#1"]
+    group = c1.shapes.add_group_shape([shapes[role] for role in grouped])
+    group.left += Inches(1)  # (the group's place on the page; its members' own stay)
+    prs.save(str(tmp_path / "grouped.pptx"))
+
+    def check(deck: Path) -> None:
+        got = pages(Presentation(str(deck)))["measure:C1"]
+        fresh = pages(Presentation(str(books["fresh"])))["measure:C1"]
+        mine = {m.role: s for s, m in marked_shapes(got)}
+        theirs = {m.role: s for s, m in marked_shapes(fresh)}
+        (in_group,) = [s for s in got.shapes if s.shape_type == MSO_SHAPE_TYPE.GROUP]
+        assert sorted(m.role for s, m in marked_shapes(got) if s in list(in_group.shapes)) == (
+            sorted(grouped))  # fmt: skip
+        assert page_content(got)["chart"] == page_content(fresh)["chart"]
+        for role in grouped[1:]:  # where pumpxl puts them over the chart, in the group
+            assert mine[role].text_frame.text == theirs[role].text_frame.text
+            assert (mine[role].left, mine[role].top) == (theirs[role].left, theirs[role].top)
+        for role in ("Line label Target#1", "Line label LNPL#1"):  # on the page: along
+            assert mine[role].text_frame.text == theirs[role].text_frame.text
+            assert abs(mine[role].left - theirs[role].left - Inches(1)) <= 1
+            assert abs(mine[role].top - theirs[role].top) <= 1
+
+    out = tmp_path / "june.pptx"
+    said = refreshed_to(tmp_path / "grouped.pptx", books["june"], out)
+    assert "stays deleted" not in said
+    assert "1 chart given the new data in place" in said
+    check(out)
+    refreshed_to(out, books["june"], tmp_path / "again.pptx")
+    check(tmp_path / "again.pptx")
 
 
 def _refreshed_and_fresh(model: PumpModel, deck: Path, run: Path

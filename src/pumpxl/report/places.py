@@ -18,11 +18,12 @@ from pumpxl.report.shapexml import (
     shape_xfrm,
 )
 
-__all__ = ["Box", "Move", "box", "copy_place", "follow", "place", "shape_object"]
+__all__ = ["Box", "Move", "box", "copy_place", "follow", "page_box", "place", "shape_object"]
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _LINE, _OFF, _EXT = f"{_P}cxnSp", f"{_A}off", f"{_A}ext"
+_GROUP, _CH_OFF, _CH_EXT = f"{_P}grpSp", f"{_A}chOff", f"{_A}chExt"
 
 
 def shape_object(slide: Any, el: Any) -> Any:
@@ -53,6 +54,29 @@ def box(el: Any) -> Box | None:
         return None
     return (int(off.get("x", "0")), int(off.get("y", "0")), int(ext.get("cx", "0")),
             int(ext.get("cy", "0")))  # fmt: skip
+
+
+def page_box(el: Any) -> Box | None:
+    """:func:`box` on the page: a shape in a group stands in the group's own space, which
+    the group maps onto its place on the page (None: a group's XML does not say how)."""
+    at = box(el)
+    group = el.getparent()
+    while at is not None and group is not None and group.tag == _GROUP:
+        xfrm = shape_xfrm(group)
+        found = {c.tag: c for c in xfrm.iterchildren(_OFF, _EXT, _CH_OFF, _CH_EXT)} if (
+            xfrm is not None) else {}  # fmt: skip
+        if len(found) < 4 or not int(found[_CH_EXT].get("cx", "0")) or not int(
+                found[_CH_EXT].get("cy", "0")):  # fmt: skip
+            return None
+        off, ext, ch_off, ch_ext = (found[t] for t in (_OFF, _EXT, _CH_OFF, _CH_EXT))
+        sx = int(ext.get("cx", "0")) / int(ch_ext.get("cx"))
+        sy = int(ext.get("cy", "0")) / int(ch_ext.get("cy"))
+        x, y, cx, cy = at
+        at = (round(int(off.get("x", "0")) + (x - int(ch_off.get("x", "0"))) * sx),
+              round(int(off.get("y", "0")) + (y - int(ch_off.get("y", "0"))) * sy),
+              round(cx * sx), round(cy * sy))  # fmt: skip
+        group = group.getparent()
+    return at
 
 
 def place(slide: Any, el: Any, at: Box) -> None:

@@ -8,7 +8,7 @@ place, a moved chart's labels following it, deleted shapes left deleted)."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +30,7 @@ from pumpxl.report.marks import (
     tree_page_title,
     write_manifest,
 )
-from pumpxl.report.places import Move, box, copy_place, follow, place
+from pumpxl.report.places import Box, Move, box, copy_place, follow, page_box, place
 from pumpxl.report.shapexml import set_shape_name, shape_name
 from pumpxl.report.touched import CALCULATION, marked_elements, moved, text_edited
 
@@ -134,7 +134,7 @@ _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _FRAME = f"{_P}graphicFrame"
 _CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_LINE = f"{_P}cxnSp"
+_LINE, _GROUP = f"{_P}cxnSp", f"{_P}grpSp"
 
 
 def _replace_element(old: Any, new: Any) -> Any:
@@ -168,8 +168,8 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         else:
             report.kept.append(Kept(number, page, f"your title {text!r}"))
     notes_drafts: list[str] = []
-    # a chart a person moved or resized takes the shapes drawn over it along
-    move = _chart_move(mine, theirs)
+    # a chart a person moved, resized or grouped takes the shapes drawn over it along
+    along = _chart_follow(mine, theirs)
     for role, (shape, mark) in mine.items():
         if role == "title":
             continue
@@ -186,7 +186,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         if chart is not None:
             src_chart = frame_chart(fresh, src)
             if src_chart is not None:
-                held = _held(shape, mark)
+                held = _held(shape, mark) or _grouped(shape)
                 for note in merge_chart(chart, src_chart,
                                         as_written=not _chart_edited(old, shape, mark)):
                     report.kept.append(Kept(number, page, f"your chart: {note}"))
@@ -207,11 +207,13 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
                 set_shape_name(shape, remarked(shape_name(shape), g=element_geometry(shape)))
             continue
         held = _held(shape, mark) and shape.tag != _LINE  # (a line: where pumpxl draws it)
+        move = along(shape) if not held and role.startswith(ON_CHART) else None
+        held = held or (move is None and _grouped(shape))  # a person's group: where it is
         held_at = box(shape) if held else None  # the person's place, this month's content
         links = person_links(shape)
         element = _replace_element(shape, src)
         _relinked(slide, element, links, role, report, number, page)
-        if not held and move is not None and role.startswith(ON_CHART):
+        if move is not None:
             follow(element, move)
         if held_at is not None:
             place(slide, element, held_at)
@@ -229,7 +231,8 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         if props is not None:  # an id of its own on this slide (this month's may be taken)
             props.set("id", str(slide.shapes._next_shape_id))
         slide.shapes._spTree.append(element)
-        if move is not None and role.startswith(ON_CHART):
+        move = along(element) if role.startswith(ON_CHART) else None
+        if move is not None:
             follow(element, move)
     # the speaker notes: this month's, below a person's words when they wrote some
     notes, fresh_notes = _notes(slide), _notes(fresh)
@@ -305,17 +308,33 @@ def _marker(slide: Any) -> Any:
 ON_CHART = ("Line label", "Recalculation", "Step", "Initiative", "MDC icon")
 
 
-def _chart_move(
+def _chart_follow(
     mine: dict[str, tuple[Any, Mark]], theirs: dict[str, tuple[Any, Mark]]
-) -> Move | None:
-    """How a person moved or resized the chart: pumpxl's frame this month and theirs."""
+) -> Callable[[Any], Move | None]:
+    """How the shapes pumpxl draws over a chart follow a chart a person moved, resized or
+    put in a group of theirs: for a shape element, the move from pumpxl's frame this month
+    to the person's, in the shape's own space (a group's, when the chart and the shape
+    share it; the page's, for a shape on the page); None: no move (the chart stands where
+    pumpxl draws it, or the shape is in a group the chart is not in)."""
     if "chart" not in mine or "chart" not in theirs:
-        return None
+        return lambda el: None
     shape, mark = mine["chart"]
-    at, src = box(shape), box(theirs["chart"][0])
-    if not _held(shape, mark) or at is None or src is None or not src[2] or not src[3]:
-        return None
-    return (src[0], src[1], at[0], at[1], at[2] / src[2], at[3] / src[3])
+    src = box(theirs["chart"][0])
+    if not (_held(shape, mark) or _grouped(shape)) or src is None or not src[2] or not src[3]:
+        return lambda el: None
+
+    def move(at: Box | None) -> Move | None:
+        return None if at is None else (src[0], src[1], at[0], at[1], at[2] / src[2],
+                                        at[3] / src[3])  # fmt: skip
+
+    own, on_page, group = move(box(shape)), move(page_box(shape)), shape.getparent()
+    return lambda el: own if el.getparent() is group else None if _grouped(el) else on_page
+
+
+def _grouped(el: Any) -> bool:
+    """Whether a shape element stands in a group (a person's: pumpxl draws none)."""
+    parent = el.getparent()
+    return parent is not None and parent.tag == _GROUP
 
 
 def _renamed(src: Any, el: Any, *, held: bool) -> str:

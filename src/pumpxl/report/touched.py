@@ -39,12 +39,15 @@ __all__ = [
 
 
 def marked_elements(tree: Any) -> Iterator[tuple[Any, Mark]]:
-    """The shape elements of a slide's shape tree that pumpxl marked, with their marks."""
+    """The shape elements of a slide's shape tree that pumpxl marked, with their marks,
+    those a person grouped too (in their groups, looked into)."""
     for el in tree.iterchildren(*SHAPE_TAGS):
         props = shape_props(el)
         mark = read_mark(props.get("name", "")) if props is not None else None
         if mark is not None:
             yield el, mark
+        elif el.tag == _GROUP:
+            yield from marked_elements(el)
 
 
 def text_edited(el: Any, mark: Mark) -> bool:
@@ -160,6 +163,7 @@ def edited_words(tree: Any, roles: Collection[str]) -> dict[str, str]:
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_GROUP = f"{_P}grpSp"
 _ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
 _LINKS = (f"{_A}hlinkClick", f"{_A}hlinkHover", f"{_A}hlinkMouseOver")
 #: the parts pumpxl relates a page to (the ends of their relationships' types)
