@@ -769,6 +769,60 @@ def test_a_measure_new_to_the_audience_gets_its_page_and_one_gone_is_kept_and_ma
     assert "measure C3 no longer in Leadership's report" in said.getvalue()
 
 
+_P14 = "http://schemas.microsoft.com/office/powerpoint/2010/main"
+
+
+def _sections(prs: Any) -> dict[str, list[int]]:
+    """PowerPoint's sections of a deck: each one's pages' ids, by name."""
+    return {sec.get("name"): [int(e.get("id")) for e in sec.iter(f"{{{_P14}}}sldId")]
+            for sec in prs.part._element.iter(f"{{{_P14}}}section")}  # fmt: skip
+
+
+def test_powerpoints_sections_keep_their_pages(books: dict[str, Path], tmp_path: Path) -> None:
+    """May's deck in two PowerPoint sections (the pages before the measures; the rest), C2's
+    page deleted by a person; in June, with C4 new to the audience, every page keeps its id
+    (sections name pages by id), each section lists the same pages, C4's page joins the
+    section of the page before it, and the sections list every page once, in order."""
+    prs = Presentation(str(books["deck"]))
+    by_key = pages(prs)
+    c2 = by_key["measure:C2"].part
+    for sld in list(prs.slides._sldIdLst):
+        if prs.part.related_part(sld.rId) is c2:
+            prs.part.drop_rel(sld.rId)
+            prs.slides._sldIdLst.remove(sld)
+    may_ids = {m.slide: s.slide_id for s in prs.slides if (m := slide_mark(s)) is not None}
+    order = [s.slide_id for s in prs.slides]
+    split = order.index(may_ids["map"]) + 1
+    extensions = prs.part._element.find(qn("p:extLst"))
+    if extensions is None:  # (the presentation's last element)
+        extensions = etree.SubElement(prs.part._element, qn("p:extLst"))
+    ext = etree.SubElement(extensions, qn("p:ext"), uri="{521415D9-36F7-43E2-AB2F-B90AF26B5E84}")
+    listing = etree.SubElement(ext, f"{{{_P14}}}sectionLst", nsmap={"p14": _P14})
+    for k, (name, ids) in enumerate((("Overview", order[:split]), ("Measures", order[split:]))):
+        section = etree.SubElement(listing, f"{{{_P14}}}section", name=name,
+                                   id=f"{{{k:08d}-0000-0000-0000-000000000000}}")  # fmt: skip
+        held = etree.SubElement(section, f"{{{_P14}}}sldIdLst")
+        for i in ids:
+            etree.SubElement(held, f"{{{_P14}}}sldId", id=str(i))
+    prs.save(str(tmp_path / "sections.pptx"))
+    model = council_model()
+    model.measures["C4"] = Measure("C4", "Complaints answered within 10 days", "R1", unit="%",
+                                   direction="up", audiences=("Leadership",))  # fmt: skip
+    model.series["C4"] = model.series["C1"]
+    write_pump_workbook(tmp_path / "june.xlsx", model)
+
+    out = tmp_path / "june.pptx"
+    refreshed_to(tmp_path / "sections.pptx", tmp_path / "june.xlsx", out)
+    june = Presentation(str(out))
+    ids = {m.slide: s.slide_id for s in june.slides if (m := slide_mark(s)) is not None}
+    assert {k: ids[k] for k in may_ids} == may_ids  # every page of May's keeps its id
+    assert "measure:C2" not in ids and "measure:C4" in ids  # (C2: deleted, left deleted)
+    got = _sections(june)
+    assert got["Overview"] == [may_ids[k] for k in ("title", "attention", "glance", "map")]
+    assert ids["measure:C4"] in got["Measures"]
+    assert got["Overview"] + got["Measures"] == [s.slide_id for s in june.slides]
+
+
 def test_a_deck_nobody_touched_refreshes_whole_with_nothing_said_kept(
     example_decks: dict[str, Path], example_xlsx: Path, tmp_path: Path
 ) -> None:

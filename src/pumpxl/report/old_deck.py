@@ -63,6 +63,8 @@ class OldPage:
     untouched: bool = False
     title: str = ""
     named_elsewhere: bool = False
+    #: its id in the presentation's list of pages (what PowerPoint's sections name it by)
+    slide_id: str = ""
     #: on a page somebody edited, the words people wrote in a measure's blocks, by role
     words: dict[str, str] = field(default_factory=dict)
     #: the digests of the charts its verdict read, by relationship id (not read again)
@@ -172,6 +174,7 @@ def read_old_deck(path: Path, *, why_closed: str = "") -> tuple[OldDeck | None, 
         root = etree.fromstring(members[main], _PARSER)
         listed = root.find(f"{_P}sldIdLst")
         rids = [sld.get(_R_ID, "") for sld in (listed if listed is not None else ())]
+        slide_ids = [sld.get("id", "") for sld in (listed if listed is not None else ())]
         named = Counter(v for el in root.iter() if (v := el.get(_R_ID)))
     except (etree.XMLSyntaxError, KeyError, OSError, zipfile.BadZipFile, ValueError) as exc:
         return None, unreadable(path, exc)
@@ -184,6 +187,7 @@ def read_old_deck(path: Path, *, why_closed: str = "") -> tuple[OldDeck | None, 
             message = f"its slide {number} ({partname.lstrip('/')}) is damaged: {exc}"
             return None, Problem(path.name, message, "bad_deck")
         page.named_elsewhere = named[rid] > 1
+        page.slide_id = slide_ids[number - 1]
         pages.append(page)
     return OldDeck(path, members, main, root, pages, rids), None
 

@@ -32,6 +32,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
+from lxml import etree
 from pptx.opc.packuri import PackURI
 from pptx.util import Inches, Pt
 
@@ -153,6 +154,7 @@ def refresh_slides(
     dropped: list[Any] = []  # slide parts
     instead: dict[Any, Any] = {}  # a dropped page's part: the part of the page replacing it
     replacing: dict[str, Any] = {}  # the same, by the part's name (pages never opened too)
+    inherited: dict[Any, str] = {}  # a page replacing one of last month's: that page's id
     for page, part in old_pages:
         key = page.key
         if part is None:  # nobody touched it (but for its charts): this month's page, or none
@@ -160,6 +162,7 @@ def refresh_slides(
             if fresh is not None:
                 result.append((key, fresh.slide.part))
                 replacing[page.partname] = fresh.slide.part
+                inherited.setdefault(fresh.slide.part, page.slide_id)
                 if take_charts(page.chart_xml, fresh, len(result), report):
                     report.refreshed += 1
                 else:
@@ -181,6 +184,7 @@ def refresh_slides(
                 result.append((key, fresh.slide.part))
                 dropped.append(part)
                 instead[part] = replacing[page.partname] = fresh.slide.part
+                inherited.setdefault(fresh.slide.part, page.slide_id)
                 report.replaced += 1
             else:
                 result.append((key, part))
@@ -218,6 +222,8 @@ def refresh_slides(
         placed.add(key)
         report.added.append(Kept(at + 1, page_title(fresh.slide) or key, "new this month"))
     _reorder(prs, [part for _, part in result], dropped, instead)
+    _ids_and_sections(prs, inherited, {page.slide_id for page, _ in old_pages},
+                      {part for _, part in old_pages if part is not None})  # fmt: skip
     _follow_links([part for _, part in result], replacing, report)
     _unlisted_apart(prs)
     titles = {id(part): page.title for page, part in old_pages}
@@ -286,6 +292,53 @@ def _reorder(prs: Any, result: list[Any], dropped: list[Any], instead: dict[Any,
             prs.part.drop_rel(sld.rId)
     for part in result:
         ids.append(by_part[part])
+
+
+def _ids_and_sections(prs: Any, ids: Mapping[Any, str], old: Collection[str],
+                      kept: Collection[Any]) -> None:  # fmt: skip
+    """Each page replacing one of last month's takes its id (``ids``: by the new page's
+    part), so that PowerPoint's sections (and anything else naming pages by id) find it;
+    other new pages get ids no page of last month's had (``old``; ``kept``: last month's
+    pages the result holds, with their ids). Sections then list the result's pages: a page
+    gone is left out, a page new this month joins the section of the page before it."""
+    slides = list(prs.slides._sldIdLst)
+    parts = [prs.part.related_part(sld.rId) for sld in slides]
+    taken = set(ids.values()) | {sld.get("id") for sld, part in zip(slides, parts, strict=True)
+                                 if part in kept}  # fmt: skip
+    every = [*old, *taken, *(sld.get("id", "") for sld in slides)]
+    top = max((int(i) for i in every if i.isdigit()), default=255)
+    for sld, part in zip(slides, parts, strict=True):
+        if ids.get(part):
+            sld.set("id", ids[part])
+        elif part not in kept and (sld.get("id") in taken or sld.get("id") in old):
+            top += 1
+            sld.set("id", str(top))
+    sections = next(prs.part._element.iter(f"{_P14}sectionLst"), None)
+    if sections is None:
+        return
+    order = [sld.get("id") for sld in slides]
+    listed: dict[str, Any] = {}
+    for entry in list(sections.iter(f"{_P14}sldId")):
+        if entry.get("id") in order and entry.get("id") not in listed:
+            listed[entry.get("id")] = entry
+        else:
+            entry.getparent().remove(entry)
+    first = next(sections.iter(f"{_P14}section"), None)
+    for k, sid in enumerate(order):
+        if sid in listed or first is None:
+            continue
+        entry = etree.Element(f"{_P14}sldId", id=sid)
+        if k and order[k - 1] in listed:
+            listed[order[k - 1]].addnext(entry)
+        else:
+            held = next(first.iterchildren(f"{_P14}sldIdLst"), None)
+            if held is None:
+                held = etree.SubElement(first, f"{_P14}sldIdLst")
+            held.insert(0, entry)
+        listed[sid] = entry
+
+
+_P14 = "{http://schemas.microsoft.com/office/powerpoint/2010/main}"
 
 
 def _follow_links(parts: list[Any], replacing: Mapping[str, Any], report: RefreshReport) -> None:
