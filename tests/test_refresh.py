@@ -917,6 +917,8 @@ def test_a_persons_links_on_pumpxls_words_follow_them(
     assert label.text_frame.text == "UNPL 82.8"
     assert label.click_action.hyperlink.address == "https://wiki.example/limits"
     assert all(r.hyperlink.address is None for r in label.text_frame.paragraphs[0].runs)
+    assert "https://files.example/may.xlsx" not in [  # (its relationship gone with it)
+        r.target_ref for r in got.part.rels.values() if r.is_external]
     c2 = next(s for s, m in marked_shapes(pages(Presentation(str(out)))["measure:C2"])
               if m.role == "status")  # fmt: skip
     assert c2.click_action.action == PP_ACTION.NEXT_SLIDE  # (its page: a person's)
@@ -997,42 +999,149 @@ def test_links_to_pages_lead_to_this_months_pages(books: dict[str, Path], tmp_pa
 def test_a_chart_a_person_grouped_with_its_labels_is_refreshed_in_the_group(
     books: dict[str, Path], tmp_path: Path
 ) -> None:
-    """C1's chart grouped with its UNPL and CL labels, the group then moved an inch right:
-    in June the chart in the group holds June's data, the labels in it June's words where
-    pumpxl puts them over the chart (in the group's space), the labels left on the page
-    follow the chart an inch right; nothing is said to stay deleted. Next month again."""
-    prs = Presentation(str(books["deck"]))
-    c1 = pages(prs)["measure:C1"]
-    shapes = {m.role: s for s, m in marked_shapes(c1)}
+    """C1's chart grouped with its UNPL and CL labels, the chart moved half an inch right in
+    the group and the group an inch right on the page: in June the chart in the group holds
+    June's data, the labels in it June's words over the chart where it stands in the group,
+    the labels left on the page follow it an inch and a half right; nothing is said to stay
+    deleted; and next month again. Then the group squeezed to half its width: the labels on
+    the page follow the chart's squeezed frame, those in it keep their size on the page."""
+    fresh = pages(Presentation(str(books["fresh"])))["measure:C1"]
+    theirs = {m.role: s for s, m in marked_shapes(fresh)}
     grouped = ["chart", "Line label UNPL#1", "Line label CL#1"]
-    group = c1.shapes.add_group_shape([shapes[role] for role in grouped])
-    group.left += Inches(1)  # (the group's place on the page; its members' own stay)
-    prs.save(str(tmp_path / "grouped.pptx"))
+    on_page = ["Line label Target#1", "Line label LNPL#1"]
 
-    def check(deck: Path) -> None:
+    def grouped_deck(name: str, shift: int, width: float) -> Path:
+        prs = Presentation(str(books["deck"]))
+        c1 = pages(prs)["measure:C1"]
+        shapes = {m.role: s for s, m in marked_shapes(c1)}
+        group = c1.shapes.add_group_shape([shapes[role] for role in grouped])
+        shapes["chart"].left += shift  # (in the group's own space)
+        group.left += Inches(1)  # (the group's place on the page; its members' own stay)
+        group.width = int(group.width * width)  # (its own space squeezed onto the page)
+        prs.save(str(tmp_path / name))
+        return tmp_path / name
+
+    def labels(deck: Path) -> tuple[dict[str, Any], Any]:
         got = pages(Presentation(str(deck)))["measure:C1"]
-        fresh = pages(Presentation(str(books["fresh"])))["measure:C1"]
         mine = {m.role: s for s, m in marked_shapes(got)}
-        theirs = {m.role: s for s, m in marked_shapes(fresh)}
         (in_group,) = [s for s in got.shapes if s.shape_type == MSO_SHAPE_TYPE.GROUP]
         assert sorted(m.role for s, m in marked_shapes(got) if s in list(in_group.shapes)) == (
             sorted(grouped))  # fmt: skip
         assert page_content(got)["chart"] == page_content(fresh)["chart"]
-        for role in grouped[1:]:  # where pumpxl puts them over the chart, in the group
+        for role in grouped[1:] + on_page:
             assert mine[role].text_frame.text == theirs[role].text_frame.text
-            assert (mine[role].left, mine[role].top) == (theirs[role].left, theirs[role].top)
-        for role in ("Line label Target#1", "Line label LNPL#1"):  # on the page: along
-            assert mine[role].text_frame.text == theirs[role].text_frame.text
-            assert abs(mine[role].left - theirs[role].left - Inches(1)) <= 1
-            assert abs(mine[role].top - theirs[role].top) <= 1
+        return mine, in_group
+
+    def moved(deck: Path) -> None:
+        mine, _ = labels(deck)
+        for role, by in [(r, Inches(0.5)) for r in grouped[1:]] + [
+                (r, Inches(1.5)) for r in on_page]:  # fmt: skip
+            assert abs(mine[role].left - theirs[role].left - by) <= 1, role
+            assert abs(mine[role].top - theirs[role].top) <= 1, role
 
     out = tmp_path / "june.pptx"
-    said = refreshed_to(tmp_path / "grouped.pptx", books["june"], out)
+    said = refreshed_to(grouped_deck("moved.pptx", Inches(0.5), 1), books["june"], out)
     assert "stays deleted" not in said
     assert "1 chart given the new data in place" in said
-    check(out)
+    moved(out)
     refreshed_to(out, books["june"], tmp_path / "again.pptx")
-    check(tmp_path / "again.pptx")
+    moved(tmp_path / "again.pptx")
+
+    out = tmp_path / "squeezed-june.pptx"
+    refreshed_to(grouped_deck("squeezed.pptx", 0, 0.5), books["june"], out)
+    mine, group = labels(out)
+    chart = theirs["chart"]  # (where the chart stands in the group: where pumpxl put it)
+    left = group.left + (chart.left - group._element.chOff.x) * 0.5  # on the page
+    for role in on_page:  # their centres where they were over the chart, squeezed
+        centre = left + (theirs[role].left + theirs[role].width / 2 - chart.left) * 0.5
+        assert abs(mine[role].left + mine[role].width / 2 - centre) <= 2, role  # (EMU)
+        assert mine[role].width == theirs[role].width
+    for role in grouped[1:]:  # twice as wide in the squeezed space: as wide on the page
+        assert abs(mine[role].width - 2 * theirs[role].width) <= 1, role
+
+
+def _duplicated(prs: Any, slide: Any) -> Any:
+    """A copy of ``slide`` at the end of the deck, as PowerPoint's *Duplicate Slide* makes
+    it: the same shapes (marks and all), each chart a part of its own (its workbook
+    shared here)."""
+    from pptx.opc.constants import CONTENT_TYPE as CT
+    from pptx.parts.chart import ChartPart
+
+    copy_ = prs.slides.add_slide(slide.slide_layout)
+    tree = copy_.shapes._spTree
+    for el in list(tree.iterchildren(qn("p:sp"))):
+        tree.remove(el)
+    for el in slide.shapes._spTree.iterchildren(qn("p:sp"), qn("p:graphicFrame"),
+                                                qn("p:cxnSp"), qn("p:pic")):  # fmt: skip
+        el = copy.deepcopy(el)
+        ref = next(el.iter(qn("c:chart")), None)
+        if ref is not None:
+            old = slide.part.related_part(ref.get(qn("r:id")))
+            package = prs.part.package
+            chart = ChartPart.load(package.next_partname(ChartPart.partname_template),
+                                   CT.DML_CHART, package, old.blob)  # fmt: skip
+            book = chart._element.find(qn("c:externalData"))
+            book.set(qn("r:id"), chart.relate_to(old.chart_workbook.xlsx_part, RT.PACKAGE))
+            ref.set(qn("r:id"), copy_.part.relate_to(chart, RT.CHART))
+        tree.append(el)
+    return copy_
+
+
+def test_a_page_a_person_duplicated_takes_this_months_chart_in_each_copy(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """C1's page with its chart restyled, then duplicated (both copies carry C1's marks):
+    in June each copy's chart holds June's data and keeps the person's colour."""
+    prs = Presentation(str(books["deck"]))
+    c1 = pages(prs)["measure:C1"]
+    chart = next(s for s in c1.shapes if s.has_chart).chart
+    value = next(s for s in chart.plots[0].series if s.name == "Value")
+    value.format.line.color.rgb = RGBColor(0xFF, 0x00, 0xAA)
+    _duplicated(prs, c1)
+    prs.save(str(tmp_path / "twice.pptx"))
+    out = tmp_path / "june.pptx"
+    refreshed_to(tmp_path / "twice.pptx", books["june"], out)
+    copies = [s for s in Presentation(str(out)).slides
+              if (m := slide_mark(s)) is not None and m.slide == "measure:C1"]  # fmt: skip
+    assert len(copies) == 2
+    june = council_model().series["C1"].values
+    for slide in copies:
+        series = {s.name: s for s in next(s for s in slide.shapes if s.has_chart).chart.plots[0]
+                  .series}  # fmt: skip
+        assert list(series["Value"].values) == pytest.approx(list(june))
+        assert series["Value"].format.line.color.rgb == RGBColor(0xFF, 0x00, 0xAA)
+        assert len(series) > 3  # (the limits too)
+
+
+def test_a_link_to_a_page_drawn_again_leads_to_it(books: dict[str, Path], tmp_path: Path) -> None:
+    """A page of a person's own after the Results Map, linking to it; in June a result is
+    restated, so the map (which stands while what it shows is the same) is drawn again: the
+    link leads to June's map, not to another page."""
+    prs = Presentation(str(books["deck"]))
+    own = prs.slides.add_slide(prs.slide_layouts[6])
+    box = own.shapes.add_textbox(Inches(1), Inches(1), Inches(6), Inches(1))
+    box.text_frame.text = "Agenda: the map"
+    _jump(own.part, box._element.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}"),
+          pages(prs)["map"].part)  # fmt: skip
+    ids = prs.slides._sldIdLst
+    mine = ids[-1]
+    ids.remove(mine)
+    keys = [m.slide if (m := slide_mark(s)) else "" for s in prs.slides]
+    ids.insert(keys.index("map") + 1, mine)
+    prs.save(str(tmp_path / "agenda.pptx"))
+    model = council_model()
+    rid = next(iter(model.results))
+    model.results[rid] = replace(model.results[rid], statement="Residents trust the council")
+    write_pump_workbook(tmp_path / "june.xlsx", model)
+    out = tmp_path / "june.pptx"
+    refreshed_to(tmp_path / "agenda.pptx", tmp_path / "june.xlsx", out)
+    june = Presentation(str(out))
+    theirs = next(s for s in june.slides if slide_mark(s) is None)
+    (link,) = theirs._element.iter(qn("a:hlinkClick"))
+    target = theirs.part.related_part(link.get(qn("r:id")))
+    assert target in [s.part for s in june.slides]
+    assert slide_mark(target.slide).slide == "map"
+    assert "Residents trust the council" in str(page_content(target.slide))
 
 
 def _refreshed_and_fresh(model: PumpModel, deck: Path, run: Path

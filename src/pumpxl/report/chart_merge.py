@@ -90,7 +90,8 @@ def merge_chart(old_part: Any, new_part: Any, *, as_written: bool) -> list[str]:
             external.set(qn("r:id"), rid)
         _copy_workbook(old_part, new_part)
         return []
-    if not merged(old_part._element, new_part._element):
+    # (a copy: pages people duplicated take this month's chart each, from one page)
+    if not merged(old_part._element, copy.deepcopy(new_part._element)):
         return [KEPT_AS_IT_WAS]
     _copy_workbook(old_part, new_part)
     return []

@@ -58,11 +58,15 @@ def box(el: Any) -> Box | None:
 
 def page_box(el: Any) -> Box | None:
     """:func:`box` on the page: a shape in a group stands in the group's own space, which
-    the group maps onto its place on the page (None: a group's XML does not say how)."""
+    the group maps onto its place on the page (None: a group's XML does not say how, or the
+    group is rotated or flipped)."""
     at = box(el)
     group = el.getparent()
     while at is not None and group is not None and group.tag == _GROUP:
         xfrm = shape_xfrm(group)
+        if xfrm is not None and (int(xfrm.get("rot", "0")) or any(
+                xfrm.get(a) in ("1", "true") for a in ("flipH", "flipV"))):  # fmt: skip
+            return None  # a rotated or flipped group: not followed
         found = {c.tag: c for c in xfrm.iterchildren(_OFF, _EXT, _CH_OFF, _CH_EXT)} if (
             xfrm is not None) else {}  # fmt: skip
         if len(found) < 4 or not int(found[_CH_EXT].get("cx", "0")) or not int(
@@ -129,9 +133,11 @@ def copy_place(slide: Any, dst: Any, src: Any) -> None:
         place(slide, dst, at)
 
 
-def follow(el: Any, move: Move) -> None:
+def follow(el: Any, move: Move, scale: tuple[float, float] = (1.0, 1.0)) -> None:
     """Put a shape drawn over pumpxl's chart at the same place over the person's chart (and
-    record that place as pumpxl's, so that next month it is not taken for a person's move)."""
+    record that place as pumpxl's, so that next month it is not taken for a person's move);
+    ``scale``: how much the space it stands in (a person's group) is scaled on the page, its
+    size there divided by it (on the page it keeps its size)."""
     x0, y0, x1, y1, sx, sy = move
     if el.tag == _LINE:
         ends = _ends(el)
@@ -147,6 +153,7 @@ def follow(el: Any, move: Move) -> None:
         # its centre goes where it was over pumpxl's chart; its size stays (text keeps fitting)
         x, y, cx, cy = at
         centre_x, centre_y = x1 + (x + cx / 2 - x0) * sx, y1 + (y + cy / 2 - y0) * sy
+        cx, cy = round(cx / scale[0]), round(cy / scale[1])
         place(None, el, (int(centre_x - cx / 2), int(centre_y - cy / 2), cx, cy))
     # where it stands now is where pumpxl put it: next month it does not read as moved
     set_shape_name(el, remarked(shape_name(el), g=element_geometry(el)))

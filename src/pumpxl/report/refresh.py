@@ -153,7 +153,7 @@ def refresh_slides(
     result: list[tuple[str | None, Any]] = []  # (key, slide part) in the final order
     dropped: list[Any] = []  # slide parts
     instead: dict[Any, Any] = {}  # a dropped page's part: the part of the page replacing it
-    replacing: dict[str, Any] = {}  # the same, by the part's name (pages never opened too)
+    replacing: dict[str, Any] = {}  # the same for pages never opened, by the part's name
     inherited: dict[Any, str] = {}  # a page replacing one of last month's: that page's id
     for page, part in old_pages:
         key = page.key
@@ -183,7 +183,7 @@ def refresh_slides(
             if untouched:
                 result.append((key, fresh.slide.part))
                 dropped.append(part)
-                instead[part] = replacing[page.partname] = fresh.slide.part
+                instead[part] = fresh.slide.part
                 inherited.setdefault(fresh.slide.part, page.slide_id)
                 report.replaced += 1
             else:
@@ -224,7 +224,9 @@ def refresh_slides(
     _reorder(prs, [part for _, part in result], dropped, instead)
     _ids_and_sections(prs, inherited, {page.slide_id for page, _ in old_pages},
                       {part for _, part in old_pages if part is not None})  # fmt: skip
-    _follow_links([part for _, part in result], replacing, report)
+    opened_parts = {part for _, part in old_pages if part is not None}
+    _follow_links([part for _, part in result], lambda part: instead.get(part) if (
+        part in opened_parts) else replacing.get(str(part.partname)), report)  # fmt: skip
     _unlisted_apart(prs)
     titles = {id(part): page.title for page, part in old_pages}
     for n, (key, part) in enumerate(result, start=1):
@@ -341,17 +343,20 @@ def _ids_and_sections(prs: Any, ids: Mapping[Any, str], old: Collection[str],
 _P14 = "{http://schemas.microsoft.com/office/powerpoint/2010/main}"
 
 
-def _follow_links(parts: list[Any], replacing: Mapping[str, Any], report: RefreshReport) -> None:
+def _follow_links(parts: list[Any], replacing: Callable[[Any], Any | None],
+                  report: RefreshReport) -> None:  # fmt: skip
     """Links on the result's pages (``parts``) to a page of last month's that this month's
-    replaced (``replacing``: by the old page's part name, the new page's part) lead to the
-    new page; a link to a page no longer in the deck is reported (a person's page linking
-    to measure pages, an At a glance row linked to its measure's page)."""
+    replaced (``replacing(part)``: the new page's part, None for none) lead to the new page;
+    a link to a page no longer in the deck is reported (a person's page linking to measure
+    pages, an At a glance row linked to its measure's page). (Pages opened are known by
+    their parts, which python-pptx renamed as it opened them; pages never opened, loaded
+    as a link's target, by the names they had in the file.)"""
     shown = set(parts)
     for number, part in enumerate(parts, start=1):
         for rid, rel in list(part.rels.items()):
             if rel.is_external or not rel.reltype.endswith(_SLIDE) or rel.target_part in shown:
                 continue
-            new = replacing.get(str(rel.target_part.partname))
+            new = replacing(rel.target_part)
             if new is None:
                 gone = page_title(rel.target_part.slide) or "a page"
                 report.lost.append(Kept(number, page_title(part.slide) or "untitled",

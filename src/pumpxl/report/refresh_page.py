@@ -30,7 +30,7 @@ from pumpxl.report.marks import (
     tree_page_title,
     write_manifest,
 )
-from pumpxl.report.places import Box, Move, box, copy_place, follow, page_box, place
+from pumpxl.report.places import Box, Move, box, copy_place, follow, page_box
 from pumpxl.report.shapexml import set_shape_name, shape_name
 from pumpxl.report.touched import CALCULATION, marked_elements, moved, text_edited
 
@@ -175,7 +175,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             continue
         pair = theirs.get(role)
         if pair is None:  # pumpxl no longer draws it
-            if _held(shape, mark) or text_edited(shape, mark):
+            if _held(shape, mark) or text_edited(shape, mark) or person_links(shape):
                 report.kept.append(Kept(number, page, f"your {_what(role)} (pumpxl no longer "
                                                       "draws it)"))  # fmt: skip
             else:
@@ -202,21 +202,20 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             if role in ANSWERS:
                 draft = (drafts or {}).get(role, element_text(src, "\v"))
                 notes_drafts.append(f"{ANSWERS[role]}: {draft}")
-            if role in (drafts or {}) and not _held(shape, mark):  # laid out around them
-                copy_place(slide, shape, src)
+            if role in (drafts or {}) and not (_held(shape, mark) or _grouped(shape)):
+                copy_place(slide, shape, src)  # (laid out around them)
                 set_shape_name(shape, remarked(shape_name(shape), g=element_geometry(shape)))
             continue
         held = _held(shape, mark) and shape.tag != _LINE  # (a line: where pumpxl draws it)
         move = along(shape) if not held and role.startswith(ON_CHART) else None
         held = held or (move is None and _grouped(shape))  # a person's group: where it is
-        held_at = box(shape) if held else None  # the person's place, this month's content
         links = person_links(shape)
         element = _replace_element(shape, src)
         _relinked(slide, element, links, role, report, number, page)
         if move is not None:
-            follow(element, move)
-        if held_at is not None:
-            place(slide, element, held_at)
+            follow(element, *move)
+        if held:  # the person's place (a line's ends), this month's content
+            copy_place(slide, element, shape)
             set_shape_name(element, _renamed(src, element, held=True))
     for role, (src, _) in theirs.items():
         if role in mine or role == "title":
@@ -233,7 +232,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         slide.shapes._spTree.append(element)
         move = along(element) if role.startswith(ON_CHART) else None
         if move is not None:
-            follow(element, move)
+            follow(element, *move)
     # the speaker notes: this month's, below a person's words when they wrote some
     notes, fresh_notes = _notes(slide), _notes(fresh)
     edited_notes = bool(old.manifest.get("notes")) and digest(notes) != old.manifest["notes"]
@@ -273,6 +272,8 @@ def _relinked(slide: Any, el: Any, links: Links, role: str, report: RefreshRepor
         rid = next((str(e.get(_RID)) for e in elements if e.get(_RID)), None)
         rel = slide.part.rels.get(rid) if rid else None
         to = f" (to {rel.target_ref})" if rel is not None and rel.is_external else ""
+        if rid:  # (its relationship goes too, where nothing else on the page names it)
+            slide.part.drop_rel(rid)
         report.lost.append(Kept(number, page, f"your link on {words!r} in {_what(role)}{to}: "
                                               "those words are not in this month's text"))
 
@@ -310,12 +311,14 @@ ON_CHART = ("Line label", "Recalculation", "Step", "Initiative", "MDC icon")
 
 def _chart_follow(
     mine: dict[str, tuple[Any, Mark]], theirs: dict[str, tuple[Any, Mark]]
-) -> Callable[[Any], Move | None]:
+) -> Callable[[Any], tuple[Move, tuple[float, float]] | None]:
     """How the shapes pumpxl draws over a chart follow a chart a person moved, resized or
     put in a group of theirs: for a shape element, the move from pumpxl's frame this month
     to the person's, in the shape's own space (a group's, when the chart and the shape
-    share it; the page's, for a shape on the page); None: no move (the chart stands where
-    pumpxl draws it, or the shape is in a group the chart is not in)."""
+    share it; the page's, for a shape on the page), and how much a group's space is scaled
+    on the page (a shape in it keeps its size on the page: its text keeps fitting); None:
+    no move (the chart stands where pumpxl draws it, or the shape is in a group the chart
+    is not in, or in a rotated or flipped group)."""
     if "chart" not in mine or "chart" not in theirs:
         return lambda el: None
     shape, mark = mine["chart"]
@@ -327,8 +330,20 @@ def _chart_follow(
         return None if at is None else (src[0], src[1], at[0], at[1], at[2] / src[2],
                                         at[3] / src[3])  # fmt: skip
 
-    own, on_page, group = move(box(shape)), move(page_box(shape)), shape.getparent()
-    return lambda el: own if el.getparent() is group else None if _grouped(el) else on_page
+    at, on_page, group = box(shape), page_box(shape), shape.getparent()
+    own, page_move = move(at), move(on_page)
+    scale = (1.0, 1.0)
+    if at is not None and on_page is not None and at[2] and at[3] and on_page[2] and on_page[3]:
+        scale = (on_page[2] / at[2], on_page[3] / at[3])
+
+    def follows(el: Any) -> tuple[Move, tuple[float, float]] | None:
+        if el.getparent() is group:
+            return None if own is None else (own, scale)
+        if _grouped(el) or page_move is None:
+            return None
+        return page_move, (1.0, 1.0)
+
+    return follows
 
 
 def _grouped(el: Any) -> bool:
