@@ -1144,6 +1144,27 @@ def test_a_link_to_a_page_drawn_again_leads_to_it(books: dict[str, Path], tmp_pa
     assert "Residents trust the council" in str(page_content(target.slide))
 
 
+def test_a_layout_a_person_chose_for_a_page_stays(books: dict[str, Path], tmp_path: Path) -> None:
+    """C2's page given another layout (Title and Content), nothing else touched: in June it
+    keeps that layout, with June's content, and the refresh says so."""
+    prs = Presentation(str(books["deck"]))
+    c2 = pages(prs)["measure:C2"]
+    layout = next(lay for lay in prs.slide_layouts if lay.name == "Title and Content")
+    assert c2.slide_layout.name != layout.name
+    rid = next(r for r, rel in c2.part.rels.items() if rel.reltype == RT.SLIDE_LAYOUT)
+    c2.part.drop_rel(rid)
+    c2.part.relate_to(layout.part, RT.SLIDE_LAYOUT)
+    prs.save(str(tmp_path / "relaid.pptx"))
+    out = tmp_path / "june.pptx"
+    said = refreshed_to(tmp_path / "relaid.pptx", books["june"], out)
+    got = pages(Presentation(str(out)))["measure:C2"]
+    fresh = pages(Presentation(str(books["fresh"])))["measure:C2"]
+    assert got.slide_layout.name == "Title and Content"
+    assert page_content(got) == page_content(fresh)
+    assert "your layout 'Title and Content'" in said
+    assert "1 refreshed around your edits" in said
+
+
 def _refreshed_and_fresh(model: PumpModel, deck: Path, run: Path
                          ) -> tuple[dict[str, Any], dict[str, Any]]:  # fmt: skip
     """``deck`` refreshed with ``model``'s workbook, and a fresh build of it: their pages."""

@@ -374,7 +374,8 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
                       **dict(smark.fields or {})}  # fmt: skip
             props.set("name", _encode(_label(props.get("name", "")), values))
         manifest: dict[str, Any] = {"v": VERSION, "roles": roles,
-                                    "notes": digest(notes_text(slide))}  # fmt: skip
+                                    "notes": digest(notes_text(slide)),
+                                    "l": slide.slide_layout.name}  # fmt: skip
         write_manifest(marker, manifest)
         if smark.slide in ("title", "attention", "glance"):
             carriers.append((marker, manifest))

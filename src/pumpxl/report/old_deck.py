@@ -48,6 +48,7 @@ _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 _OFFICE_DOCUMENT = "/officeDocument"
 _NOTES = "/notesSlide"
+_LAYOUT = "/slideLayout"
 _PACKAGE = "/package"
 
 
@@ -179,10 +180,11 @@ def read_old_deck(path: Path, *, why_closed: str = "") -> tuple[OldDeck | None, 
     except (etree.XMLSyntaxError, KeyError, OSError, zipfile.BadZipFile, ValueError) as exc:
         return None, unreadable(path, exc)
     pages = []
+    layouts: dict[str, str] = {}  # the names of the layouts pages use, by part
     for number, rid in enumerate(rids, start=1):
         partname = related[rid][1] if rid in related else ""
         try:
-            page = _page(members, partname) if partname else OldPage("", None)
+            page = _page(members, partname, layouts) if partname else OldPage("", None)
         except (etree.XMLSyntaxError, OSError, zipfile.BadZipFile, ValueError) as exc:
             message = f"its slide {number} ({partname.lstrip('/')}) is damaged: {exc}"
             return None, Problem(path.name, message, "bad_deck")
@@ -192,8 +194,9 @@ def read_old_deck(path: Path, *, why_closed: str = "") -> tuple[OldDeck | None, 
     return OldDeck(path, members, main, root, pages, rids), None
 
 
-def _page(members: Members, partname: str) -> OldPage:
-    """A page read from its part (and, for the verdict, its notes and charts)."""
+def _page(members: Members, partname: str, layouts: dict[str, str]) -> OldPage:
+    """A page read from its part (and, for the verdict, its notes, charts and the name of
+    its layout, which ``layouts`` keeps by part)."""
     blob = members.read(partname)
     if blob is None:
         return OldPage(partname, None)  # python-pptx says what is wrong when it opens
@@ -252,7 +255,10 @@ def _page(members: Members, partname: str) -> OldPage:
                              setting="deck") from None  # fmt: skip
 
     kinds = [kind for _, kind, _ in relationships]
-    state = EDITED if persons_page(slide, kinds) else page_state(
+    layout = next((t for kind, t in related.values() if kind.endswith(_LAYOUT)), None)
+    relaid = "l" in manifest and layout is not None and _layout_name(
+        members, layout, layouts) != manifest["l"]  # fmt: skip
+    state = EDITED if relaid or persons_page(slide, kinds) else page_state(
         tree, mark, manifest, chart=chart, notes=notes)  # fmt: skip
     words = edited_words(tree, _BLOCKS) if state == EDITED and mark.get("m") else {}
     taken = {}
@@ -263,6 +269,21 @@ def _page(members: Members, partname: str) -> OldPage:
             taken = {role: chart_xml[rid] for role, rid in changed.items()}
     return OldPage(partname, mark, manifest, state == UNTOUCHED, title, words=words,
                    charts=charts, chart_xml=taken)  # fmt: skip
+
+
+def _layout_name(members: Members, partname: str, layouts: dict[str, str]) -> str:
+    """The name of the layout part ``partname`` (its ``p:cSld``'s), read once a deck."""
+    if partname not in layouts:
+        xml = members.read(partname)
+        name = ""
+        if xml is not None:
+            try:
+                page = etree.fromstring(xml, _PARSER).find(f"{_P}cSld")
+            except etree.XMLSyntaxError:
+                page = None
+            name = page.get("name", "") if page is not None else ""
+        layouts[partname] = name
+    return layouts[partname]
 
 
 #: a measure page's blocks (:data:`pumpxl.report.measure.BLOCK_ROLES`), whose words people

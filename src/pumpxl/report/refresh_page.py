@@ -167,6 +167,9 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             _relinked(slide, title, links, "title", report, number, page)
         else:
             report.kept.append(Kept(number, page, f"your title {text!r}"))
+    layout = slide.slide_layout.name
+    if layout != fresh.slide_layout.name:
+        report.kept.append(Kept(number, page, f"your layout {layout!r}"))
     notes_drafts: list[str] = []
     # a chart a person moved, resized or grouped takes the shapes drawn over it along
     along = _chart_follow(mine, theirs)
