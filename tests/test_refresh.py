@@ -855,9 +855,9 @@ def test_the_deck_records_its_pages_in_order(
 
 
 def _split_run(paragraph: Any, words: str) -> Any:
-    """``paragraph``'s one run split so that ``words`` stand in a run of their own: that run
-    (as a person selecting those words in PowerPoint makes it)."""
-    (run,) = paragraph.runs
+    """``paragraph``'s run holding ``words`` split so that they stand in a run of their own:
+    that run (as a person selecting those words in PowerPoint makes it)."""
+    run = next(r for r in paragraph.runs if words in r.text)
     before, _, after = run.text.partition(words)
     run.text = before
     middle = copy.deepcopy(run._r)
@@ -872,12 +872,14 @@ def test_a_persons_links_on_pumpxls_words_follow_them(
     books: dict[str, Path], tmp_path: Path
 ) -> None:
     """A person links C1's title to a dashboard, the owner's name in its subtitle to a
-    directory, the UNPL label (the shape) to a note on limits, and the number in that label
-    to a spreadsheet, and C2's state line to the next slide (an action, no relationship),
-    changing no words: in June the title, subtitle and label carry June's
-    words and the links, each on the same words (the run split round them) or shape; the
-    number, which June's label no longer shows, takes its link with it and the refresh says
-    so. Everything else on the page is June's fresh build."""
+    directory, the UNPL label (the shape) to a note on limits, the words UNPL and the number
+    in that label to one spreadsheet (one relationship), the number in the LNPL label to
+    another, and C2's state line to the next slide (an action, no relationship), changing
+    no words: in June the title, subtitle and labels carry June's words and the links, each
+    on the same words (the run split round them) or shape; the numbers, which June's labels
+    no longer show, take their links with them and the refresh says so; the spreadsheet
+    UNPL still leads to keeps its relationship, the other goes. Everything else on the page
+    is June's fresh build."""
     prs = Presentation(str(books["deck"]))
     c1 = pages(prs)["measure:C1"]
     c1.shapes.title.text_frame.paragraphs[0].runs[0].hyperlink.address = (
@@ -888,8 +890,15 @@ def test_a_persons_links_on_pumpxls_words_follow_them(
     unpl = shapes["Line label UNPL#1"]
     assert unpl.text_frame.text == "UNPL 82.6"  # May's; June's is 82.8
     unpl.click_action.hyperlink.address = "https://wiki.example/limits"
-    _split_run(unpl.text_frame.paragraphs[0], "82.6").hyperlink.address = (
-        "https://files.example/may.xlsx")
+    for words in ("82.6", "UNPL"):
+        _split_run(unpl.text_frame.paragraphs[0], words).hyperlink.address = (
+            "https://files.example/may.xlsx")
+    lnpl = shapes["Line label LNPL#1"]
+    assert lnpl.text_frame.text == "LNPL 73.2"  # May's; June's is 73.1
+    _split_run(lnpl.text_frame.paragraphs[0], "73.2").hyperlink.address = (
+        "https://files.example/lnpl.xlsx")
+    assert len({r.hyperlink._hlinkClick.rId for r in unpl.text_frame.paragraphs[0].runs
+                if r.text in ("82.6", "UNPL")}) == 1  # (python-pptx shares one relationship)
     c2_status = next(s for s, m in marked_shapes(pages(prs)["measure:C2"]) if m.role == "status")
     c2_status.click_action.hyperlink.address = "https://wiki.example/c2"  # (for its element)
     link = c2_status._element.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}/{qn('a:hlinkClick')}")
@@ -916,15 +925,18 @@ def test_a_persons_links_on_pumpxls_words_follow_them(
     label = shapes["Line label UNPL#1"]
     assert label.text_frame.text == "UNPL 82.8"
     assert label.click_action.hyperlink.address == "https://wiki.example/limits"
-    assert all(r.hyperlink.address is None for r in label.text_frame.paragraphs[0].runs)
-    assert "https://files.example/may.xlsx" not in [  # (its relationship gone with it)
+    assert [(r.text, r.hyperlink.address) for r in label.text_frame.paragraphs[0].runs] == [
+        ("UNPL", "https://files.example/may.xlsx"), (" 82.8", None)]
+    assert shapes["Line label LNPL#1"].text_frame.text == "LNPL 73.1"
+    assert "https://files.example/lnpl.xlsx" not in [  # (its relationship gone with it)
         r.target_ref for r in got.part.rels.values() if r.is_external]
     c2 = next(s for s, m in marked_shapes(pages(Presentation(str(out)))["measure:C2"])
               if m.role == "status")  # fmt: skip
     assert c2.click_action.action == PP_ACTION.NEXT_SLIDE  # (its page: a person's)
-    assert "Could not be kept (1):" in said
+    assert "Could not be kept (2):" in said
     assert ("your link on '82.6' in Line label UNPL (to https://files.example/may.xlsx): "
             "those words are not in this month's text") in said
+    assert "your link on '73.2' in Line label LNPL (to https://files.example/lnpl.xlsx)" in said
     # and next month (here June again): the links still follow their words
     refreshed_to(out, books["june"], tmp_path / "again.pptx")
     again = pages(Presentation(str(tmp_path / "again.pptx")))["measure:C1"]
@@ -1111,6 +1123,93 @@ def test_a_page_a_person_duplicated_takes_this_months_chart_in_each_copy(
         assert list(series["Value"].values) == pytest.approx(list(june))
         assert series["Value"].format.line.color.rgb == RGBColor(0xFF, 0x00, 0xAA)
         assert len(series) > 3  # (the limits too)
+
+
+def test_a_copy_a_person_edited_of_a_page_nobody_touched_stays(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """C2's page, untouched, duplicated, and the person's words written in the copy's Why:
+    in June the first is June's page, the copy stays with the person's words and June's
+    chart; neither is lost."""
+    prs = Presentation(str(books["deck"]))
+    copy_ = _duplicated(prs, pages(prs)["measure:C2"])
+    why = next(s for s, m in marked_shapes(copy_) if m.role == "why")
+    why.text_frame.paragraphs[0].runs[0].text = "Our own words in the copy."
+    prs.save(str(tmp_path / "copied.pptx"))
+    out = tmp_path / "june.pptx"
+    said = refreshed_to(tmp_path / "copied.pptx", books["june"], out)
+    june = Presentation(str(out))
+    copies = [s for s in june.slides
+              if (m := slide_mark(s)) is not None and m.slide == "measure:C2"]  # fmt: skip
+    assert len(copies) == 2 and len(june.slides) == len(prs.slides)
+    fresh = pages(Presentation(str(books["fresh"])))["measure:C2"]
+    assert page_content(copies[0]) == page_content(fresh)
+    assert "Our own words in the copy." in page_content(copies[1])["why"]
+    assert page_content(copies[1])["chart"] == page_content(fresh)["chart"]
+    assert "your words in Why" in said
+
+
+def test_a_shape_pumpxl_no_longer_draws_stays_with_a_persons_link(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """A label of pumpxl's on C1's page that June's page no longer has (a role pumpxl does
+    not draw in June) goes, unless a person linked it: then it stays and is said."""
+    prs = Presentation(str(books["deck"]))
+    c1 = pages(prs)["measure:C1"]
+    label = next(s for s, m in marked_shapes(c1) if m.role == "Line label UNPL#1")
+    for role, linked in (("Line label Gone#1", False), ("Line label Kept#1", True)):
+        el = copy.deepcopy(label._element)
+        props = el.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}")
+        props.set("name", props.get("name").replace("Line%20label%20UNPL%231",
+                                                    role.replace(" ", "%20").replace("#", "%23")))
+        props.set("id", str(c1.shapes._next_shape_id))
+        c1.shapes._spTree.append(el)
+        if linked:
+            c1.shapes[-1].click_action.hyperlink.address = "https://wiki.example/kept"
+    marked = {m.role for _, m in marked_shapes(c1)}
+    assert {"Line label Gone#1", "Line label Kept#1"} <= marked
+    prs.save(str(tmp_path / "old-labels.pptx"))
+    out = tmp_path / "june.pptx"
+    said = refreshed_to(tmp_path / "old-labels.pptx", books["june"], out)
+    got = {m.role: s for s, m in marked_shapes(pages(Presentation(str(out)))["measure:C1"])}
+    assert "Line label Gone#1" not in got
+    assert got["Line label Kept#1"].click_action.hyperlink.address == "https://wiki.example/kept"
+    assert "your Line label Kept (pumpxl no longer draws it)" in said
+
+
+def test_a_renamed_layout_is_no_persons_layout(books: dict[str, Path], tmp_path: Path) -> None:
+    """The layout May's pages stand on renamed (in the slide master, or by another program's
+    save: LibreOffice renames most layouts): no page counts as given another layout."""
+    prs = Presentation(str(books["deck"]))
+    layout = next(lay for lay in prs.slide_layouts if lay.name == "Title Only")
+    layout._element.cSld.set("name", "Heading only")
+    prs.save(str(tmp_path / "renamed.pptx"))
+    said = refreshed_to(tmp_path / "renamed.pptx", books["june"], tmp_path / "june.pptx")
+    assert "your layout" not in said
+    assert " 0 refreshed around your edits" in said
+
+
+def test_a_groups_space_on_the_page() -> None:
+    """Where a shape in a group stands on the page: the group's own space mapped onto its
+    place (a squeezed, moved group); a rotated or flipped group: not told."""
+    from pumpxl.report.places import page_box, space_scale
+
+    def grouped(xfrm: str) -> Any:
+        group = etree.fromstring(
+            f'<p:grpSp xmlns:p="{_P_NS}" xmlns:a="http://schemas.openxmlformats.org/drawingml/'
+            f'2006/main"><p:nvGrpSpPr/><p:grpSpPr>{xfrm}</p:grpSpPr><p:sp><p:nvSpPr>'
+            '<p:cNvPr id="2" name="x"/></p:nvSpPr><p:spPr><a:xfrm><a:off x="300" y="400"/>'
+            '<a:ext cx="100" cy="50"/></a:xfrm></p:spPr></p:sp></p:grpSp>')  # fmt: skip
+        return group[2]
+
+    squeezed = ('<a:xfrm{}><a:off x="1000" y="2000"/><a:ext cx="500" cy="1000"/>'
+                '<a:chOff x="200" y="400"/><a:chExt cx="1000" cy="1000"/></a:xfrm>')
+    shape = grouped(squeezed.format(""))
+    assert page_box(shape) == (1050, 2000, 50, 50)  # x: 1000 + (300 - 200) / 2
+    assert space_scale(shape) == (0.5, 1.0)
+    for turned in (' rot="5400000"', ' flipH="1"'):
+        assert page_box(grouped(squeezed.format(turned))) is None
+        assert space_scale(grouped(squeezed.format(turned))) == (0.5, 1.0)
 
 
 def test_a_link_to_a_page_drawn_again_leads_to_it(books: dict[str, Path], tmp_path: Path) -> None:

@@ -155,7 +155,11 @@ def _refresh(
     built.reusable = reusable_pages(old.pages)
     icons: Icons = "mdc" if manifest.get("icons") == "mdc" else "pumpxl"
     kept = KeptWords()  # people's words in a measure page's blocks: laid out around them
-    for page in old.pages:  # (on its first page, the one laid out beside the chart)
+    seen = set()  # (on its first page, the one laid out beside the chart; not on a copy)
+    for page in old.pages:
+        if page.key in seen:
+            continue
+        seen.add(page.key)
         if page.words and page.mark is not None and page.key == f"measure:{page.mark.get('m')}":
             kept.words[page.mark.get("m")] = page.words
     add_report_slides(built, model, analysed, name, icons=icons, kept=kept)

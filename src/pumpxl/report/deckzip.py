@@ -49,6 +49,10 @@ class Members:
         item = self._items.get(partname)
         return self._unzipped(item) if item is not None else None
 
+    def names(self) -> list[str]:
+        """The part names of the file's members."""
+        return list(self._items)
+
     def rels_xml_for(self, partname: PackURI) -> bytes | None:
         """A part's relationships' XML, or None (what python-pptx's reader gives)."""
         return self.read(rels_name(partname))

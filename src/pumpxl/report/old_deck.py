@@ -180,7 +180,7 @@ def read_old_deck(path: Path, *, why_closed: str = "") -> tuple[OldDeck | None, 
     except (etree.XMLSyntaxError, KeyError, OSError, zipfile.BadZipFile, ValueError) as exc:
         return None, unreadable(path, exc)
     pages = []
-    layouts: dict[str, str] = {}  # the names of the layouts pages use, by part
+    layouts = _Layouts(members)
     for number, rid in enumerate(rids, start=1):
         partname = related[rid][1] if rid in related else ""
         try:
@@ -194,9 +194,9 @@ def read_old_deck(path: Path, *, why_closed: str = "") -> tuple[OldDeck | None, 
     return OldDeck(path, members, main, root, pages, rids), None
 
 
-def _page(members: Members, partname: str, layouts: dict[str, str]) -> OldPage:
+def _page(members: Members, partname: str, layouts: _Layouts) -> OldPage:
     """A page read from its part (and, for the verdict, its notes, charts and the name of
-    its layout, which ``layouts`` keeps by part)."""
+    its layout)."""
     blob = members.read(partname)
     if blob is None:
         return OldPage(partname, None)  # python-pptx says what is wrong when it opens
@@ -256,8 +256,8 @@ def _page(members: Members, partname: str, layouts: dict[str, str]) -> OldPage:
 
     kinds = [kind for _, kind, _ in relationships]
     layout = next((t for kind, t in related.values() if kind.endswith(_LAYOUT)), None)
-    relaid = "l" in manifest and layout is not None and _layout_name(
-        members, layout, layouts) != manifest["l"]  # fmt: skip
+    relaid = "l" in manifest and layout is not None and layouts.name(layout) != manifest[
+        "l"] and manifest["l"] in layouts.names()  # (a layout renamed since: cannot tell)
     state = EDITED if relaid or persons_page(slide, kinds) else page_state(
         tree, mark, manifest, chart=chart, notes=notes)  # fmt: skip
     words = edited_words(tree, _BLOCKS) if state == EDITED and mark.get("m") else {}
@@ -271,19 +271,32 @@ def _page(members: Members, partname: str, layouts: dict[str, str]) -> OldPage:
                    charts=charts, chart_xml=taken)  # fmt: skip
 
 
-def _layout_name(members: Members, partname: str, layouts: dict[str, str]) -> str:
-    """The name of the layout part ``partname`` (its ``p:cSld``'s), read once a deck."""
-    if partname not in layouts:
-        xml = members.read(partname)
-        name = ""
-        if xml is not None:
+class _Layouts:
+    """The names of a deck's layouts (their ``p:cSld``'s), each read once: a page on
+    another layout than the one its record names, which the deck still has, is on a
+    layout a person chose (a layout renamed since, by a person or another program's save,
+    as LibreOffice's renames most, tells nothing)."""
+
+    def __init__(self, members: Members) -> None:
+        self._members = members
+        self._names: dict[str, str] = {}
+        self._all: set[str] | None = None
+
+    def name(self, partname: str) -> str:
+        if partname not in self._names:
+            xml = self._members.read(partname)
             try:
-                page = etree.fromstring(xml, _PARSER).find(f"{_P}cSld")
+                page = etree.fromstring(xml, _PARSER).find(f"{_P}cSld") if xml else None
             except etree.XMLSyntaxError:
                 page = None
-            name = page.get("name", "") if page is not None else ""
-        layouts[partname] = name
-    return layouts[partname]
+            self._names[partname] = page.get("name", "") if page is not None else ""
+        return self._names[partname]
+
+    def names(self) -> set[str]:
+        if self._all is None:
+            self._all = {self.name(n) for n in self._members.names()
+                         if n.startswith("/ppt/slideLayouts/") and n.endswith(".xml")}  # fmt: skip
+        return self._all
 
 
 #: a measure page's blocks (:data:`pumpxl.report.measure.BLOCK_ROLES`), whose words people

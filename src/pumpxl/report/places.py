@@ -18,7 +18,8 @@ from pumpxl.report.shapexml import (
     shape_xfrm,
 )
 
-__all__ = ["Box", "Move", "box", "copy_place", "follow", "page_box", "place", "shape_object"]
+__all__ = ["Box", "Move", "box", "copy_place", "follow", "page_box", "place", "shape_object",
+           "space_scale"]
 
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -81,6 +82,22 @@ def page_box(el: Any) -> Box | None:
               round(cx * sx), round(cy * sy))  # fmt: skip
         group = group.getparent()
     return at
+
+
+def space_scale(el: Any) -> tuple[float, float]:
+    """How much the space a shape stands in (its groups') is scaled on the page, whether or
+    not a group is rotated (1, 1 where a group's XML does not say)."""
+    sx = sy = 1.0
+    group = el.getparent()
+    while group is not None and group.tag == _GROUP:
+        xfrm = shape_xfrm(group)
+        found = {c.tag: c for c in xfrm.iterchildren(_EXT, _CH_EXT)} if xfrm is not None else {}
+        if len(found) == 2 and int(found[_CH_EXT].get("cx", "0")) and int(
+                found[_CH_EXT].get("cy", "0")):  # fmt: skip
+            sx *= int(found[_EXT].get("cx", "0")) / int(found[_CH_EXT].get("cx"))
+            sy *= int(found[_EXT].get("cy", "0")) / int(found[_CH_EXT].get("cy"))
+        group = group.getparent()
+    return sx, sy
 
 
 def place(slide: Any, el: Any, at: Box) -> None:

@@ -148,7 +148,8 @@ def refresh_slides(
     opened = sum(part is not None for _, part in old_pages)
     new_slides = [prs.part.related_part(sld.rId).slide for sld in ids[opened:]]
     new = _pages(new_slides)
-    verdicts = {key: page.untouched for key, page in _first([p for p, _ in old_pages]).items()}
+    firsts = _first([p for p, _ in old_pages])  # (a page's later copies are a person's)
+    taken: set[Any] = set()  # this month's pages standing for one of last month's
     new_keys = order if order is not None else list(new)
     result: list[tuple[str | None, Any]] = []  # (key, slide part) in the final order
     dropped: list[Any] = []  # slide parts
@@ -161,6 +162,7 @@ def refresh_slides(
             fresh = new.get(key) if key is not None else None
             if fresh is not None:
                 result.append((key, fresh.slide.part))
+                taken.add(fresh.slide.part)
                 replacing[page.partname] = fresh.slide.part
                 inherited.setdefault(fresh.slide.part, page.slide_id)
                 if take_charts(page.chart_xml, fresh, len(result), report):
@@ -178,17 +180,19 @@ def refresh_slides(
             report.replaced += 1
             continue
         fresh = new.get(key)
-        untouched = verdicts.get(key, False)
+        untouched = page.untouched and firsts.get(key) is page
         if fresh is not None:
-            if untouched:
+            if untouched and fresh.slide.part not in taken:
                 result.append((key, fresh.slide.part))
+                taken.add(fresh.slide.part)
                 dropped.append(part)
                 instead[part] = fresh.slide.part
                 inherited.setdefault(fresh.slide.part, page.slide_id)
                 report.replaced += 1
             else:
                 result.append((key, part))
-                dropped.append(fresh.slide.part)
+                if fresh.slide.part not in taken:  # (a copy's page stands for the first)
+                    dropped.append(fresh.slide.part)
                 slide = part.slide
                 first = key == f"measure:{page.mark.get('m')}"  # (laid out around their words)
                 words = (drafts or {}).get(page.mark.get("m"), {}) if first else {}

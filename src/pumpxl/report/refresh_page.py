@@ -30,7 +30,7 @@ from pumpxl.report.marks import (
     tree_page_title,
     write_manifest,
 )
-from pumpxl.report.places import Box, Move, box, copy_place, follow, page_box
+from pumpxl.report.places import Box, Move, box, copy_place, follow, page_box, space_scale
 from pumpxl.report.shapexml import set_shape_name, shape_name
 from pumpxl.report.touched import CALCULATION, marked_elements, moved, text_edited
 
@@ -133,7 +133,8 @@ def _notes(slide: Any) -> str:
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _FRAME = f"{_P}graphicFrame"
 _CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
-_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_RID = f"{_R}id"
 _LINE, _GROUP = f"{_P}cxnSp", f"{_P}grpSp"
 
 
@@ -167,8 +168,8 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             _relinked(slide, title, links, "title", report, number, page)
         else:
             report.kept.append(Kept(number, page, f"your title {text!r}"))
-    layout = slide.slide_layout.name
-    if layout != fresh.slide_layout.name:
+    layout, recorded = slide.slide_layout.name, old.manifest.get("l")
+    if recorded and layout != recorded and recorded in _layout_names(slide):
         report.kept.append(Kept(number, page, f"your layout {layout!r}"))
     notes_drafts: list[str] = []
     # a chart a person moved, resized or grouped takes the shapes drawn over it along
@@ -271,17 +272,19 @@ def _relinked(slide: Any, el: Any, links: Links, role: str, report: RefreshRepor
     words this month's text does not hold are reported (slide ``number``, ``page``)."""
     if not links:
         return
+    gone: set[str] = set()
     for words, elements in relink(el, links):
-        rid = next((str(e.get(_RID)) for e in elements if e.get(_RID)), None)
-        rel = slide.part.rels.get(rid) if rid else None
+        rids = [str(e.get(_RID)) for e in elements if e.get(_RID)]
+        rel = slide.part.rels.get(rids[0]) if rids else None
         to = f" (to {rel.target_ref})" if rel is not None and rel.is_external else ""
-        if rid:  # (its relationship goes too, where nothing else on the page names it)
-            slide.part.drop_rel(rid)
+        gone.update(rids)
         report.lost.append(Kept(number, page, f"your link on {words!r} in {_what(role)}{to}: "
                                               "those words are not in this month's text"))
-
-
-_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    named = {v for e in slide._element.iter() for k, v in e.attrib.items()
+             if k.startswith(_R)} if gone else set()  # fmt: skip
+    for rid in gone - named:  # (its relationship goes too, where nothing else names it)
+        if rid in slide.part.rels:
+            slide.part.rels.pop(rid)
 
 
 def _own_notes(notes: str, ours: str | None) -> str | None:
@@ -321,7 +324,7 @@ def _chart_follow(
     share it; the page's, for a shape on the page), and how much a group's space is scaled
     on the page (a shape in it keeps its size on the page: its text keeps fitting); None:
     no move (the chart stands where pumpxl draws it, or the shape is in a group the chart
-    is not in, or in a rotated or flipped group)."""
+    is not in; or on the page, the chart being in a rotated or flipped group)."""
     if "chart" not in mine or "chart" not in theirs:
         return lambda el: None
     shape, mark = mine["chart"]
@@ -333,11 +336,8 @@ def _chart_follow(
         return None if at is None else (src[0], src[1], at[0], at[1], at[2] / src[2],
                                         at[3] / src[3])  # fmt: skip
 
-    at, on_page, group = box(shape), page_box(shape), shape.getparent()
-    own, page_move = move(at), move(on_page)
-    scale = (1.0, 1.0)
-    if at is not None and on_page is not None and at[2] and at[3] and on_page[2] and on_page[3]:
-        scale = (on_page[2] / at[2], on_page[3] / at[3])
+    own, page_move = move(box(shape)), move(page_box(shape))
+    group, scale = shape.getparent(), space_scale(shape)
 
     def follows(el: Any) -> tuple[Move, tuple[float, float]] | None:
         if el.getparent() is group:
@@ -347,6 +347,13 @@ def _chart_follow(
         return page_move, (1.0, 1.0)
 
     return follows
+
+
+def _layout_names(slide: Any) -> set[str]:
+    """The names of the layouts of the deck ``slide`` is in."""
+    presentation = slide.part.package.presentation_part.presentation
+    return {layout.name for master in presentation.slide_masters
+            for layout in master.slide_layouts}  # fmt: skip
 
 
 def _grouped(el: Any) -> bool:
