@@ -1149,6 +1149,30 @@ def test_a_copy_a_person_edited_of_a_page_nobody_touched_stays(
     assert "your words in Why" in said
 
 
+def test_copies_of_a_page_keep_each_its_own_words(books: dict[str, Path], tmp_path: Path) -> None:
+    """C1's page duplicated twice, the person's words in the first's Why and other words in
+    the first copy's: in June each keeps its own, neither shows the other's, the copy nobody
+    edited shows June's draft, and the blocks nobody edited are June's drafts on all three."""
+    prs = Presentation(str(books["deck"]))
+    first = pages(prs)["measure:C1"]
+    second = _duplicated(prs, first)
+    _duplicated(prs, first)
+    for slide, words in ((first, "The first page's words."), (second, "The copy's words.")):
+        why = next(s for s, m in marked_shapes(slide) if m.role == "why")
+        why.text_frame.paragraphs[0].runs[0].text = words
+    prs.save(str(tmp_path / "copies.pptx"))
+    out = tmp_path / "june.pptx"
+    refreshed_to(tmp_path / "copies.pptx", books["june"], out)
+    copies = [page_content(s) for s in Presentation(str(out)).slides
+              if (m := slide_mark(s)) is not None and m.slide == "measure:C1"]  # fmt: skip
+    fresh = page_content(pages(Presentation(str(books["fresh"])))["measure:C1"])
+    assert [c["why"] for c in copies] == ["The first page's words.", "The copy's words.",
+                                          fresh["why"]]  # fmt: skip
+    for c in copies:
+        assert (c["happening"], c["action"], c["chart"]) == (
+            fresh["happening"], fresh["action"], fresh["chart"])
+
+
 def test_a_shape_pumpxl_no_longer_draws_stays_with_a_persons_link(
     books: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -1179,14 +1203,20 @@ def test_a_shape_pumpxl_no_longer_draws_stays_with_a_persons_link(
 
 def test_a_renamed_layout_is_no_persons_layout(books: dict[str, Path], tmp_path: Path) -> None:
     """The layout May's pages stand on renamed (in the slide master, or by another program's
-    save: LibreOffice renames most layouts): no page counts as given another layout."""
+    save: LibreOffice renames most layouts), a person's words in C1's Why: no page counts as
+    given another layout, this month nor the next (C1's page records the layout it stands
+    on as it is now)."""
     prs = Presentation(str(books["deck"]))
     layout = next(lay for lay in prs.slide_layouts if lay.name == "Title Only")
     layout._element.cSld.set("name", "Heading only")
+    why = next(s for s, m in marked_shapes(pages(prs)["measure:C1"]) if m.role == "why")
+    why.text_frame.paragraphs[0].runs[0].text = "Our own words."
     prs.save(str(tmp_path / "renamed.pptx"))
-    said = refreshed_to(tmp_path / "renamed.pptx", books["june"], tmp_path / "june.pptx")
-    assert "your layout" not in said
-    assert " 0 refreshed around your edits" in said
+    for month in ("june", "july"):
+        deck = tmp_path / ("renamed.pptx" if month == "june" else "june.pptx")
+        said = refreshed_to(deck, books["june"], tmp_path / f"{month}.pptx")
+        assert "your layout" not in said, month
+        assert " 1 refreshed around your edits" in said, month  # (C1's page, for its words)
 
 
 def test_a_groups_space_on_the_page() -> None:

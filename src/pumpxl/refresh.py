@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,13 +156,13 @@ def _refresh(
     built.reusable = reusable_pages(old.pages)
     icons: Icons = "mdc" if manifest.get("icons") == "mdc" else "pumpxl"
     kept = KeptWords()  # people's words in a measure page's blocks: laid out around them
-    seen = set()  # (on its first page, the one laid out beside the chart; not on a copy)
+    # (on its first page, the one laid out beside the chart; not on a page people copied,
+    # each copy of which keeps its own words where they are)
+    copied = {k for k, n in Counter(p.key for p in old.pages).items() if n > 1}
     for page in old.pages:
-        if page.key in seen:
-            continue
-        seen.add(page.key)
-        if page.words and page.mark is not None and page.key == f"measure:{page.mark.get('m')}":
-            kept.words[page.mark.get("m")] = page.words
+        mid = page.mark.get("m") if page.mark is not None else None
+        if mid and page.words and page.key not in copied and page.key == f"measure:{mid}":
+            kept.words[mid] = page.words
     add_report_slides(built, model, analysed, name, icons=icons, kept=kept)
     when = _period(analysed, mine)
     report = refresh_slides(

@@ -66,6 +66,8 @@ class OldPage:
     named_elsewhere: bool = False
     #: its id in the presentation's list of pages (what PowerPoint's sections name it by)
     slide_id: str = ""
+    #: whether a person put it on another layout than pumpxl drew it on
+    relaid: bool = False
     #: on a page somebody edited, the words people wrote in a measure's blocks, by role
     words: dict[str, str] = field(default_factory=dict)
     #: the digests of the charts its verdict read, by relationship id (not read again)
@@ -256,8 +258,8 @@ def _page(members: Members, partname: str, layouts: _Layouts) -> OldPage:
 
     kinds = [kind for _, kind, _ in relationships]
     layout = next((t for kind, t in related.values() if kind.endswith(_LAYOUT)), None)
-    relaid = "l" in manifest and layout is not None and layouts.name(layout) != manifest[
-        "l"] and manifest["l"] in layouts.names()  # (a layout renamed since: cannot tell)
+    relaid = bool(manifest.get("l")) and layout is not None and layouts.name(
+        layout) != manifest["l"] and manifest["l"] in layouts.names()  # (renamed: cannot tell)
     state = EDITED if relaid or persons_page(slide, kinds) else page_state(
         tree, mark, manifest, chart=chart, notes=notes)  # fmt: skip
     words = edited_words(tree, _BLOCKS) if state == EDITED and mark.get("m") else {}
@@ -268,7 +270,7 @@ def _page(members: Members, partname: str, layouts: _Layouts) -> OldPage:
         if all(rid in chart_xml for rid in changed.values()):
             taken = {role: chart_xml[rid] for role, rid in changed.items()}
     return OldPage(partname, mark, manifest, state == UNTOUCHED, title, words=words,
-                   charts=charts, chart_xml=taken)  # fmt: skip
+                   charts=charts, chart_xml=taken, relaid=relaid)  # fmt: skip
 
 
 class _Layouts:
@@ -284,11 +286,11 @@ class _Layouts:
 
     def name(self, partname: str) -> str:
         if partname not in self._names:
-            xml = self._members.read(partname)
             try:
+                xml = self._members.read(partname)
                 page = etree.fromstring(xml, _PARSER).find(f"{_P}cSld") if xml else None
-            except etree.XMLSyntaxError:
-                page = None
+            except (etree.XMLSyntaxError, zipfile.BadZipFile, ValueError):
+                page = None  # (python-pptx says what is wrong with it if a page uses it)
             self._names[partname] = page.get("name", "") if page is not None else ""
         return self._names[partname]
 

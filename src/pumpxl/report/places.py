@@ -92,8 +92,8 @@ def space_scale(el: Any) -> tuple[float, float]:
     while group is not None and group.tag == _GROUP:
         xfrm = shape_xfrm(group)
         found = {c.tag: c for c in xfrm.iterchildren(_EXT, _CH_EXT)} if xfrm is not None else {}
-        if len(found) == 2 and int(found[_CH_EXT].get("cx", "0")) and int(
-                found[_CH_EXT].get("cy", "0")):  # fmt: skip
+        if len(found) == 2 and all(int(found[t].get(a, "0")) for t in (_EXT, _CH_EXT)
+                                   for a in ("cx", "cy")):  # fmt: skip
             sx *= int(found[_EXT].get("cx", "0")) / int(found[_CH_EXT].get("cx"))
             sy *= int(found[_EXT].get("cy", "0")) / int(found[_CH_EXT].get("cy"))
         group = group.getparent()

@@ -194,10 +194,10 @@ def refresh_slides(
                 if fresh.slide.part not in taken:  # (a copy's page stands for the first)
                     dropped.append(fresh.slide.part)
                 slide = part.slide
-                first = key == f"measure:{page.mark.get('m')}"  # (laid out around their words)
+                first = key == f"measure:{page.mark.get('m')}" and firsts.get(key) is page
                 words = (drafts or {}).get(page.mark.get("m"), {}) if first else {}
-                refresh_page(Page(slide, page.mark, page.manifest, page.charts), fresh,
-                             len(result), report, words)  # fmt: skip
+                refresh_page(Page(slide, page.mark, page.manifest, page.charts, page.relaid),
+                             fresh, len(result), report, words)  # fmt: skip
             continue
         measure = page.mark.get("m")
         if measure and not still_measured(measure):  # kept and marked, never dropped

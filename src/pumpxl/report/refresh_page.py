@@ -79,6 +79,8 @@ class Page:
     manifest: dict[str, Any]
     #: digests of its charts already read (:class:`pumpxl.report.old_deck.OldPage`)
     charts: Mapping[str, str | None] = field(default_factory=dict)
+    #: whether a person put it on another layout (:class:`pumpxl.report.old_deck.OldPage`)
+    relaid: bool = False
 
 
 def page_title(slide: Any) -> str:
@@ -168,8 +170,8 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             _relinked(slide, title, links, "title", report, number, page)
         else:
             report.kept.append(Kept(number, page, f"your title {text!r}"))
-    layout, recorded = slide.slide_layout.name, old.manifest.get("l")
-    if recorded and layout != recorded and recorded in _layout_names(slide):
+    layout = slide.slide_layout.name
+    if old.relaid:
         report.kept.append(Kept(number, page, f"your layout {layout!r}"))
     notes_drafts: list[str] = []
     # a chart a person moved, resized or grouped takes the shapes drawn over it along
@@ -257,6 +259,8 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     marker, fresh_marker = _marker(slide), _marker(fresh)
     set_shape_name(marker, shape_name(fresh_marker))
     manifest = marker_manifest(fresh_marker)
+    if not old.relaid:  # (a layout renamed since: the page's, as it is now, is pumpxl's)
+        manifest["l"] = layout
     if slide.has_notes_slide:  # the notes as they stand now count as written,
         written = _notes(slide)
         manifest["notes"] = digest(written)
@@ -347,13 +351,6 @@ def _chart_follow(
         return page_move, (1.0, 1.0)
 
     return follows
-
-
-def _layout_names(slide: Any) -> set[str]:
-    """The names of the layouts of the deck ``slide`` is in."""
-    presentation = slide.part.package.presentation_part.presentation
-    return {layout.name for master in presentation.slide_masters
-            for layout in master.slide_layouts}  # fmt: skip
 
 
 def _grouped(el: Any) -> bool:
