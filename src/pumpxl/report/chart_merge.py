@@ -29,6 +29,8 @@ from pptx.oxml.ns import qn as _qn
 
 from pumpxl.core.errors import InputError
 from pumpxl.report.chart_part import WrittenChartPart
+from pumpxl.report.shapexml import first_child
+from pumpxl.report.xmlbits import insert_before
 
 __all__ = ["KEPT_AS_IT_WAS", "merge_chart", "merged", "take_chart"]
 
@@ -45,7 +47,7 @@ _RELTYPE_PACKAGE = (
 
 
 def _series_name(ser: Any) -> str:
-    tx = _child(ser, _TX)
+    tx = first_child(ser, _TX)
     v = next(tx.iter(_V), None) if tx is not None else None
     return str(v.text or "") if v is not None else ""
 
@@ -140,7 +142,7 @@ def merged(old: Any, new: Any) -> bool:
             mine = fresh
         else:  # the person's formatting, this month's numbers
             for tag in _DATA:
-                src, dst = _child(fresh, tag), _child(mine, tag)
+                src, dst = first_child(fresh, tag), first_child(mine, tag)
                 if src is None:
                     continue
                 if dst is None:
@@ -148,7 +150,7 @@ def merged(old: Any, new: Any) -> bool:
                 else:
                     mine.replace(dst, src)
         for tag in _NUMBERING:
-            el = _child(mine, tag)
+            el = first_child(mine, tag)
             if el is not None:
                 el.set("val", str(k))
         kept.append(mine)
@@ -156,21 +158,11 @@ def merged(old: Any, new: Any) -> bool:
         for ser in old_sers:
             ser.getparent().remove(ser)
         # series sit before the chart type's axis ids and options, in schema order
-        anchor = next((el for el in holder if el.tag in _AFTER_SERIES), None)
-        for ser in kept:
-            if anchor is None:
-                holder.append(ser)
-            else:
-                anchor.addprevious(ser)
+        insert_before(holder, kept, _AFTER_SERIES)
     _axes(old, new)
     _legend(old, new)
     _layout(old, new)
     return True
-
-
-def _child(el: Any, tag: str) -> Any | None:
-    """``el``'s first child named ``tag`` (without ElementPath: a merge asks it often)."""
-    return next(el.iterchildren(tag), None)
 
 
 def _series(space: Any) -> list[Any]:
@@ -183,11 +175,11 @@ def _part(space: Any, tag: str) -> Any | None:
     """The plot area, the legend or an axis (``tag``) of a chart (``c:chartSpace``), where
     the schema puts them: in its ``c:chart``, the axes in its plot area (found without going
     through the series)."""
-    chart = _child(space, _CHART)
+    chart = first_child(space, _CHART)
     if chart is None or tag not in _AXES:
-        return _child(chart, tag) if chart is not None else None
-    area = _child(chart, _PLOT_AREA)
-    return _child(area, tag) if area is not None else None
+        return first_child(chart, tag) if chart is not None else None
+    area = first_child(chart, _PLOT_AREA)
+    return first_child(area, tag) if area is not None else None
 
 
 _SER, _TX, _V = qn("c:ser"), qn("c:tx"), qn("c:v")
@@ -207,7 +199,7 @@ def _axes(old: Any, new: Any) -> None:
         if src is None or dst is None:
             continue
         for child in _AXIS_PARTS:
-            s, d = _child(src, child), _child(dst, child)
+            s, d = first_child(src, child), first_child(dst, child)
             if s is not None and d is not None:
                 dst.replace(d, s)
 
@@ -221,10 +213,10 @@ def _layout(old: Any, new: Any) -> None:
         return  # a person put the legend elsewhere: their layout of the chart stays
     for name, after in ((_PLOT_AREA, ()), (_LEGEND, (_LEGEND_POS, _LEGEND_ENTRY))):
         src_in, dst_in = _part(new, name), _part(old, name)
-        src = _child(src_in, _LAYOUT) if src_in is not None else None
+        src = first_child(src_in, _LAYOUT) if src_in is not None else None
         if src is None or dst_in is None:
             continue
-        dst = _child(dst_in, _LAYOUT)
+        dst = first_child(dst_in, _LAYOUT)
         if dst is not None:
             dst_in.replace(dst, src)
             continue
@@ -237,7 +229,7 @@ def _layout(old: Any, new: Any) -> None:
 
 def _legend_position(space: Any) -> str | None:
     legend = _part(space, _LEGEND)
-    pos = _child(legend, _LEGEND_POS) if legend is not None else None
+    pos = first_child(legend, _LEGEND_POS) if legend is not None else None
     return str(pos.get("val", "r")) if pos is not None else None
 
 
@@ -249,7 +241,7 @@ def _legend(old: Any, new: Any) -> None:
         return
     for entry in list(dst.iterchildren(_LEGEND_ENTRY)):
         dst.remove(entry)
-    pos = _child(dst, _LEGEND_POS)
+    pos = first_child(dst, _LEGEND_POS)
     for entry in reversed(list(src.iterchildren(_LEGEND_ENTRY))):
         if pos is not None:
             pos.addnext(entry)

@@ -18,6 +18,7 @@ from typing import Any
 from lxml import etree
 
 from pumpxl.report.shapexml import shape_props
+from pumpxl.report.xmlbits import insert_before
 
 __all__ = ["Links", "person_links", "relink"]
 
@@ -68,7 +69,7 @@ def relink(el: Any, links: Links) -> list[tuple[str, list[Any]]]:
     if links.shape and props is not None:
         for old in list(props.iterchildren(*_LINKS)):
             props.remove(old)
-        _insert(props, [copy.deepcopy(c) for c in links.shape])
+        insert_before(props, [copy.deepcopy(c) for c in links.shape], _AFTER_LINKS)
     lost = []
     for words, elements in links.words:
         if not words or not _link_words(el, words, elements):
@@ -92,19 +93,9 @@ def _link_words(el: Any, words: str, elements: list[Any]) -> bool:
         if props is None:
             props = etree.Element(_RPR)
             run.insert(0, props)
-        _insert(props, [copy.deepcopy(c) for c in elements])
+        insert_before(props, [copy.deepcopy(c) for c in elements], _AFTER_LINKS)
         return True
     return False
-
-
-def _insert(props: Any, links: list[Any]) -> None:
-    """Link elements into ``props`` (a ``p:cNvPr`` or ``a:rPr``) where the schema puts them."""
-    anchor = next((c for c in props if c.tag in _AFTER_LINKS), None)
-    for link in links:
-        if anchor is None:
-            props.append(link)
-        else:
-            anchor.addprevious(link)
 
 
 def _run_links(run: Any) -> list[Any]:

@@ -17,6 +17,7 @@ __all__ = [
     "element_chart_digest",
     "element_geometry",
     "element_text",
+    "first_child",
     "is_title_element",
     "notes_page_text",
     "notes_text",
@@ -126,14 +127,14 @@ def shape_xfrm(el: Any) -> Any | None:
     DrawingML does not place so, the first transform inside it."""
     tag = el.tag
     if tag == _FRAME:
-        return _child(el, _PXFRM)
+        return first_child(el, _PXFRM)
     if tag in _PLACED_BY_PROPERTIES:
-        props = _child(el, _GROUP_PROPS if tag == _GROUP else _SHAPE_PROPS)
-        return _child(props, _AXFRM) if props is not None else None
+        props = first_child(el, _GROUP_PROPS if tag == _GROUP else _SHAPE_PROPS)
+        return first_child(props, _AXFRM) if props is not None else None
     return next(el.iter(_AXFRM, _PXFRM), None)
 
 
-def _child(el: Any, tag: str) -> Any | None:
+def first_child(el: Any, tag: str) -> Any | None:
     """``el``'s first child element named ``tag`` (lxml's ``find`` goes through ElementPath,
     several times slower; this is asked of every shape of every page)."""
     return next(el.iterchildren(tag), None)
@@ -284,8 +285,8 @@ def placeholder(el: Any) -> Any | None:
     (``./*[1]/p:nvPr/p:ph``)."""
     if not len(el):
         return None
-    props = _child(el[0], _NVPR)
-    return _child(props, _PH) if props is not None else None
+    props = first_child(el[0], _NVPR)
+    return first_child(props, _PH) if props is not None else None
 
 
 _NVPR, _PH = f"{_P}nvPr", f"{_P}ph"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from lxml import etree
@@ -24,6 +24,7 @@ __all__ = [
     "copied_shape",
     "column_widths",
     "grid",
+    "insert_before",
     "place",
     "row_heights",
     "set_notes",
@@ -169,6 +170,17 @@ def _paragraph(algn: str, size: int, bold: bool, italic: bool | None, colour: st
     etree.SubElement(solid, f"{A}srgbClr", val=colour)
     etree.SubElement(r, f"{A}t")
     return p
+
+
+def insert_before(parent: Any, elements: Sequence[Any], followers: Collection[str]) -> None:
+    """``elements`` into ``parent`` where the schema puts them: before its first child named
+    in ``followers`` (what comes after them), else last."""
+    anchor = next((c for c in parent if c.tag in followers), None)
+    for el in elements:
+        if anchor is None:
+            parent.append(el)
+        else:
+            anchor.addprevious(el)
 
 
 def body_properties(body: Any, inset: int, anchor: Any) -> None:
