@@ -1076,27 +1076,34 @@ def _duplicated(prs: Any, slide: Any) -> Any:
     """A copy of ``slide`` at the end of the deck, as PowerPoint's *Duplicate Slide* makes
     it: the same shapes (marks and all), each chart a part of its own (its workbook
     shared here)."""
-    from pptx.opc.constants import CONTENT_TYPE as CT
-    from pptx.parts.chart import ChartPart
-
     copy_ = prs.slides.add_slide(slide.slide_layout)
     tree = copy_.shapes._spTree
     for el in list(tree.iterchildren(qn("p:sp"))):
         tree.remove(el)
     for el in slide.shapes._spTree.iterchildren(qn("p:sp"), qn("p:graphicFrame"),
                                                 qn("p:cxnSp"), qn("p:pic")):  # fmt: skip
-        el = copy.deepcopy(el)
-        ref = next(el.iter(qn("c:chart")), None)
-        if ref is not None:
-            old = slide.part.related_part(ref.get(qn("r:id")))
-            package = prs.part.package
-            chart = ChartPart.load(package.next_partname(ChartPart.partname_template),
-                                   CT.DML_CHART, package, old.blob)  # fmt: skip
-            book = chart._element.find(qn("c:externalData"))
-            book.set(qn("r:id"), chart.relate_to(old.chart_workbook.xlsx_part, RT.PACKAGE))
-            ref.set(qn("r:id"), copy_.part.relate_to(chart, RT.CHART))
-        tree.append(el)
+        tree.append(_shape_copy(prs, slide, el, copy_))
     return copy_
+
+
+def _shape_copy(prs: Any, slide: Any, el: Any, onto: Any) -> Any:
+    """A copy of the shape element ``el`` of ``slide`` for the slide ``onto``, as PowerPoint
+    copies it (name and mark kept; a chart gets a part of its own, its workbook shared
+    here)."""
+    from pptx.opc.constants import CONTENT_TYPE as CT
+    from pptx.parts.chart import ChartPart
+
+    el = copy.deepcopy(el)
+    ref = next(el.iter(qn("c:chart")), None)
+    if ref is not None:
+        old = slide.part.related_part(ref.get(qn("r:id")))
+        package = prs.part.package
+        chart = ChartPart.load(package.next_partname(ChartPart.partname_template),
+                               CT.DML_CHART, package, old.blob)  # fmt: skip
+        book = chart._element.find(qn("c:externalData"))
+        book.set(qn("r:id"), chart.relate_to(old.chart_workbook.xlsx_part, RT.PACKAGE))
+        ref.set(qn("r:id"), onto.part.relate_to(chart, RT.CHART))
+    return el
 
 
 def test_a_page_a_person_duplicated_takes_this_months_chart_in_each_copy(
@@ -1655,6 +1662,86 @@ def test_a_deck_on_a_corporate_template_with_icons_refreshes_on_its_template(
     }  # nobody edited it: equal to a fresh build, icons and matrix included
     assert "mdc" in pages(got)
 
+
+def _pasted(prs: Any, slide: Any, role: str, onto: Any, dx: int = 0, width: int = 0) -> Any:
+    """pumpxl's shape of ``role`` on ``slide`` pasted onto the slide ``onto``, as PowerPoint
+    pastes it (its name, mark and all; a chart with a part of its own, its workbook shared
+    here), ``dx`` EMU to the right and, given a ``width``, that wide: the pasted shape."""
+    shape = next(s for s, m in marked_shapes(slide) if m.role == role)
+    el = _shape_copy(prs, slide, shape._element, onto)
+    next(el.iter(qn("p:cNvPr"))).set("id", str(onto.shapes._next_shape_id))
+    onto.shapes._spTree.append(el)
+    pasted = onto.shapes[-1]
+    pasted.left += dx
+    if width:
+        pasted.width = width
+    return pasted
+
+
+def _values(shape: Any) -> list[float]:
+    return list(next(s for s in shape.chart.plots[0].series if s.name == "Value").values)
+
+
+@pytest.mark.parametrize("moved", [False, True], ids=["in place", "moved"])
+def test_a_chart_a_person_pasted_onto_another_measures_page_takes_june_beside_its_own(
+    books: dict[str, Path], tmp_path: Path, moved: bool
+) -> None:
+    """C3's chart pasted onto C1's page (where it stood on C3's, or moved and narrowed), and
+    C1's own chart duplicated on it: in June each chart holds its own measure's June data
+    where the person put it; none is lost, none takes another's data."""
+    prs = Presentation(str(books["deck"]))
+    c1, c3 = pages(prs)["measure:C1"], pages(prs)["measure:C3"]
+    c3_copy = _pasted(prs, c3, "chart", c1, *((Inches(1), Inches(5)) if moved else ()))
+    own_copy = _pasted(prs, c1, "chart", c1, Inches(2), Inches(4))
+    places = [(s.left, s.width) for s in (c3_copy, own_copy)]
+    prs.save(str(tmp_path / "pasted.pptx"))
+    out = tmp_path / "june.pptx"
+    said = refreshed_to(tmp_path / "pasted.pptx", books["june"], out)
+    charts = [s for s in pages(Presentation(str(out)))["measure:C1"].shapes if s.has_chart]
+    june = council_model().series
+    assert [_values(s) for s in charts] == [pytest.approx(list(june[m].values))
+                                            for m in ("C1", "C3", "C1")]  # fmt: skip
+    assert [(s.left, s.width) for s in charts[1:]] == places
+    assert "your copy of the chart from 'Missed bin collections'" in said
+
+
+def test_pumpxls_shapes_a_person_copied_onto_their_own_page_take_june(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """A page of the person's own with copies of pumpxl's shapes: C1's chart (narrowed,
+    its Value line in the person's colour), C2's chart twice, C2's state line, and C1's Why
+    with the person's words. In June each chart holds its measure's June data where the
+    person put it, in their colour; the state line says June's; the person's words stay;
+    and the refresh says so."""
+    prs = Presentation(str(books["deck"]))
+    c1, c2 = pages(prs)["measure:C1"], pages(prs)["measure:C2"]
+    own = prs.slides.add_slide(prs.slide_layouts[5])
+    own.shapes.title.text = "Our summary"
+    chart = _pasted(prs, c1, "chart", own, 0, Inches(5))
+    value = next(s for s in chart.chart.plots[0].series if s.name == "Value")
+    value.format.line.color.rgb = RGBColor(0xFF, 0x00, 0xAA)
+    _pasted(prs, c2, "chart", own, Inches(5), Inches(4))
+    _pasted(prs, c2, "chart", own, Inches(6), Inches(3))
+    _pasted(prs, c2, "status", own)
+    why = _pasted(prs, c1, "why", own, Inches(1))
+    why.text_frame.paragraphs[0].runs[0].text = "Our own reading of the rota."
+    prs.save(str(tmp_path / "summary.pptx"))
+    out = tmp_path / "june.pptx"
+    said = refreshed_to(tmp_path / "summary.pptx", books["june"], out)
+    summary = Presentation(str(out)).slides[len(prs.slides) - 1]
+    charts = [s for s in summary.shapes if s.has_chart]
+    june = council_model().series
+    assert [_values(s) for s in charts] == [pytest.approx(list(june[m].values))
+                                            for m in ("C1", "C2", "C2")]  # fmt: skip
+    assert [s.width for s in charts] == [Inches(5), Inches(4), Inches(3)]
+    value = next(s for s in charts[0].chart.plots[0].series if s.name == "Value")
+    assert value.format.line.color.rgb == RGBColor(0xFF, 0x00, 0xAA)
+    fresh = page_content(pages(Presentation(str(books["fresh"])))["measure:C2"])
+    texts = {m.role: s.text_frame.text for s, m in marked_shapes(summary) if s.has_text_frame}
+    assert texts["status"] == fresh["status"]
+    assert texts["why"] == "Our own reading of the rota."
+    assert "your copy of the chart from 'Calls answered within 60 seconds'" in said
+    assert "your words in your copy of Why" in said
 
 def test_refresh_is_documented_as_the_monthly_cycle() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()

@@ -33,6 +33,7 @@ from pumpxl.report.touched import (
     UNTOUCHED,
     chart_frames,
     edited_words,
+    page_shapes,
     page_state,
     persons_page,
 )
@@ -68,6 +69,9 @@ class OldPage:
     slide_id: str = ""
     #: whether a person put it on another layout than pumpxl drew it on
     relaid: bool = False
+    #: whether it holds copies a person made of pumpxl's shapes (pasted from another page,
+    #: or duplicated): each takes this month's from the page it came from
+    copies: bool = False
     #: on a page somebody edited, the words people wrote in a measure's blocks, by role
     words: dict[str, str] = field(default_factory=dict)
     #: the digests of the charts its verdict read, by relationship id (not read again)
@@ -209,7 +213,7 @@ def _page(members: Members, partname: str, layouts: _Layouts) -> OldPage:
     title = tree_page_title(tree)
     found = tree_marker(tree)
     if found is None:
-        return OldPage(partname, None, title=title)
+        return OldPage(partname, None, title=title, copies=bool(page_shapes(tree, None)[1]))
     marker, mark = found
     manifest = marker_manifest(marker)
     relationships = _relationships(members.rels_xml_for(PackURI(partname)), partname)
@@ -262,15 +266,16 @@ def _page(members: Members, partname: str, layouts: _Layouts) -> OldPage:
         layout) != manifest["l"] and manifest["l"] in layouts.names()  # (renamed: cannot tell)
     state = EDITED if relaid or persons_page(slide, kinds) else page_state(
         tree, mark, manifest, chart=chart, notes=notes)  # fmt: skip
-    words = edited_words(tree, _BLOCKS) if state == EDITED and mark.get("m") else {}
+    words = edited_words(tree, mark.slide, _BLOCKS) if state == EDITED and mark.get("m") else {}
     taken = {}
     if state == CHARTS:  # the charts that differ, when a page can take each of them
-        changed = {role: rid for role, (rid, written) in chart_frames(tree).items()
+        changed = {role: rid for role, (rid, written) in chart_frames(tree, mark.slide).items()
                    if charts.get(rid) != written}  # fmt: skip
         if all(rid in chart_xml for rid in changed.values()):
             taken = {role: chart_xml[rid] for role, rid in changed.items()}
+    copies = state == EDITED and bool(page_shapes(tree, mark.slide)[1])
     return OldPage(partname, mark, manifest, state == UNTOUCHED, title, words=words,
-                   charts=charts, chart_xml=taken, relaid=relaid)  # fmt: skip
+                   charts=charts, chart_xml=taken, relaid=relaid, copies=copies)  # fmt: skip
 
 
 class _Layouts:

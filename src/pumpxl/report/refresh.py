@@ -23,7 +23,11 @@ are theirs), then each old page is matched to its new page by its key (see
   deck's record of its pages says which were there); pages **new** this month (a measure new
   to the audience, a longer At a glance) go where a fresh build puts them, after the page
   that precedes them there; pages of a measure that **no longer belongs** to the audience
-  are kept and marked, never dropped silently.
+  are kept and marked, never dropped silently;
+- **copies** a person made of pumpxl's shapes (a chart pasted onto a page of their own or
+  beside another measure's, a chart duplicated) are each refreshed from this month's page
+  they came from, where the person put them
+  (:func:`pumpxl.report.refresh_shapes.refresh_copies`).
 """
 
 from __future__ import annotations
@@ -32,22 +36,22 @@ from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from lxml import etree
-from pptx.opc.packuri import PackURI
 from pptx.util import Inches, Pt
 
 from pumpxl.report.chart_merge import take_chart
 from pumpxl.report.design import BAD, WHITE, fit_text
 from pumpxl.report.marks import marker_element, marker_manifest
 from pumpxl.report.old_deck import OldPage
-from pumpxl.report.refresh_page import (
+from pumpxl.report.page_list import follow_links, ids_and_sections, reorder, unlisted_apart
+from pumpxl.report.refresh_page import Page, refresh_page
+from pumpxl.report.refresh_shapes import (
     Kept,
-    Page,
     RefreshReport,
+    Said,
     frame_chart,
     page_name,
     page_title,
-    refresh_page,
+    refresh_copies,
     shapes_by_role,
 )
 from pumpxl.report.xmlbits import textbox
@@ -151,6 +155,10 @@ def refresh_slides(
     firsts = _first([p for p, _ in old_pages])  # (a page's later copies are a person's)
     taken: set[Any] = set()  # this month's pages standing for one of last month's
     new_keys = order if order is not None else list(new)
+    # copies people made of pumpxl's shapes, from this month's pages before anything takes
+    # their charts (said once the pages' numbers are known)
+    copies = {part: _refreshed_copies(part.slide, page.key, new) for page, part in old_pages
+              if part is not None and page.copies}  # fmt: skip
     result: list[tuple[str | None, Any]] = []  # (key, slide part) in the final order
     dropped: list[Any] = []  # slide parts
     instead: dict[Any, Any] = {}  # a dropped page's part: the part of the page replacing it
@@ -225,13 +233,22 @@ def refresh_slides(
         result.insert(at, (key, fresh.slide.part))
         placed.add(key)
         report.added.append(Kept(at + 1, page_title(fresh.slide) or key, "new this month"))
-    _reorder(prs, [part for _, part in result], dropped, instead)
-    _ids_and_sections(prs, inherited, {page.slide_id for page, _ in old_pages},
-                      {part for _, part in old_pages if part is not None})  # fmt: skip
+    reorder(prs, [part for _, part in result], dropped, instead)
+    ids_and_sections(prs, inherited, {page.slide_id for page, _ in old_pages},
+                     {part for _, part in old_pages if part is not None})  # fmt: skip
     opened_parts = {part for _, part in old_pages if part is not None}
-    _follow_links([part for _, part in result], lambda part: instead.get(part) if (
+    follow_links([part for _, part in result], lambda part: instead.get(part) if (
         part in opened_parts) else replacing.get(str(part.partname)), report)  # fmt: skip
-    _unlisted_apart(prs)
+    unlisted_apart(prs)
+    numbers = {part: n for n, (_, part) in enumerate(result, start=1)}
+    for page, part in old_pages:
+        said = copies.get(part)
+        if said is not None and part in numbers:
+            name = page_name(part.slide, page.mark) if page.mark is not None else (
+                page_title(part.slide) or "untitled")  # fmt: skip
+            report.kept += [Kept(numbers[part], name, k.what) for k in said.kept]
+            report.lost += [Kept(numbers[part], name, k.what) for k in said.lost]
+            report.charts += said.charts
     titles = {id(part): page.title for page, part in old_pages}
     for n, (key, part) in enumerate(result, start=1):
         if key is None:
@@ -247,7 +264,7 @@ def take_charts(charts: Mapping[str, Any], new: Page, number: int,
     as :attr:`OldPage.chart_xml`): each chart keeps its XML (a person's formatting) and takes
     this month's data, in this month's frame (a chart pumpxl no longer draws is not taken).
     How many it took."""
-    theirs = shapes_by_role(new.slide) if charts else {}
+    theirs = shapes_by_role(new.slide, new.mark.slide) if charts else {}
     taken = 0
     for role, xml in charts.items():
         part = frame_chart(new.slide, theirs[role][0]) if role in theirs else None
@@ -258,6 +275,13 @@ def take_charts(charts: Mapping[str, Any], new: Page, number: int,
         taken += 1
     report.charts += taken
     return taken
+
+
+def _refreshed_copies(slide: Any, key: str | None, pages: Mapping[str, Page]) -> RefreshReport:
+    """:func:`pumpxl.report.refresh_shapes.refresh_copies` on a page, what it says apart."""
+    said = RefreshReport()
+    refresh_copies(slide, key, {k: p.slide for k, p in pages.items()}, Said(said, 0, ""))
+    return said
 
 
 def _insert_at(keys: list[str | None], new_keys: list[str], key: str) -> int:
@@ -274,124 +298,3 @@ def _insert_at(keys: list[str | None], new_keys: list[str], key: str) -> int:
     return 0
 
 
-def _reorder(prs: Any, result: list[Any], dropped: list[Any], instead: dict[Any, Any]) -> None:
-    """The presentation's slide list as ``result`` (slide parts); ``dropped`` removed, and
-    what else names a dropped page (a custom show) naming the page ``instead`` of it, or,
-    without one, the dropped page still (never a relationship that is gone)."""
-    ids = prs.slides._sldIdLst
-    by_part = {}
-    for sld in list(ids):
-        by_part[prs.part.related_part(sld.rId)] = sld
-        ids.remove(sld)
-    elsewhere = [el for el in prs.part._element.iter() if el.get(_R_ID)]
-    for part in dropped:
-        sld = by_part.pop(part, None)
-        if sld is None:
-            continue
-        named = [el for el in elsewhere if el.get(_R_ID) == sld.rId]
-        new = by_part.get(instead.get(part))
-        if new is not None:
-            for el in named:
-                el.set(_R_ID, new.rId)
-            prs.part.drop_rel(sld.rId)
-        elif not named:
-            prs.part.drop_rel(sld.rId)
-    for part in result:
-        ids.append(by_part[part])
-
-
-def _ids_and_sections(prs: Any, ids: Mapping[Any, str], old: Collection[str],
-                      kept: Collection[Any]) -> None:  # fmt: skip
-    """Each page replacing one of last month's takes its id (``ids``: by the new page's
-    part), so that PowerPoint's sections (and anything else naming pages by id) find it;
-    other new pages get ids no page of last month's had (``old``; ``kept``: last month's
-    pages the result holds, with their ids). Sections then list the result's pages: a page
-    gone is left out, a page new this month joins the section of the page before it."""
-    slides = list(prs.slides._sldIdLst)
-    parts = [prs.part.related_part(sld.rId) for sld in slides]
-    taken = set(ids.values()) | {sld.get("id") for sld, part in zip(slides, parts, strict=True)
-                                 if part in kept}  # fmt: skip
-    every = [*old, *taken, *(sld.get("id", "") for sld in slides)]
-    top = max((int(i) for i in every if i.isdigit()), default=255)
-    for sld, part in zip(slides, parts, strict=True):
-        if ids.get(part):
-            sld.set("id", ids[part])
-        elif part not in kept and (sld.get("id") in taken or sld.get("id") in old):
-            top += 1
-            sld.set("id", str(top))
-    sections = next(prs.part._element.iter(f"{_P14}sectionLst"), None)
-    if sections is None:
-        return
-    order = [sld.get("id") for sld in slides]
-    listed: dict[str, Any] = {}
-    for entry in list(sections.iter(f"{_P14}sldId")):
-        if entry.get("id") in order and entry.get("id") not in listed:
-            listed[entry.get("id")] = entry
-        else:
-            entry.getparent().remove(entry)
-    first = next(sections.iter(f"{_P14}section"), None)
-    for k, sid in enumerate(order):
-        if sid in listed or first is None:
-            continue
-        entry = etree.Element(f"{_P14}sldId", id=sid)
-        if k and order[k - 1] in listed:
-            listed[order[k - 1]].addnext(entry)
-        else:
-            held = next(first.iterchildren(f"{_P14}sldIdLst"), None)
-            if held is None:
-                held = etree.SubElement(first, f"{_P14}sldIdLst")
-            held.insert(0, entry)
-        listed[sid] = entry
-
-
-_P14 = "{http://schemas.microsoft.com/office/powerpoint/2010/main}"
-
-
-def _follow_links(parts: list[Any], replacing: Callable[[Any], Any | None],
-                  report: RefreshReport) -> None:  # fmt: skip
-    """Links on the result's pages (``parts``) to a page of last month's that this month's
-    replaced (``replacing(part)``: the new page's part, None for none) lead to the new page;
-    a link to a page no longer in the deck is reported (a person's page linking to measure
-    pages, an At a glance row linked to its measure's page). (Pages opened are known by
-    their parts, which python-pptx renamed as it opened them; pages never opened, loaded
-    as a link's target, by the names they had in the file.)"""
-    shown = set(parts)
-    for number, part in enumerate(parts, start=1):
-        for rid, rel in list(part.rels.items()):
-            if rel.is_external or not rel.reltype.endswith(_SLIDE) or rel.target_part in shown:
-                continue
-            new = replacing(rel.target_part)
-            if new is None:
-                gone = page_title(rel.target_part.slide) or "a page"
-                report.lost.append(Kept(number, page_title(part.slide) or "untitled",
-                                        f"your link to {gone!r}: that page is not in this "
-                                        "month's deck"))  # fmt: skip
-                continue
-            new_rid = part.relate_to(new, rel.reltype)
-            for el in part._element.iter():
-                if el.get(_R_ID) == rid:
-                    el.set(_R_ID, new_rid)
-            part.drop_rel(rid)
-
-
-def _unlisted_apart(prs: Any) -> None:
-    """Pages the result holds but does not show (a page a custom show or a person's link
-    names that this month's deck no longer has) named apart from the pages it shows:
-    python-pptx names a new page after the count of pages shown, and two members of one
-    name would make the file unreadable."""
-    shown = {prs.part.related_part(sld.rId) for sld in prs.slides._sldIdLst}
-    unlisted = [part for part in prs.part.package.iter_parts()
-                if part.partname.startswith(_SLIDES) and part not in shown]  # fmt: skip
-    names = {str(part.partname) for part in shown}
-    n = _UNLISTED
-    for part in unlisted:
-        while f"{_SLIDES}{n}.xml" in names:
-            n += 1
-        part.partname = PackURI(f"{_SLIDES}{n}.xml")
-        names.add(str(part.partname))
-
-
-#: unlisted pages are named from ``slide10000.xml`` on
-_SLIDES, _UNLISTED = "/ppt/slides/slide", 10_000
-_SLIDE = "/slide"
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"

@@ -32,6 +32,7 @@ __all__ = [
     "edited_words",
     "marked_elements",
     "moved",
+    "page_shapes",
     "page_state",
     "persons_page",
     "text_edited",
@@ -48,6 +49,24 @@ def marked_elements(tree: Any) -> Iterator[tuple[Any, Mark]]:
             yield el, mark
         elif el.tag == _GROUP:
             yield from marked_elements(el)
+
+
+def page_shapes(tree: Any, key: str | None
+                ) -> tuple[dict[str, tuple[Any, Mark]], list[tuple[Any, Mark]]]:  # fmt: skip
+    """A page's shapes pumpxl marked (its shape tree; ``key``: the page's, None for a page a
+    person made), not its marker: its own, by role (the first of each), and the copies a
+    person made of pumpxl's shapes on it (pasted from another page, whose key they carry,
+    or a second shape of a role: duplicated), in order."""
+    own: dict[str, tuple[Any, Mark]] = {}
+    copies = []
+    for el, mark in marked_elements(tree):
+        if mark.role == SLIDE_ROLE:
+            continue
+        if mark.slide == key and mark.role not in own:
+            own[mark.role] = (el, mark)
+        else:
+            copies.append((el, mark))
+    return own, copies
 
 
 def text_edited(el: Any, mark: Mark) -> bool:
@@ -90,6 +109,8 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
             continue
         if shape_mark.role == SLIDE_ROLE:
             continue
+        if shape_mark.slide != mark.slide or shape_mark.role in roles:
+            return EDITED  # a person's copy of pumpxl's shape (pasted, or duplicated)
         roles.add(shape_mark.role)
         if shape_mark.get("k") or moved(el, shape_mark):
             return EDITED  # moved, or where a person moved it months ago
@@ -113,11 +134,11 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     return CHARTS if any(differ) else UNTOUCHED
 
 
-def chart_frames(tree: Any) -> dict[str, tuple[str, str]]:
-    """The charts pumpxl drew on a page (its shape tree), by role: each one's relationship id
-    and the digest of its XML as pumpxl wrote it."""
+def chart_frames(tree: Any, key: str) -> dict[str, tuple[str, str]]:
+    """The charts pumpxl drew on a page (its shape tree; ``key``: the page's), by role: each
+    one's relationship id and the digest of its XML as pumpxl wrote it."""
     out = {}
-    for el, mark in marked_elements(tree):
+    for el, mark in page_shapes(tree, key)[0].values():
         ref = next(el.iter(_CHART), None) if mark.get("c") else None
         if ref is not None:
             out[mark.role] = (str(ref.get(_RID, "")), mark.get("c"))
@@ -153,10 +174,10 @@ def persons_page(slide: Any, relationships: Collection[str]) -> bool:
     return any(not kind.endswith(_PAGE_PARTS) for kind in relationships)
 
 
-def edited_words(tree: Any, roles: Collection[str]) -> dict[str, str]:
-    """The texts a person changed in a page's shapes of ``roles`` (read from its shape
-    tree), by role."""
-    return {mark.role: text for el, mark in marked_elements(tree)
+def edited_words(tree: Any, key: str, roles: Collection[str]) -> dict[str, str]:
+    """The texts a person changed in a page's own shapes of ``roles`` (read from its shape
+    tree; ``key``: the page's), by role."""
+    return {mark.role: text for el, mark in page_shapes(tree, key)[0].values()
             if mark.role in roles and text_edited(el, mark)
             and (text := element_text(el))}  # fmt: skip
 

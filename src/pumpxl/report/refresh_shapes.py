@@ -1,0 +1,350 @@
+"""pumpxl's shapes on a page of a deck being refreshed (``pumpxl refresh``), each refreshed
+from this month's unless a person changed it: texts rewritten, with a person's links on them
+following their words (:mod:`pumpxl.report.links`), a person's words kept, charts given the
+new data in place, a moved chart's labels following it. A page's own shapes
+(:func:`pumpxl.report.refresh_page.refresh_page`), and the copies a person made of pumpxl's
+shapes, pasted onto a page of theirs or another of pumpxl's, or duplicated
+(:func:`refresh_copies`): each copy is refreshed from this month's page it came from, where the
+person put it. And what a refresh says it did (:class:`RefreshReport`)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from pumpxl.report.chart_merge import merge_chart
+from pumpxl.report.links import Links, person_links, relink
+from pumpxl.report.marks import (
+    Mark,
+    element_chart_digest,
+    element_geometry,
+    element_text,
+    remarked,
+    shape_props,
+    tree_page_title,
+)
+from pumpxl.report.places import Box, Move, box, copy_place, follow, page_box, space_scale
+from pumpxl.report.shapexml import set_shape_name, shape_name
+from pumpxl.report.touched import moved, page_shapes, text_edited
+
+__all__ = ["ANSWERS", "Kept", "RefreshReport", "Said", "frame_chart", "page_name",
+           "page_title", "refresh_copies", "refresh_shapes", "shapes_by_role", "what"]  # fmt: skip
+
+ANSWERS = {"happening": "What is happening", "why": "Why", "action": "What we are doing"}
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One thing a person did that the refresh kept (or a page it added, marked...): the
+    slide number in the result, the page's title, and what."""
+
+    slide: int
+    page: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"slide {self.slide} ({self.page}): {self.what}"
+
+
+@dataclass
+class RefreshReport:
+    """What the refresh did, for the person: pages replaced as pumpxl builds them, pages
+    refreshed around people's edits (with each edit kept), pages added, kept and marked,
+    left deleted, people's own pages kept, and what of a person's could not be kept."""
+
+    replaced: int = 0
+    refreshed: int = 0
+    kept: list[Kept] = field(default_factory=list)
+    added: list[Kept] = field(default_factory=list)
+    retired: list[Kept] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    own: list[Kept] = field(default_factory=list)
+    charts: int = 0
+    #: what a person did that could not be kept (a link on words this month's text lacks)
+    lost: list[Kept] = field(default_factory=list)
+
+
+def page_title(slide: Any) -> str:
+    """A slide's title; for a person's page without one, its first line of text."""
+    return tree_page_title(slide.shapes._spTree)
+
+
+def page_name(slide: Any, mark: Mark) -> str:
+    """A page as a refresh's account names it: its title (else its key), with its measure
+    where the title does not name it."""
+    name, measure = page_title(slide) or mark.slide, mark.get("m")
+    return f"{name}, measure {measure}" if measure and measure not in name else name
+
+
+def shapes_by_role(slide: Any, key: str) -> dict[str, tuple[Any, Mark]]:
+    """A slide's own shape elements pumpxl marked (the page's ``key``), by role, without
+    copies a person made of pumpxl's shapes on it (:func:`pumpxl.report.touched.page_shapes`).
+    A refresh works on the slide's XML: python-pptx's shape objects, whose every property is
+    an XPath query, were most of the time refreshing an edited page took."""
+    return page_shapes(slide.shapes._spTree, key)[0]
+
+
+def _held(el: Any, mark: Mark) -> bool:
+    """Whether the shape stands where a person put it: moved since pumpxl wrote it, or kept
+    where a person had moved it by an earlier refresh (``k=1``)."""
+    return mark.get("k") == "1" or moved(el, mark)
+
+
+def _chart_edited(slide: Any, charts: Mapping[str, str | None], el: Any, mark: Mark) -> bool:
+    """Whether a person changed the chart since pumpxl wrote it (compared by its bytes while
+    nothing has parsed it; by the digest the page's verdict read, where it read one:
+    ``charts``, by relationship id)."""
+    if not mark.get("c"):
+        return False
+    ref = next(el.iter(_CHART), None)
+    rid = str(ref.get(_RID, "")) if ref is not None else ""
+    digest = charts[rid] if rid in charts else element_chart_digest(slide, el)
+    return digest != mark.get("c")
+
+
+def frame_chart(slide: Any, el: Any) -> Any | None:
+    """The chart part behind a graphic frame element (None: the frame holds no chart)."""
+    ref = next(el.iter(_CHART), None) if el.tag == _FRAME else None
+    return slide.part.related_part(ref.get(_RID)) if ref is not None else None
+
+
+_P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+_FRAME = f"{_P}graphicFrame"
+_CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}chart"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_RID = f"{_R}id"
+_LINE, _GROUP = f"{_P}cxnSp", f"{_P}grpSp"
+
+
+def _replace_element(old: Any, new: Any) -> Any:
+    """``new``'s XML in ``old``'s place on its slide (no relationships: text, tables, lines)."""
+    element = copy.deepcopy(new)
+    props, old_props = shape_props(element), shape_props(old)
+    if props is not None and old_props is not None:
+        props.set("id", old_props.get("id", ""))
+    old.getparent().replace(old, element)
+    return element
+
+
+@dataclass(frozen=True)
+class Said:
+    """Where a refresh says what it did on a page: its account, the page's number in the
+    result and its name there."""
+
+    report: RefreshReport
+    number: int
+    page: str
+
+    def kept(self, what: str) -> None:
+        self.report.kept.append(Kept(self.number, self.page, what))
+
+
+def refresh_shapes(
+    slide: Any,
+    fresh: Any,
+    mine: Mapping[str, tuple[Any, Mark]],
+    theirs: Mapping[str, tuple[Any, Mark]],
+    said: Said,
+    *,
+    charts: Mapping[str, str | None] = MappingProxyType({}),
+    drafts: Mapping[str, str] | None = None,
+    along: Callable[[Any], tuple[Move, tuple[float, float]] | None] | None = None,
+    copy_of: str = "",
+) -> list[str]:
+    """Each of pumpxl's shapes on ``slide`` (``mine``, by role) refreshed from this month's
+    (``theirs``, on ``fresh``) unless a person changed it (see the module); said to
+    ``said``. ``charts``: the digests of the slide's charts its verdict read; ``drafts``:
+    see :func:`refresh_page`; ``along``: how shapes over a moved chart follow it
+    (:func:`chart_follow`); ``copy_of``: for copies a person made of another page's
+    shapes, that page's name (a copy's words are said as its; no drafts go to the notes).
+    Returns this month's drafts of the answers whose words are a person's (for the notes)."""
+    notes_drafts: list[str] = []
+    along = along if along is not None else chart_follow(mine, theirs)
+    yours = f"your copy of {{}} from {copy_of!r}" if copy_of else "{}"
+    for role, (shape, mark) in mine.items():
+        named = yours.format(what(role))
+        pair = theirs.get(role)
+        if pair is None:  # pumpxl no longer draws it
+            if _held(shape, mark) or text_edited(shape, mark) or person_links(shape):
+                said.kept(f"your {named} (pumpxl no longer draws it)" if not copy_of
+                          else f"{named} (pumpxl no longer draws it)")  # fmt: skip
+            else:
+                shape.getparent().remove(shape)
+            continue
+        src = pair[0]
+        chart = frame_chart(slide, shape)
+        if chart is not None:
+            src_chart = frame_chart(fresh, src)
+            if src_chart is not None:
+                held = _held(shape, mark) or _grouped(shape)
+                edited = _chart_edited(slide, charts, shape, mark)
+                for note in merge_chart(chart, src_chart, as_written=not edited):
+                    said.kept(f"{'your chart' if not copy_of else named}: {note}")
+                said.report.charts += 1
+                if not held:
+                    copy_place(slide, shape, src)
+                set_shape_name(shape, _renamed(src, shape, held=held))
+            continue
+        if text_edited(shape, mark):
+            answer = role in ANSWERS and not copy_of
+            said.kept(f"your words in {named}"
+                      + ("; this month's draft is in the speaker notes" if answer else ""))
+            if answer:
+                draft = (drafts or {}).get(role, element_text(src, "\v"))
+                notes_drafts.append(f"{ANSWERS[role]}: {draft}")
+            if role in (drafts or {}) and not (_held(shape, mark) or _grouped(shape)):
+                copy_place(slide, shape, src)  # (laid out around them)
+                set_shape_name(shape, remarked(shape_name(shape), g=element_geometry(shape)))
+            continue
+        held = _held(shape, mark) and shape.tag != _LINE  # (a line: where pumpxl draws it)
+        move = along(shape) if not held and role.startswith(ON_CHART) else None
+        held = held or (move is None and _grouped(shape))  # a person's group: where it is
+        links = person_links(shape)
+        if role == "title":  # (a copy of a page's title: this month's words in its box)
+            copy_text(shape, src)
+            relinked(slide, shape, links, role, said.report, said.number, said.page)
+            set_shape_name(shape, _renamed(src, shape, held=True))
+            continue
+        element = _replace_element(shape, src)
+        relinked(slide, element, links, role, said.report, said.number, said.page)
+        if move is not None:
+            follow(element, *move)
+        if held:  # the person's place (a line's ends), this month's content
+            copy_place(slide, element, shape)
+            set_shape_name(element, _renamed(src, element, held=True))
+    return notes_drafts
+
+
+def refresh_copies(slide: Any, key: str | None, pages: Mapping[str, Any], said: Said) -> None:
+    """The copies a person made of pumpxl's shapes on ``slide`` (a page whose key is ``key``,
+    None for a page a person made; see :func:`pumpxl.report.touched.page_shapes`), each
+    refreshed from this month's page it came from (``pages``: this month's slides by key)
+    as that page's own shapes are, where the person put it; said to ``said``. The copies
+    of one page are taken together (a chart's labels follow it), each role once: a
+    second copy of a shape goes with the next. A copy of a page this month's deck does not
+    have is kept as it was, and said."""
+    sets: list[tuple[str, dict[str, tuple[Any, Mark]]]] = []
+    for el, mark in page_shapes(slide.shapes._spTree, key)[1]:
+        into = next((s for k, s in sets if k == mark.slide and mark.role not in s), None)
+        if into is None:
+            into = {}
+            sets.append((mark.slide, into))
+        into[mark.role] = (el, mark)
+    for source, mine in sets:
+        fresh = pages.get(source)
+        if fresh is None:
+            said.kept(f"your copy of {_listed(list(mine))} from {source!r}: pumpxl no longer "
+                      "makes that page; kept as it was, without this month's data")  # fmt: skip
+            continue
+        name, theirs = page_title(fresh) or source, shapes_by_role(fresh, source)
+        refreshed = [role for role, (el, mark) in mine.items() if role in theirs and (
+            frame_chart(slide, el) is not None or not text_edited(el, mark))]  # fmt: skip
+        refresh_shapes(slide, fresh, mine, theirs, said, copy_of=name)
+        if refreshed:
+            said.kept(f"your copy of {_listed(refreshed)} from {name!r}: this month's, where "
+                      "you put it")  # fmt: skip
+
+
+def _listed(roles: list[str]) -> str:
+    """Shapes by role as a refresh names them: "the chart and the state line"."""
+    names = [what(role) for role in roles]
+    if len(names) > 3:
+        return f"{names[0]} and {len(names) - 1} more of its shapes"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+def relinked(slide: Any, el: Any, links: Links, role: str, report: RefreshReport,
+              number: int, page: str) -> None:  # fmt: skip
+    """A person's ``links`` (read from the shape ``el`` replaces) on ``el``; those whose
+    words this month's text does not hold are reported (slide ``number``, ``page``)."""
+    if not links:
+        return
+    gone: set[str] = set()
+    for words, elements in relink(el, links):
+        rids = [str(e.get(_RID)) for e in elements if e.get(_RID)]
+        rel = slide.part.rels.get(rids[0]) if rids else None
+        to = f" (to {rel.target_ref})" if rel is not None and rel.is_external else ""
+        gone.update(rids)
+        report.lost.append(Kept(number, page, f"your link on {words!r} in {what(role)}{to}: "
+                                              "those words are not in this month's text"))
+    named = {v for e in slide._element.iter() for k, v in e.attrib.items()
+             if k.startswith(_R)} if gone else set()  # fmt: skip
+    for rid in gone - named:  # (its relationship goes too, where nothing else names it)
+        if rid in slide.part.rels:
+            slide.part.rels.pop(rid)
+
+
+ON_CHART = ("Line label", "Recalculation", "Step", "Initiative", "MDC icon")
+
+
+def chart_follow(
+    mine: Mapping[str, tuple[Any, Mark]], theirs: Mapping[str, tuple[Any, Mark]]
+) -> Callable[[Any], tuple[Move, tuple[float, float]] | None]:
+    """How the shapes pumpxl draws over a chart follow a chart a person moved, resized or
+    put in a group of theirs: for a shape element, the move from pumpxl's frame this month
+    to the person's, in the shape's own space (a group's, when the chart and the shape
+    share it; the page's, for a shape on the page), and how much a group's space is scaled
+    on the page (a shape in it keeps its size on the page: its text keeps fitting); None:
+    no move (the chart stands where pumpxl draws it, or the shape is in a group the chart
+    is not in; or on the page, the chart being in a rotated or flipped group)."""
+    if "chart" not in mine or "chart" not in theirs:
+        return lambda el: None
+    shape, mark = mine["chart"]
+    src = box(theirs["chart"][0])
+    if not (_held(shape, mark) or _grouped(shape)) or src is None or not src[2] or not src[3]:
+        return lambda el: None
+
+    def move(at: Box | None) -> Move | None:
+        return None if at is None else (src[0], src[1], at[0], at[1], at[2] / src[2],
+                                        at[3] / src[3])  # fmt: skip
+
+    own, page_move = move(box(shape)), move(page_box(shape))
+    group, scale = shape.getparent(), space_scale(shape)
+
+    def follows(el: Any) -> tuple[Move, tuple[float, float]] | None:
+        if el.getparent() is group:
+            return None if own is None else (own, scale)
+        if _grouped(el) or page_move is None:
+            return None
+        return page_move, (1.0, 1.0)
+
+    return follows
+
+
+def _grouped(el: Any) -> bool:
+    """Whether a shape element stands in a group (a person's: pumpxl draws none)."""
+    parent = el.getparent()
+    return parent is not None and parent.tag == _GROUP
+
+
+def _renamed(src: Any, el: Any, *, held: bool) -> str:
+    """``src``'s mark for the refreshed shape element ``el``; for a shape ``held`` where a
+    person put it, its place as it stands and that it is theirs (``k=1``): it stays there
+    month after month, and its page is refreshed around it."""
+    name = shape_name(src)
+    return remarked(name, g=element_geometry(el), k="1") if held else name
+
+
+def copy_text(dst: Any, src: Any) -> None:
+    """``src``'s text body into ``dst`` (shape elements: runs and their look), ``dst``'s
+    frame kept."""
+    body, fresh = next(dst.iterchildren(_TXBODY), None), next(src.iterchildren(_TXBODY), None)
+    if body is not None and fresh is not None:
+        body.getparent().replace(body, copy.deepcopy(fresh))
+
+
+_TXBODY = f"{_P}txBody"
+
+
+def what(role: str) -> str:
+    names = {
+        "happening": "What is happening", "why": "Why", "action": "What we are doing",
+        "decisions": "Decisions it informs", "status": "the state line", "chart": "the chart",
+        "draft": "the DRAFT label", "subtitle": "the subtitle", "title": "the title",
+    }  # fmt: skip
+    if role in names:
+        return names[role]
+    return role.split("#")[0].replace("heading:", "the heading of ")
