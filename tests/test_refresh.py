@@ -611,6 +611,38 @@ def test_notes_a_refresh_wrote_before_it_recorded_its_part_stay_a_persons(
     assert notes.count("this month's calculation") == 1
 
 
+def test_notes_a_person_emptied_stay_empty(books: dict[str, Path], tmp_path: Path) -> None:
+    """C2's speaker notes emptied, and C1's too with the person's words in C1's Why: month
+    after month C2's notes stay empty and C1's hold only this month's draft of the Why (the
+    calculation does not come back), the emptying said the month it happened; then words the
+    person writes in C2's notes are theirs, with this month's calculation below them."""
+    prs = Presentation(str(books["deck"]))
+    c1, c2 = pages(prs)["measure:C1"], pages(prs)["measure:C2"]
+    for slide in (c1, c2):
+        slide.notes_slide.notes_text_frame.text = ""
+    why = next(s for s, m in marked_shapes(c1) if m.role == "why")
+    why.text_frame.paragraphs[0].runs[0].text = "Our own words."
+    prs.save(str(tmp_path / "emptied.pptx"))
+    deck, said = tmp_path / "emptied.pptx", []
+    for month in ("june", "july"):
+        out = tmp_path / f"{month}.pptx"
+        said.append(refreshed_to(deck, books["june"], out))
+        prs = Presentation(str(out))
+        notes = {k: pages(prs)[f"measure:{k}"].notes_slide.notes_text_frame.text
+                 for k in ("C1", "C2")}  # fmt: skip
+        assert notes["C2"] == ""
+        assert notes["C1"].startswith("pumpxl refresh: this month's drafts for the boxes you")
+        assert "\nWhy: " in notes["C1"] and "calculation" not in notes["C1"]
+        deck = out
+    assert "your speaker notes, emptied: they stay empty" in said[0]
+    assert "stay empty" not in said[1]
+    pages(prs)["measure:C2"].notes_slide.notes_text_frame.text = "Ask Sam about the depot"
+    prs.save(str(tmp_path / "written.pptx"))
+    refreshed_to(tmp_path / "written.pptx", books["june"], tmp_path / "aug.pptx")
+    notes = pages(Presentation(str(tmp_path / "aug.pptx")))["measure:C2"].notes_slide
+    assert notes.notes_text_frame.text.startswith(
+        "Ask Sam about the depot\n\npumpxl refresh, this month's calculation:")
+
 def _over(shape: Any, chart: Any) -> tuple[float, ...]:
     """Where a shape stands over a chart, in parts of the chart's frame (a line: its ends;
     any other shape: its centre)."""

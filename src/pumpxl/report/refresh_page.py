@@ -114,7 +114,18 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         own = notes
     extra = "\n".join(["", "pumpxl refresh: this month's drafts for the boxes you wrote:",
                        *notes_drafts]) if notes_drafts else ""  # fmt: skip
-    if own is not None:
+    # notes a person emptied stay empty (but for drafts said to be there), month after month
+    # until they write in them
+    hushed = (edited_notes and not notes.strip()) or (
+        bool(old.manifest.get("hush")) and not edited_notes)  # fmt: skip
+    if hushed:
+        if edited_notes:
+            report.kept.append(Kept(number, page, "your speaker notes, emptied: they stay empty"
+                                    + ("" if not notes_drafts else
+                                       " but for this month's drafts")))  # fmt: skip
+        if notes_drafts or slide.has_notes_slide:
+            slide.notes_slide.notes_text_frame.text = extra.lstrip("\n")
+    elif own is not None:
         report.kept.append(Kept(number, page, "your speaker notes (this month's calculation "
                                               "added below them)"))  # fmt: skip
         slide.notes_slide.notes_text_frame.text = own + CALCULATION + fresh_notes + extra
@@ -131,7 +142,9 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     if slide.has_notes_slide:  # the notes as they stand now count as written,
         written = _notes(slide)
         manifest["notes"] = digest(written)
-        if own is not None:  # and pumpxl's part below the person's words is recorded
+        if hushed:  # (and a person emptied them)
+            manifest["hush"] = "1"
+        elif own is not None:  # and pumpxl's part below the person's words is recorded
             manifest["ours"] = digest(written[written.rfind(CALCULATION) :])
     write_manifest(marker, manifest)
     report.refreshed += 1

@@ -122,8 +122,8 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     listed = manifest.get("roles")
     if listed is not None and set(listed) - {"title"} != roles - {"title"}:
         return EDITED  # a shape deleted
-    if manifest.get("ours"):
-        return EDITED  # speaker notes with a person's words above pumpxl's
+    if manifest.get("ours") or manifest.get("hush"):
+        return EDITED  # speaker notes with a person's words above pumpxl's, or emptied
     if mark.digest and digest(tree_title(tree)) != mark.digest:
         return EDITED
     if manifest.get("notes"):
