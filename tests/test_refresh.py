@@ -1775,6 +1775,29 @@ def test_pumpxls_shapes_a_person_copied_onto_their_own_page_take_june(
     assert "your copy of the chart from 'Calls answered within 60 seconds'" in said
     assert "your words in your copy of Why" in said
 
+def test_a_chart_a_person_renamed_takes_june_under_their_name(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """C1's chart renamed (as in PowerPoint's Selection Pane: the new name drops pumpxl's
+    mark) and its Value line in the person's colour: in June it holds June's data in their
+    colour under their name, pumpxl's mark after it, and the refresh says so (not that the
+    chart stays deleted)."""
+    prs = Presentation(str(books["deck"]))
+    chart = next(s for s in pages(prs)["measure:C1"].shapes if s.has_chart)
+    chart.name = "Calls chart"
+    value = next(s for s in chart.chart.plots[0].series if s.name == "Value")
+    value.format.line.color.rgb = RGBColor(0xFF, 0x00, 0xAA)
+    prs.save(str(tmp_path / "renamed.pptx"))
+    out = tmp_path / "june.pptx"
+    said = refreshed_to(tmp_path / "renamed.pptx", books["june"], out)
+    charts = [s for s in pages(Presentation(str(out)))["measure:C1"].shapes if s.has_chart]
+    assert len(charts) == 1
+    assert _values(charts[0]) == pytest.approx(list(council_model().series["C1"].values))
+    value = next(s for s in charts[0].chart.plots[0].series if s.name == "Value")
+    assert value.format.line.color.rgb == RGBColor(0xFF, 0x00, 0xAA)
+    assert readable_name(charts[0].name) == "Calls chart"
+    assert "your chart's name 'Calls chart'" in said and "stays deleted" not in said
+
 def test_refresh_is_documented_as_the_monthly_cycle() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     assert "pumpxl refresh" in readme and "### Refreshing last month's deck" in readme

@@ -32,7 +32,7 @@ from pumpxl.report.chart_part import WrittenChartPart
 from pumpxl.report.shapexml import first_child
 from pumpxl.report.xmlbits import insert_before
 
-__all__ = ["KEPT_AS_IT_WAS", "merge_chart", "merged", "take_chart"]
+__all__ = ["KEPT_AS_IT_WAS", "merge_chart", "merged", "series_name", "take_chart"]
 
 qn = functools.cache(_qn)  # (a chart's merge asks for a few names many times)
 _EXTERNAL = qn("c:externalData")
@@ -46,7 +46,8 @@ _RELTYPE_PACKAGE = (
 )
 
 
-def _series_name(ser: Any) -> str:
+def series_name(ser: Any) -> str:
+    """A chart series' name (its ``c:ser``'s): "Value", "Upper limit (phase 2)"..."""
     tx = first_child(ser, _TX)
     v = next(tx.iter(_V), None) if tx is not None else None
     return str(v.text or "") if v is not None else ""
@@ -134,10 +135,10 @@ def merged(old: Any, new: Any) -> bool:
         return False
     new_sers = _series(new)
     holder = old_sers[0].getparent()
-    by_name = {_series_name(s): s for s in old_sers}
+    by_name = {series_name(s): s for s in old_sers}
     kept: list[Any] = []
     for k, fresh in enumerate(new_sers):
-        mine = by_name.pop(_series_name(fresh), None)
+        mine = by_name.pop(series_name(fresh), None)
         if mine is None:  # new this month: as pumpxl draws it
             mine = fresh
         else:  # the person's formatting, this month's numbers

@@ -36,6 +36,7 @@ from pumpxl.report.refresh_shapes import (
     page_name,
     refresh_shapes,
     relinked,
+    renamed_chart,
     shapes_by_role,
     what,
 )
@@ -81,6 +82,12 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             relinked(slide, title, links, "title", report, number, page)
         else:
             report.kept.append(Kept(number, page, f"your title {text!r}"))
+    if "chart" in had and "chart" in theirs and "chart" not in mine:
+        renamed = renamed_chart(slide, old.mark.slide)
+        if renamed is not None:
+            mine["chart"] = renamed
+            report.kept.append(Kept(number, page, f"your chart's name {shape_name(renamed[0])!r} "
+                                                  "(pumpxl's mark put back after it)"))
     layout = slide.slide_layout.name
     if old.relaid:
         report.kept.append(Kept(number, page, f"your layout {layout!r}"))

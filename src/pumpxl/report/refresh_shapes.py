@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from pumpxl.report.chart_merge import merge_chart
+from pumpxl.report.chart_merge import merge_chart, series_name
 from pumpxl.report.links import Links, person_links, relink
 from pumpxl.report.marks import (
+    PREFIX,
     Mark,
     element_chart_digest,
     element_geometry,
     element_text,
+    read_mark,
     remarked,
     shape_props,
     tree_page_title,
@@ -31,7 +33,8 @@ from pumpxl.report.shapexml import set_shape_name, shape_name
 from pumpxl.report.touched import moved, page_shapes, text_edited
 
 __all__ = ["ANSWERS", "Kept", "RefreshReport", "Said", "frame_chart", "page_name",
-           "page_title", "refresh_copies", "refresh_shapes", "shapes_by_role", "what"]  # fmt: skip
+           "page_title", "refresh_copies", "refresh_shapes", "renamed_chart", "shapes_by_role",
+           "what"]  # fmt: skip
 
 ANSWERS = {"happening": "What is happening", "why": "Why", "action": "What we are doing"}
 
@@ -324,8 +327,31 @@ def _renamed(src: Any, el: Any, *, held: bool) -> str:
     """``src``'s mark for the refreshed shape element ``el``; for a shape ``held`` where a
     person put it, its place as it stands and that it is theirs (``k=1``): it stays there
     month after month, and its page is refreshed around it."""
-    name = shape_name(src)
+    name, own = shape_name(src), shape_name(el)
+    if own and read_mark(own) is None:  # a name a person gave it: theirs, pumpxl's mark after
+        name = f"{own} {name[name.rfind(PREFIX) :]}"
     return remarked(name, g=element_geometry(el), k="1") if held else name
+
+
+def renamed_chart(slide: Any, key: str) -> tuple[Any, Mark] | None:
+    """pumpxl's chart on a page (whose key is ``key``) under a name that lost pumpxl's mark
+    (a person renamed it, in PowerPoint's Selection Pane say): the one graphic frame
+    without a mark holding a chart with pumpxl's *Value* series, with a mark saying it
+    stands where the person put it, formatted by them (None: no such frame, or several)."""
+    found = [el for el in slide.shapes._spTree.iter(_FRAME)
+             if read_mark(shape_name(el)) is None and (part := frame_chart(slide, el)) is not None
+             and any(series_name(ser) == VALUE for ser in part._element.iter(_SER))]  # fmt: skip
+    if len(found) != 1:
+        return None
+    return found[0], Mark(key, "chart", fields={"k": "1", "c": _UNKNOWN})
+
+
+#: the name of pumpxl's value series; a chart's series and their names' elements
+VALUE = "Value"
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_SER = f"{_C}ser"
+#: the digest a chart's mark holds when the chart's XML as pumpxl wrote it is not known
+_UNKNOWN = "-"
 
 
 def copy_text(dst: Any, src: Any) -> None:
