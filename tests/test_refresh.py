@@ -1775,6 +1775,60 @@ def test_pumpxls_shapes_a_person_copied_onto_their_own_page_take_june(
     assert "your copy of the chart from 'Calls answered within 60 seconds'" in said
     assert "your words in your copy of Why" in said
 
+def test_copies_stay_where_people_put_them_and_are_never_dropped_unsaid(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """On a page of the person's own: a copy of C3's Why (its words pumpxl's) while the
+    person wrote their own words in C3's Why itself; C1's heading line, moved down; C3's
+    chart with its Target label, in a month whose workbook drops C3's target; a copy of
+    C3's chart whose series the person removed; and C1's title. In June: the Why copy shows
+    June's draft, not the person's words from C3's page; the line stays where the person put
+    it; the Target label stays and is said; the chart without series is said kept, not
+    counted as refreshed; the title slide's own title is refreshed beside C1's pasted title."""
+    model = council_model()
+    model.targets[:] = [t for t in model.targets if t.measure != "C3"]
+    book = tmp_path / "june.xlsx"
+    write_pump_workbook(book, model)
+    prs = Presentation(str(books["deck"]))
+    c1, c3 = pages(prs)["measure:C1"], pages(prs)["measure:C3"]
+    own = prs.slides.add_slide(prs.slide_layouts[5])
+    own.shapes.title.text = "Our summary"
+    _pasted(prs, c3, "why", own)
+    why = next(s for s, m in marked_shapes(c3) if m.role == "why")
+    why.text_frame.text = "Two crews were off sick all month."
+    line = _pasted(prs, c1, "Connector#1", own)
+    line.top += Inches(2)
+    line_at = (line.begin_x, line.begin_y, line.end_x, line.end_y)
+    _pasted(prs, c3, "chart", own)
+    _pasted(prs, c3, "Line label Target#1", own)
+    bare = _pasted(prs, c3, "chart", own, Inches(1), Inches(4))
+    for ser in list(bare.chart._chartSpace.iter(qn("c:ser"))):
+        ser.getparent().remove(ser)
+    _pasted(prs, c1, "title", pages(prs)["title"])
+    prs.save(str(tmp_path / "copies.pptx"))
+    out = tmp_path / "out.pptx"
+    said = refreshed_to(tmp_path / "copies.pptx", book, out)
+    got = Presentation(str(out))
+    summary = {m.role: s for s, m in marked_shapes(got.slides[len(prs.slides) - 1])}
+    draft = next(s for s, m in marked_shapes(pages(got)["measure:C3"]) if m.role == "why")
+    assert draft.text_frame.text == "Two crews were off sick all month."  # the person's, kept
+    notes = pages(got)["measure:C3"].notes_slide.notes_text_frame.text
+    june_draft = notes[notes.rindex("\nWhy: ") + len("\nWhy: "):]
+    assert summary["why"].text_frame.text == june_draft != why.text_frame.text
+    moved = summary["Connector#1"]
+    assert (moved.begin_x, moved.begin_y, moved.end_x, moved.end_y) == line_at
+    assert "Line label Target#1" in summary
+    assert "your copy of Line label Target from 'Missed bin collections' (pumpxl no longer " \
+           "draws it)" in said
+    assert said.count("its series could not be found") == 1
+    assert "the chart and Line label Target from" not in said
+    assert "2 charts given the new data in place" in said  # C3's page, and the one copy
+    titles = [s.text_frame.text for s, m in marked_shapes(pages(got)["title"])
+              if m.role == "title"]  # fmt: skip
+    fresh_title = [s.text_frame.text for s, m in marked_shapes(
+        pages(Presentation(str(books["fresh"])))["title"]) if m.role == "title"]  # fmt: skip
+    assert titles == [*fresh_title, "Calls answered within 60 seconds"]
+
 def test_a_chart_a_person_renamed_takes_june_under_their_name(
     books: dict[str, Path], tmp_path: Path
 ) -> None:

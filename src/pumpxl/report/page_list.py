@@ -11,7 +11,7 @@ from typing import Any
 from lxml import etree
 from pptx.opc.packuri import PackURI
 
-from pumpxl.report.refresh_shapes import Kept, RefreshReport, page_title
+from pumpxl.report.refresh_report import Kept, RefreshReport, page_title
 
 __all__ = ["follow_links", "ids_and_sections", "reorder", "unlisted_apart"]
 

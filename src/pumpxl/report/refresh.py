@@ -44,16 +44,8 @@ from pumpxl.report.marks import marker_element, marker_manifest
 from pumpxl.report.old_deck import OldPage
 from pumpxl.report.page_list import follow_links, ids_and_sections, reorder, unlisted_apart
 from pumpxl.report.refresh_page import Page, refresh_page
-from pumpxl.report.refresh_shapes import (
-    Kept,
-    RefreshReport,
-    Said,
-    frame_chart,
-    page_name,
-    page_title,
-    refresh_copies,
-    shapes_by_role,
-)
+from pumpxl.report.refresh_report import Kept, RefreshReport, Said, page_name, page_title
+from pumpxl.report.refresh_shapes import frame_chart, refresh_copies, shapes_by_role
 from pumpxl.report.xmlbits import textbox
 
 __all__ = [
@@ -157,8 +149,14 @@ def refresh_slides(
     new_keys = order if order is not None else list(new)
     # copies people made of pumpxl's shapes, from this month's pages before anything takes
     # their charts (said once the pages' numbers are known)
-    copies = {part: _refreshed_copies(part.slide, page.key, new) for page, part in old_pages
-              if part is not None and page.copies}  # fmt: skip
+    sources = {k: p.slide for k, p in new.items()}
+    titles = {page.key: page.title for page, _ in old_pages if page.key is not None}
+    copies = {}
+    for page, part in old_pages:
+        if part is not None and page.copies:
+            copies[part] = said = RefreshReport()
+            refresh_copies(part.slide, page.key, sources, Said(said, 0, ""), drafts=drafts,
+                           titles=titles, standing=reused)  # fmt: skip
     result: list[tuple[str | None, Any]] = []  # (key, slide part) in the final order
     dropped: list[Any] = []  # slide parts
     instead: dict[Any, Any] = {}  # a dropped page's part: the part of the page replacing it
@@ -242,17 +240,17 @@ def refresh_slides(
     unlisted_apart(prs)
     numbers = {part: n for n, (_, part) in enumerate(result, start=1)}
     for page, part in old_pages:
-        said = copies.get(part)
-        if said is not None and part in numbers:
+        copied = copies.get(part)
+        if copied is not None and part in numbers:
             name = page_name(part.slide, page.mark) if page.mark is not None else (
                 page_title(part.slide) or "untitled")  # fmt: skip
-            report.kept += [Kept(numbers[part], name, k.what) for k in said.kept]
-            report.lost += [Kept(numbers[part], name, k.what) for k in said.lost]
-            report.charts += said.charts
-    titles = {id(part): page.title for page, part in old_pages}
+            report.kept += [Kept(numbers[part], name, k.what) for k in copied.kept]
+            report.lost += [Kept(numbers[part], name, k.what) for k in copied.lost]
+            report.charts += copied.charts
+    own_titles = {id(part): page.title for page, part in old_pages}
     for n, (key, part) in enumerate(result, start=1):
         if key is None:
-            title = titles.get(id(part)) or "untitled"
+            title = own_titles.get(id(part)) or "untitled"
             report.own.append(Kept(n, title, "your own page, kept"))
     return report
 
@@ -275,13 +273,6 @@ def take_charts(charts: Mapping[str, Any], new: Page, number: int,
         taken += 1
     report.charts += taken
     return taken
-
-
-def _refreshed_copies(slide: Any, key: str | None, pages: Mapping[str, Page]) -> RefreshReport:
-    """:func:`pumpxl.report.refresh_shapes.refresh_copies` on a page, what it says apart."""
-    said = RefreshReport()
-    refresh_copies(slide, key, {k: p.slide for k, p in pages.items()}, Said(said, 0, ""))
-    return said
 
 
 def _insert_at(keys: list[str | None], new_keys: list[str], key: str) -> int:

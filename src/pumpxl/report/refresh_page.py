@@ -25,15 +25,12 @@ from pumpxl.report.marks import (
     write_manifest,
 )
 from pumpxl.report.places import follow
+from pumpxl.report.refresh_report import Kept, RefreshReport, Said, page_name
 from pumpxl.report.refresh_shapes import (
     ON_CHART,
-    Kept,
-    RefreshReport,
-    Said,
     chart_follow,
     copy_text,
     frame_chart,
-    page_name,
     refresh_shapes,
     relinked,
     renamed_chart,
@@ -73,7 +70,10 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     theirs = shapes_by_role(fresh, new.mark.slide)
     had = set(old.manifest.get("roles") or mine)
     # the title
-    title, fresh_title = title_element(slide.shapes._spTree), title_element(fresh.shapes._spTree)
+    # (the page's own title: a title pasted from another page is a copy)
+    title = mine["title"][0] if "title" in mine else title_element(slide.shapes._spTree)
+    fresh_title = theirs["title"][0] if "title" in theirs else title_element(
+        fresh.shapes._spTree)  # fmt: skip
     if title is not None and fresh_title is not None:
         text = element_text(title, "\v")
         if not old.mark.digest or digest(text) == old.mark.digest:
@@ -96,7 +96,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     notes_drafts = refresh_shapes(
         slide, fresh, {r: v for r, v in mine.items() if r != "title"}, theirs,
         Said(report, number, page), charts=old.charts, drafts=drafts, along=along,
-    )  # fmt: skip
+    ).drafts  # fmt: skip
     for role, (src, _) in theirs.items():
         if role in mine or role == "title":
             continue

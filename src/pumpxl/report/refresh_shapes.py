@@ -5,82 +5,39 @@ new data in place, a moved chart's labels following it. A page's own shapes
 (:func:`pumpxl.report.refresh_page.refresh_page`), and the copies a person made of pumpxl's
 shapes, pasted onto a page of theirs or another of pumpxl's, or duplicated
 (:func:`refresh_copies`): each copy is refreshed from this month's page it came from, where the
-person put it. And what a refresh says it did (:class:`RefreshReport`)."""
+person put it; said in the refresh's account (:mod:`pumpxl.report.refresh_report`)."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from pumpxl.report.chart_merge import merge_chart, series_name
 from pumpxl.report.links import Links, person_links, relink
 from pumpxl.report.marks import (
     PREFIX,
     Mark,
+    digest,
     element_chart_digest,
     element_geometry,
     element_text,
     read_mark,
     remarked,
     shape_props,
-    tree_page_title,
 )
 from pumpxl.report.places import Box, Move, box, copy_place, follow, page_box, space_scale
+from pumpxl.report.refresh_report import Kept, RefreshReport, Said, page_title
 from pumpxl.report.shapexml import set_shape_name, shape_name
 from pumpxl.report.touched import moved, page_shapes, text_edited
+from pumpxl.report.xmlbits import write_words
 
-__all__ = ["ANSWERS", "Kept", "RefreshReport", "Said", "frame_chart", "page_name",
-           "page_title", "refresh_copies", "refresh_shapes", "renamed_chart", "shapes_by_role",
+__all__ = ["ANSWERS", "ON_CHART", "Refreshed", "chart_follow", "copy_text", "frame_chart",
+           "refresh_copies", "refresh_shapes", "relinked", "renamed_chart", "shapes_by_role",
            "what"]  # fmt: skip
 
 ANSWERS = {"happening": "What is happening", "why": "Why", "action": "What we are doing"}
-
-
-@dataclass(frozen=True)
-class Kept:
-    """One thing a person did that the refresh kept (or a page it added, marked...): the
-    slide number in the result, the page's title, and what."""
-
-    slide: int
-    page: str
-    what: str
-
-    def __str__(self) -> str:
-        return f"slide {self.slide} ({self.page}): {self.what}"
-
-
-@dataclass
-class RefreshReport:
-    """What the refresh did, for the person: pages replaced as pumpxl builds them, pages
-    refreshed around people's edits (with each edit kept), pages added, kept and marked,
-    left deleted, people's own pages kept, and what of a person's could not be kept."""
-
-    replaced: int = 0
-    refreshed: int = 0
-    kept: list[Kept] = field(default_factory=list)
-    added: list[Kept] = field(default_factory=list)
-    retired: list[Kept] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    deleted: list[str] = field(default_factory=list)
-    own: list[Kept] = field(default_factory=list)
-    charts: int = 0
-    #: what a person did that could not be kept (a link on words this month's text lacks)
-    lost: list[Kept] = field(default_factory=list)
-
-
-def page_title(slide: Any) -> str:
-    """A slide's title; for a person's page without one, its first line of text."""
-    return tree_page_title(slide.shapes._spTree)
-
-
-def page_name(slide: Any, mark: Mark) -> str:
-    """A page as a refresh's account names it: its title (else its key), with its measure
-    where the title does not name it."""
-    name, measure = page_title(slide) or mark.slide, mark.get("m")
-    return f"{name}, measure {measure}" if measure and measure not in name else name
 
 
 def shapes_by_role(slide: Any, key: str) -> dict[str, tuple[Any, Mark]]:
@@ -133,17 +90,12 @@ def _replace_element(old: Any, new: Any) -> Any:
     return element
 
 
-@dataclass(frozen=True)
-class Said:
-    """Where a refresh says what it did on a page: its account, the page's number in the
-    result and its name there."""
+class Refreshed(NamedTuple):
+    """What :func:`refresh_shapes` did: the roles it gave this month's content, and this
+    month's drafts of the answers whose words are a person's (for the page's notes)."""
 
-    report: RefreshReport
-    number: int
-    page: str
-
-    def kept(self, what: str) -> None:
-        self.report.kept.append(Kept(self.number, self.page, what))
+    roles: list[str]
+    drafts: list[str]
 
 
 def refresh_shapes(
@@ -157,24 +109,27 @@ def refresh_shapes(
     drafts: Mapping[str, str] | None = None,
     along: Callable[[Any], tuple[Move, tuple[float, float]] | None] | None = None,
     copy_of: str = "",
-) -> list[str]:
+) -> Refreshed:
     """Each of pumpxl's shapes on ``slide`` (``mine``, by role) refreshed from this month's
     (``theirs``, on ``fresh``) unless a person changed it (see the module); said to
     ``said``. ``charts``: the digests of the slide's charts its verdict read; ``drafts``:
-    see :func:`refresh_page`; ``along``: how shapes over a moved chart follow it
-    (:func:`chart_follow`); ``copy_of``: for copies a person made of another page's
-    shapes, that page's name (a copy's words are said as its; no drafts go to the notes).
-    Returns this month's drafts of the answers whose words are a person's (for the notes)."""
+    what pumpxl wrote this month, by role, in blocks of ``fresh`` that hold a person's words
+    (see :func:`pumpxl.report.refresh_page.refresh_page`); ``along``: how shapes over a
+    moved chart follow it (:func:`chart_follow`); ``copy_of``: for copies a person made of
+    another page's shapes, that page's name: a copy's words are said as its, a copy stands
+    where the person put it (a line too) and stays when pumpxl no longer draws it, a copy of
+    a block that holds a person's words on ``fresh`` takes the draft, and no drafts go to
+    the notes."""
+    done: list[str] = []
     notes_drafts: list[str] = []
     along = along if along is not None else chart_follow(mine, theirs)
-    yours = f"your copy of {{}} from {copy_of!r}" if copy_of else "{}"
+    yours = f"your copy of {{}} from {copy_of!r}" if copy_of else "your {}"
     for role, (shape, mark) in mine.items():
         named = yours.format(what(role))
         pair = theirs.get(role)
         if pair is None:  # pumpxl no longer draws it
-            if _held(shape, mark) or text_edited(shape, mark) or person_links(shape):
-                said.kept(f"your {named} (pumpxl no longer draws it)" if not copy_of
-                          else f"{named} (pumpxl no longer draws it)")  # fmt: skip
+            if copy_of or _held(shape, mark) or text_edited(shape, mark) or person_links(shape):
+                said.kept(f"{named} (pumpxl no longer draws it)")
             else:
                 shape.getparent().remove(shape)
             continue
@@ -185,26 +140,31 @@ def refresh_shapes(
             if src_chart is not None:
                 held = _held(shape, mark) or _grouped(shape)
                 edited = _chart_edited(slide, charts, shape, mark)
-                for note in merge_chart(chart, src_chart, as_written=not edited):
+                notes = merge_chart(chart, src_chart, as_written=not edited)
+                for note in notes:
                     said.kept(f"{'your chart' if not copy_of else named}: {note}")
-                said.report.charts += 1
+                if not notes:
+                    said.report.charts += 1
+                    done.append(role)
                 if not held:
                     copy_place(slide, shape, src)
                 set_shape_name(shape, _renamed(src, shape, held=held))
             continue
         if text_edited(shape, mark):
             answer = role in ANSWERS and not copy_of
-            said.kept(f"your words in {named}"
+            said.kept(f"your words in {named if copy_of else what(role)}"
                       + ("; this month's draft is in the speaker notes" if answer else ""))
             if answer:
                 draft = (drafts or {}).get(role, element_text(src, "\v"))
                 notes_drafts.append(f"{ANSWERS[role]}: {draft}")
-            if role in (drafts or {}) and not (_held(shape, mark) or _grouped(shape)):
+            if role in (drafts or {}) and not copy_of and not (
+                    _held(shape, mark) or _grouped(shape)):  # fmt: skip
                 copy_place(slide, shape, src)  # (laid out around them)
                 set_shape_name(shape, remarked(shape_name(shape), g=element_geometry(shape)))
             continue
-        held = _held(shape, mark) and shape.tag != _LINE  # (a line: where pumpxl draws it)
-        move = along(shape) if not held and role.startswith(ON_CHART) else None
+        done.append(role)
+        held = _held(shape, mark) and (shape.tag != _LINE or bool(copy_of))  # (a page's line:
+        move = along(shape) if not held and role.startswith(ON_CHART) else None  # pumpxl's)
         held = held or (move is None and _grouped(shape))  # a person's group: where it is
         links = person_links(shape)
         if role == "title":  # (a copy of a page's title: this month's words in its box)
@@ -213,23 +173,34 @@ def refresh_shapes(
             set_shape_name(shape, _renamed(src, shape, held=True))
             continue
         element = _replace_element(shape, src)
+        if copy_of and role in (drafts or {}):  # (this month's page holds a person's words)
+            draft = (drafts or {})[role]
+            write_words(element, draft)
+            set_shape_name(element, remarked(shape_name(element), h=digest(draft)))
         relinked(slide, element, links, role, said.report, said.number, said.page)
         if move is not None:
             follow(element, *move)
         if held:  # the person's place (a line's ends), this month's content
             copy_place(slide, element, shape)
-            set_shape_name(element, _renamed(src, element, held=True))
-    return notes_drafts
+            set_shape_name(element, _renamed(element, element, held=True))
+    return Refreshed(done, notes_drafts)
 
 
-def refresh_copies(slide: Any, key: str | None, pages: Mapping[str, Any], said: Said) -> None:
+def refresh_copies(slide: Any, key: str | None, pages: Mapping[str, Any], said: Said, *,
+                   drafts: Mapping[str, Mapping[str, str]] | None = None,
+                   titles: Mapping[str, str] | None = None,
+                   standing: Collection[str] = ()) -> None:  # fmt: skip
     """The copies a person made of pumpxl's shapes on ``slide`` (a page whose key is ``key``,
     None for a page a person made; see :func:`pumpxl.report.touched.page_shapes`), each
     refreshed from this month's page it came from (``pages``: this month's slides by key)
     as that page's own shapes are, where the person put it; said to ``said``. The copies
     of one page are taken together (a chart's labels follow it), each role once: a
-    second copy of a shape goes with the next. A copy of a page this month's deck does not
-    have is kept as it was, and said."""
+    second copy of a shape goes with the next. ``drafts``: by measure, what pumpxl wrote
+    this month in blocks of the measure's page that hold a person's words (a copy of such a
+    block takes the draft); ``standing``: the keys of last month's pages this month's
+    build keeps as they stand (copies of those are this month's as they are). A copy of a
+    page this month's deck does not have (``titles``: last month's pages' titles, by key)
+    is kept as it was, and said."""
     sets: list[tuple[str, dict[str, tuple[Any, Mark]]]] = []
     for el, mark in page_shapes(slide.shapes._spTree, key)[1]:
         into = next((s for k, s in sets if k == mark.slide and mark.role not in s), None)
@@ -240,16 +211,21 @@ def refresh_copies(slide: Any, key: str | None, pages: Mapping[str, Any], said: 
     for source, mine in sets:
         fresh = pages.get(source)
         if fresh is None:
-            said.kept(f"your copy of {_listed(list(mine))} from {source!r}: pumpxl no longer "
-                      "makes that page; kept as it was, without this month's data")  # fmt: skip
+            if source not in standing:
+                gone = (titles or {}).get(source) or source
+                said.kept(f"your copy of {_listed(list(mine))} from {gone!r}: pumpxl no longer "
+                          "makes that page; kept as it was, without this month's data")
             continue
         name, theirs = page_title(fresh) or source, shapes_by_role(fresh, source)
-        refreshed = [role for role, (el, mark) in mine.items() if role in theirs and (
-            frame_chart(slide, el) is not None or not text_edited(el, mark))]  # fmt: skip
-        refresh_shapes(slide, fresh, mine, theirs, said, copy_of=name)
-        if refreshed:
-            said.kept(f"your copy of {_listed(refreshed)} from {name!r}: this month's, where "
-                      "you put it")  # fmt: skip
+        measure = source.removeprefix("measure:") if source.startswith("measure:") else ""
+        done = refresh_shapes(slide, fresh, mine, theirs, said, copy_of=name,
+                              drafts=(drafts or {}).get(measure, {})).roles  # fmt: skip
+        if done:
+            said.kept(f"your copy of {_listed(done)} from {name!r}: this month's, where you "
+                      "put it")  # fmt: skip
+
+
+
 
 
 def _listed(roles: list[str]) -> str:

@@ -29,6 +29,7 @@ __all__ = [
     "row_heights",
     "set_notes",
     "textbox",
+    "write_words",
     "write_paragraphs",
 ]
 
@@ -272,3 +273,36 @@ def set_notes(slide: Any, text: str) -> None:
                 if line:
                     etree.SubElement(etree.SubElement(p, f"{A}r"), f"{A}t").text = line
             return
+
+
+def write_words(el: Any, text: str) -> None:
+    """``text`` in a shape element's text body, a paragraph a line, each in the look of its
+    first paragraph and run."""
+    body = next(el.iter(f"{P}txBody"), None)
+    paras = body.findall(_W_PARA) if body is not None else []
+    if body is None or not paras:
+        return
+    first = paras[0]
+    for p in paras:
+        body.remove(p)
+    for line in text.split("\n"):
+        p = copy.deepcopy(first)
+        runs = [c for c in p if c.tag in _W_RUNS]
+        look = next((c for c in runs if c.tag == _W_RUN), None)
+        for c in runs:
+            p.remove(c)
+        run = copy.deepcopy(look) if look is not None else etree.Element(_W_RUN)
+        t = next(run.iterchildren(_W_T), None)
+        if t is None:
+            t = etree.SubElement(run, _W_T)
+        t.text = line
+        end = next(p.iterchildren(_W_END), None)
+        if end is not None:
+            end.addprevious(run)
+        else:
+            p.append(run)
+        body.append(p)
+
+
+_W_PARA, _W_RUN, _W_T, _W_END = (f"{A}p", f"{A}r", f"{A}t", f"{A}endParaRPr")
+_W_RUNS = frozenset({_W_RUN, f"{A}br", f"{A}fld"})

@@ -1,0 +1,70 @@
+"""What a refresh (``pumpxl refresh``) says it did, page by page: pages replaced as pumpxl
+builds them or refreshed around people's edits, each edit kept, pages added, kept and
+marked, left deleted, people's own pages, and what could not be kept; and how it names a
+page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pumpxl.report.marks import Mark, tree_page_title
+
+__all__ = ["Kept", "RefreshReport", "Said", "page_name", "page_title"]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """One thing a person did that the refresh kept (or a page it added, marked...): the
+    slide number in the result, the page's title, and what."""
+
+    slide: int
+    page: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"slide {self.slide} ({self.page}): {self.what}"
+
+
+@dataclass
+class RefreshReport:
+    """What the refresh did, for the person: pages replaced as pumpxl builds them, pages
+    refreshed around people's edits (with each edit kept), pages added, kept and marked,
+    left deleted, people's own pages kept, and what of a person's could not be kept."""
+
+    replaced: int = 0
+    refreshed: int = 0
+    kept: list[Kept] = field(default_factory=list)
+    added: list[Kept] = field(default_factory=list)
+    retired: list[Kept] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    own: list[Kept] = field(default_factory=list)
+    charts: int = 0
+    #: what a person did that could not be kept (a link on words this month's text lacks)
+    lost: list[Kept] = field(default_factory=list)
+
+
+def page_title(slide: Any) -> str:
+    """A slide's title; for a person's page without one, its first line of text."""
+    return tree_page_title(slide.shapes._spTree)
+
+
+def page_name(slide: Any, mark: Mark) -> str:
+    """A page as a refresh's account names it: its title (else its key), with its measure
+    where the title does not name it."""
+    name, measure = page_title(slide) or mark.slide, mark.get("m")
+    return f"{name}, measure {measure}" if measure and measure not in name else name
+
+
+@dataclass(frozen=True)
+class Said:
+    """Where a refresh says what it did on a page: its account, the page's number in the
+    result and its name there."""
+
+    report: RefreshReport
+    number: int
+    page: str
+
+    def kept(self, what: str) -> None:
+        self.report.kept.append(Kept(self.number, self.page, what))
