@@ -636,12 +636,17 @@ def test_notes_a_person_emptied_stay_empty(books: dict[str, Path], tmp_path: Pat
         deck = out
     assert "your speaker notes, emptied: they stay empty" in said[0]
     assert "stay empty" not in said[1]
-    pages(prs)["measure:C2"].notes_slide.notes_text_frame.text = "Ask Sam about the depot"
+    for key in ("C1", "C2"):  # the person writes in them again (C1's: above the drafts)
+        frame = pages(prs)[f"measure:{key}"].notes_slide.notes_text_frame
+        frame.text = "Ask Sam about the depot\n" + frame.text
     prs.save(str(tmp_path / "written.pptx"))
     refreshed_to(tmp_path / "written.pptx", books["june"], tmp_path / "aug.pptx")
-    notes = pages(Presentation(str(tmp_path / "aug.pptx")))["measure:C2"].notes_slide
-    assert notes.notes_text_frame.text.startswith(
-        "Ask Sam about the depot\n\npumpxl refresh, this month's calculation:")
+    for key in ("C1", "C2"):
+        notes = pages(Presentation(str(tmp_path / "aug.pptx")))[f"measure:{key}"].notes_slide
+        text = notes.notes_text_frame.text
+        assert text.startswith("Ask Sam about the depot\n\npumpxl refresh, this month's "
+                               "calculation:")  # fmt: skip
+        assert text.count("drafts for the boxes you wrote") == (key == "C1")
 
 def _over(shape: Any, chart: Any) -> tuple[float, ...]:
     """Where a shape stands over a chart, in parts of the chart's frame (a line: its ends;
@@ -1851,6 +1856,45 @@ def test_a_chart_a_person_renamed_takes_june_under_their_name(
     assert value.format.line.color.rgb == RGBColor(0xFF, 0x00, 0xAA)
     assert readable_name(charts[0].name) == "Calls chart"
     assert "your chart's name 'Calls chart'" in said and "stays deleted" not in said
+    july = tmp_path / "july.pptx"  # (a month on, still theirs: their name, June's data)
+    refreshed_to(out, books["june"], july)
+    charts = [s for s in pages(Presentation(str(july)))["measure:C1"].shapes if s.has_chart]
+    assert [readable_name(s.name) for s in charts] == ["Calls chart"]
+    assert _values(charts[0]) == pytest.approx(list(council_model().series["C1"].values))
+
+
+@pytest.mark.parametrize("theirs", ["own chart", "copy of C3's"])
+def test_a_persons_own_chart_is_never_taken_for_pumpxls(
+    books: dict[str, Path], tmp_path: Path, theirs: str
+) -> None:
+    """C1's chart deleted, and in its place the person's own chart of a series named
+    "Value", or a copy of C3's chart renamed (neither under pumpxl's mark): in June it holds
+    what it held, and the refresh says C1's chart stays deleted."""
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+
+    prs = Presentation(str(books["deck"]))
+    c1, c3 = pages(prs)["measure:C1"], pages(prs)["measure:C3"]
+    chart = next(s for s in c1.shapes if s.has_chart)
+    chart._element.getparent().remove(chart._element)
+    if theirs == "own chart":
+        data = CategoryChartData()
+        data.categories = ["North", "South", "East"]
+        data.add_series("Value", (1, 2, 3))
+        mine = c1.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(0.5), Inches(1.6),
+                                   Inches(6), Inches(4), data)  # fmt: skip
+        held = [1.0, 2.0, 3.0]
+    else:
+        mine = _pasted(prs, c3, "chart", c1)
+        held = list(council_model().series["C3"].values[:-1])
+    mine.name = "Our chart"
+    prs.save(str(tmp_path / "theirs.pptx"))
+    out = tmp_path / "june.pptx"
+    said = refreshed_to(tmp_path / "theirs.pptx", books["june"], out)
+    charts = [s for s in pages(Presentation(str(out)))["measure:C1"].shapes if s.has_chart]
+    assert [s.name for s in charts] == ["Our chart"]
+    assert _values(charts[0]) == pytest.approx(held)
+    assert "the chart stays deleted" in said
 
 def test_refresh_is_documented_as_the_monthly_cycle() -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()

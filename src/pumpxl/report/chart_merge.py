@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 from typing import Any
 
 from lxml import etree
@@ -32,7 +33,8 @@ from pumpxl.report.chart_part import WrittenChartPart
 from pumpxl.report.shapexml import first_child
 from pumpxl.report.xmlbits import insert_before
 
-__all__ = ["KEPT_AS_IT_WAS", "merge_chart", "merged", "series_name", "take_chart"]
+__all__ = ["KEPT_AS_IT_WAS", "VALUE", "merge_chart", "merged", "same_values", "series_name",
+           "take_chart", "value_points"]
 
 qn = functools.cache(_qn)  # (a chart's merge asks for a few names many times)
 _EXTERNAL = qn("c:externalData")
@@ -51,6 +53,44 @@ def series_name(ser: Any) -> str:
     tx = first_child(ser, _TX)
     v = next(tx.iter(_V), None) if tx is not None else None
     return str(v.text or "") if v is not None else ""
+
+
+#: the name of pumpxl's value series (:mod:`pumpxl.core.chart_series`)
+VALUE = "Value"
+
+
+def value_points(space: Any) -> dict[str, float]:
+    """The points of a chart's *Value* series (``space``: its ``c:chartSpace``), by their
+    category's label."""
+    ser = next((s for s in space.iter(_SER) if series_name(s) == VALUE), None)
+    if ser is None:
+        return {}
+    cats, vals = (_points(first_child(ser, tag)) for tag in (_CAT, _VAL))
+    out = {}
+    for idx, text in vals.items():
+        try:
+            out[cats.get(idx, idx)] = float(text)
+        except ValueError:
+            continue
+    return out
+
+
+def _points(el: Any) -> dict[str, str]:
+    """A series' category or value cache, by point index."""
+    return {} if el is None else {pt.get("idx", ""): v.text or "" for pt in el.iter(_PT)
+                                  if (v := first_child(pt, _V)) is not None}  # fmt: skip
+
+
+def same_values(old: Any, new: Any) -> bool:
+    """Whether a chart (``old``, a ``c:chartSpace``) shows the measure this month's chart
+    (``new``) shows: most of its *Value* points stand in this month's at the same categories,
+    and three in four of those hold the same value (a value restated since may differ)."""
+    mine, theirs = value_points(old), value_points(new)
+    common = [k for k in mine if k in theirs]
+    if not mine or 2 * len(common) < len(mine):
+        return False
+    same = sum(math.isclose(mine[k], theirs[k], rel_tol=1e-9, abs_tol=1e-12) for k in common)
+    return 4 * same >= 3 * len(common)
 
 
 def _workbook_rel(part: Any) -> str | None:
@@ -184,6 +224,7 @@ def _part(space: Any, tag: str) -> Any | None:
 
 
 _SER, _TX, _V = qn("c:ser"), qn("c:tx"), qn("c:v")
+_CAT, _VAL, _PT = qn("c:cat"), qn("c:val"), qn("c:pt")
 _DATA = (qn("c:cat"), qn("c:val"), qn("c:tx"))
 _NUMBERING = (qn("c:idx"), qn("c:order"))
 _AXIS_PARTS = tuple(qn(f"c:{tag}") for tag in (

@@ -25,8 +25,14 @@ from pptx.oxml import parse_xml
 from pumpxl.core.errors import InputError, Problem
 from pumpxl.report.deckfile import unreadable
 from pumpxl.report.deckzip import Members, presentation, read_members, rels_name
-from pumpxl.report.marks import Mark, marker_manifest, tree_marker, tree_page_title
-from pumpxl.report.shapexml import notes_page_text, written_form, xml_digest
+from pumpxl.report.marks import (
+    Mark,
+    marker_manifest,
+    readable_name,
+    tree_marker,
+    tree_page_title,
+)
+from pumpxl.report.shapexml import notes_page_text, shape_name, written_form, xml_digest
 from pumpxl.report.touched import (
     CHARTS,
     EDITED,
@@ -81,6 +87,9 @@ class OldPage:
     #: with this month's data (a chart related to parts besides its workbook, a person's
     #: picture fill say, is not taken: its page is opened and refreshed around it)
     chart_xml: dict[str, Any] = field(default_factory=dict)
+    #: the names of the frames of those charts, as PowerPoint's Selection Pane shows them
+    #: (a person may have renamed them), by role
+    chart_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str | None:
@@ -267,15 +276,18 @@ def _page(members: Members, partname: str, layouts: _Layouts) -> OldPage:
     state = EDITED if relaid or persons_page(slide, kinds) else page_state(
         tree, mark, manifest, chart=chart, notes=notes)  # fmt: skip
     words = edited_words(tree, mark.slide, _BLOCKS) if state == EDITED and mark.get("m") else {}
-    taken = {}
+    taken, names = {}, {}
     if state == CHARTS:  # the charts that differ, when a page can take each of them
         changed = {role: rid for role, (rid, written) in chart_frames(tree, mark.slide).items()
                    if charts.get(rid) != written}  # fmt: skip
         if all(rid in chart_xml for rid in changed.values()):
             taken = {role: chart_xml[rid] for role, rid in changed.items()}
+            names = {role: readable_name(shape_name(el)) for role, (el, _) in page_shapes(
+                tree, mark.slide)[0].items() if role in taken}  # fmt: skip
     copies = state == EDITED and bool(page_shapes(tree, mark.slide)[1])
     return OldPage(partname, mark, manifest, state == UNTOUCHED, title, words=words,
-                   charts=charts, chart_xml=taken, relaid=relaid, copies=copies)  # fmt: skip
+                   charts=charts, chart_xml=taken, chart_names=names, relaid=relaid,
+                   copies=copies)  # fmt: skip
 
 
 class _Layouts:

@@ -40,12 +40,24 @@ from pptx.util import Inches, Pt
 
 from pumpxl.report.chart_merge import take_chart
 from pumpxl.report.design import BAD, WHITE, fit_text
-from pumpxl.report.marks import marker_element, marker_manifest
+from pumpxl.report.marks import (
+    PREFIX,
+    marker_element,
+    marker_manifest,
+    readable_name,
+    remarked,
+)
 from pumpxl.report.old_deck import OldPage
 from pumpxl.report.page_list import follow_links, ids_and_sections, reorder, unlisted_apart
 from pumpxl.report.refresh_page import Page, refresh_page
 from pumpxl.report.refresh_report import Kept, RefreshReport, Said, page_name, page_title
-from pumpxl.report.refresh_shapes import frame_chart, refresh_copies, shapes_by_role
+from pumpxl.report.refresh_shapes import (
+    UNKNOWN_CHART,
+    frame_chart,
+    refresh_copies,
+    shapes_by_role,
+)
+from pumpxl.report.shapexml import set_shape_name, shape_name
 from pumpxl.report.xmlbits import textbox
 
 __all__ = [
@@ -171,7 +183,7 @@ def refresh_slides(
                 taken.add(fresh.slide.part)
                 replacing[page.partname] = fresh.slide.part
                 inherited.setdefault(fresh.slide.part, page.slide_id)
-                if take_charts(page.chart_xml, fresh, len(result), report):
+                if take_charts(page.chart_xml, fresh, len(result), report, page.chart_names):
                     report.refreshed += 1
                 else:
                     report.replaced += 1
@@ -255,19 +267,25 @@ def refresh_slides(
     return report
 
 
-def take_charts(charts: Mapping[str, Any], new: Page, number: int,
-                report: RefreshReport) -> int:  # fmt: skip
+def take_charts(charts: Mapping[str, Any], new: Page, number: int, report: RefreshReport,
+                names: Mapping[str, str] | None = None) -> int:  # fmt: skip
     """This month's page ``new`` (slide ``number`` of the result) taking the charts of last
     month's page that nobody touched but for its charts' XML (``charts``: that XML, by role,
     as :attr:`OldPage.chart_xml`): each chart keeps its XML (a person's formatting) and takes
-    this month's data, in this month's frame (a chart pumpxl no longer draws is not taken).
-    How many it took."""
+    this month's data, in this month's frame (a chart pumpxl no longer draws is not taken),
+    named as its frame was (``names``, by role: a name a person gave it stays). How many it
+    took."""
     theirs = shapes_by_role(new.slide, new.mark.slide) if charts else {}
     taken = 0
     for role, xml in charts.items():
         part = frame_chart(new.slide, theirs[role][0]) if role in theirs else None
         if part is None:
             continue
+        name = shape_name(theirs[role][0])
+        label = (names or {}).get(role)
+        if label and label != readable_name(name):  # a name a person gave it: theirs, and
+            set_shape_name(theirs[role][0], remarked(  # so the chart, month after month
+                f"{label} {name[name.rfind(PREFIX) :]}", c=UNKNOWN_CHART))
         for note in take_chart(part, xml):
             report.kept.append(Kept(number, page_name(new.slide, new.mark), f"your chart: {note}"))
         taken += 1

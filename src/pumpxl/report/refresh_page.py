@@ -20,12 +20,13 @@ from pumpxl.report.marks import (
     marker_element,
     marker_manifest,
     notes_text,
+    readable_name,
     shape_props,
     title_element,
     write_manifest,
 )
 from pumpxl.report.places import follow
-from pumpxl.report.refresh_report import Kept, RefreshReport, Said, page_name
+from pumpxl.report.refresh_report import Kept, RefreshReport, Said, page_name, page_title
 from pumpxl.report.refresh_shapes import (
     ON_CHART,
     chart_follow,
@@ -33,7 +34,7 @@ from pumpxl.report.refresh_shapes import (
     frame_chart,
     refresh_shapes,
     relinked,
-    renamed_chart,
+    renamed_charts,
     shapes_by_role,
     what,
 )
@@ -82,12 +83,18 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             relinked(slide, title, links, "title", report, number, page)
         else:
             report.kept.append(Kept(number, page, f"your title {text!r}"))
-    if "chart" in had and "chart" in theirs and "chart" not in mine:
-        renamed = renamed_chart(slide, old.mark.slide)
-        if renamed is not None:
-            mine["chart"] = renamed
-            report.kept.append(Kept(number, page, f"your chart's name {shape_name(renamed[0])!r} "
-                                                  "(pumpxl's mark put back after it)"))
+    # pumpxl's chart under a name without its mark (a person renamed it, or copied it so)
+    renamed = renamed_charts(slide, fresh, theirs["chart"][0], old.mark.slide) if (
+        "chart" in theirs) else []  # fmt: skip
+    if renamed and "chart" not in mine:
+        mine["chart"] = renamed.pop(0)
+        report.kept.append(Kept(number, page, f"your chart's name {_label(mine['chart'][0])!r} "
+                                              "(pumpxl's mark put back after it)"))
+    for el, mark in renamed:  # (its other copies: refreshed as copies are)
+        refresh_shapes(slide, fresh, {"chart": (el, mark)}, theirs, Said(report, number, page),
+                       copy_of=page_title(fresh) or page)  # fmt: skip
+        report.kept.append(Kept(number, page, f"your copy of the chart, {_label(el)!r}: this "
+                                              "month's, where you put it"))
     layout = slide.slide_layout.name
     if old.relaid:
         report.kept.append(Kept(number, page, f"your layout {layout!r}"))
@@ -119,12 +126,13 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     own = _own_notes(notes, old.manifest.get("ours"))
     if own is None and edited_notes:
         own = notes
-    extra = "\n".join(["", "pumpxl refresh: this month's drafts for the boxes you wrote:",
-                       *notes_drafts]) if notes_drafts else ""  # fmt: skip
+    extra = "\n".join(["", DRAFTS, *notes_drafts]) if notes_drafts else ""
     # notes a person emptied stay empty (but for drafts said to be there), month after month
-    # until they write in them
+    # until they write in them (an empty part of theirs above pumpxl's, as a refresh left
+    # emptied notes before it kept them so: emptied too)
     hushed = (edited_notes and not notes.strip()) or (
-        bool(old.manifest.get("hush")) and not edited_notes)  # fmt: skip
+        bool(old.manifest.get("hush")) and not edited_notes) or (
+        own is not None and not own.strip())  # fmt: skip
     if hushed:
         if edited_notes:
             report.kept.append(Kept(number, page, "your speaker notes, emptied: they stay empty"
@@ -135,7 +143,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     elif own is not None:
         report.kept.append(Kept(number, page, "your speaker notes (this month's calculation "
                                               "added below them)"))  # fmt: skip
-        slide.notes_slide.notes_text_frame.text = own + CALCULATION + fresh_notes + extra
+        slide.notes_slide.notes_text_frame.text = own.rstrip() + CALCULATION + fresh_notes + extra
     elif notes_drafts:
         slide.notes_slide.notes_text_frame.text = fresh_notes + extra
     elif fresh.has_notes_slide:
@@ -146,34 +154,46 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     manifest = marker_manifest(fresh_marker)
     if not old.relaid:  # (a layout renamed since: the page's, as it is now, is pumpxl's)
         manifest["l"] = layout
-    if slide.has_notes_slide:  # the notes as they stand now count as written,
-        written = _notes(slide)
+    if slide.has_notes_slide or hushed:  # the notes as they stand now count as written,
+        written = _notes(slide) if slide.has_notes_slide else ""
         manifest["notes"] = digest(written)
-        if hushed:  # (and a person emptied them)
+        if hushed:  # (and a person emptied them: what stands there is pumpxl's drafts)
             manifest["hush"] = "1"
+            if written:
+                manifest["ours"] = digest(written)
         elif own is not None:  # and pumpxl's part below the person's words is recorded
             manifest["ours"] = digest(written[written.rfind(CALCULATION) :])
     write_manifest(marker, manifest)
     report.refreshed += 1
 
 
+def _label(el: Any) -> str:
+    """A shape element's name as PowerPoint's Selection Pane shows it, without a mark."""
+    return readable_name(shape_name(el))
+
+
 def _own_notes(notes: str, ours: str | None) -> str | None:
-    """A person's words in speaker notes below which a refresh wrote its calculation (whose
-    digest, ``ours``, the page's record holds): what stands above that part, however the
-    person has changed it since (None: no refresh wrote below a person's words). When
-    pumpxl's part is not found as it was written, all of the notes are theirs. A page a
-    refresh wrote before it recorded ``ours``: what stands above its last calculation."""
+    """A person's words in speaker notes below which a refresh wrote its calculation, or
+    the drafts of the boxes whose words are theirs (that part's digest, ``ours``, the page's
+    record holds): what stands above that part, however the person has changed it since
+    (None: no refresh wrote below a person's words). When pumpxl's part is not found as it
+    was written, all of the notes are theirs. A page a refresh wrote before it recorded
+    ``ours``: what stands above its last calculation."""
     if not ours:
         at = notes.rfind(CALCULATION)
         return notes[:at] if at >= 0 else None
-    at = notes.find(CALCULATION)
-    while at >= 0:
-        if digest(notes[at:]) == ours:
-            return notes[:at]
-        at = notes.find(CALCULATION, at + 1)
+    for part in (CALCULATION, DRAFTS):
+        at = notes.find(part)
+        while at >= 0:
+            if digest(notes[at:]) == ours:
+                return notes[:at] if part == CALCULATION else notes[:at].rstrip()
+            at = notes.find(part, at + 1)
     return notes
 
 
+#: the head of the drafts a refresh writes in the notes of a page whose boxes hold a
+#: person's words
+DRAFTS = "pumpxl refresh: this month's drafts for the boxes you wrote:"
 def _marker(slide: Any) -> Any:
     """The hidden shape element that marks a page."""
     found = marker_element(slide)

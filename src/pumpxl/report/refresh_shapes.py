@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from pumpxl.report.chart_merge import merge_chart, series_name
+from pumpxl.report.chart_merge import merge_chart, same_values
 from pumpxl.report.links import Links, person_links, relink
 from pumpxl.report.marks import (
     PREFIX,
@@ -24,6 +24,7 @@ from pumpxl.report.marks import (
     element_geometry,
     element_text,
     read_mark,
+    readable_name,
     remarked,
     shape_props,
 )
@@ -33,9 +34,9 @@ from pumpxl.report.shapexml import set_shape_name, shape_name
 from pumpxl.report.touched import moved, page_shapes, text_edited
 from pumpxl.report.xmlbits import write_words
 
-__all__ = ["ANSWERS", "ON_CHART", "Refreshed", "chart_follow", "copy_text", "frame_chart",
-           "refresh_copies", "refresh_shapes", "relinked", "renamed_chart", "shapes_by_role",
-           "what"]  # fmt: skip
+__all__ = ["ANSWERS", "ON_CHART", "UNKNOWN_CHART", "Refreshed", "chart_follow", "copy_text",
+           "frame_chart", "refresh_copies", "refresh_shapes", "relinked", "renamed_charts",
+           "shapes_by_role", "what"]  # fmt: skip
 
 ANSWERS = {"happening": "What is happening", "why": "Why", "action": "What we are doing"}
 
@@ -123,9 +124,9 @@ def refresh_shapes(
     done: list[str] = []
     notes_drafts: list[str] = []
     along = along if along is not None else chart_follow(mine, theirs)
-    yours = f"your copy of {{}} from {copy_of!r}" if copy_of else "your {}"
     for role, (shape, mark) in mine.items():
-        named = yours.format(what(role))
+        named = f"your copy of {what(role)} from {copy_of!r}" if copy_of else (
+            f"your {what(role).removeprefix('the ')}")  # fmt: skip
         pair = theirs.get(role)
         if pair is None:  # pumpxl no longer draws it
             if copy_of or _held(shape, mark) or text_edited(shape, mark) or person_links(shape):
@@ -148,14 +149,19 @@ def refresh_shapes(
                     done.append(role)
                 if not held:
                     copy_place(slide, shape, src)
-                set_shape_name(shape, _renamed(src, shape, held=held))
+                name = _renamed(src, shape, held=held)
+                if mark.get("c") == UNKNOWN_CHART:  # (found under a person's name: theirs,
+                    name = remarked(name, c=UNKNOWN_CHART)  # month after month)
+                set_shape_name(shape, name)
             continue
         if text_edited(shape, mark):
-            answer = role in ANSWERS and not copy_of
-            said.kept(f"your words in {named if copy_of else what(role)}"
-                      + ("; this month's draft is in the speaker notes" if answer else ""))
-            if answer:
-                draft = (drafts or {}).get(role, element_text(src, "\v"))
+            draft = (drafts or {}).get(role, element_text(src, "\v")) if (
+                role in ANSWERS and not copy_of) else None  # fmt: skip
+            if draft is not None and digest(draft) == digest(element_text(shape, "\v")):
+                draft = None  # (this month's words are theirs: collected into the workbook)
+            said.kept(f"your words in {named if copy_of else what(role)}" + (
+                "; this month's draft is in the speaker notes" if draft is not None else ""))
+            if draft is not None:
                 notes_drafts.append(f"{ANSWERS[role]}: {draft}")
             if role in (drafts or {}) and not copy_of and not (
                     _held(shape, mark) or _grouped(shape)):  # fmt: skip
@@ -303,31 +309,34 @@ def _renamed(src: Any, el: Any, *, held: bool) -> str:
     """``src``'s mark for the refreshed shape element ``el``; for a shape ``held`` where a
     person put it, its place as it stands and that it is theirs (``k=1``): it stays there
     month after month, and its page is refreshed around it."""
-    name, own = shape_name(src), shape_name(el)
-    if own and read_mark(own) is None:  # a name a person gave it: theirs, pumpxl's mark after
-        name = f"{own} {name[name.rfind(PREFIX) :]}"
+    name, label = shape_name(src), readable_name(shape_name(el))
+    if label:  # (the shape's own name in front: a person's, for a chart frame they renamed)
+        name = f"{label} {name[name.rfind(PREFIX) :]}"
     return remarked(name, g=element_geometry(el), k="1") if held else name
 
 
-def renamed_chart(slide: Any, key: str) -> tuple[Any, Mark] | None:
-    """pumpxl's chart on a page (whose key is ``key``) under a name that lost pumpxl's mark
-    (a person renamed it, in PowerPoint's Selection Pane say): the one graphic frame
-    without a mark holding a chart with pumpxl's *Value* series, with a mark saying it
-    stands where the person put it, formatted by them (None: no such frame, or several)."""
-    found = [el for el in slide.shapes._spTree.iter(_FRAME)
-             if read_mark(shape_name(el)) is None and (part := frame_chart(slide, el)) is not None
-             and any(series_name(ser) == VALUE for ser in part._element.iter(_SER))]  # fmt: skip
-    if len(found) != 1:
-        return None
-    return found[0], Mark(key, "chart", fields={"k": "1", "c": _UNKNOWN})
+def renamed_charts(slide: Any, fresh: Any, frame: Any, key: str) -> list[tuple[Any, Mark]]:
+    """pumpxl's chart of a page (whose key is ``key``) under names that lost pumpxl's mark (a
+    person renamed it, in PowerPoint's Selection Pane say; or a copy of it): the graphic
+    frames without a mark holding a chart that shows this month's chart's measure (``frame``,
+    this month's chart's frame on the slide ``fresh``: the same values at the same periods,
+    :func:`pumpxl.report.chart_merge.same_values`), each with a mark saying where pumpxl
+    draws it and that its XML is not pumpxl's (a person's chart, or a copy of another
+    measure's, shows other values: it is not taken)."""
+    frames = [(el, part) for el in slide.shapes._spTree.iter(_FRAME)
+              if read_mark(shape_name(el)) is None
+              and (part := frame_chart(slide, el)) is not None]  # fmt: skip
+    if not frames:
+        return []
+    src = frame_chart(fresh, frame)
+    if src is None:
+        return []
+    return [(el, Mark(key, "chart", fields={"g": element_geometry(frame), "c": UNKNOWN_CHART}))
+            for el, part in frames if same_values(part._element, src._element)]  # fmt: skip
 
 
-#: the name of pumpxl's value series; a chart's series and their names' elements
-VALUE = "Value"
-_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
-_SER = f"{_C}ser"
 #: the digest a chart's mark holds when the chart's XML as pumpxl wrote it is not known
-_UNKNOWN = "-"
+UNKNOWN_CHART = "-"
 
 
 def copy_text(dst: Any, src: Any) -> None:
