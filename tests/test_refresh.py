@@ -1834,6 +1834,45 @@ def test_copies_stay_where_people_put_them_and_are_never_dropped_unsaid(
         pages(Presentation(str(books["fresh"])))["title"]) if m.role == "title"]  # fmt: skip
     assert titles == [*fresh_title, "Calls answered within 60 seconds"]
 
+def _table(slide: Any) -> list[list[str]]:
+    table = next(s for s in slide.shapes if s.has_table).table
+    return [[c.text for c in row.cells] for row in table.rows]
+
+
+def test_a_table_a_person_wrote_in_is_this_months_but_for_their_cells(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """At a glance with the person's words in C3's Target cell: in June every other cell
+    is June's (as a fresh build has it) and theirs stays, said; a month on, the same; and
+    when C3 leaves the audience, their words are listed as not kept."""
+    prs = Presentation(str(books["deck"]))
+    glance = next(s for s in pages(prs)["glance"].shapes if s.has_table).table
+    rows = [r.cells[0].text for r in glance.rows]
+    columns = [c.text for c in glance.rows[0].cells]
+    at = (rows.index("Missed bin collections"), columns.index("Target"))
+    glance.cell(*at).text = "Ask Priya on Tuesday"
+    prs.save(str(tmp_path / "noted.pptx"))
+    fresh = _table(pages(Presentation(str(books["fresh"])))["glance"])
+    want = [[("Ask Priya on Tuesday" if (row[0], columns[j]) == ("Missed bin collections",
+              "Target") else text) for j, text in enumerate(row)] for row in fresh]  # fmt: skip
+    assert want != fresh
+    deck = tmp_path / "noted.pptx"
+    for month in ("june", "july"):
+        out = tmp_path / f"{month}.pptx"
+        said = refreshed_to(deck, books["june"], out)
+        assert _table(pages(Presentation(str(out)))["glance"]) == want
+        assert "your words in 1 cell of the table ('Missed bin collections', 'Target'); " \
+               "the rest of it is this month's" in said
+        deck = out
+    model = council_model()
+    model.measures["C3"] = replace(model.measures["C3"], audiences=())
+    write_pump_workbook(tmp_path / "without.xlsx", model)
+    said = refreshed_to(deck, tmp_path / "without.xlsx", tmp_path / "aug.pptx")
+    assert "Ask Priya on Tuesday" not in str(_table(pages(Presentation(
+        str(tmp_path / "aug.pptx")))["glance"]))  # fmt: skip
+    assert "Could not be kept" in said and "your words 'Ask Priya on Tuesday' in the " \
+           "table ('Missed bin collections', 'Target')" in said
+
 def test_a_chart_a_person_renamed_takes_june_under_their_name(
     books: dict[str, Path], tmp_path: Path
 ) -> None:

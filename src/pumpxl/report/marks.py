@@ -41,6 +41,7 @@ from lxml import etree
 
 from pumpxl.report.shapexml import (
     SHAPE_TAGS,
+    cell_digest,
     digest,
     element_chart_digest,
     element_geometry,
@@ -49,12 +50,14 @@ from pumpxl.report.shapexml import (
     notes_text,
     shape_props,
     shape_text,
+    table_cells,
 )
 from pumpxl.report.xmlbits import textbox
 
 __all__ = [
     "Mark",
     "PREFIX",
+    "cell_digest",
     "SHAPE_TAGS",
     "deck_manifest",
     "digest",
@@ -274,11 +277,6 @@ def readable_name(name: str) -> str:
     return _label(name)
 
 
-def _role_label(shape: Any) -> str:
-    """A shape's readable name without its number ("TextBox 12" -> "TextBox")."""
-    return re.sub(r"\s+\d+$", "", _label(shape.name)) or "shape"
-
-
 def title_text(slide: Any) -> str:
     """The text of the slide's title placeholder, or of the shape pumpxl marked as the
     title ("" without either). Read from the XML."""
@@ -317,7 +315,7 @@ def tree_page_title(tree: Any) -> str:
     return next((t for t in texts if t.strip()), "").strip().split("\n")[0][:60]
 
 
-_GROUP = f"{_P}grpSp"
+_GROUP, _FRAME = f"{_P}grpSp", f"{_P}graphicFrame"
 
 
 def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None = None,
@@ -340,6 +338,7 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
         keys.append(smark.slide)
         seen: Counter[str] = Counter()
         roles = []
+        cells: dict[str, list[list[str]]] = {}  # what pumpxl wrote in each cell of its tables
         for el in slide.shapes._spTree.iterchildren(*SHAPE_TAGS):
             if el is marker:
                 continue
@@ -365,6 +364,8 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
             chart = element_chart_digest(slide, el)
             if chart is not None:
                 fields["c"] = chart
+            elif el.tag == _FRAME and (table := table_cells(el)):
+                cells[fields["r"]] = [[cell_digest(t) for t in row] for row in table]
             props.set("name", _encode(_label(name), fields))
             roles.append(fields["r"])
         title = title_text(slide)  # as it stands now: a page retitled after it was marked
@@ -376,6 +377,8 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
         manifest: dict[str, Any] = {"v": VERSION, "roles": roles,
                                     "notes": digest(notes_text(slide)),
                                     "l": slide.slide_layout.name}  # fmt: skip
+        if cells:
+            manifest["cells"] = cells
         write_manifest(marker, manifest)
         if smark.slide in ("title", "attention", "glance"):
             carriers.append((marker, manifest))

@@ -100,10 +100,13 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         report.kept.append(Kept(number, page, f"your layout {layout!r}"))
     # a chart a person moved, resized or grouped takes the shapes drawn over it along
     along = chart_follow(mine, theirs)
-    notes_drafts = refresh_shapes(
+    tables = old.manifest.get("cells") or {}
+    refreshed = refresh_shapes(
         slide, fresh, {r: v for r, v in mine.items() if r != "title"}, theirs,
         Said(report, number, page), charts=old.charts, drafts=drafts, along=along,
-    ).drafts  # fmt: skip
+        tables=tables,
+    )  # fmt: skip
+    notes_drafts = refreshed.drafts
     for role, (src, _) in theirs.items():
         if role in mine or role == "title":
             continue
@@ -154,6 +157,8 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     manifest = marker_manifest(fresh_marker)
     if not old.relaid:  # (a layout renamed since: the page's, as it is now, is pumpxl's)
         manifest["l"] = layout
+    for role in set(manifest.get("cells") or ()) & set(mine) - set(refreshed.roles):
+        del manifest["cells"][role]  # (a table kept whole as a person's: not pumpxl's cells)
     if slide.has_notes_slide or hushed:  # the notes as they stand now count as written,
         written = _notes(slide) if slide.has_notes_slide else ""
         manifest["notes"] = digest(written)

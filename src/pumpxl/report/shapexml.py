@@ -13,6 +13,7 @@ from lxml import etree
 __all__ = [
     "SHAPE_TAGS",
     "PLACE_TOLERANCE",
+    "cell_digest",
     "digest",
     "element_chart_digest",
     "element_geometry",
@@ -28,6 +29,7 @@ __all__ = [
     "shape_xfrm",
     "stands_at",
     "shape_text",
+    "table_cells",
     "written_form",
     "xml_digest",
 ]
@@ -48,6 +50,12 @@ def digest(text: str) -> str:
     """A short digest of ``text`` as pumpxl compares it (line endings and trailing spaces do
     not count; anything a person would see does)."""
     return hashlib.sha256(_normal(text).encode("utf-8")).hexdigest()[:12]
+
+
+def cell_digest(text: str) -> str:
+    """The digest a page's record keeps of what pumpxl wrote in a table's cell (shorter than
+    a shape's: a table has many cells)."""
+    return digest(text)[:8]
 
 
 def shape_text(shape: Any) -> str:
@@ -174,23 +182,28 @@ def element_text(el: Any, breaks: str = "\n") -> str:
     """:func:`shape_text` of a shape's XML element: paragraphs by newlines (line breaks as
     ``breaks``: newlines, or python-pptx's vertical tabs); a table's cells by tabs and rows
     by newlines."""
-    if el.tag != _SHAPE and next(el.iter(_ROW), None) is not None:  # a table, in one pass
-        rows: list[list[list[list[str]]]] = []
-        for node in el.iter(_ROW, _CELL, _PARA, _TEXT, _BREAK):
-            tag = node.tag
-            if tag == _ROW:
-                rows.append([])
-            elif tag == _CELL:
-                if rows:
-                    rows[-1].append([])
-            elif tag == _PARA:
-                if rows and rows[-1]:
-                    rows[-1][-1].append([])
-            elif rows and rows[-1] and rows[-1][-1]:
-                rows[-1][-1][-1].append(breaks if tag == _BREAK else node.text or "")
-        return "\n".join("\t".join("\n".join("".join(p) for p in cell) for cell in row)
-                         for row in rows)  # fmt: skip
+    if el.tag != _SHAPE and next(el.iter(_ROW), None) is not None:  # a table
+        return "\n".join("\t".join(row) for row in table_cells(el, breaks))
     return _body_text(next(el.iter(f"{_P}txBody"), None), breaks)
+
+
+def table_cells(el: Any, breaks: str = "\n") -> list[list[str]]:
+    """The text of each cell of the table a shape element holds, row by row (paragraphs by
+    newlines, line breaks as ``breaks``), in one pass; [] for a shape without a table."""
+    rows: list[list[list[list[str]]]] = []
+    for node in el.iter(_ROW, _CELL, _PARA, _TEXT, _BREAK):
+        tag = node.tag
+        if tag == _ROW:
+            rows.append([])
+        elif tag == _CELL:
+            if rows:
+                rows[-1].append([])
+        elif tag == _PARA:
+            if rows and rows[-1]:
+                rows[-1][-1].append([])
+        elif rows and rows[-1] and rows[-1][-1]:
+            rows[-1][-1][-1].append(breaks if tag == _BREAK else node.text or "")
+    return [["\n".join("".join(p) for p in cell) for cell in row] for row in rows]
 
 
 _PARA, _TEXT, _BREAK = f"{_A}p", f"{_A}t", f"{_A}br"
