@@ -1873,6 +1873,72 @@ def test_a_table_a_person_wrote_in_is_this_months_but_for_their_cells(
     assert "Could not be kept" in said and "your words 'Ask Priya on Tuesday' in the " \
            "table ('Missed bin collections', 'Target')" in said
 
+def _council_of(n: int) -> PumpModel:
+    """The council's workbook with ``n`` measures (its three, copied under other ids and
+    names), all for Leadership."""
+    base = council_model()
+    model = PumpModel(settings=base.settings, results=base.results, audiences=base.audiences)
+    measures = list(base.measures.values())
+    for i in range(n):
+        src = measures[i % len(measures)]
+        mid = f"X{i:02d}"
+        model.measures[mid] = replace(src, id=mid, name=f"{src.name} ({i + 1})",
+                                      audiences=("Leadership",))  # fmt: skip
+        model.series[mid] = base.series[src.id]
+    return model
+
+
+def test_words_in_at_a_glance_follow_their_row_to_another_page(tmp_path: Path) -> None:
+    """Twelve measures at a glance in May, thirteen in June (the table's rows fall on other
+    pages): the person's words in a row of May's second page are in that measure's row in
+    June, on whichever page holds it, and every other cell of every At a glance page is June's
+    as a fresh build has it."""
+    may, june = _to_may(_council_of(12)), _council_of(13)
+    for name, model in (("may", may), ("june", june)):
+        write_pump_workbook(tmp_path / f"{name}.xlsx", model)
+        assert main(["report", str(tmp_path / f"{name}.xlsx"), "-o", str(tmp_path / name)]) == 0
+    fresh = pages(Presentation(str(tmp_path / "june" / "report-leadership.pptx")))
+    in_june = {r[0]: k for k, s in fresh.items() if k.startswith("glance") for r in _table(s)}
+    prs = Presentation(str(tmp_path / "may" / "report-leadership.pptx"))
+    table = next(s for s in pages(prs)["glance:2"].shapes if s.has_table).table
+    row = next(i for i, r in enumerate(table.rows)
+               if i and in_june[r.cells[0].text] != "glance:2")  # (on another page in June)
+    measure = table.cell(row, 0).text
+    column = [c.text for c in table.rows[0].cells].index("Target")
+    table.cell(row, column).text = "Ask Priya on Tuesday"
+    prs.save(str(tmp_path / "noted.pptx"))
+    said = refreshed_to(tmp_path / "noted.pptx", tmp_path / "june.xlsx", tmp_path / "out.pptx")
+    got = {k: _table(s) for k, s in pages(Presentation(str(tmp_path / "out.pptx"))).items()
+           if k.startswith("glance")}  # fmt: skip
+    want = {k: _table(fresh[k]) for k in got}
+    for rows in want.values():
+        for r in rows:
+            if r[0] == measure:
+                r[column] = "Ask Priya on Tuesday"
+    assert got == want
+    assert "your words in 1 cell of the table" in said
+
+@pytest.mark.parametrize("edit", ["a definition", "cells merged", "a measure's name"])
+def test_a_table_not_told_cell_by_cell_is_kept_whole(
+    books: dict[str, Path], tmp_path: Path, edit: str
+) -> None:
+    """Where a person's cells cannot be placed by their measure and column (the appendix's
+    definitions, whose rows are fields; At a glance with cells merged, or a measure's name
+    changed) the table is kept as they left it, and said: never their words in another
+    measure's row."""
+    prs = Presentation(str(books["deck"]))
+    key = "appendix" if edit == "a definition" else "glance"
+    table = next(s for s in pages(prs)[key].shapes if s.has_table).table
+    if edit == "cells merged":
+        table.cell(1, 3).merge(table.cell(1, 4))
+    else:
+        table.cell(1, 1 if edit == "a definition" else 0).text = "Our own words"
+    before = [[c.text for c in r.cells] for r in table.rows]
+    prs.save(str(tmp_path / "kept.pptx"))
+    said = refreshed_to(tmp_path / "kept.pptx", books["june"], tmp_path / "out.pptx")
+    assert _table(pages(Presentation(str(tmp_path / "out.pptx")))[key]) == before
+    assert "your words in the table" in said and "cell of the table" not in said
+
 def test_a_chart_a_person_renamed_takes_june_under_their_name(
     books: dict[str, Path], tmp_path: Path
 ) -> None:
