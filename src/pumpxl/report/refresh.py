@@ -58,8 +58,6 @@ from pumpxl.report.refresh_shapes import (
     shapes_by_role,
 )
 from pumpxl.report.shapexml import set_shape_name, shape_name
-from pumpxl.report.table_merge import carry_cells, persons_cells, tables_of
-from pumpxl.report.touched import text_edited
 from pumpxl.report.xmlbits import textbox
 
 __all__ = [
@@ -171,7 +169,6 @@ def refresh_slides(
             copies[part] = said = RefreshReport()
             refresh_copies(part.slide, page.key, sources, Said(said, 0, ""), drafts=drafts,
                            titles=titles, standing=reused)  # fmt: skip
-    carried = _carried_cells(old_pages, new, copies)
     result: list[tuple[str | None, Any]] = []  # (key, slide part) in the final order
     dropped: list[Any] = []  # slide parts
     instead: dict[Any, Any] = {}  # a dropped page's part: the part of the page replacing it
@@ -217,8 +214,8 @@ def refresh_slides(
                 slide = part.slide
                 first = key == f"measure:{page.mark.get('m')}" and firsts.get(key) is page
                 words = (drafts or {}).get(page.mark.get("m"), {}) if first else {}
-                refresh_page(Page(slide, page.mark, page.manifest, page.charts, page.relaid,
-                                  carried.get(part, ())), fresh, len(result), report, words)
+                refresh_page(Page(slide, page.mark, page.manifest, page.charts, page.relaid),
+                             fresh, len(result), report, words)  # fmt: skip
             continue
         measure = page.mark.get("m")
         if measure and not still_measured(measure):  # kept and marked, never dropped
@@ -294,47 +291,6 @@ def take_charts(charts: Mapping[str, Any], new: Page, number: int, report: Refre
         taken += 1
     report.charts += taken
     return taken
-
-
-def _carried_cells(old_pages: list[tuple[OldPage, Any]], new: Mapping[str, Page],
-                   said: dict[Any, RefreshReport]) -> dict[Any, set[str]]:  # fmt: skip
-    """Words people wrote in cells of last month's At a glance tables, put in this month's
-    (:mod:`pumpxl.report.table_merge`), wherever their rows are this month, before this
-    month's pages are taken: the tables whose cells were carried, by role, for each old
-    page's part; what it did said to ``said`` (by part)."""
-    fresh = [(key, el) for key, page in new.items() if key.startswith(_GLANCE)
-             for el in tables_of(el for el, _ in shapes_by_role(page.slide, key).values())]
-    carried: dict[Any, set[str]] = {}
-    for page, part in old_pages:
-        if part is None or page.key is None or not page.key.startswith(_GLANCE):
-            continue
-        recorded = page.manifest.get("cells") or {}
-        for role, (el, mark) in shapes_by_role(part.slide, page.key).items():
-            cells = persons_cells(el, recorded.get(role)) if text_edited(el, mark) else None
-            if cells is None:
-                continue
-            lost, unlinked = carry_cells(cells, fresh, page.key)
-            carried.setdefault(part, set()).add(role)
-            words = said.setdefault(part, RefreshReport())
-            kept = [c for c in cells if c not in lost]
-            if kept:
-                where = "; ".join(f"{c.row_label!r}, {c.column_label!r}" for c in kept[:3])
-                more = f" and {len(kept) - 3} more" if len(kept) > 3 else ""
-                words.kept.append(Kept(0, "", f"your words in {len(kept)} cell"
-                                              f"{'s' if len(kept) > 1 else ''} of the table "
-                                              f"({where}{more}); the rest of it is this "
-                                              "month's"))  # fmt: skip
-            words.lost += [Kept(0, "", f"your words {c.text!r} in the table ({c.row_label!r}, "
-                                       f"{c.column_label!r}): this month's At a glance has no "
-                                       "such row or column") for c in lost]  # fmt: skip
-            words.lost += [Kept(0, "", f"your link in the table ({c.row_label!r}, "
-                                       f"{c.column_label!r}): its row is on another page "
-                                       "this month; your words went there without it")
-                           for c in unlinked]  # fmt: skip
-    return carried
-
-
-_GLANCE = "glance"
 
 
 def _insert_at(keys: list[str | None], new_keys: list[str], key: str) -> int:

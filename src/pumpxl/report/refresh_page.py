@@ -8,7 +8,7 @@ month's draft of the answers whose words are theirs), and its record."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,8 +52,6 @@ class Page:
     charts: Mapping[str, str | None] = field(default_factory=dict)
     #: whether a person put it on another layout (:class:`pumpxl.report.old_deck.OldPage`)
     relaid: bool = False
-    #: its tables whose cells a person wrote in that this month's tables took, by role
-    carried: Collection[str] = ()
 
 
 def _notes(slide: Any) -> str:
@@ -105,7 +103,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     refreshed = refresh_shapes(
         slide, fresh, {r: v for r, v in mine.items() if r != "title"}, theirs,
         Said(report, number, page), charts=old.charts, drafts=drafts, along=along,
-        tables=old.carried,
+        tables=(old.manifest.get("cells") or {}) if old.mark.slide.startswith("glance") else {},
     )  # fmt: skip
     notes_drafts = refreshed.drafts
     for role, (src, _) in theirs.items():

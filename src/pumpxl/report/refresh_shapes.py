@@ -31,6 +31,7 @@ from pumpxl.report.marks import (
 from pumpxl.report.places import Box, Move, box, copy_place, follow, page_box, space_scale
 from pumpxl.report.refresh_report import Kept, RefreshReport, Said, page_title
 from pumpxl.report.shapexml import set_shape_name, shape_name
+from pumpxl.report.table_merge import Cell, persons_cells, put_cells
 from pumpxl.report.touched import moved, page_shapes, text_edited
 from pumpxl.report.xmlbits import write_words
 
@@ -110,7 +111,7 @@ def refresh_shapes(
     drafts: Mapping[str, str] | None = None,
     along: Callable[[Any], tuple[Move, tuple[float, float]] | None] | None = None,
     copy_of: str = "",
-    tables: Collection[str] = (),
+    tables: Mapping[str, list[list[str]]] = MappingProxyType({}),
 ) -> Refreshed:
     """Each of pumpxl's shapes on ``slide`` (``mine``, by role) refreshed from this month's
     (``theirs``, on ``fresh``) unless a person changed it (see the module); said to
@@ -121,8 +122,9 @@ def refresh_shapes(
     another page's shapes, that page's name: a copy's words are said as its, a copy stands
     where the person put it (a line too) and stays when pumpxl no longer draws it, a copy of
     a block that holds a person's words on ``fresh`` takes the draft, and no drafts go to
-    the notes; ``tables``: the roles of tables whose cells a person wrote in that this
-    month's tables took (:mod:`pumpxl.report.table_merge`): they are this month's."""
+    the notes; ``tables``: the digests of what pumpxl wrote in each cell of the page's
+    tables that are told cell by cell (At a glance's), by role: a table whose words a person
+    changed in some cells is this month's but for those (:mod:`pumpxl.report.table_merge`)."""
     done: list[str] = []
     notes_drafts: list[str] = []
     along = along if along is not None else chart_follow(mine, theirs)
@@ -156,8 +158,9 @@ def refresh_shapes(
                     name = remarked(name, c=UNKNOWN_CHART)  # month after month)
                 set_shape_name(shape, name)
             continue
-        carried = role in (tables or ()) and not copy_of  # (a person's cells: in this
-        if text_edited(shape, mark) and not carried:  # month's table, wherever their row)
+        cells = persons_cells(shape, tables.get(role)) if (
+            role in tables and not copy_of and text_edited(shape, mark)) else None  # fmt: skip
+        if text_edited(shape, mark) and cells is None:
             draft = (drafts or {}).get(role, element_text(src, "\v")) if (
                 role in ANSWERS and not copy_of) else None  # fmt: skip
             if draft is not None and digest(draft) == digest(element_text(shape, "\v")):
@@ -186,7 +189,9 @@ def refresh_shapes(
             draft = (drafts or {})[role]
             write_words(element, draft)
             set_shape_name(element, remarked(shape_name(element), h=digest(draft)))
-        if not carried:  # (a person's links in the cells they wrote in went with them)
+        if cells is not None:  # (a person's words in some cells: theirs there, links and all)
+            _said_cells(said, what(role), cells, put_cells(element, cells))
+        else:
             relinked(slide, element, links, role, said.report, said.number, said.page)
         if move is not None:
             follow(element, *move)
@@ -194,6 +199,22 @@ def refresh_shapes(
             copy_place(slide, element, shape)
             set_shape_name(element, _renamed(element, element, held=True))
     return Refreshed(done, notes_drafts)
+
+
+def _said_cells(said: Said, table: str, cells: list[Cell], lost: list[Cell]) -> None:
+    """What a refresh says of a table whose cells a person wrote in (``cells``; ``lost``:
+    those this month's table on the page has no row or column for)."""
+    kept = [c for c in cells if c not in lost]
+    if kept:
+        where = "; ".join(f"{c.row_label!r}, {c.column_label!r}" for c in kept[:3])
+        more = f" and {len(kept) - 3} more" if len(kept) > 3 else ""
+        said.kept(f"your words in {len(kept)} cell{'s' if len(kept) > 1 else ''} of {table} "
+                  f"({where}{more}); the rest of it is this month's")  # fmt: skip
+    for c in lost:
+        said.report.lost.append(Kept(said.number, said.page, f"your words {c.text!r} in "
+                                     f"{table} ({c.row_label!r}, {c.column_label!r}): this "
+                                     "month's table on this page has no such row or column (a "
+                                     "measure gone from the report, or now on another page)"))
 
 
 def refresh_copies(slide: Any, key: str | None, pages: Mapping[str, Any], said: Said, *,

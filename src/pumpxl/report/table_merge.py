@@ -1,26 +1,26 @@
-"""At a glance tables in which a person changed the words of some cells, refreshed
-(``pumpxl refresh``): this month's tables, with each cell a person changed keeping their
-words, found in this month's tables by its row and column, on whichever At a glance page
-holds its row this month.
+"""An At a glance table in which a person changed the words of some cells, refreshed
+(``pumpxl refresh``): this month's table, with each cell a person changed keeping their
+words, found in this month's table on the same page by its row and column.
 
 A page's record keeps the digest of what pumpxl wrote in each cell of its tables
 (:func:`pumpxl.report.marks.seal`); a cell whose words no longer match is a person's. A row
 is known by what pumpxl wrote in its first cell (the measure's name) and a column by its
-header, so a person's cell follows its measure when this month's rows come in another order
-or on another page. A table is kept whole (as any text a person edited) where that cannot be
-told cell by cell: a person added or removed rows or columns, merged cells, or changed a
-measure's name in it, or two rows or columns begin alike."""
+header, so a person's cell follows its measure when this month's rows come in another order.
+A row that moved to another page this month is not followed there (its words are said lost):
+a table other pages' copies and edits feed too could put words where nobody wrote them. A
+table is kept whole (as any text a person edited) where it cannot be told cell by cell: a
+person added or removed rows or columns, merged cells, or changed a measure's name in it, or
+two rows or columns begin alike."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pumpxl.report.shapexml import cell_digest, first_child, table_cells
 
-__all__ = ["Cell", "carry_cells", "persons_cells", "tables_of"]
+__all__ = ["Cell", "persons_cells", "put_cells"]
 
 
 @dataclass(frozen=True)
@@ -58,45 +58,27 @@ def persons_cells(el: Any, recorded: list[list[str]] | None) -> list[Cell] | Non
                  now[0][j]) for i, j in changed]  # fmt: skip
 
 
-def carry_cells(cells: Iterable[Cell], tables: Iterable[tuple[str, Any]], key: str
-                ) -> tuple[list[Cell], list[Cell]]:  # fmt: skip
-    """The person's ``cells`` (from the page whose key is ``key``) put in this month's
-    ``tables`` (each a page's key and a shape element holding a table): each in the cell of
-    its row and column, in whichever table has that row, with its words and their look.
-    Returns the cells no table has a row and column for, and those that went to another
-    page without the links on their words (a link names its page's relationship)."""
-    places: dict[tuple[str, str], tuple[str, Any]] = {}
-    for page, el in tables:
-        now, grid = table_cells(el), _grid(el)
-        if not now:
-            continue
-        heads = [cell_digest(t) for t in now[0]]
-        for i, row in enumerate(now):
-            for j, head in enumerate(heads):
-                places.setdefault((cell_digest(row[0]), head), (page, grid[i][j]))
-    lost, unlinked = [], []
+def put_cells(el: Any, cells: list[Cell]) -> list[Cell]:
+    """The person's ``cells`` put in this month's table (a shape element holding one, on the
+    same page), each in the cell of its row and column there, with its words and their
+    look; returns those this month's table has no row or column for."""
+    now, grid = table_cells(el), _grid(el)
+    if not now:
+        return list(cells)
+    rows = [cell_digest(r[0]) for r in now]
+    columns = [cell_digest(c) for c in now[0]]
+    lost = []
     for cell in cells:
-        place = places.get((cell.row, cell.column))
-        if place is None or cell.body is None:
+        if cell.row not in rows or cell.column not in columns or cell.body is None:
             lost.append(cell)
             continue
-        page, tc = place
+        tc = grid[rows.index(cell.row)][columns.index(cell.column)]
         body, theirs = first_child(tc, _TXBODY), copy.deepcopy(cell.body)
-        links = [el for el in theirs.iter(*_LINKS) if el.get(_RID)] if page != key else []
-        for link in links:
-            link.getparent().remove(link)
-        if links:
-            unlinked.append(cell)
         if body is not None:
             tc.replace(body, theirs)
         else:
             tc.insert(0, theirs)
-    return lost, unlinked
-
-
-def tables_of(shapes: Iterable[Any]) -> list[Any]:
-    """Those of a page's shape elements that hold a table."""
-    return [el for el in shapes if el.tag == _FRAME and next(el.iter(_TC), None) is not None]
+    return lost
 
 
 def _merged(tc: Any) -> bool:
@@ -111,6 +93,3 @@ def _grid(el: Any) -> list[list[Any]]:
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _TR, _TC, _TXBODY = f"{_A}tr", f"{_A}tc", f"{_A}txBody"
-_LINKS = (f"{_A}hlinkClick", f"{_A}hlinkHover", f"{_A}hlinkMouseOver")
-_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_FRAME = "{http://schemas.openxmlformats.org/presentationml/2006/main}graphicFrame"
