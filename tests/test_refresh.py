@@ -648,6 +648,20 @@ def test_notes_a_person_emptied_stay_empty(books: dict[str, Path], tmp_path: Pat
                                "calculation:")  # fmt: skip
         assert text.count("drafts for the boxes you wrote") == (key == "C1")
 
+def test_notes_whose_body_a_person_deleted_refresh(books: dict[str, Path], tmp_path: Path) -> None:
+    """C1's notes page without its body placeholder (deleted in PowerPoint's Notes Page
+    view): the refresh does not fail, and says the notes stay empty."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    prs = Presentation(str(books["deck"]))
+    notes = pages(prs)["measure:C1"].notes_slide
+    body = next(s for s in notes.placeholders
+                if s.placeholder_format.type == PP_PLACEHOLDER.BODY)  # fmt: skip
+    body._element.getparent().remove(body._element)
+    prs.save(str(tmp_path / "bodiless.pptx"))
+    said = refreshed_to(tmp_path / "bodiless.pptx", books["june"], tmp_path / "june.pptx")
+    assert "your speaker notes, emptied: they stay empty" in said
+
 def _over(shape: Any, chart: Any) -> tuple[float, ...]:
     """Where a shape stands over a chart, in parts of the chart's frame (a line: its ends;
     any other shape: its centre)."""
@@ -1916,19 +1930,23 @@ def test_words_in_a_row_at_a_glance_moved_to_another_page_are_said_lost(
     assert f"your words 'Ask Priya on Tuesday' in the table ({measure!r}, 'Target'): this " \
            "month's table on this page has no such row or column" in said
 
-@pytest.mark.parametrize("edit", ["a definition", "cells merged", "a measure's name"])
+@pytest.mark.parametrize("edit", ["a definition", "cells merged", "a measure's name",
+                                  "a link on a cell left as it was"])
 def test_a_table_not_told_cell_by_cell_is_kept_whole(
     books: dict[str, Path], tmp_path: Path, edit: str
 ) -> None:
     """Where a person's cells cannot be placed by their measure and column (the appendix's
-    definitions, whose rows are fields; At a glance with cells merged, or a measure's name
-    changed) the table is kept as they left it, and said: never their words in another
-    measure's row."""
+    definitions, whose rows are fields; At a glance with cells merged, a measure's name
+    changed, or a link on a cell they did not write in) the table is kept as they left it,
+    and said: never their words in another measure's row, nor a link lost."""
     prs = Presentation(str(books["deck"]))
     key = "appendix" if edit == "a definition" else "glance"
     table = next(s for s in pages(prs)[key].shapes if s.has_table).table
     if edit == "cells merged":
         table.cell(1, 3).merge(table.cell(1, 4))
+    elif edit.startswith("a link"):
+        table.cell(1, 7).text = "Our own words"
+        table.cell(2, 0).text_frame.paragraphs[0].runs[0].hyperlink.address = "https://x.org/a"
     else:
         table.cell(1, 1 if edit == "a definition" else 0).text = "Our own words"
     before = [[c.text for c in r.cells] for r in table.rows]

@@ -83,8 +83,9 @@ def _points(el: Any) -> dict[str, str]:
 
 def same_values(old: Any, new: Any) -> bool:
     """Whether a chart (``old``, a ``c:chartSpace``) shows the measure this month's chart
-    (``new``) shows: most of its *Value* points stand in this month's at the same categories,
-    and three in four of those hold the same value (a value restated since may differ)."""
+    (``new``) shows: at least half of its *Value* points stand in this month's at the same
+    categories, and three in four of those hold the same value (a value restated since may
+    differ)."""
     mine, theirs = value_points(old), value_points(new)
     common = [k for k in mine if k in theirs]
     if not mine or 2 * len(common) < len(mine):

@@ -364,7 +364,8 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
             chart = element_chart_digest(slide, el)
             if chart is not None:
                 fields["c"] = chart
-            elif el.tag == _FRAME and (table := table_cells(el)):
+            elif el.tag == _FRAME and smark.slide.startswith("glance") and (
+                    table := table_cells(el)):  # (At a glance's, told cell by cell)
                 cells[fields["r"]] = [[cell_digest(t) for t in row] for row in table]
             props.set("name", _encode(_label(name), fields))
             roles.append(fields["r"])

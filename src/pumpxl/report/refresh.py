@@ -41,7 +41,6 @@ from pptx.util import Inches, Pt
 from pumpxl.report.chart_merge import take_chart
 from pumpxl.report.design import BAD, WHITE, fit_text
 from pumpxl.report.marks import (
-    PREFIX,
     marker_element,
     marker_manifest,
     readable_name,
@@ -55,6 +54,7 @@ from pumpxl.report.refresh_shapes import (
     UNKNOWN_CHART,
     frame_chart,
     refresh_copies,
+    relabelled,
     shapes_by_role,
 )
 from pumpxl.report.shapexml import set_shape_name, shape_name
@@ -166,8 +166,8 @@ def refresh_slides(
     copies = {}
     for page, part in old_pages:
         if part is not None and page.copies:
-            copies[part] = said = RefreshReport()
-            refresh_copies(part.slide, page.key, sources, Said(said, 0, ""), drafts=drafts,
+            copies[part] = account = RefreshReport()
+            refresh_copies(part.slide, page.key, sources, Said(account, 0, ""), drafts=drafts,
                            titles=titles, standing=reused)  # fmt: skip
     result: list[tuple[str | None, Any]] = []  # (key, slide part) in the final order
     dropped: list[Any] = []  # slide parts
@@ -285,7 +285,7 @@ def take_charts(charts: Mapping[str, Any], new: Page, number: int, report: Refre
         label = (names or {}).get(role)
         if label and label != readable_name(name):  # a name a person gave it: theirs, and
             set_shape_name(theirs[role][0], remarked(  # so the chart, month after month
-                f"{label} {name[name.rfind(PREFIX) :]}", c=UNKNOWN_CHART))
+                relabelled(name, label), c=UNKNOWN_CHART))
         for note in take_chart(part, xml):
             report.kept.append(Kept(number, page_name(new.slide, new.mark), f"your chart: {note}"))
         taken += 1
@@ -305,5 +305,3 @@ def _insert_at(keys: list[str | None], new_keys: list[str], key: str) -> int:
                 at += 1  # a person's pages after it stay with it
             return at
     return 0
-
-

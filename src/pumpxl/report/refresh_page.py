@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pptx.enum.shapes import PP_PLACEHOLDER
+
 from pumpxl.report.links import person_links
 from pumpxl.report.marks import (
     Mark,
@@ -91,10 +93,10 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         report.kept.append(Kept(number, page, f"your chart's name {_label(mine['chart'][0])!r} "
                                               "(pumpxl's mark put back after it)"))
     for el, mark in renamed:  # (its other copies: refreshed as copies are)
-        refresh_shapes(slide, fresh, {"chart": (el, mark)}, theirs, Said(report, number, page),
-                       copy_of=page_title(fresh) or page)  # fmt: skip
-        report.kept.append(Kept(number, page, f"your copy of the chart, {_label(el)!r}: this "
-                                              "month's, where you put it"))
+        if refresh_shapes(slide, fresh, {"chart": (el, mark)}, theirs, Said(report, number, page),
+                          copy_of=page_title(fresh) or page).roles:  # fmt: skip
+            report.kept.append(Kept(number, page, f"your copy of the chart, {_label(el)!r}: "
+                                                  "this month's, where you put it"))
     layout = slide.slide_layout.name
     if old.relaid:
         report.kept.append(Kept(number, page, f"your layout {layout!r}"))
@@ -141,15 +143,15 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
                                     + ("" if not notes_drafts else
                                        " but for this month's drafts")))  # fmt: skip
         if notes_drafts or slide.has_notes_slide:
-            slide.notes_slide.notes_text_frame.text = extra.lstrip("\n")
+            _write_notes(slide, extra.lstrip("\n"))
     elif own is not None:
         report.kept.append(Kept(number, page, "your speaker notes (this month's calculation "
                                               "added below them)"))  # fmt: skip
-        slide.notes_slide.notes_text_frame.text = own.rstrip() + CALCULATION + fresh_notes + extra
+        _write_notes(slide, own.rstrip() + CALCULATION + fresh_notes + extra)
     elif notes_drafts:
-        slide.notes_slide.notes_text_frame.text = fresh_notes + extra
+        _write_notes(slide, fresh_notes + extra)
     elif fresh.has_notes_slide:
-        slide.notes_slide.notes_text_frame.text = fresh_notes
+        _write_notes(slide, fresh_notes)
     # the page's marker: what pumpxl wrote now
     marker, fresh_marker = _marker(slide), _marker(fresh)
     set_shape_name(marker, shape_name(fresh_marker))
@@ -198,11 +200,25 @@ def _own_notes(notes: str, ours: str | None) -> str | None:
 #: the head of the drafts a refresh writes in the notes of a page whose boxes hold a
 #: person's words
 DRAFTS = "pumpxl refresh: this month's drafts for the boxes you wrote:"
+
+
+def _write_notes(slide: Any, text: str) -> None:
+    """The slide's speaker notes as ``text`` (a notes page whose body placeholder a person
+    deleted, in PowerPoint's Notes Page view, is given one: python-pptx has no text frame
+    to write in without it)."""
+    notes = slide.notes_slide
+    if notes.notes_text_frame is None:
+        master = slide.part.package.presentation_part.notes_master
+        body = next((ph for ph in master.placeholders if ph.element.ph_type == PP_PLACEHOLDER.BODY),
+                    None)  # fmt: skip
+        if body is None:
+            return  # (a notes master without a body placeholder: nowhere to write)
+        notes.shapes.clone_placeholder(body)
+    notes.notes_text_frame.text = text
+
+
 def _marker(slide: Any) -> Any:
     """The hidden shape element that marks a page."""
     found = marker_element(slide)
     assert found is not None  # a page refresh_page is given carries its marker
     return found[0]
-
-
-#: Shapes drawn over a measure's chart (their readable names): they follow the chart.

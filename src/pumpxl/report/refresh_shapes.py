@@ -35,8 +35,8 @@ from pumpxl.report.table_merge import Cell, persons_cells, put_cells
 from pumpxl.report.touched import moved, page_shapes, text_edited
 from pumpxl.report.xmlbits import write_words
 
-__all__ = ["ANSWERS", "ON_CHART", "UNKNOWN_CHART", "Refreshed", "chart_follow", "copy_text",
-           "frame_chart", "refresh_copies", "refresh_shapes", "relinked", "renamed_charts",
+__all__ = ["ON_CHART", "UNKNOWN_CHART", "Refreshed", "chart_follow", "copy_text", "frame_chart",
+           "refresh_copies", "refresh_shapes", "relabelled", "relinked", "renamed_charts",
            "shapes_by_role", "what"]  # fmt: skip
 
 ANSWERS = {"happening": "What is happening", "why": "Why", "action": "What we are doing"}
@@ -336,8 +336,14 @@ def _renamed(src: Any, el: Any, *, held: bool) -> str:
     month after month, and its page is refreshed around it."""
     name, label = shape_name(src), readable_name(shape_name(el))
     if label:  # (the shape's own name in front: a person's, for a chart frame they renamed)
-        name = f"{label} {name[name.rfind(PREFIX) :]}"
+        name = relabelled(name, label)
     return remarked(name, g=element_geometry(el), k="1") if held else name
+
+
+def relabelled(name: str, label: str) -> str:
+    """A shape's ``name`` (with pumpxl's mark) under another readable ``label``, the mark
+    after it."""
+    return f"{label} {name[name.rfind(PREFIX) :]}" if PREFIX in name else name
 
 
 def renamed_charts(slide: Any, fresh: Any, frame: Any, key: str) -> list[tuple[Any, Mark]]:

@@ -9,8 +9,8 @@ header, so a person's cell follows its measure when this month's rows come in an
 A row that moved to another page this month is not followed there (its words are said lost):
 a table other pages' copies and edits feed too could put words where nobody wrote them. A
 table is kept whole (as any text a person edited) where it cannot be told cell by cell: a
-person added or removed rows or columns, merged cells, or changed a measure's name in it, or
-two rows or columns begin alike."""
+person added or removed rows or columns, merged cells, changed a measure's name in it or put
+a link on it outside the cells they wrote in, or two rows or columns begin alike."""
 
 from __future__ import annotations
 
@@ -54,6 +54,11 @@ def persons_cells(el: Any, recorded: list[list[str]] | None) -> list[Cell] | Non
     if any(j == 0 and i > 0 for i, j in changed):
         return None  # (a measure's name: the row's own key)
     grid = _grid(el)
+    theirs = {id(grid[i][j]) for i, j in changed}
+    for link in el.iter(*_LINKS):  # (pumpxl links nothing: a link elsewhere is a person's)
+        cell = next(link.iterancestors(_TC), None)
+        if cell is None or id(cell) not in theirs:
+            return None
     return [Cell(rows[i], columns[j], first_child(grid[i][j], _TXBODY), now[i][j], now[i][0],
                  now[0][j]) for i, j in changed]  # fmt: skip
 
@@ -69,15 +74,18 @@ def put_cells(el: Any, cells: list[Cell]) -> list[Cell]:
     columns = [cell_digest(c) for c in now[0]]
     lost = []
     for cell in cells:
-        if cell.row not in rows or cell.column not in columns or cell.body is None:
+        if cell.row not in rows or cell.column not in columns:
             lost.append(cell)
             continue
         tc = grid[rows.index(cell.row)][columns.index(cell.column)]
-        body, theirs = first_child(tc, _TXBODY), copy.deepcopy(cell.body)
-        if body is not None:
-            tc.replace(body, theirs)
+        body = first_child(tc, _TXBODY)
+        if cell.body is None:  # (a cell without text: so this month)
+            if body is not None:
+                tc.remove(body)
+        elif body is not None:
+            tc.replace(body, copy.deepcopy(cell.body))
         else:
-            tc.insert(0, theirs)
+            tc.insert(0, copy.deepcopy(cell.body))
     return lost
 
 
@@ -93,3 +101,4 @@ def _grid(el: Any) -> list[list[Any]]:
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _TR, _TC, _TXBODY = f"{_A}tr", f"{_A}tc", f"{_A}txBody"
+_LINKS = (f"{_A}hlinkClick", f"{_A}hlinkHover", f"{_A}hlinkMouseOver")
