@@ -15,8 +15,11 @@ from pumpxl.core.analysis import AnalysedMeasure
 from pumpxl.core.result import XmrResult
 from pumpxl.core.vocabulary import RULE_LABELS, RULE_NAMES
 
-__all__ = ["BIG", "MARKERS", "MEANINGS", "PALETTE", "Line", "axis_scale", "nice_step",
+__all__ = ["BIG", "MARKERS", "MEANINGS", "PALETTE", "VALUE", "Line", "axis_scale", "nice_step",
            "plan_lines", "signal_groups"]  # fmt: skip
+
+#: the name of a chart's series of the measure's values (a refresh finds pumpxl's chart by it)
+VALUE = "Value"
 
 #: Every colour a chart uses (RGB hex), written once: blue improvement, orange concern,
 #: purple a signal with no better direction (NHS Making Data Count), grey routine.
@@ -107,7 +110,7 @@ def signal_groups(a: AnalysedMeasure, r: XmrResult) -> dict[tuple[str, str, str]
 
 def plan_lines(a: AnalysedMeasure, r: XmrResult) -> list[Line]:
     per = r.per_point
-    out = [Line("value", "Value", _blank(r.values), PALETTE["value"], 1.5, "solid", "circle", 4)]
+    out = [Line("value", VALUE, _blank(r.values), PALETTE["value"], 1.5, "solid", "circle", 4)]
     seen: set[str] = set()
     for k, phase in enumerate(r.phases):
         mask = r.phase_index == k

@@ -28,12 +28,13 @@ from lxml import etree
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import qn as _qn
 
+from pumpxl.core.chart_series import VALUE
 from pumpxl.core.errors import InputError
 from pumpxl.report.chart_part import WrittenChartPart
 from pumpxl.report.shapexml import first_child
 from pumpxl.report.xmlbits import insert_before
 
-__all__ = ["KEPT_AS_IT_WAS", "VALUE", "merge_chart", "merged", "same_values", "series_name",
+__all__ = ["KEPT_AS_IT_WAS", "merge_chart", "merged", "same_values", "series_name",
            "take_chart", "value_points"]
 
 qn = functools.cache(_qn)  # (a chart's merge asks for a few names many times)
@@ -53,10 +54,6 @@ def series_name(ser: Any) -> str:
     tx = first_child(ser, _TX)
     v = next(tx.iter(_V), None) if tx is not None else None
     return str(v.text or "") if v is not None else ""
-
-
-#: the name of pumpxl's value series (:mod:`pumpxl.core.chart_series`)
-VALUE = "Value"
 
 
 def value_points(space: Any) -> dict[str, float]:

@@ -57,7 +57,6 @@ from pumpxl.report.xmlbits import textbox
 __all__ = [
     "Mark",
     "PREFIX",
-    "cell_digest",
     "SHAPE_TAGS",
     "deck_manifest",
     "digest",

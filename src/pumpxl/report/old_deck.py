@@ -275,16 +275,16 @@ def _page(members: Members, partname: str, layouts: _Layouts) -> OldPage:
         layout) != manifest["l"] and manifest["l"] in layouts.names()  # (renamed: cannot tell)
     state = EDITED if relaid or persons_page(slide, kinds) else page_state(
         tree, mark, manifest, chart=chart, notes=notes)  # fmt: skip
-    words = edited_words(tree, mark.slide, _BLOCKS) if state == EDITED and mark.get("m") else {}
+    own, copied = page_shapes(tree, mark.slide) if state != UNTOUCHED else ({}, [])
+    words = edited_words(own, _BLOCKS) if state == EDITED and mark.get("m") else {}
     taken, names = {}, {}
     if state == CHARTS:  # the charts that differ, when a page can take each of them
-        changed = {role: rid for role, (rid, written) in chart_frames(tree, mark.slide).items()
+        changed = {role: rid for role, (rid, written) in chart_frames(own).items()
                    if charts.get(rid) != written}  # fmt: skip
         if all(rid in chart_xml for rid in changed.values()):
             taken = {role: chart_xml[rid] for role, rid in changed.items()}
-            names = {role: readable_name(shape_name(el)) for role, (el, _) in page_shapes(
-                tree, mark.slide)[0].items() if role in taken}  # fmt: skip
-    copies = state == EDITED and bool(page_shapes(tree, mark.slide)[1])
+            names = {role: readable_name(shape_name(own[role][0])) for role in taken}
+    copies = state == EDITED and bool(copied)
     return OldPage(partname, mark, manifest, state == UNTOUCHED, title, words=words,
                    charts=charts, chart_xml=taken, chart_names=names, relaid=relaid,
                    copies=copies)  # fmt: skip

@@ -127,6 +127,7 @@ def refresh_shapes(
     changed in some cells is this month's but for those (:mod:`pumpxl.report.table_merge`)."""
     done: list[str] = []
     notes_drafts: list[str] = []
+    drafts = drafts or {}
     along = along if along is not None else chart_follow(mine, theirs)
     for role, (shape, mark) in mine.items():
         named = f"your copy of {what(role)} from {copy_of!r}" if copy_of else (
@@ -158,10 +159,11 @@ def refresh_shapes(
                     name = remarked(name, c=UNKNOWN_CHART)  # month after month)
                 set_shape_name(shape, name)
             continue
+        edited = text_edited(shape, mark)
         cells = persons_cells(shape, tables.get(role)) if (
-            role in tables and not copy_of and text_edited(shape, mark)) else None  # fmt: skip
-        if text_edited(shape, mark) and cells is None:
-            draft = (drafts or {}).get(role, element_text(src, "\v")) if (
+            edited and role in tables and not copy_of) else None  # fmt: skip
+        if edited and cells is None:
+            draft = drafts.get(role, element_text(src, "\v")) if (
                 role in ANSWERS and not copy_of) else None  # fmt: skip
             if draft is not None and digest(draft) == digest(element_text(shape, "\v")):
                 draft = None  # (this month's words are theirs: collected into the workbook)
@@ -169,7 +171,7 @@ def refresh_shapes(
                 "; this month's draft is in the speaker notes" if draft is not None else ""))
             if draft is not None:
                 notes_drafts.append(f"{ANSWERS[role]}: {draft}")
-            if role in (drafts or {}) and not copy_of and not (
+            if role in drafts and not copy_of and not (
                     _held(shape, mark) or _grouped(shape)):  # fmt: skip
                 copy_place(slide, shape, src)  # (laid out around them)
                 set_shape_name(shape, remarked(shape_name(shape), g=element_geometry(shape)))
@@ -185,8 +187,8 @@ def refresh_shapes(
             set_shape_name(shape, _renamed(src, shape, held=True))
             continue
         element = _replace_element(shape, src)
-        if copy_of and role in (drafts or {}):  # (this month's page holds a person's words)
-            draft = (drafts or {})[role]
+        if copy_of and role in drafts:  # (this month's page holds a person's words)
+            draft = drafts[role]
             write_words(element, draft)
             set_shape_name(element, remarked(shape_name(element), h=digest(draft)))
         if cells is not None:  # (a person's words in some cells: theirs there, links and all)
@@ -383,9 +385,9 @@ _TXBODY = f"{_P}txBody"
 
 def what(role: str) -> str:
     names = {
-        "happening": "What is happening", "why": "Why", "action": "What we are doing",
-        "decisions": "Decisions it informs", "status": "the state line", "chart": "the chart",
-        "draft": "the DRAFT label", "subtitle": "the subtitle", "title": "the title",
+        **ANSWERS, "decisions": "Decisions it informs", "status": "the state line",
+        "chart": "the chart", "draft": "the DRAFT label", "subtitle": "the subtitle",
+        "title": "the title",
     }  # fmt: skip
     if role in names:
         return names[role]

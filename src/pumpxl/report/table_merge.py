@@ -59,7 +59,7 @@ def persons_cells(el: Any, recorded: list[list[str]] | None) -> list[Cell] | Non
         cell = next(link.iterancestors(_TC), None)
         if cell is None or id(cell) not in theirs:
             return None
-    return [Cell(rows[i], columns[j], first_child(grid[i][j], _TXBODY), now[i][j], now[i][0],
+    return [Cell(rows[i], columns[j], first_child(grid[i][j], _CELL_BODY), now[i][j], now[i][0],
                  now[0][j]) for i, j in changed]  # fmt: skip
 
 
@@ -78,7 +78,7 @@ def put_cells(el: Any, cells: list[Cell]) -> list[Cell]:
             lost.append(cell)
             continue
         tc = grid[rows.index(cell.row)][columns.index(cell.column)]
-        body = first_child(tc, _TXBODY)
+        body = first_child(tc, _CELL_BODY)
         if cell.body is None:  # (a cell without text: so this month)
             if body is not None:
                 tc.remove(body)
@@ -100,5 +100,5 @@ def _grid(el: Any) -> list[list[Any]]:
 
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-_TR, _TC, _TXBODY = f"{_A}tr", f"{_A}tc", f"{_A}txBody"
+_TR, _TC, _CELL_BODY = f"{_A}tr", f"{_A}tc", f"{_A}txBody"
 _LINKS = (f"{_A}hlinkClick", f"{_A}hlinkHover", f"{_A}hlinkMouseOver")

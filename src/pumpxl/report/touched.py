@@ -5,7 +5,7 @@ opened (:mod:`pumpxl.report.old_deck`); a page people edited is refreshed around
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
 from lxml import etree
@@ -134,11 +134,12 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     return CHARTS if any(differ) else UNTOUCHED
 
 
-def chart_frames(tree: Any, key: str) -> dict[str, tuple[str, str]]:
-    """The charts pumpxl drew on a page (its shape tree; ``key``: the page's), by role: each
-    one's relationship id and the digest of its XML as pumpxl wrote it."""
+def chart_frames(own: Mapping[str, tuple[Any, Mark]]) -> dict[str, tuple[str, str]]:
+    """The charts pumpxl drew on a page (``own``: its own shapes, as :func:`page_shapes`
+    gives them), by role: each one's relationship id and the digest of its XML as pumpxl
+    wrote it."""
     out = {}
-    for el, mark in page_shapes(tree, key)[0].values():
+    for el, mark in own.values():
         ref = next(el.iter(_CHART), None) if mark.get("c") else None
         if ref is not None:
             out[mark.role] = (str(ref.get(_RID, "")), mark.get("c"))
@@ -174,10 +175,10 @@ def persons_page(slide: Any, relationships: Collection[str]) -> bool:
     return any(not kind.endswith(_PAGE_PARTS) for kind in relationships)
 
 
-def edited_words(tree: Any, key: str, roles: Collection[str]) -> dict[str, str]:
-    """The texts a person changed in a page's own shapes of ``roles`` (read from its shape
-    tree; ``key``: the page's), by role."""
-    return {mark.role: text for el, mark in page_shapes(tree, key)[0].values()
+def edited_words(own: Mapping[str, tuple[Any, Mark]], roles: Collection[str]) -> dict[str, str]:
+    """The texts a person changed in a page's own shapes (``own``, as :func:`page_shapes`
+    gives them) of ``roles``, by role."""
+    return {mark.role: text for el, mark in own.values()
             if mark.role in roles and text_edited(el, mark)
             and (text := element_text(el))}  # fmt: skip
 
