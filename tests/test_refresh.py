@@ -41,6 +41,7 @@ from stories import council_model
 
 from pumpxl.cli import main
 from pumpxl.core.model import Commentary, Measure, PumpModel, Series
+from pumpxl.report.looks import look_changed
 from pumpxl.report.marks import (
     deck_manifest,
     digest,
@@ -54,6 +55,7 @@ from pumpxl.report.marks import (
 from pumpxl.report.old_deck import read_old_deck
 from pumpxl.report.refresh import replaced_pages
 from pumpxl.report.shapexml import PLACE_TOLERANCE, element_geometry, stands_at
+from pumpxl.report.touched import text_edited
 from pumpxl.workbook.template import write_pump_workbook
 
 
@@ -791,6 +793,14 @@ def test_a_deck_resaved_by_libreoffice_refreshes(
     # table LibreOffice lays out taller than PowerPoint does is another matter: it grew)
     resaved_pages = {p.key: p for p in read_old_deck(resaved)[0].pages}  # type: ignore[union-attr]
     assert resaved_pages["map"].untouched and resaved_pages["title"].untouched
+    # nor does its way of writing what a shape looks like (colours' case, runs split, the
+    # defaults written out, shadows, a line as a connector) count as a person's formatting
+    # (of the shapes whose words are pumpxl's: a person's words are theirs, look and all)
+    looked = [(s, m) for slide in Presentation(str(resaved)).slides
+              for s, m in marked_shapes(slide)
+              if m.get("f") and not text_edited(s._element, m)]  # fmt: skip
+    assert len(looked) > 60
+    assert not [m.role for s, m in looked if look_changed(s._element, m.get("f"))]
     assert soffice_convert(out, tmp_path / "pdf", "pdf").exists()
 
 

@@ -20,8 +20,9 @@ does not survive LibreOffice) and facts such as the measure id (``m``) and the p
 reports (``p``, ISO date).
 
 A shape's mark also holds where it stands (``g``, its offset and size in EMU, or a line's
-ends: marks of version 1 held their digest) and, for a chart, the digest of its XML (``c``),
-so that a move or a person's formatting shows; a shape a refresh kept where a person
+ends: marks of version 1 held their digest), for a chart the digest of its XML (``c``) and
+for another shape that of its look (``f``, :func:`pumpxl.report.looks.element_look`), so
+that a move or a person's formatting shows; a shape a refresh kept where a person
 moved it says so (``k=1``): its place is theirs from then on, month after month.
 """
 
@@ -39,6 +40,7 @@ from urllib.parse import quote, unquote
 
 from lxml import etree
 
+from pumpxl.report.looks import element_look
 from pumpxl.report.shapexml import (
     SHAPE_TAGS,
     cell_digest,
@@ -55,36 +57,13 @@ from pumpxl.report.shapexml import (
 from pumpxl.report.xmlbits import textbox
 
 __all__ = [
-    "Mark",
-    "PREFIX",
-    "SHAPE_TAGS",
-    "deck_manifest",
-    "digest",
-    "element_chart_digest",
-    "element_geometry",
-    "element_text",
-    "is_title_element",
-    "mark_shape",
-    "mark_slide",
-    "marker_element",
-    "marker_manifest",
-    "marked_shapes",
-    "notes_text",
-    "read_mark",
-    "readable_name",
-    "remarked",
-    "seal",
-    "shape_props",
-    "shape_text",
-    "slide_manifest",
-    "write_manifest",
-    "slide_mark",
-    "title_text",
-    "title_element",
-    "tree_marker",
-    "tree_page_title",
-    "tree_title",
-]
+    "Mark", "PREFIX", "SHAPE_TAGS", "deck_manifest", "digest", "element_chart_digest",
+    "element_geometry", "element_text", "is_title_element", "mark_shape", "mark_slide",
+    "marker_element", "marker_manifest", "marked_shapes", "notes_text", "read_mark",
+    "readable_name", "remarked", "seal", "shape_props", "shape_text", "slide_manifest",
+    "write_manifest", "slide_mark", "title_text", "title_element", "tree_marker",
+    "tree_page_title", "tree_title",
+]  # fmt: skip
 
 #: The version of the marks: a later pumpxl reads every earlier version.
 VERSION = 2  # 2: places (``g``) as numbers, 1: as their digest
@@ -315,6 +294,7 @@ def tree_page_title(tree: Any) -> str:
 
 
 _GROUP, _FRAME = f"{_P}grpSp", f"{_P}graphicFrame"
+_LOOKED = (f"{_P}sp", f"{_P}cxnSp")  # (shapes whose look a mark records)
 
 
 def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None = None,
@@ -363,6 +343,8 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
             chart = element_chart_digest(slide, el)
             if chart is not None:
                 fields["c"] = chart
+            elif el.tag in _LOOKED:
+                fields["f"] = element_look(el)
             elif el.tag == _FRAME and smark.slide.startswith("glance") and (
                     table := table_cells(el)):  # (At a glance's, told cell by cell)
                 cells[fields["r"]] = [[cell_digest(t) for t in row] for row in table]

@@ -15,6 +15,7 @@ from typing import Any
 from pptx.enum.shapes import PP_PLACEHOLDER
 
 from pumpxl.report.links import person_links
+from pumpxl.report.looks import look_changed
 from pumpxl.report.marks import (
     Mark,
     digest,
@@ -22,6 +23,7 @@ from pumpxl.report.marks import (
     marker_element,
     marker_manifest,
     notes_text,
+    read_mark,
     readable_name,
     shape_props,
     title_element,
@@ -42,6 +44,7 @@ from pumpxl.report.refresh_shapes import (
 )
 from pumpxl.report.shapexml import set_shape_name, shape_name
 from pumpxl.report.touched import CALCULATION
+from pumpxl.report.wear import wear
 
 __all__ = ["Page", "refresh_page"]
 
@@ -81,8 +84,13 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         text = element_text(title, "\v")
         if not old.mark.digest or digest(text) == old.mark.digest:
             links = person_links(title)
+            look = (mine["title"][1] if "title" in mine else read_mark(shape_name(title))
+                    or Mark("", "")).get("f")  # fmt: skip
+            was = copy.deepcopy(title) if look_changed(title, look) else None
             copy_text(title, fresh_title)
             relinked(slide, title, links, "title", report, number, page)
+            if was is not None:  # (formatted by a person: this month's words wear it)
+                Said(report, number, page).worn("the title", wear(title, was, look))
         else:
             report.kept.append(Kept(number, page, f"your title {text!r}"))
     # pumpxl's chart under a name without its mark (a person renamed it, or copied it so)

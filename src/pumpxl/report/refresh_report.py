@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pumpxl.report.marks import Mark, tree_page_title
+from pumpxl.report.table_merge import Cell
+from pumpxl.report.wear import NAMES, Worn
 
 __all__ = ["Kept", "RefreshReport", "Said", "page_name", "page_title"]
 
@@ -68,3 +70,30 @@ class Said:
 
     def kept(self, what: str) -> None:
         self.report.kept.append(Kept(self.number, self.page, what))
+
+    def worn(self, named: str, worn: Worn) -> None:
+        """What a refresh says of a shape a person formatted (``named``), which this month's
+        shape wears (:func:`pumpxl.report.looks.wear`)."""
+        if worn.carried or worn.whole:
+            things = ", ".join(NAMES[k] for k in worn.carried) or "its words' formatting"
+            self.kept(f"your formatting of {named} ({things}), with this month's words")
+        if worn.lost:
+            self.report.lost.append(Kept(
+                self.number, self.page, f"your formatting of some words in {named}: this "
+                "month's words differ, so it could not follow them (pumpxl's formatting "
+                "of them instead)"))  # fmt: skip
+
+    def cells(self, table: str, cells: list[Cell], lost: list[Cell]) -> None:
+        """What a refresh says of a table whose cells a person wrote in (``cells``; ``lost``:
+        those this month's table on the page has no row or column for)."""
+        kept = [c for c in cells if c not in lost]
+        if kept:
+            where = "; ".join(f"{c.row_label!r}, {c.column_label!r}" for c in kept[:3])
+            more = f" and {len(kept) - 3} more" if len(kept) > 3 else ""
+            self.kept(f"your words in {len(kept)} cell{'s' if len(kept) > 1 else ''} of "
+                      f"{table} ({where}{more}); the rest of it is this month's")  # fmt: skip
+        for c in lost:
+            self.report.lost.append(Kept(
+                self.number, self.page, f"your words {c.text!r} in {table} ({c.row_label!r}, "
+                f"{c.column_label!r}): this month's table on this page has no such row or "
+                "column (a measure gone from the report, or now on another page)"))  # fmt: skip

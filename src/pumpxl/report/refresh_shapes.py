@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from pumpxl.report.chart_merge import merge_chart, same_values
 from pumpxl.report.links import Links, person_links, relink
+from pumpxl.report.looks import look_changed
 from pumpxl.report.marks import (
     PREFIX,
     Mark,
@@ -31,8 +32,9 @@ from pumpxl.report.marks import (
 from pumpxl.report.places import Box, Move, box, copy_place, follow, page_box, space_scale
 from pumpxl.report.refresh_report import Kept, RefreshReport, Said, page_title
 from pumpxl.report.shapexml import set_shape_name, shape_name
-from pumpxl.report.table_merge import Cell, persons_cells, put_cells
+from pumpxl.report.table_merge import persons_cells, put_cells
 from pumpxl.report.touched import moved, page_shapes, text_edited
+from pumpxl.report.wear import wear
 from pumpxl.report.xmlbits import write_words
 
 __all__ = ["ON_CHART", "UNKNOWN_CHART", "Refreshed", "chart_follow", "copy_text", "frame_chart",
@@ -134,7 +136,8 @@ def refresh_shapes(
             f"your {what(role).removeprefix('the ')}")  # fmt: skip
         pair = theirs.get(role)
         if pair is None:  # pumpxl no longer draws it
-            if copy_of or _held(shape, mark) or text_edited(shape, mark) or person_links(shape):
+            if copy_of or _held(shape, mark) or text_edited(shape, mark) or person_links(
+                    shape) or look_changed(shape, mark.get("f")):  # fmt: skip
                 said.kept(f"{named} (pumpxl no longer draws it)")
             else:
                 shape.getparent().remove(shape)
@@ -181,10 +184,14 @@ def refresh_shapes(
         move = along(shape) if not held and role.startswith(ON_CHART) else None  # pumpxl's)
         held = held or (move is None and _grouped(shape))  # a person's group: where it is
         links = person_links(shape)
+        formatted = look_changed(shape, mark.get("f"))  # (by a person: theirs, worn below)
         if role == "title":  # (a copy of a page's title: this month's words in its box)
+            was = copy.deepcopy(shape) if formatted else None
             copy_text(shape, src)
             relinked(slide, shape, links, role, said.report, said.number, said.page)
             set_shape_name(shape, _renamed(src, shape, held=True))
+            if was is not None:
+                said.worn(what(role), wear(shape, was, mark.get("f")))
             continue
         element = _replace_element(shape, src)
         if copy_of and role in drafts:  # (this month's page holds a person's words)
@@ -192,31 +199,17 @@ def refresh_shapes(
             write_words(element, draft)
             set_shape_name(element, remarked(shape_name(element), h=digest(draft)))
         if cells is not None:  # (a person's words in some cells: theirs there, links and all)
-            _said_cells(said, what(role), cells, put_cells(element, cells))
+            said.cells(what(role), cells, put_cells(element, cells))
         else:
             relinked(slide, element, links, role, said.report, said.number, said.page)
+        if formatted:
+            said.worn(named if copy_of else what(role), wear(element, shape, mark.get("f")))
         if move is not None:
             follow(element, *move)
         if held:  # the person's place (a line's ends), this month's content
             copy_place(slide, element, shape)
             set_shape_name(element, _renamed(element, element, held=True))
     return Refreshed(done, notes_drafts)
-
-
-def _said_cells(said: Said, table: str, cells: list[Cell], lost: list[Cell]) -> None:
-    """What a refresh says of a table whose cells a person wrote in (``cells``; ``lost``:
-    those this month's table on the page has no row or column for)."""
-    kept = [c for c in cells if c not in lost]
-    if kept:
-        where = "; ".join(f"{c.row_label!r}, {c.column_label!r}" for c in kept[:3])
-        more = f" and {len(kept) - 3} more" if len(kept) > 3 else ""
-        said.kept(f"your words in {len(kept)} cell{'s' if len(kept) > 1 else ''} of {table} "
-                  f"({where}{more}); the rest of it is this month's")  # fmt: skip
-    for c in lost:
-        said.report.lost.append(Kept(said.number, said.page, f"your words {c.text!r} in "
-                                     f"{table} ({c.row_label!r}, {c.column_label!r}): this "
-                                     "month's table on this page has no such row or column (a "
-                                     "measure gone from the report, or now on another page)"))
 
 
 def refresh_copies(slide: Any, key: str | None, pages: Mapping[str, Any], said: Said, *,
@@ -256,9 +249,6 @@ def refresh_copies(slide: Any, key: str | None, pages: Mapping[str, Any], said: 
         if done:
             said.kept(f"your copy of {_listed(done)} from {name!r}: this month's, where you "
                       "put it")  # fmt: skip
-
-
-
 
 
 def _listed(roles: list[str]) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from lxml import etree
 
+from pumpxl.report.looks import look_changed
 from pumpxl.report.marks import (
     SHAPE_TAGS,
     SLIDE_ROLE,
@@ -89,11 +90,12 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     """What happened to a page since pumpxl wrote it, read from its shape tree (``p:spTree``)
     with its ``mark`` and record (``manifest``; ``chart(frame)`` is the digest of the chart
     a graphic frame holds, None for none; ``notes()`` the page's speaker notes):
-    :data:`UNTOUCHED`; :data:`CHARTS`, nothing but the XML of its charts
-    (formatted by a person, or written again by another program's save: PowerPoint and
-    LibreOffice rewrite every chart they save), every chart where pumpxl put it; or
-    :data:`EDITED`. Asked of every page of a deck being refreshed, before the deck is
-    opened; a chart is read last, only for a page nothing else says was edited."""
+    :data:`UNTOUCHED` (nothing moved, edited, formatted, added or deleted); :data:`CHARTS`,
+    nothing but the XML of its charts (formatted by a person, or written again by another
+    program's save: PowerPoint and LibreOffice rewrite every chart they save), every chart
+    where pumpxl put it; or :data:`EDITED`. Asked of every page of a deck being refreshed,
+    before the deck is opened; a chart is read last, only for a page nothing else says was
+    edited."""
     roles = set()
     if any(el.tag not in _TREE_CHILDREN for el in tree.iterchildren(etree.Element)):
         return EDITED  # a person's content PowerPoint wraps (an equation, ink, a 3-D model)
@@ -117,6 +119,8 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
         text = element_text(el)
         if (text or shape_mark.digest) and digest(text) != shape_mark.digest:
             return EDITED
+        if look_changed(el, shape_mark.get("f")):
+            return EDITED  # formatted by a person
         if shape_mark.get("c"):
             frames.append((el, shape_mark))
     listed = manifest.get("roles")

@@ -1,0 +1,188 @@
+"""``pumpxl refresh`` keeps a person's formatting of pumpxl's shapes (a box filled, words made
+bold or coloured, a title recoloured) on this month's words, month after month, and says so;
+formatting that cannot follow this month's words is said lost, never dropped unsaid
+(issue: the monthly cycle, part 1: "any formatting people applied stay")."""
+
+from __future__ import annotations
+
+import copy
+import io
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from stories import council_model
+
+from pumpxl.cli import main
+from pumpxl.core.model import PumpModel, Series
+from pumpxl.report.looks import element_look, look_changed
+from pumpxl.report.marks import marked_shapes, slide_mark
+from pumpxl.report.shapexml import element_text
+from pumpxl.report.wear import wear
+from pumpxl.workbook.template import write_pump_workbook
+
+YELLOW, RED, GREEN, DARK_RED = "FFF200", "C00000", "00B050", "990000"
+
+
+def _to_may(model: PumpModel) -> PumpModel:
+    for k, s in model.series.items():
+        model.series[k] = Series(s.dates[:-1], s.values[:-1], s.exclude[:-1])
+    return model
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """May's and June's council workbooks, May's deck and a fresh build of June's."""
+    d = tmp_path_factory.mktemp("looks")
+    write_pump_workbook(d / "may.xlsx", _to_may(council_model()))
+    write_pump_workbook(d / "june.xlsx", council_model())
+    assert main(["report", str(d / "may.xlsx"), "-o", str(d / "may")]) == 0
+    assert main(["report", str(d / "june.xlsx"), "-o", str(d / "june")]) == 0
+    return {"dir": d, "june": d / "june.xlsx", "deck": d / "may" / "report-leadership.pptx",
+            "fresh": d / "june" / "report-leadership.pptx"}  # fmt: skip
+
+
+def _refreshed(deck: Path, book: Path, out: Path) -> str:
+    with redirect_stdout(io.StringIO()) as said:
+        assert main(["refresh", str(deck), str(book), "-o", str(out)]) == 0
+    return said.getvalue()
+
+
+def _shapes(prs: Any) -> dict[tuple[str, str], Any]:
+    """Every shape pumpxl marked, by its page's key and its role."""
+    return {(m.slide, m.role): s for slide in prs.slides if slide_mark(slide) is not None
+            for s, m in marked_shapes(slide)}  # fmt: skip
+
+
+def _runs(shape: Any) -> list[Any]:
+    return [r for p in shape.text_frame.paragraphs for r in p.runs if r.text]
+
+
+def _colour(font: Any) -> str | None:
+    fill = font.fill
+    return str(fill.fore_color.rgb) if fill.type == 1 else None  # (1: solid)
+
+
+def _format(deck: Path, out: Path) -> None:
+    """A person's formatting: C1's state line filled yellow, the words of its "What is
+    happening" bold and red, a Results Map box filled green, C2's title dark red."""
+    prs = Presentation(str(deck))
+    shapes = _shapes(prs)
+    state = shapes[("measure:C1", "status")]
+    state.fill.solid()
+    state.fill.fore_color.rgb = RGBColor.from_string(YELLOW)
+    for run in _runs(shapes[("measure:C1", "happening")]):
+        run.font.bold = True
+        run.font.color.rgb = RGBColor.from_string(RED)
+    box = shapes[("map", "Result R2#1")]
+    box.fill.solid()
+    box.fill.fore_color.rgb = RGBColor.from_string(GREEN)
+    for run in _runs(shapes[("measure:C2", "title")]):
+        run.font.color.rgb = RGBColor.from_string(DARK_RED)
+    prs.save(str(out))
+
+
+def test_a_persons_formatting_stays_on_this_months_words_month_after_month(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    formatted = tmp_path / "formatted.pptx"
+    _format(books["deck"], formatted)
+    june = tmp_path / "june.pptx"
+    said = _refreshed(formatted, books["june"], june)
+    fresh = _shapes(Presentation(str(books["fresh"])))
+    for month, deck in (("june", june), ("again", tmp_path / "again.pptx")):
+        if month == "again":  # the refreshed deck refreshed again: still theirs
+            said = _refreshed(june, books["june"], deck)
+        got = _shapes(Presentation(str(deck)))
+        for key in (("measure:C1", "status"), ("measure:C1", "happening"),
+                    ("map", "Result R2#1"), ("measure:C2", "title")):  # fmt: skip
+            assert got[key].text_frame.text == fresh[key].text_frame.text, (month, key)
+        assert str(got[("measure:C1", "status")].fill.fore_color.rgb) == YELLOW
+        assert str(got[("map", "Result R2#1")].fill.fore_color.rgb) == GREEN
+        happening = _runs(got[("measure:C1", "happening")])
+        assert happening and all(r.font.bold and _colour(r.font) == RED for r in happening)
+        assert {_colour(r.font) for r in _runs(got[("measure:C2", "title")])} == {DARK_RED}
+        # what nobody formatted is as June's fresh build writes it
+        why = got[("measure:C1", "why")]
+        assert element_look(why._element) == element_look(fresh[("measure:C1", "why")]._element)
+        assert "your formatting of the state line (fill), with this month's words" in said
+        assert "your formatting of What is happening (bold, text colour)" in said
+        assert "your formatting of Result R2 (fill)" in said
+        assert "your formatting of the title (text colour)" in said
+
+
+def _box(prs: Any, words: list[str], colour: str) -> Any:
+    """A text box of pumpxl's look: one paragraph per line, each run of ``colour``."""
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    box = slide.shapes.add_textbox(0, 0, 3_000_000, 1_000_000)
+    box.text_frame.text = words[0]
+    for line in words[1:]:
+        box.text_frame.add_paragraph().text = line
+    for run in _runs(box):
+        run.font.size = 1_400 * 127  # 14 pt
+        run.font.bold = False
+        run.font.color.rgb = RGBColor.from_string(colour)
+    return box
+
+
+def test_what_the_person_changed_is_told_from_what_this_months_data_changed() -> None:
+    prs = Presentation()
+    may = _box(prs, ["Concern: above the upper limit"], RED)  # pumpxl's, last month
+    recorded = element_look(may._element)
+    for run in _runs(may):  # the person made it bold
+        run.font.bold = True
+    assert look_changed(may._element, recorded)
+    june = _box(prs, ["Improvement: step down since March"], GREEN)  # pumpxl's colour changed
+    worn = wear(june._element, may._element, recorded)
+    assert worn.carried == ["b"] and not worn.lost
+    assert all(r.font.bold and _colour(r.font) == GREEN for r in _runs(june))
+    # a person who recoloured it when pumpxl's colour changed too: their colour, as they chose
+    may2 = _box(prs, ["Concern: above the upper limit"], RED)
+    recorded2 = element_look(may2._element)
+    for run in _runs(may2):
+        run.font.color.rgb = RGBColor.from_string("000000")
+    june2 = _box(prs, ["Improvement: step down since March"], GREEN)
+    assert wear(june2._element, may2._element, recorded2).carried == ["colour"]
+    assert {_colour(r.font) for r in _runs(june2)} == {"000000"}
+
+
+def test_formatting_of_some_words_follows_the_same_words_else_is_said_lost() -> None:
+    prs = Presentation()
+    may = _box(prs, ["No signals: the process runs predictably"], "262626")
+    recorded = element_look(may._element)
+    paragraph = may.text_frame.paragraphs[0]
+    run = paragraph.runs[0]  # the person made "No signals" bold, the rest as it was
+    rest = copy.deepcopy(run._r)
+    run.text, rest.find("{*}t").text = "No signals", ": the process runs predictably"
+    run._r.addnext(rest)
+    run.font.bold = True
+    assert element_text(may._element) == "No signals: the process runs predictably"
+    same = _box(prs, ["No signals: the process runs predictably"], "262626")
+    worn = wear(same._element, may._element, recorded)
+    assert worn.whole and not worn.lost
+    assert [(r.text, bool(r.font.bold)) for r in _runs(same)] == [
+        ("No signals", True), (": the process runs predictably", False)]
+    other = _box(prs, ["A run of eight below the centre line"], "262626")
+    worn = wear(other._element, may._element, recorded)
+    assert worn.lost and not worn.whole and not worn.carried
+    assert not any(r.font.bold for r in _runs(other))  # pumpxl's look, and said so
+
+
+def test_a_box_whose_shape_a_person_formatted_keeps_it_and_this_months_fill_otherwise() -> None:
+    prs = Presentation()
+    may = _box(prs, ["R2"], "262626")
+    may.fill.solid()
+    may.fill.fore_color.rgb = RGBColor.from_string("D9D9D9")  # pumpxl's fill last month
+    recorded = element_look(may._element)
+    may.line.color.rgb = RGBColor.from_string("0070C0")  # the person's outline
+    may.line.width = 38_100
+    june = _box(prs, ["R2"], "262626")
+    june.fill.solid()
+    june.fill.fore_color.rgb = RGBColor.from_string("FDE9D9")  # pumpxl's fill this month
+    worn = wear(june._element, may._element, recorded)
+    assert worn.carried == ["outline"]
+    assert str(june.fill.fore_color.rgb) == "FDE9D9"
+    assert str(june.line.color.rgb) == "0070C0" and june.line.width == 38_100
