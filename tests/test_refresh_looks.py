@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from stories import council_model
@@ -186,3 +187,57 @@ def test_a_box_whose_shape_a_person_formatted_keeps_it_and_this_months_fill_othe
     assert worn.carried == ["outline"]
     assert str(june.fill.fore_color.rgb) == "FDE9D9"
     assert str(june.line.color.rgb) == "0070C0" and june.line.width == 38_100
+
+
+def test_a_copy_a_person_pasted_and_formatted_takes_this_months_words_in_their_look(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """C3's state line pasted onto C1's page (as PowerPoint pastes it: name and mark kept)
+    and filled yellow there: in June it holds C3's June state line, still yellow."""
+    prs = Presentation(str(books["deck"]))
+    shapes = _shapes(prs)
+    c1 = next(s for s in prs.slides if (m := slide_mark(s)) and m.slide == "measure:C1")
+    pasted = copy.deepcopy(shapes[("measure:C3", "status")]._element)
+    next(pasted.iter("{*}cNvPr")).set("id", str(c1.shapes._next_shape_id))
+    c1.shapes._spTree.append(pasted)
+    copied = c1.shapes[-1]
+    copied.top += 300_000
+    copied.fill.solid()
+    copied.fill.fore_color.rgb = RGBColor.from_string(YELLOW)
+    prs.save(str(tmp_path / "pasted.pptx"))
+    said = _refreshed(tmp_path / "pasted.pptx", books["june"], tmp_path / "june.pptx")
+    got = Presentation(str(tmp_path / "june.pptx"))
+    page = next(s for s in got.slides if (m := slide_mark(s)) and m.slide == "measure:C1")
+    copies = [s for s, m in marked_shapes(page) if m.slide == "measure:C3"]
+    fresh = _shapes(Presentation(str(books["fresh"])))
+    assert len(copies) == 1 and copies[0].text_frame.text == (
+        fresh[("measure:C3", "status")].text_frame.text)  # fmt: skip
+    assert str(copies[0].fill.fore_color.rgb) == YELLOW
+    assert "your formatting of your copy of the state line from" in said
+
+
+def test_a_look_reads_the_same_whatever_the_prefixes_and_runs_it_is_written_with() -> None:
+    """What one sees is what counts: the same shape written with other prefixes, its runs
+    split, its defaults written out and its colours in lower case looks the same; bold on
+    one word, a fill or a thicker outline does not."""
+    prs = Presentation()
+    box = _box(prs, ["On track: within the limits"], "1F6FB5")
+    box.fill.solid()
+    box.fill.fore_color.rgb = RGBColor.from_string("F2F2F2")
+    ours = element_look(box._element)
+    xml = etree.tostring(box._element, encoding="unicode")
+    other = (xml.replace("<a:", "<d:").replace("</a:", "</d:").replace("xmlns:a=", "xmlns:d=")
+             .replace("1F6FB5", "1f6fb5").replace('b="0"', 'b="0" strike="noStrike"'))
+    assert element_look(etree.fromstring(other)) == ours
+    split = copy.deepcopy(box._element)
+    run = split.find(".//{*}r")
+    half = copy.deepcopy(run)
+    run.find("{*}t").text, half.find("{*}t").text = "On track: ", "within the limits"
+    run.addnext(half)
+    assert element_text(split) == element_text(box._element)
+    assert element_look(split) == ours
+    run.find("{*}rPr").set("b", "1")
+    assert element_look(split) != ours
+    box.line.width = 25_400
+    box.line.color.rgb = RGBColor.from_string("BFBFBF")
+    assert element_look(box._element) != ours

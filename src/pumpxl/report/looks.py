@@ -13,7 +13,6 @@ person (:mod:`pumpxl.report.wear` dresses this month's shape in that formatting)
 
 from __future__ import annotations
 
-import copy
 import functools
 import hashlib
 import html
@@ -57,6 +56,7 @@ def _colour(el: Any | None) -> str:
 
 
 def fill_of(parent: Any) -> Any | None:
+    """The fill element of a shape's ``spPr``, an outline's ``ln`` or a run's ``rPr``."""
     return next(parent.iterchildren(*FILLS), None) if parent is not None else None
 
 
@@ -89,9 +89,14 @@ def _shape_of(xml: str, spaces: str) -> tuple[tuple[str, str], ...]:  # read onc
 
 
 def _fragment(xml: str, spaces: str) -> Any:
-    """An element written as :func:`_look` reads it, with the namespaces (``spaces``: their
-    declarations) of the shape it was read from."""
-    return etree.fromstring(f"<w {spaces}>{xml}</w>")[0]
+    """An element written as :func:`read_look` reads it, with the namespaces (``spaces``:
+    their declarations) of the shape it was read from (a prefix declared between the two,
+    which pumpxl, PowerPoint and LibreOffice do not write, is read without its namespace)."""
+    text = f"<w {spaces}>{xml}</w>"
+    try:
+        return etree.fromstring(text)[0]
+    except etree.XMLSyntaxError:
+        return etree.fromstring(text, etree.XMLParser(recover=True))[0]
 
 
 #: the word features, in the order a run's are told
@@ -248,10 +253,21 @@ def _words(run: str) -> str:
 
 
 def _prefixed(el: Any) -> Any:
-    """A copy of a shape element written with the usual prefixes (``a``, ``p``)."""
-    nsmap = {k: v for k, v in (el.nsmap or {}).items() if k not in ("a", "p")}
-    out = etree.Element(el.tag, nsmap={**nsmap, "a": _A[1:-1], "p": _P[1:-1]})
-    out.extend(copy.deepcopy(child) for child in el)
+    """A copy of a shape element written with the usual prefixes (``a``, ``p``), element by
+    element (a deck written with others is rare; a copy keeps the prefixes it was made
+    with)."""
+    nsmap = {k: v for k, v in (el.nsmap or {}).items()
+             if k not in ("a", "p") and v not in (_A[1:-1], _P[1:-1])}  # fmt: skip
+    out = etree.Element(el.tag, el.attrib, nsmap={**nsmap, "a": _A[1:-1], "p": _P[1:-1]})
+
+    def copied(src: Any, dst: Any) -> None:
+        dst.text = src.text
+        for child in src.iterchildren(etree.Element):
+            made = etree.SubElement(dst, child.tag, child.attrib)
+            copied(child, made)
+            made.tail = child.tail
+
+    copied(el, out)
     return out
 
 
