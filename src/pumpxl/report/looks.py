@@ -195,10 +195,11 @@ def read_look(el: Any) -> Look:
     """A shape element's look, read from its XML as written (a refresh reads every shape of
     last month's deck, a deck sealed every shape of its own: each read from its text, each
     ``spPr`` and ``rPr`` understood once)."""
-    if el.nsmap.get("a") != _A[1:-1] or el.nsmap.get("p") != _P[1:-1]:  # (other prefixes:
-        el = _prefixed(el)  # written with the usual)
     xml = etree.tostring(el, encoding="unicode")
     spaces = " ".join(_SPACES.findall(xml, 0, xml.find(">")))  # (as the shape declares them)
+    if _USUAL[0] not in spaces or _USUAL[1] not in spaces:  # (other prefixes: written
+        xml = etree.tostring(_prefixed(el), encoding="unicode")  # with the usual)
+        spaces = " ".join(_SPACES.findall(xml, 0, xml.find(">")))
     runs: list[tuple[tuple[str, ...], int]] = []
     for props, words in _written_runs(_between(xml, "<p:txBody", "</p:txBody>")):
         length = len(words) if "&" not in words else len(html.unescape(words))
@@ -273,6 +274,7 @@ def _prefixed(el: Any) -> Any:
 
 _RUN = re.compile(r"<a:(r|fld)\b[^>]*>(.*?)</a:\1>", re.DOTALL)
 _SPACES = re.compile(r'xmlns(?::[\w.-]+)?="[^"]*"')
+_USUAL = (f'xmlns:a="{_A[1:-1]}"', f'xmlns:p="{_P[1:-1]}"')
 
 
 def element_look(el: Any) -> str:
