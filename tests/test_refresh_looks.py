@@ -20,8 +20,8 @@ from stories import council_model
 from pumpxl.cli import main
 from pumpxl.core.model import PumpModel, Series
 from pumpxl.report.looks import element_look, look_changed
-from pumpxl.report.marks import marked_shapes, slide_mark
-from pumpxl.report.shapexml import element_text
+from pumpxl.report.marks import marked_shapes, marker_element, marker_manifest, slide_mark
+from pumpxl.report.shapexml import element_text, tree_digest
 from pumpxl.report.wear import wear
 from pumpxl.workbook.template import write_pump_workbook
 
@@ -241,3 +241,29 @@ def test_a_look_reads_the_same_whatever_the_prefixes_and_runs_it_is_written_with
     box.line.width = 25_400
     box.line.color.rgb = RGBColor.from_string("BFBFBF")
     assert element_look(box._element) != ours
+
+
+def test_a_page_read_back_as_written_is_known_by_one_digest(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    """Every page's record holds the digest of its shapes as written (``b``): a deck saved
+    again by python-pptx gives each page's again, so its shapes need no reading one by one;
+    a page one shape of which a person formatted does not."""
+    prs = Presentation(str(books["deck"]))
+    prs.save(str(tmp_path / "again.pptx"))
+    again = Presentation(str(tmp_path / "again.pptx"))
+    records = 0
+    for slide in again.slides:
+        found = marker_element(slide)
+        if found is None:
+            continue
+        records += 1
+        assert tree_digest(slide.shapes._spTree, found[0]) == marker_manifest(found[0])["b"]
+    assert records == len(again.slides)
+    formatted = tmp_path / "formatted.pptx"
+    _format(books["deck"], formatted)
+    for slide in Presentation(str(formatted)).slides:
+        found = marker_element(slide)
+        key = slide_mark(slide).slide  # type: ignore[union-attr]
+        same = tree_digest(slide.shapes._spTree, found[0]) == marker_manifest(found[0])["b"]
+        assert same == (key not in ("measure:C1", "measure:C2", "map")), key

@@ -22,8 +22,10 @@ reports (``p``, ISO date).
 A shape's mark also holds where it stands (``g``, its offset and size in EMU, or a line's
 ends: marks of version 1 held their digest), for a chart the digest of its XML (``c``) and
 for another shape that of its look (``f``, :func:`pumpxl.report.looks.element_look`), so
-that a move or a person's formatting shows; a shape a refresh kept where a person
-moved it says so (``k=1``): its place is theirs from then on, month after month.
+that a move or a person's formatting shows (and each page's record the digest of all its
+shapes as written, ``b``: a page read back the same was touched by nobody); a shape a
+refresh kept where a person moved it says so (``k=1``): its place is theirs from then on,
+month after month.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ from pumpxl.report.shapexml import (
     shape_props,
     shape_text,
     table_cells,
+    tree_digest,
 )
 from pumpxl.report.xmlbits import textbox
 
@@ -358,7 +361,8 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
             props.set("name", _encode(_label(props.get("name", "")), values))
         manifest: dict[str, Any] = {"v": VERSION, "roles": roles,
                                     "notes": digest(notes_text(slide)),
-                                    "l": slide.slide_layout.name}  # fmt: skip
+                                    "l": slide.slide_layout.name,
+                                    "b": tree_digest(slide.shapes._spTree, marker)}  # fmt: skip
         if cells:
             manifest["cells"] = cells
         write_manifest(marker, manifest)

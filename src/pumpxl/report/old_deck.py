@@ -274,7 +274,7 @@ def _page(members: Members, partname: str, layouts: _Layouts) -> OldPage:
     relaid = bool(manifest.get("l")) and layout is not None and layouts.name(
         layout) != manifest["l"] and manifest["l"] in layouts.names()  # (renamed: cannot tell)
     state = EDITED if relaid or persons_page(slide, kinds) else page_state(
-        tree, mark, manifest, chart=chart, notes=notes)  # fmt: skip
+        tree, mark, manifest, chart=chart, notes=notes, marker=marker)  # fmt: skip
     own, copied = page_shapes(tree, mark.slide) if state != UNTOUCHED else ({}, [])
     words = edited_words(own, _BLOCKS) if state == EDITED and mark.get("m") else {}
     taken, names = {}, {}

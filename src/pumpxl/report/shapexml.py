@@ -30,6 +30,7 @@ __all__ = [
     "stands_at",
     "shape_text",
     "table_cells",
+    "tree_digest",
     "written_form",
     "xml_digest",
 ]
@@ -278,6 +279,19 @@ def written_form(blob: bytes) -> bytes | None:
         return None
     xml = blob[len(_DECLARATION) :]
     return xml if xml.isascii() else xml.decode().encode("ascii", "xmlcharrefreplace")
+
+
+def tree_digest(tree: Any, marker: Any) -> str:
+    """The digest of a page's shape tree (``p:spTree``) as lxml writes it, but for the page's
+    marker (``marker``: its record holds the digest): a page nobody touched, read back from
+    a deck pumpxl or python-pptx saved, gives it again (one another program saved does not,
+    nor one a refresh changed after recording it: those are read shape by shape)."""
+    at = tree.index(marker)
+    tree.remove(marker)
+    try:
+        return hashlib.sha256(etree.tostring(tree)).hexdigest()[:12]
+    finally:
+        tree.insert(at, marker)
 
 
 def xml_digest(xml: bytes) -> str:

@@ -22,7 +22,7 @@ from pumpxl.report.marks import (
     shape_props,
     tree_title,
 )
-from pumpxl.report.shapexml import stands_at
+from pumpxl.report.shapexml import stands_at, tree_digest
 
 __all__ = [
     "CALCULATION",
@@ -86,10 +86,13 @@ UNTOUCHED, CHARTS, EDITED = "untouched", "charts", "edited"
 
 
 def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
-               chart: Callable[[Any], str | None], notes: Callable[[], str]) -> str:  # fmt: skip
+               chart: Callable[[Any], str | None], notes: Callable[[], str],
+               marker: Any = None) -> str:  # fmt: skip
     """What happened to a page since pumpxl wrote it, read from its shape tree (``p:spTree``)
     with its ``mark`` and record (``manifest``; ``chart(frame)`` is the digest of the chart
-    a graphic frame holds, None for none; ``notes()`` the page's speaker notes):
+    a graphic frame holds, None for none; ``notes()`` the page's speaker notes; ``marker``
+    its marker's element, whose record's digest of the shape tree spares reading each shape
+    of a page read back as written):
     :data:`UNTOUCHED` (nothing moved, edited, formatted, added or deleted); :data:`CHARTS`,
     nothing but the XML of its charts (formatted by a person, or written again by another
     program's save: PowerPoint and LibreOffice rewrite every chart they save), every chart
@@ -97,6 +100,8 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     before the deck is opened; a chart is read last, only for a page nothing else says was
     edited."""
     roles = set()
+    same = marker is not None and bool(manifest.get("b")) and (
+        tree_digest(tree, marker) == manifest["b"])  # (all its shapes as written: read no further)
     if any(el.tag not in _TREE_CHILDREN for el in tree.iterchildren(etree.Element)):
         return EDITED  # a person's content PowerPoint wraps (an equation, ink, a 3-D model)
     frames = []
@@ -114,13 +119,10 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
         if shape_mark.slide != mark.slide or shape_mark.role in roles:
             return EDITED  # a person's copy of pumpxl's shape (pasted, or duplicated)
         roles.add(shape_mark.role)
-        if shape_mark.get("k") or moved(el, shape_mark):
+        if shape_mark.get("k") or (not same and moved(el, shape_mark)):
             return EDITED  # moved, or where a person moved it months ago
-        text = element_text(el)
-        if (text or shape_mark.digest) and digest(text) != shape_mark.digest:
-            return EDITED
-        if look_changed(el, shape_mark.get("f")):
-            return EDITED  # formatted by a person
+        if not same and (text_edited(el, shape_mark) or look_changed(el, shape_mark.get("f"))):
+            return EDITED  # its words edited, or it formatted by a person
         if shape_mark.get("c"):
             frames.append((el, shape_mark))
     listed = manifest.get("roles")
