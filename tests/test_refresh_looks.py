@@ -19,10 +19,10 @@ from stories import council_model
 
 from pumpxl.cli import main
 from pumpxl.core.model import PumpModel, Series
-from pumpxl.report.looks import element_look, look_changed
+from pumpxl.report.looks import SHAPE, WORDS, element_look, look_changed, read_look
 from pumpxl.report.marks import marked_shapes, marker_element, marker_manifest, slide_mark
 from pumpxl.report.shapexml import element_text, tree_digest
-from pumpxl.report.wear import wear
+from pumpxl.report.wear import NAMES, wear
 from pumpxl.workbook.template import write_pump_workbook
 
 YELLOW, RED, GREEN, DARK_RED = "FFF200", "C00000", "00B050", "990000"
@@ -168,7 +168,7 @@ def test_formatting_of_some_words_follows_the_same_words_else_is_said_lost() -> 
         ("No signals", True), (": the process runs predictably", False)]
     other = _box(prs, ["A run of eight below the centre line"], "262626")
     worn = wear(other._element, may._element, recorded)
-    assert worn.lost and not worn.whole and not worn.carried
+    assert worn.lost == ["No signals"] and not worn.whole and not worn.carried
     assert not any(r.font.bold for r in _runs(other))  # pumpxl's look, and said so
 
 
@@ -267,3 +267,62 @@ def test_a_page_read_back_as_written_is_known_by_one_digest(
         key = slide_mark(slide).slide  # type: ignore[union-attr]
         same = tree_digest(slide.shapes._spTree, found[0]) == marker_manifest(found[0])["b"]
         assert same == (key not in ("measure:C1", "measure:C2", "map")), key
+
+
+def test_every_feature_a_look_records_has_a_name_a_person_knows() -> None:
+    assert set(NAMES) == set(SHAPE) | set(WORDS)
+
+
+def _two_runs(prs: Any, first: str, rest: str, colour: str, size: int) -> Any:
+    """A box of pumpxl's look with a bold lead-in (``first``) and the ``rest`` plain."""
+    box = _box(prs, [first], colour)
+    run = box.text_frame.paragraphs[0].runs[0]
+    other = copy.deepcopy(run._r)
+    other.find("{*}t").text = rest
+    run._r.addnext(other)
+    for k, r in enumerate(_runs(box)):
+        r.font.bold = k == 0
+        r.font.size = size * 127
+    return box
+
+
+def test_only_the_features_a_person_changed_are_carried_even_where_pumpxls_changed_too() -> None:
+    prs = Presentation()
+    # pumpxl's state line: a bold lead-in, 13 pt, red; the person makes all of it dark blue
+    may = _two_runs(prs, "Concern: ", "above the upper limit", RED, 1_300)
+    recorded = element_look(may._element)
+    for run in _runs(may):
+        run.font.color.rgb = RGBColor.from_string("1F3864")
+    # June: pumpxl's colour (green) and size (12 pt, fitted to longer words) both changed
+    june = _two_runs(prs, "Improvement: ", "step down since March, below the target", GREEN,
+                     1_200)  # fmt: skip
+    worn = wear(june._element, may._element, recorded)
+    assert worn.carried == ["colour"] and not worn.lost
+    assert [(_colour(r.font), r.font.size, bool(r.font.bold)) for r in _runs(june)] == [
+        ("1F3864", 1_200 * 127, True), ("1F3864", 1_200 * 127, False)]
+    # all of it made bold, over pumpxl's bold lead-in: all of June's bold
+    may2 = _two_runs(prs, "Concern: ", "above the upper limit", RED, 1_300)
+    recorded2 = element_look(may2._element)
+    for run in _runs(may2):
+        run.font.bold = True
+    june2 = _two_runs(prs, "Improvement: ", "step down", GREEN, 1_200)
+    assert wear(june2._element, may2._element, recorded2).carried == ["b"]
+    assert all(r.font.bold for r in _runs(june2))
+
+
+def test_what_is_not_seen_is_no_formatting_and_a_tinted_colour_is_read() -> None:
+    prs = Presentation()
+    box = _box(prs, ["No signals"], "262626")
+    ours = element_look(box._element)
+    spaced = copy.deepcopy(box._element)  # a space after the words: nobody's formatting
+    spaced.find(".//{*}t").text = "No signals "
+    assert element_look(spaced) == ours
+    indented = etree.fromstring(etree.tostring(box._element, encoding="unicode").replace(
+        "<a:r><a:rPr", "<a:r>\n  <a:rPr"))  # (a save that indents its XML)
+    assert element_look(indented) == ours
+    tinted = etree.fromstring(etree.tostring(box._element, encoding="unicode").replace(
+        '<a:srgbClr val="262626"/>',
+        '<a:schemeClr val="tx1"><a:tint val="75000"/></a:schemeClr>'))  # fmt: skip
+    look = read_look(tinted)
+    assert look.uniform("colour") == "solidFill schemeClr=tx1 tint=75000"
+    assert look.text["b"] == (("", len("Nosignals")),)

@@ -14,10 +14,9 @@ person (:mod:`pumpxl.report.wear` dresses this month's shape in that formatting)
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
-import itertools
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,8 +25,8 @@ from lxml import etree
 
 from pumpxl.report.shapexml import first_child
 
-__all__ = ["FILLS", "GEOMS", "LINE", "WORD_ATTRIBUTES", "Look", "element_look", "fill_of",
-           "joined", "look_changed", "read_look", "shape_digest", "short_digest"]
+__all__ = ["FILLS", "GEOMS", "LINE", "SHAPE", "WORDS", "WORD_ATTRIBUTES", "Look",
+           "changed_features", "element_look", "fill_of", "look_changed", "read_look"]
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
@@ -60,10 +59,8 @@ def fill_of(parent: Any) -> Any | None:
     return next(parent.iterchildren(*FILLS), None) if parent is not None else None
 
 
-def _shape_features(props: Any | None) -> dict[str, str]:
+def _shape_features(props: Any) -> dict[str, str]:
     """A shape's features, from its ``spPr`` (read once per look: :func:`_shape_of`)."""
-    if props is None:
-        return {}
     geom = next(props.iterchildren(*GEOMS), None)
     shape = "" if geom is None else geom.get("prst", "custom")
     fill = _colour(fill_of(props))
@@ -82,9 +79,10 @@ def _shape_features(props: Any | None) -> dict[str, str]:
 _GEOMETRY = {"straightConnector1": "line", "": "rect"}
 
 
-@functools.lru_cache(maxsize=1024)  # (the shapes of a deck's pages look alike: each look
-def _shape_of(xml: str, spaces: str) -> tuple[tuple[str, str], ...]:  # read once)
-    """A shape's features from what its ``spPr`` holds as written, without its place."""
+@functools.lru_cache(maxsize=1024)
+def _shape_of(xml: str, spaces: str) -> tuple[tuple[str, str], ...]:
+    """A shape's features from what its ``spPr`` holds as written, without its place (the
+    shapes of a deck's pages look alike: each look is read once)."""
     return tuple(_shape_features(_fragment(f"<p:spPr>{xml}</p:spPr>", spaces)).items())
 
 
@@ -99,13 +97,14 @@ def _fragment(xml: str, spaces: str) -> Any:
         return etree.fromstring(text, etree.XMLParser(recover=True))[0]
 
 
-#: the word features, in the order a run's are told
-_WORDS = (*WORD_ATTRIBUTES, "colour", "highlight")
+#: the word features, in the order a run's are told; the shape's
+WORDS = (*WORD_ATTRIBUTES, "colour", "highlight")
+SHAPE = ("geometry", "fill", "outline")
 
 
 @functools.lru_cache(maxsize=1024)
 def _run_of(xml: str, spaces: str) -> tuple[str, ...]:
-    """A run's word features (:data:`_WORDS`), from its ``rPr`` as written ("": none)."""
+    """A run's word features (:data:`WORDS`), from its ``rPr`` as written ("": none)."""
     props = _fragment(xml, spaces) if xml else None
     out = []
     for name, unset in WORD_ATTRIBUTES.items():
@@ -135,7 +134,7 @@ class Look:
     def text(self) -> dict[str, tuple[tuple[str, int], ...]]:
         """Each word feature along the text: the values and the lengths they hold for."""
         out = {}
-        for k, name in enumerate(_WORDS):
+        for k, name in enumerate(WORDS):
             spans: list[tuple[str, int]] = []
             for features, length in self.runs:
                 if spans and spans[-1][0] == features[k]:
@@ -146,7 +145,18 @@ class Look:
         return out
 
     def digests(self) -> tuple[str, str]:
-        return shape_digest(self.shape_items), short_digest(self.runs)
+        """The look as a mark records it: a digest of each shape feature (:data:`SHAPE`),
+        then of each word feature (:data:`WORDS`) along the whole text."""
+        shape = dict(self.shape_items)
+        if len(self.runs) < 2:  # (one run, or none: each feature one value along the text)
+            length = self.runs[0][1] if self.runs else 0
+            values = self.runs[0][0] if self.runs else ("",) * len(WORDS)
+            words: list[tuple[tuple[str, int], ...]] = [
+                ((v, length),) if length else () for v in values]
+        else:
+            words = [self.text[name] for name in WORDS]
+        return ("".join(_digest4(shape.get(k, "")) for k in SHAPE),
+                "".join(_digest4(w) for w in words))  # fmt: skip
 
     def uniform(self, name: str) -> str | None:
         """A word feature's one value along the whole text (None: it varies)."""
@@ -154,41 +164,23 @@ class Look:
         return spans[0][0] if len(spans) == 1 else ("" if not spans else None)
 
 
-def short_digest(value: Any) -> str:
-    """The eight hex digits a part of a look is recorded by (of ``value``, told as Python
-    writes it: the features of words, run by run)."""
-    return hashlib.sha256(repr(value).encode("utf-8")).hexdigest()[:8]
+def _digest4(value: Any) -> str:
+    """Four hex digits of a feature's value (a person's change to one feature goes unseen
+    once in 65,536)."""
+    return f"{zlib.crc32(repr(value).encode('utf-8')) & 0xFFFF:04x}"
 
 
-@functools.lru_cache(maxsize=1024)
-def shape_digest(items: tuple[tuple[str, str], ...]) -> str:
-    """The digest of a shape's features (``items``: name and value, in any order)."""
-    return short_digest(tuple(sorted(items)))
-
-
-def joined(text: dict[str, tuple[tuple[str, int], ...]]) -> _Runs:
-    """The runs of a text told feature by feature (:attr:`Look.text`), alike joined."""
-    ends = sorted({end for spans in text.values() for end in itertools.accumulate(
-        n for _, n in spans)})  # fmt: skip
-    runs: list[tuple[tuple[str, ...], int]] = []
-    start = 0
-    for end in ends:
-        features = tuple(_at(text.get(name, ()), start) for name in _WORDS)
-        if runs and runs[-1][0] == features:
-            runs[-1] = (features, runs[-1][1] + end - start)
-        else:
-            runs.append((features, end - start))
-        start = end
-    return tuple(runs)
-
-
-def _at(spans: tuple[tuple[str, int], ...], at: int) -> str:
-    """A feature's value at a place in the text (its spans)."""
-    for value, length in spans:
-        if at < length:
-            return value
-        at -= length
-    return ""
+def changed_features(look: Look, recorded: str) -> tuple[list[str], list[str]]:
+    """The shape features and the word features in which ``look`` differs from the look its
+    mark ``recorded`` (``f``), by name: a person's formatting."""
+    got = ".".join(look.digests())
+    if got == recorded or "." not in recorded:
+        return [], []
+    was = recorded.split(".", 1)
+    now = got.split(".", 1)
+    return tuple(  # type: ignore[return-value]
+        [k for i, k in enumerate(names) if now[n][4 * i : 4 * i + 4] != was[n][4 * i : 4 * i + 4]]
+        for n, names in enumerate((SHAPE, WORDS)))
 
 
 def read_look(el: Any) -> Look:
@@ -202,7 +194,8 @@ def read_look(el: Any) -> Look:
         spaces = " ".join(_SPACES.findall(xml, 0, xml.find(">")))
     runs: list[tuple[tuple[str, ...], int]] = []
     for props, words in _written_runs(_between(xml, "<p:txBody", "</p:txBody>")):
-        length = len(words) if "&" not in words else len(html.unescape(words))
+        words = words if "&" not in words else html.unescape(words)
+        length = len(words) - words.count(" ")  # (spaces: how a text is laid out, not seen)
         if not length:
             continue
         features = _run_of(props, spaces)
@@ -234,23 +227,27 @@ def _between(xml: str, start: str, end: str) -> str:
 def _written_runs(body: str) -> Iterator[tuple[str, str]]:
     """Each run of a text body as written (its ``rPr``, its words as escaped), in order."""
     if "<a:fld" in body:  # (fields among the runs: in order, by a slower way)
-        for found in _RUN.finditer(body):
-            props = found.group(2).split("<a:t", 1)[0]
-            yield (props if props.startswith("<a:rPr") else ""), _words(found.group(2))
-        return
-    for chunk in body.split("<a:r>")[1:]:
-        run = chunk[: chunk.find("</a:r>")]
-        props = run.split("<a:t", 1)[0]
-        yield (props if props.startswith("<a:rPr") else ""), _words(run)
+        runs: Iterator[str] = (found.group(2) for found in _RUN.finditer(body))
+    else:
+        runs = (chunk[: chunk.find("</a:r>")] for chunk in body.split("<a:r>")[1:])
+    for run in runs:
+        text = _TEXT.search(run)
+        props = (run[: text.start()] if text else run).strip()
+        yield (props if props.startswith("<a:rPr") else ""), _words(run, text)
 
 
-def _words(run: str) -> str:
-    """A run's words as written (escaped)."""
-    at = run.find("<a:t")
-    opened = run.find(">", at) if at >= 0 else -1
-    if opened < 0 or run[opened - 1] == "/":
+def _words(run: str, text: Any) -> str:
+    """A run's words as written (escaped; ``text``: where its ``a:t`` begins)."""
+    if text is None:
+        return ""
+    opened = run.find(">", text.start())
+    if run[opened - 1] == "/":
         return ""
     return run[opened + 1 : run.find("</a:t>", opened)]
+
+
+#: a run's text element (not ``a:tint`` or ``a:tileRect``, which a run's colour may hold)
+_TEXT = re.compile(r"<a:t(?=[\s/>])")
 
 
 def _prefixed(el: Any) -> Any:

@@ -304,9 +304,10 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
          **deck: str) -> None:  # fmt: skip
     """Finish a deck's marks: every shape on a marked slide gets a role (its readable name
     and its place among shapes of that name, where the builder gave none), the digest of
-    where it stands (and, for a chart, of its XML); each marker records its slide's roles
-    and notes; the title slide's (and the first pages') the deck's keys in order and
-    ``deck`` (audience, template...). Only ``slides`` when given (the rest of a deck being
+    where it stands (and, for a chart, of its XML, for another shape of its look); each
+    marker records its slide's roles, notes and the digest of its shapes as written; the
+    title slide's (and the first pages') the deck's keys in order and ``deck`` (audience,
+    template...). Only ``slides`` when given (the rest of a deck being
     refreshed is as people left it); ``order``, when given, is the deck's page keys in order
     (with pages a refresh kept as they stand, which are not sealed again). Works on the
     slides' XML: every shape of every slide passes here."""

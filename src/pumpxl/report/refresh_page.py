@@ -25,6 +25,7 @@ from pumpxl.report.marks import (
     notes_text,
     read_mark,
     readable_name,
+    remarked,
     shape_props,
     title_element,
     write_manifest,
@@ -91,6 +92,10 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             relinked(slide, title, links, "title", report, number, page)
             if was is not None:  # (formatted by a person: this month's words wear it)
                 Said(report, number, page).worn("the title", wear(title, was, look))
+            ours = read_mark(shape_name(fresh_title))  # (what pumpxl wrote this month: the
+            if ours is not None and read_mark(shape_name(title)) is not None:  # record's)
+                set_shape_name(title, remarked(shape_name(title), h=ours.digest,
+                                               f=ours.get("f")))  # fmt: skip
         else:
             report.kept.append(Kept(number, page, f"your title {text!r}"))
     # pumpxl's chart under a name without its mark (a person renamed it, or copied it so)

@@ -73,15 +73,18 @@ class Said:
 
     def worn(self, named: str, worn: Worn) -> None:
         """What a refresh says of a shape a person formatted (``named``), which this month's
-        shape wears (:func:`pumpxl.report.looks.wear`)."""
-        if worn.carried or worn.whole:
-            things = ", ".join(NAMES[k] for k in worn.carried) or "its words' formatting"
-            self.kept(f"your formatting of {named} ({things}), with this month's words")
+        shape wears (:func:`pumpxl.report.wear.wear`)."""
+        things = [NAMES[k] for k in worn.carried] + (
+            ["its words as you formatted them: this month's are the same"] if worn.whole else [])
+        if things:
+            self.kept(f"your formatting of {named} ({', '.join(things)}), with this month's "
+                      "words")  # fmt: skip
         if worn.lost:
+            words = "; ".join(repr(w) for w in worn.lost[:3])
             self.report.lost.append(Kept(
-                self.number, self.page, f"your formatting of some words in {named}: this "
-                "month's words differ, so it could not follow them (pumpxl's formatting "
-                "of them instead)"))  # fmt: skip
+                self.number, self.page, f"your formatting of some words in {named} ({words}):"
+                " this month's words differ, so it could not follow them (pumpxl's formatting"
+                " of them instead)"))  # fmt: skip
 
     def cells(self, table: str, cells: list[Cell], lost: list[Cell]) -> None:
         """What a refresh says of a table whose cells a person wrote in (``cells``; ``lost``:

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from pumpxl.report.chart_merge import merge_chart, same_values
 from pumpxl.report.links import Links, person_links, relink
-from pumpxl.report.looks import look_changed
+from pumpxl.report.looks import element_look, look_changed
 from pumpxl.report.marks import (
     PREFIX,
     Mark,
@@ -197,7 +197,8 @@ def refresh_shapes(
         if copy_of and role in drafts:  # (this month's page holds a person's words)
             draft = drafts[role]
             write_words(element, draft)
-            set_shape_name(element, remarked(shape_name(element), h=digest(draft)))
+            set_shape_name(element, remarked(shape_name(element), h=digest(draft),
+                                             f=element_look(element)))  # fmt: skip
         if cells is not None:  # (a person's words in some cells: theirs there, links and all)
             said.cells(what(role), cells, put_cells(element, cells))
         else:

@@ -1,21 +1,18 @@
 """A person's formatting of pumpxl's shapes carried into this month's (``pumpxl refresh``).
 
 A shape whose words nobody edited but whose look differs from its record (its mark's ``f``,
-:mod:`pumpxl.report.looks`) was formatted by a person; this month's shape then wears that
-formatting (:func:`wear`). Which features the person changed is found by trying each set of
-the features in which last month's shape and this month's differ: the set whose undoing
-gives back the look pumpxl recorded is the person's (the rest changed with this month's
-data, a state line's colour say); where none does (the person changed a feature this
-month's data changed too), the person's features all stay. A person's formatting of some
-words only (one word made bold) follows this month's words where they are the same words;
-where they are not, it cannot, and is said lost.
+:mod:`pumpxl.report.looks`: a digest of each feature) was formatted by a person, and the
+features whose digests differ are the ones they changed; this month's shape wears those
+(:func:`wear`), the rest stay as this month's data draws them (a state line's colour, say).
+A feature a person gave the whole text (all of it bold) is put on this month's words; one
+they gave some words only (one word bold) follows this month's words where they are the
+same words; where they are not, it cannot, and is said lost, with the words it was on.
 """
 
 from __future__ import annotations
 
 import copy
-import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,11 +22,9 @@ from pumpxl.report.looks import (
     LINE,
     WORD_ATTRIBUTES,
     Look,
+    changed_features,
     fill_of,
-    joined,
     read_look,
-    shape_digest,
-    short_digest,
 )
 from pumpxl.report.shapexml import digest, element_text, first_child
 from pumpxl.report.xmlbits import insert_before
@@ -53,82 +48,62 @@ _AFTER_RUN_FILL = frozenset((f"{_A}effectLst", f"{_A}effectDag", _HIGHLIGHT, *_A
 #: the features as a refresh names them to a person
 NAMES = {"geometry": "shape", "fill": "fill", "outline": "outline", "b": "bold",
          "i": "italic", "u": "underline", "strike": "strike-through", "sz": "text size",
-         "colour": "text colour", "highlight": "highlight"}  # fmt: skip
+         "baseline": "superscript or subscript", "colour": "text colour",
+         "highlight": "highlight"}  # fmt: skip
 
 
 @dataclass
 class Worn:
     """What :func:`wear` carried: the person's features, by the names a person knows
-    (``carried``), whether their words' formatting stayed whole (the same words), and
-    whether some of it could not follow this month's words (``lost``)."""
+    (``carried``), whether their words' formatting stayed whole (the same words), and the
+    words whose formatting could not follow this month's (``lost``)."""
 
     carried: list[str] = field(default_factory=list)
     whole: bool = False
-    lost: bool = False
+    lost: list[str] = field(default_factory=list)
 
 
 def wear(new: Any, old: Any, recorded: str) -> Worn:
     """This month's shape element ``new`` dressed in the formatting a person gave last
     month's (``old``, whose mark recorded the look ``recorded``; see the module)."""
     worn = Worn()
-    if not recorded or "." not in recorded:
-        return worn
-    shape_was, words_were = recorded.split(".", 1)
-    mine, theirs = read_look(old), read_look(new)
-    digests = mine.digests()
-    if digests[0] != shape_was:
-        differ = [k for k in mine.shape if mine.shape[k] != theirs.shape.get(k, "")]
-        changed = _changed(differ, lambda names: shape_digest(tuple(
-            {**mine.shape, **{k: theirs.shape.get(k, "") for k in names}}.items())),
-            shape_was)  # fmt: skip
-        for name in differ if changed is None else changed:  # (not told apart: the
-            _put_shape_feature(new, old, name)  # person's shape as a whole)
+    mine = read_look(old)
+    shape, words = changed_features(mine, recorded)
+    for name in shape:
+        if _put_shape_feature(new, old, name):
             worn.carried.append(name)
-    if digests[1] != words_were:
-        _wear_words(new, old, mine, theirs, words_were, worn)
-    return worn
-
-
-def _changed(differ: list[str], undone: Callable[[tuple[str, ...]], str],
-             recorded: str) -> list[str] | None:  # fmt: skip
-    """The smallest set of the features that ``differ`` between last month's shape and this
-    month's whose undoing (``undone``: the digest of last month's look with those features
-    this month's) gives back what was ``recorded``: the person's changes; None where no
-    set does (a person changed a feature this month's data changed too)."""
-    for size in range(1, min(len(differ), 8) + 1):
-        for names in itertools.combinations(differ[:8], size):
-            if undone(names) == recorded:
-                return list(names)
-    return None
-
-
-def _wear_words(new: Any, old: Any, mine: Look, theirs: Look, recorded: str,
-                worn: Worn) -> None:  # fmt: skip
-    """The person's formatting of the words: each feature they changed along the whole
-    text put on every run of this month's; a feature they changed in some words only, where
-    this month's words are the same, with their paragraphs (else said lost)."""
-    total = sum(n for _, n in next(iter(mine.text.values()), ()))
-
-    def along(name: str) -> tuple[tuple[str, int], ...]:  # this month's value along the text
-        return ((theirs.uniform(name) or "", total),) if total else ()
-
-    differ = [k for k in mine.text
-              if theirs.uniform(k) is not None and mine.text[k] != along(k)]  # fmt: skip
-    changed = _changed(differ, lambda names: short_digest(joined(
-        {**mine.text, **{k: along(k) for k in names}})), recorded)  # fmt: skip
-    changed = differ if changed is None else changed
-    whole = [k for k in changed if mine.uniform(k) is not None]
-    if len(whole) < len(changed) or not changed:  # (some words only, or not told apart)
-        if digest(element_text(new)) == digest(element_text(old)):
-            _same_words(new, old)
-            worn.whole = True
-            return
-        worn.lost = True
+    some = [k for k in words if mine.uniform(k) is None]  # (on some words only)
+    if some and digest(element_text(new)) == digest(element_text(old)):
+        _same_words(new, old)  # the same words: theirs, as they formatted them
+        worn.whole = True
+        return worn
+    worn.lost = _words_of(mine, some, element_text(old)) if some else []
     first = next((run for run, _ in _runs(old)), None)
-    for name in whole if first is not None else ():
+    for name in (k for k in words if k not in some) if first is not None else ():
         for run, _ in _runs(new):
             _put_run_feature(run, first, name)
         worn.carried.append(name)
+    return worn
+
+
+def _words_of(look: Look, names: list[str], text: str) -> list[str]:
+    """The words a person formatted otherwise than the rest (in the features ``names``),
+    as they read in the shape's ``text``."""
+    spaced = text.replace("\n", " ")
+    letters = [i for i, c in enumerate(spaced) if c != " "]  # (spans count all but spaces)
+    out: list[str] = []
+    for name in names:
+        spans = look.text[name]
+        common = max(spans, key=lambda s: s[1])[0]
+        at = 0
+        for value, length in spans:
+            if value != common and at < len(letters):
+                end = letters[min(at + length, len(letters)) - 1]
+                words = spaced[letters[at] : end + 1].strip()
+                if words and words not in out:
+                    out.append(words)
+            at += length
+    return out
 
 
 def _same_words(new: Any, old: Any) -> None:
@@ -143,17 +118,19 @@ def _same_words(new: Any, old: Any) -> None:
         body.append(copy.deepcopy(p))
 
 
-def _put_shape_feature(new: Any, old: Any, name: str) -> None:
-    """The shape feature ``name`` of ``old`` (its geometry, fill or outline) on ``new``."""
+def _put_shape_feature(new: Any, old: Any, name: str) -> bool:
+    """The shape feature ``name`` of ``old`` (its geometry, fill or outline) on ``new``;
+    whether it could be (``new`` has shape properties)."""
     props, source = first_child(new, _SP_PR), first_child(old, _SP_PR)
     if props is None:
-        return
+        return False
     tags = {"geometry": GEOMS, "fill": FILLS, "outline": (LINE,)}[name]
     for el in list(props.iterchildren(*tags)):
         props.remove(el)
     theirs = next(source.iterchildren(*tags), None) if source is not None else None
     if theirs is not None:
         insert_before(props, [copy.deepcopy(theirs)], _AFTER[name])
+    return True
 
 
 def _put_run_feature(run: Any, source: Any, name: str) -> None:
