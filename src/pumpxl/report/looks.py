@@ -164,6 +164,7 @@ class Look:
         return spans[0][0] if len(spans) == 1 else ("" if not spans else None)
 
 
+@functools.lru_cache(maxsize=4096)  # (features recur: shapes alike, texts of a length)
 def _digest4(value: Any) -> str:
     """Four hex digits of a feature's value (a person's change to one feature goes unseen
     once in 65,536)."""
