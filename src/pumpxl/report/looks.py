@@ -109,7 +109,7 @@ def _run_of(xml: str, spaces: str) -> tuple[str, ...]:
     out = []
     for name, unset in WORD_ATTRIBUTES.items():
         value = props.get(name, "") if props is not None else ""
-        out.append("" if value in unset else value)
+        out.append("" if value in unset else "1" if value == "true" else value)
     out.append(_colour(fill_of(props)))
     out.append(_colour(first_child(props, _HIGHLIGHT)) if props is not None else "")
     return tuple(out)
@@ -175,7 +175,7 @@ def changed_features(look: Look, recorded: str) -> tuple[list[str], list[str]]:
     """The shape features and the word features in which ``look`` differs from the look its
     mark ``recorded`` (``f``), by name: a person's formatting."""
     got = ".".join(look.digests())
-    if got == recorded or "." not in recorded:
+    if got == recorded or not _RECORD.fullmatch(recorded):
         return [], []
     was = recorded.split(".", 1)
     now = got.split(".", 1)
@@ -283,5 +283,10 @@ def element_look(el: Any) -> str:
 
 def look_changed(el: Any, recorded: str) -> bool:
     """Whether a shape element looks otherwise than its mark recorded (``recorded``, its
-    ``f``; "" for a mark without one: pumpxl before looks were recorded, nothing to tell)."""
-    return bool(recorded) and element_look(el) != recorded
+    ``f``; "" for a mark without one, pumpxl's before looks were recorded: nothing to
+    tell)."""
+    return bool(_RECORD.fullmatch(recorded)) and element_look(el) != recorded
+
+
+#: a look as a mark records it (any other: nothing to tell, as a mark without one)
+_RECORD = re.compile(r"[0-9a-f]{12}\.[0-9a-f]{32}")

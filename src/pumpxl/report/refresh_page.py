@@ -168,7 +168,10 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     # the page's marker: what pumpxl wrote now
     marker, fresh_marker = _marker(slide), _marker(fresh)
     set_shape_name(marker, shape_name(fresh_marker))
-    manifest = marker_manifest(fresh_marker)
+    manifest = marker_manifest(fresh_marker)  # (its digest of the shapes, ``b``, is this
+    # month's page's: a page refreshed around a person's edits never reads back as it, and its
+    # shapes, whose marks are pumpxl's this month, are read one by one; never work it out
+    # again over this page)
     if not old.relaid:  # (a layout renamed since: the page's, as it is now, is pumpxl's)
         manifest["l"] = layout
     for role in set(manifest.get("cells") or ()) & set(mine) - set(refreshed.roles):

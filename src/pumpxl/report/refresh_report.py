@@ -74,17 +74,17 @@ class Said:
     def worn(self, named: str, worn: Worn) -> None:
         """What a refresh says of a shape a person formatted (``named``), which this month's
         shape wears (:func:`pumpxl.report.wear.wear`)."""
-        things = [NAMES[k] for k in worn.carried] + (
-            ["its words as you formatted them: this month's are the same"] if worn.whole else [])
-        if things:
-            self.kept(f"your formatting of {named} ({', '.join(things)}), with this month's "
-                      "words")  # fmt: skip
+        if worn.carried:
+            things = ", ".join(NAMES[k] for k in worn.carried)
+            self.kept(f"{named}: your formatting ({things}) on this month's words" + (
+                ", the words you formatted the same this month" if worn.whole else ""))
         if worn.lost:
             words = "; ".join(repr(w) for w in worn.lost[:3])
+            more = f" and {len(worn.lost) - 3} more" if len(worn.lost) > 3 else ""
             self.report.lost.append(Kept(
-                self.number, self.page, f"your formatting of some words in {named} ({words}):"
-                " this month's words differ, so it could not follow them (pumpxl's formatting"
-                " of them instead)"))  # fmt: skip
+                self.number, self.page, f"your formatting of some words in {named} ({words}"
+                f"{more}): this month's words differ, so it could not follow them; they are "
+                "in pumpxl's formatting"))  # fmt: skip
 
     def cells(self, table: str, cells: list[Cell], lost: list[Cell]) -> None:
         """What a refresh says of a table whose cells a person wrote in (``cells``; ``lost``:

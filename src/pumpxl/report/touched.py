@@ -100,10 +100,10 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     before the deck is opened; a chart is read last, only for a page nothing else says was
     edited."""
     roles = set()
-    same = marker is not None and bool(manifest.get("b")) and (
-        tree_digest(tree, marker) == manifest["b"])  # (all its shapes as written: read no further)
     if any(el.tag not in _TREE_CHILDREN for el in tree.iterchildren(etree.Element)):
         return EDITED  # a person's content PowerPoint wraps (an equation, ink, a 3-D model)
+    same = marker is not None and bool(manifest.get("b")) and (
+        tree_digest(tree, marker) == manifest["b"])  # (all its shapes as written: read no further)
     frames = []
     for el in tree.iterchildren(*SHAPE_TAGS):
         props = shape_props(el)

@@ -5,8 +5,9 @@ A shape whose words nobody edited but whose look differs from its record (its ma
 features whose digests differ are the ones they changed; this month's shape wears those
 (:func:`wear`), the rest stay as this month's data draws them (a state line's colour, say).
 A feature a person gave the whole text (all of it bold) is put on this month's words; one
-they gave some words only (one word bold) follows this month's words where they are the
-same words; where they are not, it cannot, and is said lost, with the words it was on.
+they gave some words only (one word bold) follows those words where this month's are the
+same (this month's runs split where theirs began, nothing else of last month's coming
+back); where they are not, it cannot, and is said lost, with the words it was on.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ NAMES = {"geometry": "shape", "fill": "fill", "outline": "outline", "b": "bold",
 @dataclass
 class Worn:
     """What :func:`wear` carried: the person's features, by the names a person knows
-    (``carried``), whether their words' formatting stayed whole (the same words), and the
-    words whose formatting could not follow this month's (``lost``)."""
+    (``carried``), whether some were on some words only, which followed them (``whole``: the
+    same words this month), and the words whose formatting could not follow this month's
+    (``lost``)."""
 
     carried: list[str] = field(default_factory=list)
     whole: bool = False
@@ -74,27 +76,80 @@ def wear(new: Any, old: Any, recorded: str) -> Worn:
             worn.carried.append(name)
     some = [k for k in words if mine.uniform(k) is None]  # (on some words only)
     if some and digest(element_text(new)) == digest(element_text(old)):
-        _same_words(new, old)  # the same words: theirs, as they formatted them
+        _follow_words(new, old, some)  # the same words: theirs where they put it
+        worn.carried += some
         worn.whole = True
-        return worn
-    worn.lost = _words_of(mine, some, element_text(old)) if some else []
-    first = next((run for run, _ in _runs(old)), None)
-    for name in (k for k in words if k not in some) if first is not None else ():
-        for run, _ in _runs(new):
+    elif some:
+        worn.lost = _words_of(mine, some, element_text(old))
+    first = next((run for run, _ in _runs(old) if _letters(run)), None)
+    targets = [run for run, _ in _runs(new)]
+    for name in (k for k in words if k not in some) if first is not None and targets else ():
+        for run in targets:
             _put_run_feature(run, first, name)
         worn.carried.append(name)
     return worn
 
 
+def _letters(run: Any) -> int:
+    """How many characters a run holds but spaces (what a look counts along a text)."""
+    text = run.find(_T).text or ""
+    return len(text) - text.count(" ")
+
+
+def _follow_words(new: Any, old: Any, names: list[str]) -> None:
+    """The features ``names`` of last month's runs put on this month's same words, each
+    where it was (this month's runs split where last month's begin), the rest this month's."""
+    olds, at = [], 0  # (where each of last month's runs begins and ends, in letters)
+    for run, _ in _runs(old):
+        if n := _letters(run):
+            olds.append((at, at + n, run))
+            at += n
+    cuts, at = [start for start, _, _ in olds[1:]], 0
+    for run, _ in list(_runs(new)):
+        n = _letters(run)
+        for piece in _split(run, [c - at for c in cuts if at < c < at + n]):
+            source = next((r for start, end, r in olds if start <= at < end), None)
+            if source is not None and _letters(piece):
+                for name in names:
+                    _put_run_feature(piece, source, name)
+            at += _letters(piece)
+
+
+def _split(run: Any, offsets: list[int]) -> list[Any]:
+    """A run split before each of its letters numbered in ``offsets`` (counted without
+    spaces): the run and the copies that follow it."""
+    if not offsets:
+        return [run]
+    t = run.find(_T)
+    text, at, cuts = t.text or "", 0, []
+    for i, c in enumerate(text):
+        if c != " ":
+            if at in offsets:
+                cuts.append(i)
+            at += 1
+    parts = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    t.text, pieces = parts[0], [run]
+    for part in parts[1:]:
+        piece = copy.deepcopy(run)
+        piece.find(_T).text = part
+        pieces[-1].addnext(piece)
+        pieces.append(piece)
+    return pieces
+
+
 def _words_of(look: Look, names: list[str], text: str) -> list[str]:
-    """The words a person formatted otherwise than the rest (in the features ``names``),
-    as they read in the shape's ``text``."""
+    """The words a person formatted otherwise than the rest (in the features ``names``:
+    the value most of the text holds, "not set" on a tie, is the rest's), as they read in
+    the shape's ``text``."""
     spaced = text.replace("\n", " ")
     letters = [i for i, c in enumerate(spaced) if c != " "]  # (spans count all but spaces)
     out: list[str] = []
     for name in names:
         spans = look.text[name]
-        common = max(spans, key=lambda s: s[1])[0]
+        totals: dict[str, int] = {}
+        for value, length in spans:
+            totals[value] = totals.get(value, 0) + length
+        common = max(totals, key=lambda v: (totals[v], v == ""))
         at = 0
         for value, length in spans:
             if value != common and at < len(letters):
@@ -104,18 +159,6 @@ def _words_of(look: Look, names: list[str], text: str) -> list[str]:
                     out.append(words)
             at += length
     return out
-
-
-def _same_words(new: Any, old: Any) -> None:
-    """``old``'s paragraphs (the person's formatting of this month's same words) in
-    ``new``'s text body, ``new``'s body properties kept."""
-    body, theirs = first_child(new, _TX_BODY), first_child(old, _TX_BODY)
-    if body is None or theirs is None:
-        return
-    for p in body.findall(f"{_A}p"):
-        body.remove(p)
-    for p in theirs.findall(f"{_A}p"):
-        body.append(copy.deepcopy(p))
 
 
 def _put_shape_feature(new: Any, old: Any, name: str) -> bool:
