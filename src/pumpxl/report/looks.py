@@ -1,12 +1,14 @@
 """How pumpxl's shapes look, as a refresh compares them (``pumpxl refresh``).
 
-A shape's look, as its mark records it (``f``, :func:`element_look`), is two short digests:
-of its **shape** (fill, outline, preset geometry) and of its **words** (bold, italic,
-underline, strike-through, size, colour and highlight, run by run, runs alike joined). What
-another program's save rewrites without changing what one sees does not count: colours'
-case, runs split or merged, explicit defaults (``b="0"``, ``strike="noStrike"``, an
-outline of no width and no fill), a line's preset renamed, the shadows and faces
-LibreOffice writes (tested by a LibreOffice round trip; PowerPoint's: not run here). A
+A shape's look, as its mark records it (``f``, :func:`element_look`), is a four-digit digest
+of each of its **shape**'s features (preset geometry, fill, outline), then a dot, then one
+of each of its **words**' (bold, italic, underline, strike-through, size, superscript,
+colour and highlight, each along the text: its values and how many letters, spaces not
+counted, each holds). What another program's save rewrites without changing what one sees
+does not count: colours' case, runs split or merged, explicit defaults (``b="0"``,
+``strike="noStrike"``, an outline of no width and no fill), a line's preset renamed, the
+shadows and faces LibreOffice writes, other prefixes, indentation (tested by a LibreOffice
+round trip; PowerPoint's: not run here). A
 shape whose words nobody edited but whose look differs from its record was formatted by a
 person (:mod:`pumpxl.report.wear` dresses this month's shape in that formatting).
 """
