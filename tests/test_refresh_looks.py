@@ -6,50 +6,24 @@ formatting that cannot follow this month's words is said lost, never dropped uns
 from __future__ import annotations
 
 import copy
-import io
-from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
-import pytest
+import test_refresh
 from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from stories import council_model
+from test_refresh import refreshed_to
 
-from pumpxl.cli import main
-from pumpxl.core.model import PumpModel, Series
 from pumpxl.report.looks import SHAPE, WORDS, element_look, look_changed, read_look
 from pumpxl.report.marks import marked_shapes, marker_element, marker_manifest, slide_mark
 from pumpxl.report.shapexml import element_text, tree_digest
 from pumpxl.report.wear import NAMES, wear
-from pumpxl.workbook.template import write_pump_workbook
 
+#: May's and June's council workbooks, May's deck and a fresh build of June's (the refresh
+#: tests' fixture)
+books = test_refresh.books
 YELLOW, RED, GREEN, DARK_RED = "FFF200", "C00000", "00B050", "990000"
-
-
-def _to_may(model: PumpModel) -> PumpModel:
-    for k, s in model.series.items():
-        model.series[k] = Series(s.dates[:-1], s.values[:-1], s.exclude[:-1])
-    return model
-
-
-@pytest.fixture(scope="module")
-def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """May's and June's council workbooks, May's deck and a fresh build of June's."""
-    d = tmp_path_factory.mktemp("looks")
-    write_pump_workbook(d / "may.xlsx", _to_may(council_model()))
-    write_pump_workbook(d / "june.xlsx", council_model())
-    assert main(["report", str(d / "may.xlsx"), "-o", str(d / "may")]) == 0
-    assert main(["report", str(d / "june.xlsx"), "-o", str(d / "june")]) == 0
-    return {"dir": d, "june": d / "june.xlsx", "deck": d / "may" / "report-leadership.pptx",
-            "fresh": d / "june" / "report-leadership.pptx"}  # fmt: skip
-
-
-def _refreshed(deck: Path, book: Path, out: Path) -> str:
-    with redirect_stdout(io.StringIO()) as said:
-        assert main(["refresh", str(deck), str(book), "-o", str(out)]) == 0
-    return said.getvalue()
 
 
 def _shapes(prs: Any) -> dict[tuple[str, str], Any]:
@@ -92,11 +66,11 @@ def test_a_persons_formatting_stays_on_this_months_words_month_after_month(
     formatted = tmp_path / "formatted.pptx"
     _format(books["deck"], formatted)
     june = tmp_path / "june.pptx"
-    said = _refreshed(formatted, books["june"], june)
+    said = refreshed_to(formatted, books["june"], june)
     fresh = _shapes(Presentation(str(books["fresh"])))
     for month, deck in (("june", june), ("again", tmp_path / "again.pptx")):
         if month == "again":  # the refreshed deck refreshed again: still theirs
-            said = _refreshed(june, books["june"], deck)
+            said = refreshed_to(june, books["june"], deck)
         got = _shapes(Presentation(str(deck)))
         for key in (("measure:C1", "status"), ("measure:C1", "happening"),
                     ("map", "Result R2#1"), ("measure:C2", "title")):  # fmt: skip
@@ -207,7 +181,7 @@ def test_a_copy_a_person_pasted_and_formatted_takes_this_months_words_in_their_l
     copied.fill.solid()
     copied.fill.fore_color.rgb = RGBColor.from_string(YELLOW)
     prs.save(str(tmp_path / "pasted.pptx"))
-    said = _refreshed(tmp_path / "pasted.pptx", books["june"], tmp_path / "june.pptx")
+    said = refreshed_to(tmp_path / "pasted.pptx", books["june"], tmp_path / "june.pptx")
     got = Presentation(str(tmp_path / "june.pptx"))
     page = next(s for s in got.slides if (m := slide_mark(s)) and m.slide == "measure:C1")
     copies = [s for s, m in marked_shapes(page) if m.slide == "measure:C3"]

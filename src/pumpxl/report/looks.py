@@ -128,10 +128,6 @@ class Look:
     shape_items: tuple[tuple[str, str], ...]
     runs: _Runs
 
-    @property
-    def shape(self) -> dict[str, str]:
-        return dict(self.shape_items)
-
     @functools.cached_property
     def text(self) -> dict[str, tuple[tuple[str, int], ...]]:
         """Each word feature along the text: the values and the lengths they hold for."""

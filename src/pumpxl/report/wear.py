@@ -81,8 +81,8 @@ def wear(new: Any, old: Any, recorded: str) -> Worn:
         worn.whole = True
     elif some:
         worn.lost = _words_of(mine, some, element_text(old))
-    first = next((run for run, _ in _runs(old) if _letters(run)), None)
-    targets = [run for run, _ in _runs(new)]
+    first = next((run for run in _runs(old) if _letters(run)), None)
+    targets = list(_runs(new))
     for name in (k for k in words if k not in some) if first is not None and targets else ():
         for run in targets:
             _put_run_feature(run, first, name)
@@ -100,12 +100,12 @@ def _follow_words(new: Any, old: Any, names: list[str]) -> None:
     """The features ``names`` of last month's runs put on this month's same words, each
     where it was (this month's runs split where last month's begin), the rest this month's."""
     olds, at = [], 0  # (where each of last month's runs begins and ends, in letters)
-    for run, _ in _runs(old):
+    for run in _runs(old):
         if n := _letters(run):
             olds.append((at, at + n, run))
             at += n
     cuts, at = [start for start, _, _ in olds[1:]], 0
-    for run, _ in list(_runs(new)):
+    for run in list(_runs(new)):
         n = _letters(run)
         for piece in _split(run, [c - at for c in cuts if at < c < at + n]):
             source = next((r for start, end, r in olds if start <= at < end), None)
@@ -200,16 +200,15 @@ def _put_run_feature(run: Any, source: Any, name: str) -> None:
         insert_before(props, [copy.deepcopy(found)], after)
 
 
-def _runs(el: Any) -> Iterator[tuple[Any, int]]:
-    """A shape element's runs that hold words, with their lengths."""
+def _runs(el: Any) -> Iterator[Any]:
+    """A shape element's runs that hold words."""
     body = el.find(_TX_BODY)
     if body is None:
         return
     for run in body.iter(*_RUNS):
         t = run.find(_T)
-        length = len(t.text or "") if t is not None else 0
-        if length:
-            yield run, length
+        if t is not None and t.text:
+            yield run
 
 
 _T = f"{_A}t"
