@@ -32,7 +32,13 @@ from pumpxl.report.marks import (
     tree_marker,
     tree_page_title,
 )
-from pumpxl.report.shapexml import notes_page_text, shape_name, written_form, xml_digest
+from pumpxl.report.shapexml import (
+    notes_page_text,
+    shape_name,
+    written_form,
+    written_here,
+    xml_digest,
+)
 from pumpxl.report.touched import (
     CHARTS,
     EDITED,
@@ -245,13 +251,13 @@ def _page(members: Members, partname: str, layouts: _Layouts) -> OldPage:
         if xml is None:
             return ""  # no chart behind the frame: not as written
         written, parsed = written_form(xml), None
-        if written is None:  # another program wrote it: as python-pptx parses it
-            try:
+        if written is None:  # another program wrote it (so not as pumpxl wrote it: its own
+            try:  # bytes' digest says so), parsed for the refresh to merge
                 parsed = parse_xml(xml)
             except etree.XMLSyntaxError as exc:
                 raise InputError(f"the deck's chart {target} is damaged: {exc}",
                                  setting="deck") from None  # fmt: skip
-            written = etree.tostring(parsed)
+            written = xml
         if all(kind.endswith(_PACKAGE) and part is not None  # (related to its workbook alone)
                for _, kind, part in _relationships(members.rels_xml_for(PackURI(target)),
                                                    target)):  # fmt: skip
@@ -273,8 +279,11 @@ def _page(members: Members, partname: str, layouts: _Layouts) -> OldPage:
     layout = next((t for kind, t in related.values() if kind.endswith(_LAYOUT)), None)
     relaid = bool(manifest.get("l")) and layout is not None and layouts.name(
         layout) != manifest["l"] and manifest["l"] in layouts.names()  # (renamed: cannot tell)
+    # (a page another program saved cannot read back as pumpxl wrote it: its shape tree's
+    # digest, written out for nothing, is not asked)
     state = EDITED if relaid or persons_page(slide, kinds) else page_state(
-        tree, mark, manifest, chart=chart, notes=notes, marker=marker)  # fmt: skip
+        tree, mark, manifest, chart=chart, notes=notes,
+        marker=marker if written_here(blob) else None)  # fmt: skip
     own, copied = page_shapes(tree, mark.slide) if state != UNTOUCHED else ({}, [])
     words = edited_words(own, _BLOCKS) if state == EDITED and mark.get("m") else {}
     taken, names = {}, {}

@@ -14,6 +14,7 @@ __all__ = [
     "SHAPE_TAGS",
     "PLACE_TOLERANCE",
     "cell_digest",
+    "cell_text",
     "digest",
     "element_chart_digest",
     "element_geometry",
@@ -32,6 +33,7 @@ __all__ = [
     "table_cells",
     "tree_digest",
     "written_form",
+    "written_here",
     "xml_digest",
 ]
 
@@ -188,6 +190,11 @@ def element_text(el: Any, breaks: str = "\n") -> str:
     return _body_text(next(el.iter(f"{_P}txBody"), None), breaks)
 
 
+def cell_text(tc: Any) -> str:
+    """A table cell's words (``a:tc``), paragraphs by newlines."""
+    return _body_text(first_child(tc, _CELL_BODY))
+
+
 def table_cells(el: Any, breaks: str = "\n") -> list[list[str]]:
     """The text of each cell of the table a shape element holds, row by row (paragraphs by
     newlines, line breaks as ``breaks``), in one pass; [] for a shape without a table."""
@@ -209,6 +216,7 @@ def table_cells(el: Any, breaks: str = "\n") -> list[list[str]]:
 
 _PARA, _TEXT, _BREAK = f"{_A}p", f"{_A}t", f"{_A}br"
 _SHAPE, _ROW, _CELL = f"{_P}sp", f"{_A}tr", f"{_A}tc"
+_CELL_BODY = f"{_A}txBody"
 
 
 def _body_text(body: Any, breaks: str = "\n") -> str:
@@ -271,11 +279,17 @@ def element_chart_digest(slide: Any, el: Any) -> str | None:
 _DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 
 
+def written_here(blob: bytes) -> bool:
+    """Whether a part's bytes are as python-pptx (and pumpxl) write them, by their
+    declaration: another program's save (PowerPoint's, LibreOffice's) writes its own."""
+    return blob.startswith(_DECLARATION)
+
+
 def written_form(blob: bytes) -> bytes | None:
     """A part's XML as ``etree.tostring`` gives it once parsed (without its declaration,
     characters beyond ASCII as numbered references), read from the bytes python-pptx or
     pumpxl wrote; None for a part another program wrote (it must be parsed)."""
-    if not blob.startswith(_DECLARATION):
+    if not written_here(blob):
         return None
     xml = blob[len(_DECLARATION) :]
     return xml if xml.isascii() else xml.decode().encode("ascii", "xmlcharrefreplace")
