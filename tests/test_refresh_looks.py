@@ -15,9 +15,10 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from test_refresh import refreshed_to
 
-from pumpxl.report.looks import SHAPE, WORDS, element_look, look_changed, read_look
+from pumpxl.report.looks import SHAPE, WORDS, cell_looks, element_look, look_changed, read_look
 from pumpxl.report.marks import marked_shapes, marker_element, marker_manifest, slide_mark
-from pumpxl.report.shapexml import element_text, tree_digest
+from pumpxl.report.shapexml import cell_digest, element_text, table_cells, tree_digest
+from pumpxl.report.table_merge import persons_looks
 from pumpxl.report.wear import NAMES, wear
 
 #: May's and June's council workbooks, May's deck and a fresh build of June's (the refresh
@@ -323,3 +324,106 @@ def test_the_words_said_lost_are_those_the_person_formatted_and_an_odd_record_te
         assert not look_changed(may._element, odd)  # a mark records: nothing to tell)
         worn = wear(june._element, may._element, odd)
         assert not worn.carried and not worn.lost
+
+
+def _glance(prs: Any) -> tuple[Any, Any]:
+    """At a glance's first page's table (its python-pptx shape) and the page."""
+    for slide in prs.slides:
+        mark = slide_mark(slide)
+        if mark is not None and mark.slide.startswith("glance"):
+            return next(s for s, m in marked_shapes(slide) if s.has_table), slide
+    raise AssertionError("no At a glance page")
+
+
+def _row(table: Any, k: int) -> list[Any]:
+    return list(table.rows[k].cells)
+
+
+def test_a_persons_formatting_of_at_a_glance_cells_stays_on_this_months_rows(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    prs = Presentation(str(books["deck"]))
+    table = _glance(prs)[0].table
+    measure = _row(table, 2)[0].text  # (the second measure's row: highlighted)
+    for cell in _row(table, 2):
+        cell.fill.solid()
+        cell.fill.fore_color.rgb = RGBColor.from_string(YELLOW)
+    now = [c.text for c in _row(table, 0)].index("Now")
+    for p in _row(table, 1)[now].text_frame.paragraphs:  # (the first row's "Now": bold red)
+        for run in p.runs:
+            run.font.bold = True
+            run.font.color.rgb = RGBColor.from_string(RED)
+    first = _row(table, 1)[0].text
+    formatted = tmp_path / "formatted.pptx"
+    prs.save(str(formatted))
+    june = tmp_path / "june.pptx"
+    said = refreshed_to(formatted, books["june"], june)
+    fresh = _glance(Presentation(str(books["fresh"])))[0].table
+    for month, deck in (("june", june), ("again", tmp_path / "again.pptx")):
+        if month == "again":  # the refreshed deck refreshed again: still theirs
+            said = refreshed_to(june, books["june"], deck)
+        got = _glance(Presentation(str(deck)))[0].table
+        rows = {r.cells[0].text: k for k, r in enumerate(got.rows)}
+        # June's words in every cell, as June's fresh build writes them
+        assert [[c.text for c in r.cells] for r in got.rows] == [
+            [c.text for c in r.cells] for r in fresh.rows], month
+        for k, (mine, theirs) in enumerate(zip(got.rows, fresh.rows, strict=True)):
+            for j, (a, b) in enumerate(zip(mine.cells, theirs.cells, strict=True)):
+                if k == rows[measure]:  # the row the person highlighted: yellow
+                    assert a.fill.type == 1 and str(a.fill.fore_color.rgb) == YELLOW
+                elif k == rows[first] and j == now:  # their bold red "Now", on June's words
+                    runs = [r for p in a.text_frame.paragraphs for r in p.runs if r.text]
+                    assert runs and all(r.font.bold and _colour(r.font) == RED for r in runs)
+                    assert element_look(a._tc) != element_look(b._tc)
+                else:  # the rest as June's fresh build draws them
+                    assert element_look(a._tc) == element_look(b._tc), (month, k, j)
+        assert (f"your formatting (fill, bold, text colour) of the table ({first!r}: 'Now'; "
+                f"the row {measure!r}), on this month's words") in said, said
+        assert "could not" not in said
+
+
+def test_a_table_whose_style_another_program_wrote_into_its_cells_is_told_by_pumpxls_fills(
+) -> None:
+    """LibreOffice's save writes the table's style into every cell (a band's fill in each)
+    and names no style any more: a cell's fill there is compared only where pumpxl wrote
+    one of its own; the words' features are compared as ever."""
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    frame = slide.shapes.add_table(3, 2, 0, 0, 4_000_000, 1_000_000)
+    table = frame.table
+    for k, row in enumerate(table.rows):
+        for j, cell in enumerate(row.cells):
+            cell.text = ["Measure", "Now"][j] if k == 0 else f"M{k} {j}"
+    table.cell(0, 1).fill.solid()  # (pumpxl's own fill on one cell)
+    table.cell(0, 1).fill.fore_color.rgb = RGBColor.from_string(GREEN)
+    el = frame._element
+    cells = [[cell_digest(t) for t in row] for row in table_cells(el)]
+    looks = cell_looks(el)
+    assert persons_looks(el, cells, looks) == []
+    banded = copy.deepcopy(el)  # another program's save: the style written into each cell
+    style = next(banded.iter(f"{{{_A}}}tableStyleId"))
+    style.getparent().remove(style)
+    tcs = list(banded.iter(f"{{{_A}}}tc"))
+    for tc in tcs:
+        props = tc.find(f"{{{_A}}}tcPr")
+        props = props if props is not None else etree.SubElement(tc, f"{{{_A}}}tcPr")
+        for old in props.findall(f"{{{_A}}}solidFill"):
+            props.remove(old)
+        fill = etree.SubElement(props, f"{{{_A}}}solidFill")
+        etree.SubElement(fill, f"{{{_A}}}srgbClr", val="d0d8e7")
+    # pumpxl's green cell, banded now, is told; the cells the style filled are not
+    found = persons_looks(banded, cells, looks)
+    assert [(s.row_label, s.column_label) for s in found] == [("Measure", "Now")]
+    run = next(tcs[2].iter(f"{{{_A}}}r"))  # a person's bold in a banded cell: told
+    if run.find(f"{{{_A}}}rPr") is None:
+        run.insert(0, etree.Element(f"{{{_A}}}rPr"))
+    run.find(f"{{{_A}}}rPr").set("b", "1")
+    assert [(s.row_label, s.column_label) for s in persons_looks(banded, cells, looks)] == [
+        ("Measure", "Now"), ("M1 0", "Measure")]
+    # while the table names its style, a fill a person gave a cell the style fills is told
+    table.cell(1, 1).fill.solid()
+    table.cell(1, 1).fill.fore_color.rgb = RGBColor.from_string(YELLOW)
+    assert [(s.row_label, s.column_label) for s in persons_looks(el, cells, looks)] == [
+        ("M1 0", "Now")]
+
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"

@@ -27,7 +27,7 @@ from lxml import etree
 
 from pumpxl.report.shapexml import first_child
 
-__all__ = ["FILLS", "GEOMS", "LINE", "SHAPE", "WORDS", "WORD_ATTRIBUTES", "Look",
+__all__ = ["FILLS", "GEOMS", "LINE", "SHAPE", "WORDS", "WORD_ATTRIBUTES", "Look", "cell_looks",
            "changed_features", "element_look", "fill_of", "look_changed", "read_look"]
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -185,14 +185,33 @@ def changed_features(look: Look, recorded: str) -> tuple[list[str], list[str]]:
 def read_look(el: Any) -> Look:
     """A shape element's look, read from its XML as written (a refresh reads every shape of
     last month's deck, a deck sealed every shape of its own: each read from its text, each
-    ``spPr`` and ``rPr`` understood once)."""
+    ``spPr`` and ``rPr`` understood once); a table cell's (``a:tc``: its fill, in its
+    ``tcPr``, and its words; not its borders, which LibreOffice's save writes into every
+    cell from the table's style)."""
+    cell = el.tag == _TC
     xml = etree.tostring(el, encoding="unicode")
     spaces = " ".join(_SPACES.findall(xml, 0, xml.find(">")))  # (as the shape declares them)
-    if _USUAL[0] not in spaces or _USUAL[1] not in spaces:  # (other prefixes: written
-        xml = etree.tostring(_prefixed(el), encoding="unicode")  # with the usual)
-        spaces = " ".join(_SPACES.findall(xml, 0, xml.find(">")))
+    if _USUAL[0] not in spaces or (_USUAL[1] not in spaces and not cell):  # (other
+        xml = etree.tostring(_prefixed(el), encoding="unicode")  # prefixes: written with
+        spaces = " ".join(_SPACES.findall(xml, 0, xml.find(">")))  # the usual)
+    if cell:  # (its fill is its ``tcPr``'s own: borders are other elements, not read)
+        if _USUAL[1] not in spaces:
+            spaces = f"{spaces} {_USUAL[1]}"
+        return Look(_shape_of(_between(xml, "<a:tcPr", "</a:tcPr>"), spaces),
+                    _runs_of(xml, "<a:txBody", "</a:txBody>", spaces))  # fmt: skip
+    props = _between(xml, "<p:spPr", "</p:spPr>")
+    at = props.find("<a:xfrm")  # (a shape's place: no part of its look)
+    if at >= 0:
+        end = props.find("</a:xfrm>", at)
+        props = props[:at] + props[end + 9 :] if end >= 0 else props
+    return Look(_shape_of(props, spaces), _runs_of(xml, "<p:txBody", "</p:txBody>", spaces))
+
+
+def _runs_of(xml: str, start: str, end: str, spaces: str) -> _Runs:
+    """The word features of the runs of a text body (opened by ``start``), runs alike
+    joined."""
     runs: list[tuple[tuple[str, ...], int]] = []
-    for props, words in _written_runs(_between(xml, "<p:txBody", "</p:txBody>")):
+    for props, words in _written_runs(_between(xml, start, end)):
         words = words if "&" not in words else html.unescape(words)
         length = len(words) - words.count(" ")  # (spaces: how a text is laid out, not seen)
         if not length:
@@ -202,12 +221,7 @@ def read_look(el: Any) -> Look:
             runs[-1] = (features, runs[-1][1] + length)
         else:
             runs.append((features, length))
-    props = _between(xml, "<p:spPr", "</p:spPr>")
-    at = props.find("<a:xfrm")  # (a shape's place: no part of its look)
-    if at >= 0:
-        end = props.find("</a:xfrm>", at)
-        props = props[:at] + props[end + 9 :] if end >= 0 else props
-    return Look(_shape_of(props, spaces), tuple(runs))
+    return tuple(runs)
 
 
 def _between(xml: str, start: str, end: str) -> str:
@@ -268,6 +282,7 @@ def _prefixed(el: Any) -> Any:
     return out
 
 
+_TC, _TR = f"{_A}tc", f"{_A}tr"
 _RUN = re.compile(r"<a:(r|fld)\b[^>]*>(.*?)</a:\1>", re.DOTALL)
 _SPACES = re.compile(r'xmlns(?::[\w.-]+)?="[^"]*"')
 _USUAL = (f'xmlns:a="{_A[1:-1]}"', f'xmlns:p="{_P[1:-1]}"')
@@ -277,6 +292,12 @@ def element_look(el: Any) -> str:
     """A shape element's look as its mark records it (``f``): the digests of its shape's
     and its words' features (see the module), ``shape.words``."""
     return ".".join(read_look(el).digests())
+
+
+def cell_looks(el: Any) -> list[list[str]]:
+    """The look of each cell of the table a shape element holds (:func:`element_look` of
+    its ``a:tc``), row by row, as a page's record keeps them."""
+    return [[element_look(tc) for tc in tr.iterchildren(_TC)] for tr in el.iter(_TR)]
 
 
 def look_changed(el: Any, recorded: str) -> bool:

@@ -42,7 +42,7 @@ from urllib.parse import quote, unquote
 
 from lxml import etree
 
-from pumpxl.report.looks import element_look
+from pumpxl.report.looks import cell_looks, element_look
 from pumpxl.report.shapexml import (
     SHAPE_TAGS,
     cell_digest,
@@ -305,8 +305,8 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
     """Finish a deck's marks: every shape on a marked slide gets a role (its readable name
     and its place among shapes of that name, where the builder gave none), the digest of
     where it stands (and, for a chart, of its XML, for another shape of its look); each
-    marker records its slide's roles, notes and the digest of its shapes as written; the
-    title slide's (and the first pages') the deck's keys in order and ``deck`` (audience,
+    marker records its slide's roles, notes and the digest of its shapes as written (At a
+    glance's, also what each cell of its table says and how it looks); the title slide's (and the first pages') the deck's keys in order and ``deck`` (audience,
     template...). Only ``slides`` when given (the rest of a deck being
     refreshed is as people left it); ``order``, when given, is the deck's page keys in order
     (with pages a refresh kept as they stand, which are not sealed again). Works on the
@@ -322,6 +322,7 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
         seen: Counter[str] = Counter()
         roles = []
         cells: dict[str, list[list[str]]] = {}  # what pumpxl wrote in each cell of its tables
+        looks: dict[str, list[list[str]]] = {}
         for el in slide.shapes._spTree.iterchildren(*SHAPE_TAGS):
             if el is marker:
                 continue
@@ -352,6 +353,7 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
             elif el.tag == _FRAME and smark.slide.startswith("glance") and (
                     table := table_cells(el)):  # (At a glance's, told cell by cell)
                 cells[fields["r"]] = [[cell_digest(t) for t in row] for row in table]
+                looks[fields["r"]] = cell_looks(el)  # (and how each looks)
             props.set("name", _encode(_label(name), fields))
             roles.append(fields["r"])
         title = title_text(slide)  # as it stands now: a page retitled after it was marked
@@ -365,7 +367,7 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
                                     "l": slide.slide_layout.name,
                                     "b": tree_digest(slide.shapes._spTree, marker)}  # fmt: skip
         if cells:
-            manifest["cells"] = cells
+            manifest["cells"], manifest["looks"] = cells, looks
         write_manifest(marker, manifest)
         if smark.slide in ("title", "attention", "glance"):
             carriers.append((marker, manifest))

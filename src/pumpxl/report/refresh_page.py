@@ -119,6 +119,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         slide, fresh, {r: v for r, v in mine.items() if r != "title"}, theirs,
         Said(report, number, page), charts=old.charts, drafts=drafts, along=along,
         tables=(old.manifest.get("cells") or {}) if old.mark.slide.startswith("glance") else {},
+        looks=(old.manifest.get("looks") or {}) if old.mark.slide.startswith("glance") else {},
     )  # fmt: skip
     notes_drafts = refreshed.drafts
     for role, (src, _) in theirs.items():
@@ -176,6 +177,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         manifest["l"] = layout
     for role in set(manifest.get("cells") or ()) & set(mine) - set(refreshed.roles):
         del manifest["cells"][role]  # (a table kept whole as a person's: not pumpxl's cells)
+        (manifest.get("looks") or {}).pop(role, None)
     if slide.has_notes_slide or hushed:  # the notes as they stand now count as written,
         written = _notes(slide) if slide.has_notes_slide else ""
         manifest["notes"] = digest(written)

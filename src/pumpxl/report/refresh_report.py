@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pumpxl.report.marks import Mark, tree_page_title
-from pumpxl.report.table_merge import Cell
+from pumpxl.report.table_merge import Cell, Styled
 from pumpxl.report.wear import NAMES, Worn
 
 __all__ = ["Kept", "RefreshReport", "Said", "page_name", "page_title"]
@@ -100,3 +100,34 @@ class Said:
                 self.number, self.page, f"your words {c.text!r} in {table} ({c.row_label!r}, "
                 f"{c.column_label!r}): this month's table on this page has no such row or "
                 "column (a measure gone from the report, or now on another page)"))  # fmt: skip
+
+    def styled(self, table: str, worn: list[tuple[Styled, Worn]], lost: list[Styled], *,
+               columns: int = 0) -> None:  # fmt: skip
+        """What a refresh says of a table whose cells a person formatted (``worn``: each
+        cell and what this month's wears; ``lost``: those this month's table on the page
+        has no row or column for; ``columns``: how many the table has, so that a row
+        formatted whole is named as one)."""
+        carried = [(c, w) for c, w in worn if w.carried]
+        if carried:
+            order = list(NAMES)
+            names = sorted({k for _, w in carried for k in w.carried}, key=order.index)
+            rows: dict[str, list[str]] = {}
+            for c, _ in carried:
+                rows.setdefault(c.row_label, []).append(c.column_label)
+            where = [f"the row {row!r}" if len(cols) == columns else
+                     f"{row!r}: {', '.join(map(repr, cols))}" for row, cols in rows.items()]
+            more = f" and {len(where) - 3} more rows" if len(where) > 3 else ""
+            self.kept(f"your formatting ({', '.join(NAMES[k] for k in names)}) of {table} "
+                      f"({'; '.join(where[:3])}{more}), on this month's words")  # fmt: skip
+        for c, w in worn:
+            if w.lost:
+                self.report.lost.append(Kept(
+                    self.number, self.page, f"your formatting of some words in {table} "
+                    f"({c.row_label!r}, {c.column_label!r}: {'; '.join(map(repr, w.lost[:3]))}"
+                    "): this month's words differ, so it could not follow them"))  # fmt: skip
+        for c in lost:
+            self.report.lost.append(Kept(
+                self.number, self.page, f"your formatting of a cell of {table} "
+                f"({c.row_label!r}, {c.column_label!r}): this month's table on this page has "
+                "no such row or column (a measure gone from the report, or now on another "
+                "page)"))  # fmt: skip

@@ -31,8 +31,8 @@ from pumpxl.report.marks import (
 )
 from pumpxl.report.places import Box, Move, box, copy_place, follow, page_box, space_scale
 from pumpxl.report.refresh_report import Kept, RefreshReport, Said, page_title
-from pumpxl.report.shapexml import set_shape_name, shape_name
-from pumpxl.report.table_merge import persons_cells, put_cells
+from pumpxl.report.shapexml import set_shape_name, shape_name, table_cells
+from pumpxl.report.table_merge import persons_cells, persons_looks, put_cells, put_looks
 from pumpxl.report.touched import moved, page_shapes, text_edited
 from pumpxl.report.wear import wear
 from pumpxl.report.xmlbits import write_words
@@ -114,6 +114,7 @@ def refresh_shapes(
     along: Callable[[Any], tuple[Move, tuple[float, float]] | None] | None = None,
     copy_of: str = "",
     tables: Mapping[str, list[list[str]]] = MappingProxyType({}),
+    looks: Mapping[str, list[list[str]]] = MappingProxyType({}),
 ) -> Refreshed:
     """Each of pumpxl's shapes on ``slide`` (``mine``, by role) refreshed from this month's
     (``theirs``, on ``fresh``) unless a person changed it (see the module); said to
@@ -126,7 +127,9 @@ def refresh_shapes(
     a block that holds a person's words on ``fresh`` takes the draft, and no drafts go to
     the notes; ``tables``: the digests of what pumpxl wrote in each cell of the page's
     tables that are told cell by cell (At a glance's), by role: a table whose words a person
-    changed in some cells is this month's but for those (:mod:`pumpxl.report.table_merge`)."""
+    changed in some cells is this month's but for those (:mod:`pumpxl.report.table_merge`);
+    ``looks``: how each of those cells looked, by role: cells a person formatted lend this
+    month's the formatting (:func:`pumpxl.report.table_merge.put_looks`)."""
     done: list[str] = []
     notes_drafts: list[str] = []
     drafts = drafts or {}
@@ -193,6 +196,8 @@ def refresh_shapes(
             if was is not None:
                 said.worn(what(role), wear(shape, was, mark.get("f")))
             continue
+        styled = persons_looks(shape, tables.get(role), looks.get(role)) if (
+            role in looks and not copy_of) else []  # fmt: skip
         element = _replace_element(shape, src)
         if copy_of and role in drafts:  # (this month's page holds a person's words)
             draft = drafts[role]
@@ -205,6 +210,10 @@ def refresh_shapes(
             relinked(slide, element, links, role, said.report, said.number, said.page)
         if formatted:
             said.worn(named if copy_of else what(role), wear(element, shape, mark.get("f")))
+        if styled:  # (cells a person wrote in took their look with their words)
+            said.styled(what(role), *put_looks(element, styled, {
+                (c.row, c.column) for c in cells or ()}), columns=max(map(len, table_cells(
+                    element)), default=0))  # fmt: skip
         if move is not None:
             follow(element, *move)
         if held:  # the person's place (a line's ends), this month's content

@@ -10,17 +10,25 @@ A row that moved to another page this month is not followed there (its words are
 a table other pages' copies and edits feed too could put words where nobody wrote them. A
 table is kept whole (as any text a person edited) where it cannot be told cell by cell: a
 person added or removed rows or columns, merged cells, changed a measure's name in it or put
-a link on it outside the cells they wrote in, or two rows or columns begin alike."""
+a link on it outside the cells they wrote in, or two rows or columns begin alike.
+
+A cell a person **formatted** (a row highlighted, a cell's words made bold) is told the same
+way, by the look the record keeps of each cell (:func:`pumpxl.report.looks.cell_looks`), and
+this month's cell of its row and column wears that formatting (:func:`pumpxl.report.wear.
+wear`): the fill and the words' features the person changed, the rest this month's."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from pumpxl.report.looks import Look, changed_features, read_look
 from pumpxl.report.shapexml import cell_digest, first_child, table_cells
+from pumpxl.report.wear import Worn, wear
 
-__all__ = ["Cell", "persons_cells", "put_cells"]
+__all__ = ["Cell", "Styled", "persons_cells", "persons_looks", "put_cells", "put_looks"]
 
 
 @dataclass(frozen=True)
@@ -37,18 +45,26 @@ class Cell:
     column_label: str
 
 
+def _told(el: Any, now: list[list[str]], recorded: list[list[str]] | None) -> bool:
+    """Whether the cells of a table (``now``: their words; ``recorded``: the digests of
+    what pumpxl wrote) can be told one by one (see the module)."""
+    if not recorded or not now or [len(r) for r in now] != [len(r) for r in recorded]:
+        return False
+    rows, columns = [r[0] for r in recorded], recorded[0]
+    if len(set(rows)) < len(rows) or len(set(columns)) < len(columns):
+        return False
+    return not any(_merged(tc) for tc in el.iter(_TC))
+
+
 def persons_cells(el: Any, recorded: list[list[str]] | None) -> list[Cell] | None:
     """The cells of the table a shape element holds whose words a person changed since
     pumpxl wrote them (``recorded``: the digests of what it wrote, row by row); None where
     that cannot be told cell by cell (see the module)."""
     now = table_cells(el)
-    if not recorded or not now or [len(r) for r in now] != [len(r) for r in recorded]:
+    if not _told(el, now, recorded):
         return None
+    assert recorded is not None
     rows, columns = [r[0] for r in recorded], recorded[0]
-    if len(set(rows)) < len(rows) or len(set(columns)) < len(columns):
-        return None
-    if any(_merged(tc) for tc in el.iter(_TC)):
-        return None
     changed = [(i, j) for i, row in enumerate(now) for j, text in enumerate(row)
                if cell_digest(text) != recorded[i][j]]  # fmt: skip
     if any(j == 0 and i > 0 for i, j in changed):
@@ -61,6 +77,73 @@ def persons_cells(el: Any, recorded: list[list[str]] | None) -> list[Cell] | Non
             return None
     return [Cell(rows[i], columns[j], first_child(grid[i][j], _CELL_BODY), now[i][j], now[i][0],
                  now[0][j]) for i, j in changed]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A cell a person formatted: its row and column (as :class:`Cell`), last month's cell
+    (its ``a:tc``) and the look pumpxl recorded of it, its row's and column's labels."""
+
+    row: str
+    column: str
+    tc: Any
+    recorded: str
+    row_label: str
+    column_label: str
+
+
+def persons_looks(el: Any, recorded: list[list[str]] | None,
+                  looks: list[list[str]] | None) -> list[Styled]:  # fmt: skip
+    """The cells of the table a shape element holds that a person formatted since pumpxl
+    wrote them (``looks``: the looks it recorded of each, row by row, :func:`pumpxl.report.
+    looks.cell_looks`; ``recorded``: the digests of their words, which know rows and
+    columns); none where cells cannot be told one by one. A table that no longer names its
+    style had it written into every cell by another program's save (LibreOffice's): there
+    a cell's fill is compared only where pumpxl wrote one."""
+    now = table_cells(el)
+    if not looks or not _told(el, now, recorded) or [len(r) for r in looks] != [
+            len(r) for r in now]:  # fmt: skip
+        return []
+    assert recorded is not None
+    rows, columns = [r[0] for r in recorded], recorded[0]
+    baked = next(el.iter(_STYLE_ID), None) is None
+    out = []
+    for i, row in enumerate(_grid(el)):
+        for j, tc in enumerate(row):
+            look = read_look(tc)
+            shape, words = changed_features(look, looks[i][j])
+            if baked and not _filled(looks[i][j]):
+                shape = [k for k in shape if k != "fill"]
+            if shape or words:
+                out.append(Styled(rows[i], columns[j], tc, looks[i][j], now[i][0], now[0][j]))
+    return out
+
+
+def _filled(recorded: str) -> bool:
+    """Whether a cell's recorded look has a fill of pumpxl's (not the table style's)."""
+    return recorded[4:8] != _NO_FILL
+
+
+def put_looks(el: Any, cells: list[Styled], skip: Collection[tuple[str, str]] = ()
+              ) -> tuple[list[tuple[Styled, Worn]], list[Styled]]:  # fmt: skip
+    """The formatting of a person's ``cells`` worn by this month's table (a shape element
+    holding one, on the same page), each cell found by its row and column (:func:`wear`;
+    ``skip``: cells, by row and column, that hold the person's words, their look with
+    them); returns what each cell wore, and the cells this month's table has no row or
+    column for."""
+    now, grid = table_cells(el), _grid(el)
+    rows = [cell_digest(r[0]) for r in now]
+    columns = [cell_digest(c) for c in now[0]] if now else []
+    worn, lost = [], []
+    for cell in cells:
+        if (cell.row, cell.column) in skip:
+            continue
+        if cell.row not in rows or cell.column not in columns:
+            lost.append(cell)
+            continue
+        tc = grid[rows.index(cell.row)][columns.index(cell.column)]
+        worn.append((cell, wear(tc, cell.tc, cell.recorded)))
+    return worn, lost
 
 
 def put_cells(el: Any, cells: list[Cell]) -> list[Cell]:
@@ -101,4 +184,7 @@ def _grid(el: Any) -> list[list[Any]]:
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _TR, _TC, _CELL_BODY = f"{_A}tr", f"{_A}tc", f"{_A}txBody"
+_STYLE_ID = f"{_A}tableStyleId"
+#: a recorded look's digest of no fill (a cell the table's style fills)
+_NO_FILL = Look((("fill", ""),), ()).digests()[0][4:8]
 _LINKS = (f"{_A}hlinkClick", f"{_A}hlinkHover", f"{_A}hlinkMouseOver")

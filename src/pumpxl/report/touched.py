@@ -23,6 +23,7 @@ from pumpxl.report.marks import (
     tree_title,
 )
 from pumpxl.report.shapexml import stands_at, tree_digest
+from pumpxl.report.table_merge import persons_looks
 
 __all__ = [
     "CALCULATION",
@@ -105,6 +106,7 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     same = marker is not None and bool(manifest.get("b")) and (
         tree_digest(tree, marker) == manifest["b"])  # (all its shapes as written: read no further)
     frames = []
+    cells, looks = manifest.get("cells") or {}, manifest.get("looks") or {}  # (At a glance's)
     for el in tree.iterchildren(*SHAPE_TAGS):
         props = shape_props(el)
         if props is None:
@@ -121,8 +123,10 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
         roles.add(shape_mark.role)
         if shape_mark.get("k") or (not same and moved(el, shape_mark)):
             return EDITED  # moved, or where a person moved it months ago
-        if not same and (text_edited(el, shape_mark) or look_changed(el, shape_mark.get("f"))):
-            return EDITED  # its words edited, or it formatted by a person
+        if not same and (text_edited(el, shape_mark) or look_changed(el, shape_mark.get("f"))
+                         or (shape_mark.role in looks and persons_looks(
+                             el, cells.get(shape_mark.role), looks[shape_mark.role]))):
+            return EDITED  # its words edited, or it (or cells of its table) formatted by a person
         if shape_mark.get("c"):
             frames.append((el, shape_mark))
     listed = manifest.get("roles")

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
+
 from pumpxl.report.looks import (
     FILLS,
     GEOMS,
@@ -27,7 +29,7 @@ from pumpxl.report.looks import (
     fill_of,
     read_look,
 )
-from pumpxl.report.shapexml import digest, element_text, first_child
+from pumpxl.report.shapexml import cell_text, digest, element_text, first_child
 from pumpxl.report.xmlbits import insert_before
 
 __all__ = ["NAMES", "Worn", "wear"]
@@ -35,6 +37,9 @@ __all__ = ["NAMES", "Worn", "wear"]
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 _SP_PR, _TX_BODY = f"{_P}spPr", f"{_P}txBody"
+_TC, _TC_PR, _CELL_BODY = f"{_A}tc", f"{_A}tcPr", f"{_A}txBody"
+#: what follows a table cell's fill in its ``tcPr`` (schema order; its borders go before)
+_AFTER_CELL = frozenset((f"{_A}headers", f"{_A}extLst"))
 _R_PR, _HIGHLIGHT = f"{_A}rPr", f"{_A}highlight"
 _RUNS = (f"{_A}r", f"{_A}fld")
 _EFFECTS = tuple(f"{_A}{t}" for t in ("effectLst", "effectDag", "scene3d", "sp3d", "extLst"))
@@ -67,7 +72,8 @@ class Worn:
 
 def wear(new: Any, old: Any, recorded: str) -> Worn:
     """This month's shape element ``new`` dressed in the formatting a person gave last
-    month's (``old``, whose mark recorded the look ``recorded``; see the module)."""
+    month's (``old``, whose mark recorded the look ``recorded``; see the module); or this
+    month's table cell (``a:tc``) in last month's (its fill and its words' features)."""
     worn = Worn()
     mine = read_look(old)
     shape, words = changed_features(mine, recorded)
@@ -75,12 +81,13 @@ def wear(new: Any, old: Any, recorded: str) -> Worn:
         if _put_shape_feature(new, old, name):
             worn.carried.append(name)
     some = [k for k in words if mine.uniform(k) is None]  # (on some words only)
-    if some and digest(element_text(new)) == digest(element_text(old)):
+    text = cell_text if old.tag == _TC else element_text
+    if some and digest(text(new)) == digest(text(old)):
         _follow_words(new, old, some)  # the same words: theirs where they put it
         worn.carried += some
         worn.whole = True
     elif some:
-        worn.lost = _words_of(mine, some, element_text(old))
+        worn.lost = _words_of(mine, some, text(old))
     first = next((run for run in _runs(old) if _letters(run)), None)
     targets = list(_runs(new))
     for name in (k for k in words if k not in some) if first is not None and targets else ():
@@ -164,7 +171,11 @@ def _words_of(look: Look, names: list[str], text: str) -> list[str]:
 def _put_shape_feature(new: Any, old: Any, name: str) -> bool:
     """The shape feature ``name`` of ``old`` (its geometry, fill or outline) on ``new``;
     whether it could be (``new`` has shape properties)."""
-    props, source = first_child(new, _SP_PR), first_child(old, _SP_PR)
+    cell = new.tag == _TC  # (a table cell: its fill, in its ``tcPr``)
+    kind = _TC_PR if cell else _SP_PR
+    props, source = first_child(new, kind), first_child(old, kind)
+    if props is None and cell:
+        props = etree.SubElement(new, _TC_PR)
     if props is None:
         return False
     tags = {"geometry": GEOMS, "fill": FILLS, "outline": (LINE,)}[name]
@@ -172,7 +183,7 @@ def _put_shape_feature(new: Any, old: Any, name: str) -> bool:
         props.remove(el)
     theirs = next(source.iterchildren(*tags), None) if source is not None else None
     if theirs is not None:
-        insert_before(props, [copy.deepcopy(theirs)], _AFTER[name])
+        insert_before(props, [copy.deepcopy(theirs)], _AFTER_CELL if cell else _AFTER[name])
     return True
 
 
@@ -201,8 +212,8 @@ def _put_run_feature(run: Any, source: Any, name: str) -> None:
 
 
 def _runs(el: Any) -> Iterator[Any]:
-    """A shape element's runs that hold words."""
-    body = el.find(_TX_BODY)
+    """A shape element's (or a table cell's) runs that hold words."""
+    body = el.find(_CELL_BODY if el.tag == _TC else _TX_BODY)
     if body is None:
         return
     for run in body.iter(*_RUNS):
