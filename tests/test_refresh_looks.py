@@ -18,7 +18,7 @@ from test_refresh import refreshed_to
 from pumpxl.report.looks import SHAPE, WORDS, cell_looks, element_look, look_changed, read_look
 from pumpxl.report.marks import marked_shapes, marker_element, marker_manifest, slide_mark
 from pumpxl.report.shapexml import cell_digest, element_text, table_cells, tree_digest
-from pumpxl.report.table_merge import persons_looks
+from pumpxl.report.table_merge import persons_cells, persons_looks, put_cells, put_looks
 from pumpxl.report.wear import NAMES, wear
 
 #: May's and June's council workbooks, May's deck and a fresh build of June's (the refresh
@@ -382,23 +382,57 @@ def test_a_persons_formatting_of_at_a_glance_cells_stays_on_this_months_rows(
         assert "could not" not in said
 
 
+def _table(rows: int = 3) -> Any:
+    """A two-column table of pumpxl's kind ("Measure", "Now"; a row per measure, "M1 0"...)
+    with pumpxl's own fill on the "Now" header, as a python-pptx graphic frame."""
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    frame = slide.shapes.add_table(rows, 2, 0, 0, 4_000_000, 1_000_000)
+    for k, row in enumerate(frame.table.rows):
+        for j, cell in enumerate(row.cells):
+            cell.text = ["Measure", "Now"][j] if k == 0 else f"M{k} {j}"
+    frame.table.cell(0, 1).fill.solid()
+    frame.table.cell(0, 1).fill.fore_color.rgb = RGBColor.from_string(GREEN)
+    return frame
+
+
+def _record(frame: Any) -> tuple[list[list[str]], list[list[str]]]:
+    """What a page's record keeps of a table: each cell's words' digest, and its look."""
+    el = frame._element
+    return [[cell_digest(t) for t in row] for row in table_cells(el)], cell_looks(el)
+
+
+def _bold(tc: Any) -> None:
+    """A person's bold on a cell's first run."""
+    run = next(tc.iter(f"{{{_A}}}r"))
+    if run.find(f"{{{_A}}}rPr") is None:
+        run.insert(0, etree.Element(f"{{{_A}}}rPr"))
+    run.find(f"{{{_A}}}rPr").set("b", "1")
+
+
+def _where(found: list[Any]) -> list[tuple[str, str]]:
+    return [(s.row_label, s.column_label) for s in found]
+
+
+def _said(table: Any, found: list[Any], skip: Any = ()) -> tuple[list[str], list[str]]:
+    """This month's table (``table``, a graphic frame) wearing the cells ``found``: what a
+    refresh says it kept, and what it says it could not."""
+    from pumpxl.report.refresh_report import RefreshReport, Said
+
+    report = RefreshReport()
+    said = Said(report, 3, "At a glance")
+    said.styled("the table", *put_looks(table._element, found, skip), columns=2)
+    return [k.what for k in report.kept], [k.what for k in report.lost]
+
+
 def test_a_table_whose_style_another_program_wrote_into_its_cells_is_told_by_pumpxls_fills(
 ) -> None:
     """LibreOffice's save writes the table's style into every cell (a band's fill in each)
-    and names no style any more: a cell's fill there is compared only where pumpxl wrote
-    one of its own; the words' features are compared as ever."""
-    prs = Presentation()
-    slide = prs.slides.add_slide(prs.slide_layouts[6])
-    frame = slide.shapes.add_table(3, 2, 0, 0, 4_000_000, 1_000_000)
-    table = frame.table
-    for k, row in enumerate(table.rows):
-        for j, cell in enumerate(row.cells):
-            cell.text = ["Measure", "Now"][j] if k == 0 else f"M{k} {j}"
-    table.cell(0, 1).fill.solid()  # (pumpxl's own fill on one cell)
-    table.cell(0, 1).fill.fore_color.rgb = RGBColor.from_string(GREEN)
+    and names no style any more: a cell's fill there is compared, and carried, only where
+    pumpxl wrote one of its own; the words' features are compared as ever."""
+    frame = _table()
     el = frame._element
-    cells = [[cell_digest(t) for t in row] for row in table_cells(el)]
-    looks = cell_looks(el)
+    cells, looks = _record(frame)
     assert persons_looks(el, cells, looks) == []
     banded = copy.deepcopy(el)  # another program's save: the style written into each cell
     style = next(banded.iter(f"{{{_A}}}tableStyleId"))
@@ -412,18 +446,67 @@ def test_a_table_whose_style_another_program_wrote_into_its_cells_is_told_by_pum
         fill = etree.SubElement(props, f"{{{_A}}}solidFill")
         etree.SubElement(fill, f"{{{_A}}}srgbClr", val="d0d8e7")
     # pumpxl's green cell, banded now, is told; the cells the style filled are not
+    assert _where(persons_looks(banded, cells, looks)) == [("Measure", "Now")]
+    _bold(tcs[2])  # a person's bold in a banded cell: told, and carried without the band
     found = persons_looks(banded, cells, looks)
-    assert [(s.row_label, s.column_label) for s in found] == [("Measure", "Now")]
-    run = next(tcs[2].iter(f"{{{_A}}}r"))  # a person's bold in a banded cell: told
-    if run.find(f"{{{_A}}}rPr") is None:
-        run.insert(0, etree.Element(f"{{{_A}}}rPr"))
-    run.find(f"{{{_A}}}rPr").set("b", "1")
-    assert [(s.row_label, s.column_label) for s in persons_looks(banded, cells, looks)] == [
-        ("Measure", "Now"), ("M1 0", "Measure")]
+    assert _where(found) == [("Measure", "Now"), ("M1 0", "Measure")]
+    june = _table()
+    kept, lost = _said(june, found[1:])
+    assert kept == ["your formatting (bold) of the table ('M1 0': 'Measure'), on this "
+                    "month's words"] and not lost
+    carried = june.table.cell(1, 0)
+    assert carried.fill.type is None  # (the table's style fills it, as pumpxl draws it)
+    assert [r.font.bold for p in carried.text_frame.paragraphs for r in p.runs] == [True]
     # while the table names its style, a fill a person gave a cell the style fills is told
-    table.cell(1, 1).fill.solid()
-    table.cell(1, 1).fill.fore_color.rgb = RGBColor.from_string(YELLOW)
-    assert [(s.row_label, s.column_label) for s in persons_looks(el, cells, looks)] == [
-        ("M1 0", "Now")]
+    frame.table.cell(1, 1).fill.solid()
+    frame.table.cell(1, 1).fill.fore_color.rgb = RGBColor.from_string(YELLOW)
+    assert _where(persons_looks(el, cells, looks)) == [("M1 0", "Now")]
+
+
+def test_a_cells_no_fill_its_words_and_fill_and_rows_gone_are_each_kept_or_said() -> None:
+    may = _table(4)
+    cells, looks = _record(may)
+    table = may.table
+    table.cell(1, 0).fill.background()  # "No Fill": the style's band taken away
+    table.cell(2, 1).text = "Our own words"  # a person's words, and a fill, in one cell
+    table.cell(2, 1).fill.solid()
+    table.cell(2, 1).fill.fore_color.rgb = RGBColor.from_string(YELLOW)
+    for j in (0, 1):  # a row highlighted whose measure is gone this month
+        table.cell(3, j).fill.solid()
+        table.cell(3, j).fill.fore_color.rgb = RGBColor.from_string(YELLOW)
+    found = persons_looks(may._element, cells, looks)
+    assert _where(found) == [("M1 0", "Measure"), ("M2 0", "Now"), ("M3 0", "Measure"),
+                             ("M3 0", "Now")]  # fmt: skip
+    june = _table(3)
+    words = persons_cells(may._element, cells)
+    assert words is not None and [c.text for c in words] == ["Our own words"]
+    put_cells(june._element, words)
+    kept, lost = _said(june, found, {(c.row, c.column) for c in words})
+    assert kept == ["your formatting (fill) of the table ('M1 0': 'Measure'; 'M2 0': 'Now'), "
+                    "on this month's words"]  # fmt: skip
+    assert lost == ["your formatting of the table (the row 'M3 0'): this month's table on "
+                    "this page has no such row (a measure gone from the report, or now on "
+                    "another page)"]  # fmt: skip
+    got = june.table
+    assert got.cell(1, 0).fill.type == 5  # (5: background, "No Fill")
+    assert got.cell(2, 1).text == "Our own words"
+    assert str(got.cell(2, 1).fill.fore_color.rgb) == YELLOW
+    # a record of another form tells nothing
+    assert persons_looks(may._element, cells, [[None] * 2] * 4) == []
+    assert persons_looks(may._element, cells, "looks") == []  # type: ignore[arg-type]
+
+
+def test_formatting_this_months_empty_words_cannot_wear_is_said() -> None:
+    may = _table()
+    cells, looks = _record(may)
+    _bold(may.table.cell(1, 1)._tc)
+    june = _table()
+    june.table.cell(1, 1).text = ""  # (this month: nothing to say there)
+    kept, lost = _said(june, persons_looks(may._element, cells, looks))
+    assert not kept
+    assert lost == ["your formatting of some words in the table ('M1 0', 'Now': 'M1 1'): this "
+                    "month's words differ, so it could not follow them; they are in pumpxl's "
+                    "formatting"]  # fmt: skip
+
 
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"

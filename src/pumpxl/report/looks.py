@@ -61,8 +61,10 @@ def fill_of(parent: Any) -> Any | None:
     return next(parent.iterchildren(*FILLS), None) if parent is not None else None
 
 
-def _shape_features(props: Any) -> dict[str, str]:
-    """A shape's features, from its ``spPr`` (read once per look: :func:`_shape_of`)."""
+def _shape_features(props: Any, cell: bool = False) -> dict[str, str]:
+    """A shape's features, from its ``spPr`` (read once per look: :func:`_shape_of`); a
+    table cell's from its ``tcPr`` (``cell``: there "no fill" is not "not set", which shows
+    the table style's band)."""
     geom = next(props.iterchildren(*GEOMS), None)
     shape = "" if geom is None else geom.get("prst", "custom")
     fill = _colour(fill_of(props))
@@ -72,8 +74,8 @@ def _shape_features(props: Any) -> dict[str, str]:
     if line is not None and line_fill and line_fill != "noFill":
         dash = first_child(line, f"{_A}prstDash")
         outline = f"{line.get('w', '')} {line_fill} {dash.get('val') if dash is not None else ''}"
-    return {"geometry": _GEOMETRY.get(shape, shape), "fill": "" if fill == "noFill" else fill,
-            "outline": outline}  # fmt: skip
+    return {"geometry": _GEOMETRY.get(shape, shape),
+            "fill": "" if fill == "noFill" and not cell else fill, "outline": outline}
 
 
 #: presets as another program's save writes them (LibreOffice: a line as a connector, a
@@ -82,10 +84,11 @@ _GEOMETRY = {"straightConnector1": "line", "": "rect"}
 
 
 @functools.lru_cache(maxsize=1024)
-def _shape_of(xml: str, spaces: str) -> tuple[tuple[str, str], ...]:
+def _shape_of(xml: str, spaces: str, cell: bool = False) -> tuple[tuple[str, str], ...]:
     """A shape's features from what its ``spPr`` holds as written, without its place (the
-    shapes of a deck's pages look alike: each look is read once)."""
-    return tuple(_shape_features(_fragment(f"<p:spPr>{xml}</p:spPr>", spaces)).items())
+    shapes of a deck's pages look alike: each look is read once); a table cell's from its
+    ``tcPr``."""
+    return tuple(_shape_features(_fragment(f"<p:spPr>{xml}</p:spPr>", spaces), cell).items())
 
 
 def _fragment(xml: str, spaces: str) -> Any:
@@ -197,7 +200,7 @@ def read_look(el: Any) -> Look:
     if cell:  # (its fill is its ``tcPr``'s own: borders are other elements, not read)
         if _USUAL[1] not in spaces:
             spaces = f"{spaces} {_USUAL[1]}"
-        return Look(_shape_of(_between(xml, "<a:tcPr", "</a:tcPr>"), spaces),
+        return Look(_shape_of(_between(xml, "<a:tcPr", "</a:tcPr>"), spaces, True),
                     _runs_of(xml, "<a:txBody", "</a:txBody>", spaces))  # fmt: skip
     props = _between(xml, "<p:spPr", "</p:spPr>")
     at = props.find("<a:xfrm")  # (a shape's place: no part of its look)

@@ -306,11 +306,12 @@ def seal(prs: Any, *, slides: list[Any] | None = None, order: list[str] | None =
     and its place among shapes of that name, where the builder gave none), the digest of
     where it stands (and, for a chart, of its XML, for another shape of its look); each
     marker records its slide's roles, notes and the digest of its shapes as written (At a
-    glance's, also what each cell of its table says and how it looks); the title slide's (and the first pages') the deck's keys in order and ``deck`` (audience,
-    template...). Only ``slides`` when given (the rest of a deck being
-    refreshed is as people left it); ``order``, when given, is the deck's page keys in order
-    (with pages a refresh kept as they stand, which are not sealed again). Works on the
-    slides' XML: every shape of every slide passes here."""
+    glance's, also what each cell of its table says and how it looks); the title slide's
+    (and the first pages') the deck's keys in order and ``deck`` (audience, template...).
+    Only ``slides`` when given (the rest of a deck being refreshed is as people left it);
+    ``order``, when given, is the deck's page keys in order (with pages a refresh kept as
+    they stand, which are not sealed again). Works on the slides' XML: every shape of every
+    slide passes here."""
     keys = []
     carriers = []
     for slide in prs.slides if slides is None else slides:

@@ -111,23 +111,37 @@ class Said:
         if carried:
             order = list(NAMES)
             names = sorted({k for _, w in carried for k in w.carried}, key=order.index)
-            rows: dict[str, list[str]] = {}
-            for c, _ in carried:
-                rows.setdefault(c.row_label, []).append(c.column_label)
-            where = [f"the row {row!r}" if len(cols) == columns else
-                     f"{row!r}: {', '.join(map(repr, cols))}" for row, cols in rows.items()]
-            more = f" and {len(where) - 3} more rows" if len(where) > 3 else ""
+            where = _rows([c for c, _ in carried], columns)
+            more = f" and {len(where) - 3} more row{'s' if len(where) > 4 else ''}" if (
+                len(where) > 3) else ""  # fmt: skip
             self.kept(f"your formatting ({', '.join(NAMES[k] for k in names)}) of {table} "
                       f"({'; '.join(where[:3])}{more}), on this month's words")  # fmt: skip
         for c, w in worn:
             if w.lost:
+                quoted = "; ".join(map(repr, w.lost[:3])) + (
+                    f" and {len(w.lost) - 3} more" if len(w.lost) > 3 else "")  # fmt: skip
                 self.report.lost.append(Kept(
                     self.number, self.page, f"your formatting of some words in {table} "
-                    f"({c.row_label!r}, {c.column_label!r}: {'; '.join(map(repr, w.lost[:3]))}"
-                    "): this month's words differ, so it could not follow them"))  # fmt: skip
-        for c in lost:
+                    f"({_row(c)}, {c.column_label!r}: {quoted}): this month's words differ, "
+                    "so it could not follow them; they are in pumpxl's formatting"))  # fmt: skip
+        for gone in _rows(lost, columns):
             self.report.lost.append(Kept(
-                self.number, self.page, f"your formatting of a cell of {table} "
-                f"({c.row_label!r}, {c.column_label!r}): this month's table on this page has "
-                "no such row or column (a measure gone from the report, or now on another "
-                "page)"))  # fmt: skip
+                self.number, self.page, f"your formatting of {table} ({gone}): this month's "
+                "table on this page has no such row (a measure gone from the report, or now "
+                "on another page)"))  # fmt: skip
+
+
+def _row(cell: Styled) -> str:
+    """A row of a table as a refresh names it: its measure, or "the header"."""
+    return "the header" if cell.header else repr(cell.row_label)
+
+
+def _rows(cells: list[Styled], columns: int) -> list[str]:
+    """Cells of a table a person formatted as a refresh names them, row by row: "the row
+    'Calls answered'" where the whole row (``columns`` cells), else "'Calls answered':
+    'Now', 'Target'"."""
+    rows: dict[str, list[str]] = {}
+    for c in cells:
+        rows.setdefault(_row(c), []).append(c.column_label)
+    return [(f"the row {row}" if not row.startswith("the ") else row) if len(cols) == columns
+            else f"{row}: {', '.join(map(repr, cols))}" for row, cols in rows.items()]

@@ -309,8 +309,9 @@ def tree_digest(tree: Any, marker: Any) -> str:
 
 
 def xml_digest(xml: bytes) -> str:
-    """A digest of a chart's XML in its :func:`written_form` (a person's formatting, or
-    another program's re-save, changes it)."""
+    """A digest of a chart's XML: in its :func:`written_form` where python-pptx or pumpxl
+    wrote it (a person's formatting changes it), else of the bytes another program wrote
+    (never as pumpxl wrote it: that program's save rewrote the chart)."""
     return hashlib.sha256(xml).hexdigest()[:12]
 
 

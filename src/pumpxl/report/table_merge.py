@@ -82,7 +82,8 @@ def persons_cells(el: Any, recorded: list[list[str]] | None) -> list[Cell] | Non
 @dataclass(frozen=True)
 class Styled:
     """A cell a person formatted: its row and column (as :class:`Cell`), last month's cell
-    (its ``a:tc``) and the look pumpxl recorded of it, its row's and column's labels."""
+    (its ``a:tc``) and the look pumpxl recorded of it, its row's and column's labels, the
+    features the person changed (the cell's, its words') and whether it heads the table."""
 
     row: str
     column: str
@@ -90,6 +91,8 @@ class Styled:
     recorded: str
     row_label: str
     column_label: str
+    features: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    header: bool = False
 
 
 def persons_looks(el: Any, recorded: list[list[str]] | None,
@@ -101,21 +104,22 @@ def persons_looks(el: Any, recorded: list[list[str]] | None,
     style had it written into every cell by another program's save (LibreOffice's): there
     a cell's fill is compared only where pumpxl wrote one."""
     now = table_cells(el)
-    if not looks or not _told(el, now, recorded) or [len(r) for r in looks] != [
-            len(r) for r in now]:  # fmt: skip
-        return []
+    if not isinstance(looks, list) or not _told(el, now, recorded) or [
+            len(r) if isinstance(r, list) else -1 for r in looks] != [len(r) for r in now]:
+        return []  # (a record of another form: nothing to tell)  # fmt: skip
     assert recorded is not None
     rows, columns = [r[0] for r in recorded], recorded[0]
     baked = next(el.iter(_STYLE_ID), None) is None
     out = []
     for i, row in enumerate(_grid(el)):
         for j, tc in enumerate(row):
-            look = read_look(tc)
-            shape, words = changed_features(look, looks[i][j])
-            if baked and not _filled(looks[i][j]):
+            was = looks[i][j] if isinstance(looks[i][j], str) else ""
+            shape, words = changed_features(read_look(tc), was)
+            if baked and not _filled(was):
                 shape = [k for k in shape if k != "fill"]
             if shape or words:
-                out.append(Styled(rows[i], columns[j], tc, looks[i][j], now[i][0], now[0][j]))
+                out.append(Styled(rows[i], columns[j], tc, was, now[i][0], now[0][j],
+                                  (tuple(shape), tuple(words)), header=i == 0))  # fmt: skip
     return out
 
 
@@ -127,22 +131,26 @@ def _filled(recorded: str) -> bool:
 def put_looks(el: Any, cells: list[Styled], skip: Collection[tuple[str, str]] = ()
               ) -> tuple[list[tuple[Styled, Worn]], list[Styled]]:  # fmt: skip
     """The formatting of a person's ``cells`` worn by this month's table (a shape element
-    holding one, on the same page), each cell found by its row and column (:func:`wear`;
-    ``skip``: cells, by row and column, that hold the person's words, their look with
-    them); returns what each cell wore, and the cells this month's table has no row or
+    holding one, on the same page), each cell found by its row and column (:func:`wear`,
+    the features the person changed; ``skip``: cells, by row and column, that hold the
+    person's words, which came with their words' formatting: those wear the cell's fill
+    alone); returns what each cell wore, and the cells this month's table has no row or
     column for."""
     now, grid = table_cells(el), _grid(el)
     rows = [cell_digest(r[0]) for r in now]
     columns = [cell_digest(c) for c in now[0]] if now else []
     worn, lost = [], []
     for cell in cells:
+        shape, words = cell.features
         if (cell.row, cell.column) in skip:
-            continue
+            if not shape:
+                continue
+            words = ()
         if cell.row not in rows or cell.column not in columns:
             lost.append(cell)
             continue
         tc = grid[rows.index(cell.row)][columns.index(cell.column)]
-        worn.append((cell, wear(tc, cell.tc, cell.recorded)))
+        worn.append((cell, wear(tc, cell.tc, cell.recorded, (list(shape), list(words)))))
     return worn, lost
 
 

@@ -106,7 +106,8 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     same = marker is not None and bool(manifest.get("b")) and (
         tree_digest(tree, marker) == manifest["b"])  # (all its shapes as written: read no further)
     frames = []
-    cells, looks = manifest.get("cells") or {}, manifest.get("looks") or {}  # (At a glance's)
+    cells, looks = (v if isinstance(v := manifest.get(k), dict) else {}
+                    for k in ("cells", "looks"))  # (At a glance's tables, told cell by cell)
     for el in tree.iterchildren(*SHAPE_TAGS):
         props = shape_props(el)
         if props is None:

@@ -7,7 +7,9 @@ features whose digests differ are the ones they changed; this month's shape wear
 A feature a person gave the whole text (all of it bold) is put on this month's words; one
 they gave some words only (one word bold) follows those words where this month's are the
 same (this month's runs split where theirs began, nothing else of last month's coming
-back); where they are not, it cannot, and is said lost, with the words it was on.
+back); where they are not, it cannot, and is said lost, with the words it was on. A table
+cell a person formatted (At a glance's, :mod:`pumpxl.report.table_merge`) is worn alike: its
+fill, and its words' features.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-
-from lxml import etree
 
 from pumpxl.report.looks import (
     FILLS,
@@ -70,13 +70,16 @@ class Worn:
     lost: list[str] = field(default_factory=list)
 
 
-def wear(new: Any, old: Any, recorded: str) -> Worn:
+def wear(new: Any, old: Any, recorded: str,
+         features: tuple[list[str], list[str]] | None = None) -> Worn:  # fmt: skip
     """This month's shape element ``new`` dressed in the formatting a person gave last
     month's (``old``, whose mark recorded the look ``recorded``; see the module); or this
-    month's table cell (``a:tc``) in last month's (its fill and its words' features)."""
+    month's table cell (``a:tc``) in last month's (its fill and its words' features).
+    ``features``: the shape's and the words' features to carry, where the caller has told
+    them (else those whose digests differ from the record)."""
     worn = Worn()
     mine = read_look(old)
-    shape, words = changed_features(mine, recorded)
+    shape, words = features if features is not None else changed_features(mine, recorded)
     for name in shape:
         if _put_shape_feature(new, old, name):
             worn.carried.append(name)
@@ -90,7 +93,10 @@ def wear(new: Any, old: Any, recorded: str) -> Worn:
         worn.lost = _words_of(mine, some, text(old))
     first = next((run for run in _runs(old) if _letters(run)), None)
     targets = list(_runs(new))
-    for name in (k for k in words if k not in some) if first is not None and targets else ():
+    whole = [k for k in words if k not in some]
+    if whole and first is not None and not targets:  # (this month's has no words to wear it)
+        worn.lost = worn.lost or [" ".join(text(old).split())]
+    for name in whole if first is not None and targets else ():
         for run in targets:
             _put_run_feature(run, first, name)
         worn.carried.append(name)
@@ -174,8 +180,9 @@ def _put_shape_feature(new: Any, old: Any, name: str) -> bool:
     cell = new.tag == _TC  # (a table cell: its fill, in its ``tcPr``)
     kind = _TC_PR if cell else _SP_PR
     props, source = first_child(new, kind), first_child(old, kind)
-    if props is None and cell:
-        props = etree.SubElement(new, _TC_PR)
+    if props is None and cell:  # (a cell's properties follow its words, before its extLst)
+        props = new.makeelement(_TC_PR, {})
+        insert_before(new, [props], (f"{_A}extLst",))
     if props is None:
         return False
     tags = {"geometry": GEOMS, "fill": FILLS, "outline": (LINE,)}[name]
