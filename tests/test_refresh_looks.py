@@ -382,6 +382,28 @@ def test_a_persons_formatting_of_at_a_glance_cells_stays_on_this_months_rows(
         assert "could not" not in said
 
 
+def test_a_cell_formatted_under_a_header_the_person_renamed_stays(
+    books: dict[str, Path], tmp_path: Path
+) -> None:
+    prs = Presentation(str(books["deck"]))
+    table = _glance(prs)[0].table
+    now = [c.text for c in _row(table, 0)].index("Now")
+    _row(table, 0)[now].text = "Status"  # their words in the header
+    cell = _row(table, 1)[now]  # and a cell under it filled
+    cell.fill.solid()
+    cell.fill.fore_color.rgb = RGBColor.from_string(YELLOW)
+    measure = _row(table, 1)[0].text
+    formatted = tmp_path / "formatted.pptx"
+    prs.save(str(formatted))
+    said = refreshed_to(formatted, books["june"], tmp_path / "june.pptx")
+    got = _glance(Presentation(str(tmp_path / "june.pptx")))[0].table
+    assert _row(got, 0)[now].text == "Status"
+    filled = next(r for r in got.rows if r.cells[0].text == measure).cells[now]
+    assert str(filled.fill.fore_color.rgb) == YELLOW
+    assert f"your formatting (fill) of the table ({measure!r}: 'Status')" in said, said
+    assert "Could not be kept" not in said
+
+
 def _table(rows: int = 3) -> Any:
     """A two-column table of pumpxl's kind ("Measure", "Now"; a row per measure, "M1 0"...)
     with pumpxl's own fill on the "Now" header, as a python-pptx graphic frame."""
@@ -485,8 +507,8 @@ def test_a_cells_no_fill_its_words_and_fill_and_rows_gone_are_each_kept_or_said(
     assert kept == ["your formatting (fill) of the table ('M1 0': 'Measure'; 'M2 0': 'Now'), "
                     "on this month's words"]  # fmt: skip
     assert lost == ["your formatting of the table (the row 'M3 0'): this month's table on "
-                    "this page has no such row (a measure gone from the report, or now on "
-                    "another page)"]  # fmt: skip
+                    "this page has no such row or column (a measure gone from the report, or "
+                    "now on another page)"]  # fmt: skip
     got = june.table
     assert got.cell(1, 0).fill.type == 5  # (5: background, "No Fill")
     assert got.cell(2, 1).text == "Our own words"
@@ -504,9 +526,8 @@ def test_formatting_this_months_empty_words_cannot_wear_is_said() -> None:
     june.table.cell(1, 1).text = ""  # (this month: nothing to say there)
     kept, lost = _said(june, persons_looks(may._element, cells, looks))
     assert not kept
-    assert lost == ["your formatting of some words in the table ('M1 0', 'Now': 'M1 1'): this "
-                    "month's words differ, so it could not follow them; they are in pumpxl's "
-                    "formatting"]  # fmt: skip
+    assert lost == ["your formatting of the words in the cell of the table in row 'M1 0', "
+                    "column 'Now' ('M1 1'): this month's cell holds no words to wear it"]
 
 
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"

@@ -79,12 +79,7 @@ class Said:
             self.kept(f"{named}: your formatting ({things}) on this month's words" + (
                 ", the words you formatted the same this month" if worn.whole else ""))
         if worn.lost:
-            words = "; ".join(repr(w) for w in worn.lost[:3])
-            more = f" and {len(worn.lost) - 3} more" if len(worn.lost) > 3 else ""
-            self.report.lost.append(Kept(
-                self.number, self.page, f"your formatting of some words in {named} ({words}"
-                f"{more}): this month's words differ, so it could not follow them; they are "
-                "in pumpxl's formatting"))  # fmt: skip
+            self.report.lost.append(Kept(self.number, self.page, _lost_words(named, worn)))
 
     def cells(self, table: str, cells: list[Cell], lost: list[Cell]) -> None:
         """What a refresh says of a table whose cells a person wrote in (``cells``; ``lost``:
@@ -118,22 +113,32 @@ class Said:
                       f"({'; '.join(where[:3])}{more}), on this month's words")  # fmt: skip
         for c, w in worn:
             if w.lost:
-                quoted = "; ".join(map(repr, w.lost[:3])) + (
-                    f" and {len(w.lost) - 3} more" if len(w.lost) > 3 else "")  # fmt: skip
-                self.report.lost.append(Kept(
-                    self.number, self.page, f"your formatting of some words in {table} "
-                    f"({_row(c)}, {c.column_label!r}: {quoted}): this month's words differ, "
-                    "so it could not follow them; they are in pumpxl's formatting"))  # fmt: skip
+                self.report.lost.append(Kept(self.number, self.page, _lost_words(
+                    f"the cell of {table} in {_row(c, 'row ')}, column {c.column_label!r}", w,
+                    "cell")))  # fmt: skip
         for gone in _rows(lost, columns):
             self.report.lost.append(Kept(
                 self.number, self.page, f"your formatting of {table} ({gone}): this month's "
-                "table on this page has no such row (a measure gone from the report, or now "
-                "on another page)"))  # fmt: skip
+                "table on this page has no such row or column (a measure gone from the "
+                "report, or now on another page)"))  # fmt: skip
 
 
-def _row(cell: Styled) -> str:
-    """A row of a table as a refresh names it: its measure, or "the header"."""
-    return "the header" if cell.header else repr(cell.row_label)
+def _lost_words(named: str, worn: Worn, kind: str = "shape") -> str:
+    """What a refresh says of a person's formatting of words this month's shape (or cell:
+    ``kind``; ``named``) could not wear (:attr:`Worn.lost`)."""
+    if worn.bare:
+        return (f"your formatting of the words in {named} ({worn.lost[0]!r}): this month's "
+                f"{kind} holds no words to wear it")  # fmt: skip
+    words = "; ".join(repr(w) for w in worn.lost[:3])
+    more = f" and {len(worn.lost) - 3} more" if len(worn.lost) > 3 else ""
+    return (f"your formatting of some words in {named} ({words}{more}): this month's words "
+            "differ, so it could not follow them; they are in pumpxl's formatting")
+
+
+def _row(cell: Styled, row: str = "") -> str:
+    """A row of a table as a refresh names it: its measure (after ``row``), or "the
+    header"."""
+    return "the header" if cell.header else f"{row}{cell.row_label!r}"
 
 
 def _rows(cells: list[Styled], columns: int) -> list[str]:

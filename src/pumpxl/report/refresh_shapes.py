@@ -204,16 +204,20 @@ def refresh_shapes(
             write_words(element, draft)
             set_shape_name(element, remarked(shape_name(element), h=digest(draft),
                                              f=element_look(element)))  # fmt: skip
+        # (cells a person formatted first, found by this month's rows and headers before a
+        # person's words go in: a header they renamed; cells holding their words wear the
+        # fill alone, their words coming with their own look)
+        worn_cells = put_looks(element, styled, {(c.row, c.column) for c in cells or ()}) if (
+            styled) else ([], [])  # fmt: skip
         if cells is not None:  # (a person's words in some cells: theirs there, links and all)
             said.cells(what(role), cells, put_cells(element, cells))
         else:
             relinked(slide, element, links, role, said.report, said.number, said.page)
         if formatted:
             said.worn(named if copy_of else what(role), wear(element, shape, mark.get("f")))
-        if styled:  # (cells a person wrote in took their look with their words)
-            said.styled(what(role), *put_looks(element, styled, {
-                (c.row, c.column) for c in cells or ()}), columns=max(map(len, table_cells(
-                    element)), default=0))  # fmt: skip
+        if styled:
+            said.styled(what(role), *worn_cells, columns=max(map(len, table_cells(element)),
+                                                              default=0))  # fmt: skip
         if move is not None:
             follow(element, *move)
         if held:  # the person's place (a line's ends), this month's content

@@ -48,8 +48,10 @@ class Cell:
 def _told(el: Any, now: list[list[str]], recorded: list[list[str]] | None) -> bool:
     """Whether the cells of a table (``now``: their words; ``recorded``: the digests of
     what pumpxl wrote) can be told one by one (see the module)."""
-    if not recorded or not now or [len(r) for r in now] != [len(r) for r in recorded]:
-        return False
+    if not isinstance(recorded, list) or not now or [
+            len(r) if isinstance(r, list) and all(isinstance(t, str) for t in r) else -1
+            for r in recorded] != [len(r) for r in now]:  # fmt: skip
+        return False  # (no record, another table's, or a record of another form)
     rows, columns = [r[0] for r in recorded], recorded[0]
     if len(set(rows)) < len(rows) or len(set(columns)) < len(columns):
         return False

@@ -63,11 +63,13 @@ class Worn:
     """What :func:`wear` carried: the person's features, by the names a person knows
     (``carried``), whether some were on some words only, which followed them (``whole``: the
     same words this month), and the words whose formatting could not follow this month's
-    (``lost``)."""
+    (``lost``; ``bare``: this month's holds none)."""
 
     carried: list[str] = field(default_factory=list)
     whole: bool = False
     lost: list[str] = field(default_factory=list)
+    #: this month's shape holds no words to wear the formatting of the person's (``lost``)
+    bare: bool = False
 
 
 def wear(new: Any, old: Any, recorded: str,
@@ -95,7 +97,7 @@ def wear(new: Any, old: Any, recorded: str,
     targets = list(_runs(new))
     whole = [k for k in words if k not in some]
     if whole and first is not None and not targets:  # (this month's has no words to wear it)
-        worn.lost = worn.lost or [" ".join(text(old).split())]
+        worn.lost, worn.bare = [" ".join(text(old).split())], True
     for name in whole if first is not None and targets else ():
         for run in targets:
             _put_run_feature(run, first, name)
