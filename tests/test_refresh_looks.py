@@ -521,13 +521,19 @@ def test_a_cells_no_fill_its_words_and_fill_and_rows_gone_are_each_kept_or_said(
 def test_formatting_this_months_empty_words_cannot_wear_is_said() -> None:
     may = _table()
     cells, looks = _record(may)
-    _bold(may.table.cell(1, 1)._tc)
+    _bold(may.table.cell(1, 1)._tc)  # all its words bold
+    words = may.table.cell(2, 1).text_frame.paragraphs[0]  # one of its words bold
+    words.runs[0].text = "M2"
+    words.add_run().text = " 1"
+    words.runs[0].font.bold = True
     june = _table()
     june.table.cell(1, 1).text = ""  # (this month: nothing to say there)
+    june.table.cell(2, 1).text = ""
     kept, lost = _said(june, persons_looks(may._element, cells, looks))
     assert not kept
-    assert lost == ["your formatting of the words in the cell of the table in row 'M1 0', "
-                    "column 'Now' ('M1 1'): this month's cell holds no words to wear it"]
+    assert lost == [f"your formatting of the words in the cell of the table in row 'M{k} 0', "
+                    f"column 'Now' ('M{k} 1'): this month's cell holds no words to wear it"
+                    for k in (1, 2)]  # fmt: skip
 
 
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"

@@ -118,8 +118,7 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
     refreshed = refresh_shapes(
         slide, fresh, {r: v for r, v in mine.items() if r != "title"}, theirs,
         Said(report, number, page), charts=old.charts, drafts=drafts, along=along,
-        tables=(old.manifest.get("cells") or {}) if old.mark.slide.startswith("glance") else {},
-        looks=(old.manifest.get("looks") or {}) if old.mark.slide.startswith("glance") else {},
+        tables=_told(old, "cells"), looks=_told(old, "looks"),
     )  # fmt: skip
     notes_drafts = refreshed.drafts
     for role, (src, _) in theirs.items():
@@ -189,6 +188,14 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             manifest["ours"] = digest(written[written.rfind(CALCULATION) :])
     write_manifest(marker, manifest)
     report.refreshed += 1
+
+
+def _told(old: Page, name: str) -> dict[str, Any]:
+    """What a page's record keeps of its tables told cell by cell (At a glance's): their
+    cells' words (``cells``) or looks (``looks``), by role; nothing for a record of another
+    form."""
+    value = old.manifest.get(name)
+    return value if isinstance(value, dict) and old.mark.slide.startswith("glance") else {}
 
 
 def _label(el: Any) -> str:

@@ -127,7 +127,8 @@ def _lost_words(named: str, worn: Worn, kind: str = "shape") -> str:
     """What a refresh says of a person's formatting of words this month's shape (or cell:
     ``kind``; ``named``) could not wear (:attr:`Worn.lost`)."""
     if worn.bare:
-        return (f"your formatting of the words in {named} ({worn.lost[0]!r}): this month's "
+        said = worn.lost[0] if len(worn.lost[0]) <= 60 else f"{worn.lost[0][:59]}…"
+        return (f"your formatting of the words in {named} ({said!r}): this month's "
                 f"{kind} holds no words to wear it")  # fmt: skip
     words = "; ".join(repr(w) for w in worn.lost[:3])
     more = f" and {len(worn.lost) - 3} more" if len(worn.lost) > 3 else ""

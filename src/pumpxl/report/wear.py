@@ -96,7 +96,7 @@ def wear(new: Any, old: Any, recorded: str,
     first = next((run for run in _runs(old) if _letters(run)), None)
     targets = list(_runs(new))
     whole = [k for k in words if k not in some]
-    if whole and first is not None and not targets:  # (this month's has no words to wear it)
+    if words and first is not None and not targets:  # (this month's has no words to wear it)
         worn.lost, worn.bare = [" ".join(text(old).split())], True
     for name in whole if first is not None and targets else ():
         for run in targets:
