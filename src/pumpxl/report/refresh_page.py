@@ -44,6 +44,7 @@ from pumpxl.report.refresh_shapes import (
     what,
 )
 from pumpxl.report.shapexml import set_shape_name, shape_name
+from pumpxl.report.table_merge import recorded
 from pumpxl.report.touched import CALCULATION
 from pumpxl.report.wear import wear
 
@@ -115,10 +116,12 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
         report.kept.append(Kept(number, page, f"your layout {layout!r}"))
     # a chart a person moved, resized or grouped takes the shapes drawn over it along
     along = chart_follow(mine, theirs)
+    glance = old.mark.slide.startswith("glance")  # (its tables told cell by cell)
     refreshed = refresh_shapes(
         slide, fresh, {r: v for r, v in mine.items() if r != "title"}, theirs,
         Said(report, number, page), charts=old.charts, drafts=drafts, along=along,
-        tables=_told(old, "cells"), looks=_told(old, "looks"),
+        tables=recorded(old.manifest, "cells") if glance else {},
+        looks=recorded(old.manifest, "looks") if glance else {},
     )  # fmt: skip
     notes_drafts = refreshed.drafts
     for role, (src, _) in theirs.items():
@@ -188,14 +191,6 @@ def refresh_page(old: Page, new: Page, number: int, report: RefreshReport,
             manifest["ours"] = digest(written[written.rfind(CALCULATION) :])
     write_manifest(marker, manifest)
     report.refreshed += 1
-
-
-def _told(old: Page, name: str) -> dict[str, Any]:
-    """What a page's record keeps of its tables told cell by cell (At a glance's): their
-    cells' words (``cells``) or looks (``looks``), by role; nothing for a record of another
-    form."""
-    value = old.manifest.get(name)
-    return value if isinstance(value, dict) and old.mark.slide.startswith("glance") else {}
 
 
 def _label(el: Any) -> str:

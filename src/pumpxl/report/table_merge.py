@@ -20,7 +20,7 @@ wear`): the fill and the words' features the person changed, the rest this month
 from __future__ import annotations
 
 import copy
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,8 @@ from pumpxl.report.looks import Look, changed_features, read_look
 from pumpxl.report.shapexml import cell_digest, first_child, table_cells
 from pumpxl.report.wear import Worn, wear
 
-__all__ = ["Cell", "Styled", "persons_cells", "persons_looks", "put_cells", "put_looks"]
+__all__ = ["Cell", "Styled", "persons_cells", "persons_looks", "put_cells", "put_looks",
+           "recorded"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,13 @@ class Cell:
     text: str
     row_label: str
     column_label: str
+
+
+def recorded(manifest: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """What a page's record keeps of its tables told cell by cell, by role: their cells'
+    words (``cells``) or looks (``looks``); nothing for a record of another form."""
+    value = manifest.get(name)
+    return value if isinstance(value, dict) else {}
 
 
 def _told(el: Any, now: list[list[str]], recorded: list[list[str]] | None) -> bool:

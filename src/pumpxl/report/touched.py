@@ -23,7 +23,7 @@ from pumpxl.report.marks import (
     tree_title,
 )
 from pumpxl.report.shapexml import stands_at, tree_digest
-from pumpxl.report.table_merge import persons_looks
+from pumpxl.report.table_merge import persons_looks, recorded
 
 __all__ = [
     "CALCULATION",
@@ -106,8 +106,7 @@ def page_state(tree: Any, mark: Mark, manifest: dict[str, Any], *,
     same = marker is not None and bool(manifest.get("b")) and (
         tree_digest(tree, marker) == manifest["b"])  # (all its shapes as written: read no further)
     frames = []
-    cells, looks = (v if isinstance(v := manifest.get(k), dict) else {}
-                    for k in ("cells", "looks"))  # (At a glance's tables, told cell by cell)
+    cells, looks = recorded(manifest, "cells"), recorded(manifest, "looks")  # (At a glance's)
     for el in tree.iterchildren(*SHAPE_TAGS):
         props = shape_props(el)
         if props is None:
